@@ -1,0 +1,129 @@
+# zorgkiosk: GNU Makefile. `make run` starts the kiosk from this folder;
+# `make check` builds and runs every test; `make install` honours PREFIX and
+# DESTDIR.
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+DATADIR    ?= $(PREFIX)/share
+MANDIR     ?= $(DATADIR)/man
+LOCALSTATEDIR ?= /var
+DESTDIR    ?=
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+MSGFMT     ?= msgfmt
+PYTHON     ?= python3
+
+PKGS      := ncursesw sqlite3 libconfig
+WARN      := -std=c17 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
+             -Wstrict-prototypes -Wwrite-strings -Wformat=2
+HARDEN    := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
+CFLAGS    ?= -O2 -g
+DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+DEPS_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(CFLAGS)
+LDHARDEN  := -pie -Wl,-z,relro,-z,now
+SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+# The core has no curses: unit tests link it alone.
+CORE := util i18n text charset form guide intake store
+UI   := ui doc kiosk scr_menu scr_page scr_flow scr_form scr_review scr_help main
+OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
+CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
+ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
+ASAN_CORE := $(patsubst %,build/asan/%.o,$(CORE))
+HDR := $(wildcard src/*.h)
+
+LINGUAS := nl
+MO := $(patsubst %,build/locale/%/LC_MESSAGES/zorgkiosk.mo,$(LINGUAS))
+
+DEV_PATHS := -DZK_FORMS_DIR='"$(CURDIR)/forms"' -DZK_LOCALE_DIR='"$(CURDIR)/build/locale"' \
+             -DZK_DB_PATH='"$(CURDIR)/var/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"'
+INST_PATHS := -DZK_FORMS_DIR='"$(DATADIR)/zorgkiosk/forms"' -DZK_LOCALE_DIR='"$(DATADIR)/locale"' \
+              -DZK_DB_PATH='"$(LOCALSTATEDIR)/lib/zorgkiosk/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"'
+
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all run check unit e2e asan po clean install deps check-deps
+all: zorgkiosk $(MO)
+
+# Missing Debian packages are installed once; the stamp remembers it.
+build/.deps-build: scripts/install-deps.sh
+	@mkdir -p build
+	@scripts/install-deps.sh build
+	@touch $@
+build/.deps-check: scripts/install-deps.sh build/.deps-build
+	@scripts/install-deps.sh check
+	@touch $@
+
+build/obj/%.o: src/%.c $(HDR) | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(HARDEN) -c $< -o $@
+build/asan/%.o: src/%.c $(HDR) | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -c $< -o $@
+
+build/obj/paths.o: src/paths.c Makefile | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(HARDEN) $(DEV_PATHS) -c $< -o $@
+build/obj/paths-install.o: src/paths.c Makefile | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(HARDEN) $(INST_PATHS) -c $< -o $@
+build/asan/paths.o: src/paths.c Makefile | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) $(DEV_PATHS) -c $< -o $@
+
+zorgkiosk: $(OBJ) build/obj/paths.o
+	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
+	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+build/zorgkiosk-asan: $(ASAN_OBJ) build/asan/paths.o
+	$(CC) $(SANITIZE) $^ $(DEPS_LIBS) -o $@
+
+build/locale/%/LC_MESSAGES/zorgkiosk.mo: locale/%.po | build/.deps-build
+	@mkdir -p $(@D)
+	$(MSGFMT) -c -o $@ $<
+
+# Refresh the template and merge it into the translations.
+po:
+	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --add-comments=L10N \
+	  --package-name=zorgkiosk --package-version=$(VERSION) -o locale/zorgkiosk.pot src/*.c
+	for l in $(LINGUAS); do msgmerge -q --update --backup=none locale/$$l.po locale/zorgkiosk.pot; done
+
+run: all
+	@mkdir -p var
+	./zorgkiosk
+
+asan: build/zorgkiosk-asan
+
+# Unit tests (cmocka) link the core only, built with ASan and UBSan.
+build/test_%: tests/unit/test_%.c tests/unit/unit.h $(ASAN_CORE) | build/.deps-check
+	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -Isrc $< $(ASAN_CORE) $(DEPS_LIBS) -lcmocka -o $@
+
+unit: $(patsubst %,build/%,$(UNIT_TESTS))
+	@set -e; for t in $(UNIT_TESTS); do \
+	  ZK_FORMS=$(CURDIR)/forms ZK_TESTDATA=$(CURDIR)/tests/unit/data build/$$t; done
+
+# End-to-end tests drive the real binary (the sanitizer build) in a
+# pseudo-terminal and read the screen through pyte.
+e2e: all build/zorgkiosk-asan build/.deps-check
+	ZK_BIN=$(CURDIR)/build/zorgkiosk-asan ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/e2e
+
+check: build/.deps-check all
+	$(MSGFMT) -c --check-format -o /dev/null locale/nl.po
+	./zorgkiosk check-forms >/dev/null
+	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory e2e
+
+install: build/zorgkiosk-install $(MO)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/zorgkiosk/forms $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 build/zorgkiosk-install $(DESTDIR)$(BINDIR)/zorgkiosk
+	install -m 0644 forms/*.conf forms/README.md $(DESTDIR)$(DATADIR)/zorgkiosk/forms/
+	install -m 0644 doc/zorgkiosk.1 $(DESTDIR)$(MANDIR)/man1/zorgkiosk.1
+	for l in $(LINGUAS); do \
+	  install -d $(DESTDIR)$(DATADIR)/locale/$$l/LC_MESSAGES; \
+	  install -m 0644 build/locale/$$l/LC_MESSAGES/zorgkiosk.mo $(DESTDIR)$(DATADIR)/locale/$$l/LC_MESSAGES/; \
+	done
+
+clean:
+	rm -rf build/obj build/asan build/locale build/test_* build/zorgkiosk-* zorgkiosk

@@ -1,0 +1,34 @@
+#!/bin/sh
+# Installs the Debian packages zorgkiosk needs, only those that are missing.
+# Usage: scripts/install-deps.sh build|check|bench
+set -eu
+
+build="gcc make pkg-config libncurses-dev libsqlite3-dev libconfig-dev gettext"
+check="$build python3 python3-pytest python3-pyte libcmocka-dev sqlite3 tmux"
+
+case "${1:-build}" in
+build) want=$build ;;
+check) want=$check ;;
+*) echo "usage: $0 build|check" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "Installing missing packages:$missing"
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+	sudo="sudo"
+else
+	echo "Please install as root: apt-get install$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing

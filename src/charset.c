@@ -1,0 +1,216 @@
+/* charset.c: UTF-8 inside, the terminal's charset outside; see charset.h. */
+#include "charset.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+static char codeset[64] = "UTF-8";
+static bool utf8 = true;
+static iconv_t to_term = (iconv_t)-1;
+/* Transliteration and UTF-8 decoding need a UTF-8 LC_CTYPE; the process
+ * locale may be C. This one is used per call through uselocale(). */
+static locale_t utf8_locale = (locale_t)0;
+
+static locale_t
+utf8_loc(void)
+{
+	if (utf8_locale == (locale_t)0)
+		utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	if (utf8_locale == (locale_t)0)
+		utf8_locale = newlocale(LC_CTYPE_MASK, "C.utf8", (locale_t)0);
+	if (utf8_locale == (locale_t)0)
+		die("the C.UTF-8 locale is missing (package libc-bin)");
+	return utf8_locale;
+}
+
+void
+charset_init(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	snprintf(codeset, sizeof codeset, "%s", cs != NULL && *cs ? cs : "ANSI_X3.4-1968");
+	utf8 = str_eq(codeset, "UTF-8");
+	if (!utf8) {
+		char *to = xasprintf("%s//TRANSLIT", codeset);
+		locale_t old = uselocale(utf8_loc());
+
+		to_term = iconv_open(to, "UTF-8");
+		uselocale(old);
+		free(to);
+		if (to_term == (iconv_t)-1)
+			to_term = iconv_open("ASCII//TRANSLIT", "UTF-8");
+	}
+}
+
+void
+charset_done(void)
+{
+	if (to_term != (iconv_t)-1)
+		iconv_close(to_term);
+	to_term = (iconv_t)-1;
+	if (utf8_locale != (locale_t)0)
+		freelocale(utf8_locale);
+	utf8_locale = (locale_t)0;
+}
+
+bool
+charset_is_utf8(void)
+{
+	return utf8;
+}
+
+const char *
+charset_name(void)
+{
+	return codeset;
+}
+
+/* Decode UTF-8 (when in_utf8) or the terminal's charset into wide chars. */
+static wchar_t *
+decode(const char *s, size_t n, bool in_utf8, size_t *len)
+{
+	wchar_t *out = xcalloc(n + 1, sizeof *out);
+	mbstate_t st;
+	size_t i = 0, k = 0;
+	locale_t old = in_utf8 ? uselocale(utf8_loc()) : (locale_t)0;
+
+	memset(&st, 0, sizeof st);
+	while (i < n) {
+		wchar_t wc;
+		size_t r = mbrtowc(&wc, s + i, n - i, &st);
+
+		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
+			out[k++] = utf8 ? 0xFFFD : L'?';
+			memset(&st, 0, sizeof st);
+			i++;
+			continue;
+		}
+		/* Control characters would move the cursor: show them as '?'. */
+		out[k++] = (wc < 32 && wc != L'\n') || (wc >= 0x7f && wc < 0xa0) ? L'?' : wc;
+		i += r;
+	}
+	if (old != (locale_t)0)
+		uselocale(old);
+	out[k] = 0;
+	*len = k;
+	return out;
+}
+
+wchar_t *
+charset_decode_utf8(const char *s, size_t *len)
+{
+	return decode(s, strlen(s), true, len);
+}
+
+wchar_t *
+charset_display(const char *s, size_t *len)
+{
+	size_t n = strlen(s);
+	char *buf, *ip, *op;
+	size_t il, ol, cap;
+	wchar_t *out;
+	locale_t old = (locale_t)0;
+
+	if (utf8 || to_term == (iconv_t)-1)
+		return decode(s, n, true, len);
+
+	cap = n * 4 + 16; /* "€" -> "EUR": transliterations can grow */
+	buf = xmalloc(cap);
+	ip = (char *)s;
+	il = n;
+	op = buf;
+	ol = cap - 1;
+	old = uselocale(utf8_loc());
+	iconv(to_term, NULL, NULL, NULL, NULL);
+	while (il > 0) {
+		if (iconv(to_term, &ip, &il, &op, &ol) != (size_t)-1)
+			break;
+		if (errno == E2BIG)
+			break;
+		/* Unconvertible or invalid: one '?' for the whole character. */
+		if (ol > 0) {
+			*op++ = '?';
+			ol--;
+		}
+		ip++;
+		il--;
+		while (il > 0 && ((unsigned char)*ip & 0xC0) == 0x80) {
+			ip++;
+			il--;
+		}
+	}
+	uselocale(old);
+	*op = '\0';
+	out = decode(buf, (size_t)(op - buf), false, len);
+	free(buf);
+	return out;
+}
+
+char *
+charset_utf8(const wchar_t *ws, size_t n)
+{
+	char *out = xmalloc(n * MB_LEN_MAX + 1);
+	size_t k = 0;
+	mbstate_t st;
+	locale_t old = uselocale(utf8_loc());
+
+	/* glibc's wchar_t holds Unicode code points in every locale, so
+	 * encoding under C.UTF-8 gives UTF-8 whatever the terminal uses. */
+	memset(&st, 0, sizeof st);
+	for (size_t i = 0; i < n; i++) {
+		size_t r = wcrtomb(out + k, ws[i], &st);
+
+		if (r == (size_t)-1) {
+			memset(&st, 0, sizeof st);
+			r = wcrtomb(out + k, 0xFFFD, &st);
+		}
+		if (r != (size_t)-1)
+			k += r;
+	}
+	uselocale(old);
+	out[k] = '\0';
+	return out;
+}
+
+bool
+charset_valid_utf8(const char *s, bool allow_newline)
+{
+	size_t n = strlen(s), i = 0;
+	mbstate_t st;
+	locale_t old = uselocale(utf8_loc());
+	bool ok = true;
+
+	memset(&st, 0, sizeof st);
+	while (i < n) {
+		wchar_t wc;
+		size_t r = mbrtowc(&wc, s + i, n - i, &st);
+
+		if (r == (size_t)-1 || r == (size_t)-2 || r == 0 ||
+		    (wc < 32 && !(allow_newline && wc == L'\n')) || wc == 0x7f) {
+			ok = false;
+			break;
+		}
+		i += r;
+	}
+	uselocale(old);
+	return ok;
+}
+
+size_t
+charset_utf8_len(const char *s)
+{
+	size_t k = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			k++;
+	return k;
+}

@@ -1,0 +1,426 @@
+/* doc.c: building, drawing and navigating a screen's lines; see doc.h. */
+#include "doc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "charset.h"
+#include "text.h"
+#include "util.h"
+
+void
+doc_free(struct doc *d)
+{
+	for (size_t i = 0; i < d->nlines; i++)
+		free(d->lines[i].text);
+	free(d->lines);
+	free(d->items);
+	d->lines = NULL;
+	d->items = NULL;
+	d->nlines = d->nitems = 0;
+}
+
+void
+doc_reset(struct doc *d, int width)
+{
+	doc_free(d);
+	d->width = width < 10 ? 10 : width;
+}
+
+static void
+add_line(struct doc *d, const wchar_t *s, size_t n, int x, enum ui_style st, int item)
+{
+	struct doc_line *l;
+
+	d->lines = xreallocarray(d->lines, d->nlines + 1, sizeof *d->lines);
+	l = &d->lines[d->nlines++];
+	l->text = xcalloc(n + 1, sizeof *l->text);
+	if (n > 0)
+		wmemcpy(l->text, s, n);
+	l->len = n;
+	l->x = x;
+	l->style = st;
+	l->item = item;
+	l->fill = false;
+}
+
+/* Wrap s to the width left of indent, with a hanging prefix on the first line. */
+static void
+add_wrapped(struct doc *d, const wchar_t *prefix, const wchar_t *s, size_t n, int indent,
+    enum ui_style st, int item)
+{
+	int pw = prefix ? text_width(prefix, wcslen(prefix)) : 0;
+	struct span *sp;
+	size_t count = text_wrap(s, n, d->width - indent - pw, &sp);
+
+	for (size_t i = 0; i < count; i++) {
+		if (i == 0 && prefix != NULL) {
+			size_t plen = wcslen(prefix);
+			wchar_t *line = xcalloc(plen + sp[i].len + 1, sizeof *line);
+
+			wmemcpy(line, prefix, plen);
+			wmemcpy(line + plen, s + sp[i].start, sp[i].len);
+			add_line(d, line, plen + sp[i].len, indent, st, item);
+			free(line);
+		} else {
+			add_line(d, s + sp[i].start, sp[i].len, indent + pw, st, item);
+		}
+	}
+	free(sp);
+}
+
+void
+doc_text(struct doc *d, const char *utf8, enum ui_style st, int indent)
+{
+	size_t n;
+	wchar_t *w = charset_display(utf8, &n);
+	wchar_t bullet[4];
+
+	swprintf(bullet, 4, L"%ls ", charset_is_utf8() ? L"\u2022" : L"-");
+	for (size_t i = 0; i <= n;) {
+		size_t end = i;
+
+		while (end < n && w[end] != L'\n')
+			end++;
+		if (end - i >= 2 && w[i] == L'-' && w[i + 1] == L' ')
+			add_wrapped(d, bullet, w + i + 2, end - i - 2, indent, st, -1);
+		else
+			add_wrapped(d, NULL, w + i, end - i, indent, st, -1);
+		i = end + 1;
+	}
+	free(w);
+}
+
+void
+doc_blank(struct doc *d)
+{
+	add_line(d, L"", 0, 0, UI_NORMAL, -1);
+}
+
+static int
+new_item(struct doc *d, int id, int group, char key, enum item_kind kind)
+{
+	struct doc_item *it;
+
+	d->items = xreallocarray(d->items, d->nitems + 1, sizeof *d->items);
+	it = &d->items[d->nitems];
+	memset(it, 0, sizeof *it);
+	it->id = id;
+	it->group = group;
+	it->key = key;
+	it->kind = kind;
+	it->first = d->nlines;
+	return (int)d->nitems++;
+}
+
+static void
+end_item(struct doc *d, int idx)
+{
+	d->items[idx].last = d->nlines > d->items[idx].first ? d->nlines - 1 : d->items[idx].first;
+}
+
+void
+doc_button(struct doc *d, int id, int group, char key, const char *label)
+{
+	int idx = new_item(d, id, group, key, ITEM_BUTTON);
+	size_t n;
+	wchar_t *w = charset_display(label, &n), prefix[8];
+
+	swprintf(prefix, 8, key ? L" %lc  " : L"    ", (wint_t)key);
+	add_wrapped(d, prefix, w, n, 0, UI_NORMAL, idx);
+	for (size_t i = d->items[idx].first; i < d->nlines; i++)
+		d->lines[i].fill = true;
+	end_item(d, idx);
+	free(w);
+}
+
+void
+doc_toggle(struct doc *d, enum item_kind kind, int id, int group, bool on, const char *label)
+{
+	int idx = new_item(d, id, group, 0, kind);
+	size_t n;
+	wchar_t *w = charset_display(label, &n), prefix[8];
+
+	if (kind == ITEM_RADIO)
+		swprintf(prefix, 8, L" (%lc) ", on ? (charset_is_utf8() ? L'\u25cf' : L'*') : L' ');
+	else
+		swprintf(prefix, 8, L" [%lc] ", on ? L'x' : L' ');
+	add_wrapped(d, prefix, w, n, 0, UI_NORMAL, idx);
+	for (size_t i = d->items[idx].first; i < d->nlines; i++)
+		d->lines[i].fill = true;
+	end_item(d, idx);
+	free(w);
+}
+
+void
+doc_input(struct doc *d, int id, int group, const char *utf8, size_t cursor, int rows)
+{
+	int idx = new_item(d, id, group, 0, ITEM_INPUT);
+	struct doc_item *it;
+	size_t n;
+	wchar_t *w = charset_display(utf8, &n);
+	int cols = d->width - 2;
+
+	if (cursor > n)
+		cursor = n;
+	if (rows <= 1) {
+		/* One line: slide the visible part so the cursor stays in view. */
+		size_t start = 0;
+
+		while (text_width(w + start, cursor - start) >= cols)
+			start++;
+		add_line(d, w + start, text_fit(w + start, n - start, cols), 1, UI_INPUT, idx);
+		d->lines[d->nlines - 1].fill = true;
+		it = &d->items[idx];
+		it->cur_line = 0;
+		it->cur_col = 1 + text_width(w + start, cursor - start);
+	} else {
+		struct span *sp;
+		size_t count = text_wrap(w, n, cols - 1, &sp);
+		int cl = 0, cc = 0;
+
+		for (size_t i = 0; i < count; i++) {
+			add_line(d, w + sp[i].start, sp[i].len, 1, UI_INPUT, idx);
+			d->lines[d->nlines - 1].fill = true;
+			if (cursor >= sp[i].start) {
+				cl = (int)i;
+				cc = text_width(w + sp[i].start,
+				    cursor - sp[i].start < sp[i].len ? cursor - sp[i].start : sp[i].len);
+			}
+		}
+		for (int i = (int)count; i < rows; i++) {
+			add_line(d, L"", 0, 1, UI_INPUT, idx);
+			d->lines[d->nlines - 1].fill = true;
+		}
+		free(sp);
+		it = &d->items[idx];
+		it->cur_line = cl;
+		it->cur_col = 1 + cc;
+	}
+	end_item(d, idx);
+	free(w);
+}
+
+int
+doc_find(const struct doc *d, int id)
+{
+	for (size_t i = 0; i < d->nitems; i++)
+		if (d->items[i].id == id)
+			return (int)i;
+	return -1;
+}
+
+static int
+max_scroll(const struct doc *d)
+{
+	int m = (int)d->nlines - d->height;
+
+	return m > 0 ? m : 0;
+}
+
+/* Scroll so that item idx is in view, if possible entirely. */
+static void
+reveal(struct doc *d, int idx, int *scroll)
+{
+	const struct doc_item *it = &d->items[idx];
+	int first = (int)it->first, last = (int)it->last;
+
+	if (it->kind == ITEM_INPUT && last - first + 1 > d->height)
+		first = last = first + it->cur_line; /* a tall area: its cursor line */
+	if (last >= *scroll + d->height)
+		*scroll = last - d->height + 1;
+	if (first < *scroll)
+		*scroll = first;
+}
+
+bool
+doc_draw(struct doc *d, int top, int left, int height, int focus, int *scroll, bool follow,
+    int *cy, int *cx)
+{
+	int fidx = doc_find(d, focus);
+	bool cursor = false;
+
+	d->top = top;
+	d->left = left;
+	d->height = height;
+	if (follow && fidx >= 0)
+		reveal(d, fidx, scroll);
+	if (*scroll > max_scroll(d))
+		*scroll = max_scroll(d);
+	if (*scroll < 0)
+		*scroll = 0;
+	d->scroll = *scroll;
+	for (int row = 0; row < height && *scroll + row < (int)d->nlines; row++) {
+		const struct doc_line *l = &d->lines[*scroll + row];
+		bool focused = l->item >= 0 && l->item == fidx;
+		enum ui_style st = l->style;
+		int y = top + row;
+
+		if (focused)
+			st = d->items[l->item].kind == ITEM_INPUT ? UI_INPUT_FOCUS : UI_FOCUS;
+		if (l->fill || focused) {
+			attrset(ui_attr(st));
+			mvhline(y, left + l->x, ' ', d->width - l->x);
+			attrset(A_NORMAL);
+		}
+		ui_putw(y, left + l->x, d->width - l->x, l->text, l->len, st);
+		if (focused && d->items[l->item].kind == ITEM_INPUT &&
+		    (int)(*scroll + row) == (int)d->items[l->item].first + d->items[l->item].cur_line) {
+			*cy = y;
+			*cx = left + d->items[l->item].cur_col;
+			cursor = true;
+		}
+	}
+	/* Show that there is more above or below. */
+	if (*scroll > 0)
+		ui_put(top, left + d->width, 1, ui_glyph("\u25b2", "^"), UI_HEADING);
+	if (*scroll < max_scroll(d))
+		ui_put(top + height - 1, left + d->width, 1, ui_glyph("\u25bc", "v"), UI_HEADING);
+	return cursor;
+}
+
+/* The first (dir > 0) or last item whose lines are in view, or -1. */
+static int
+visible_item(const struct doc *d, int scroll, int dir)
+{
+	for (size_t k = 0; k < d->nitems; k++) {
+		size_t i = dir > 0 ? k : d->nitems - 1 - k;
+		const struct doc_item *it = &d->items[i];
+
+		if ((int)it->first >= scroll && (int)it->last < scroll + d->height)
+			return (int)i;
+	}
+	return -1;
+}
+
+/* Up and Down: to the next item when it is in view, else scroll a page. */
+static enum nav
+step(struct doc *d, int dir, int *focus, int *scroll)
+{
+	int cur = doc_find(d, *focus), next;
+
+	if (cur < 0) {
+		next = visible_item(d, *scroll, dir);
+		if (next >= 0) {
+			*focus = d->items[next].id;
+			return NAV_MOVED;
+		}
+	} else {
+		next = cur + dir;
+		if (next >= 0 && next < (int)d->nitems) {
+			const struct doc_item *it = &d->items[next];
+
+			if ((dir > 0 && (int)it->first < *scroll + d->height) ||
+			    (dir < 0 && (int)it->last >= *scroll)) {
+				*focus = it->id;
+				reveal(d, next, scroll);
+				return NAV_MOVED;
+			}
+		}
+	}
+	/* Nothing in view that way: show more text. */
+	if ((dir > 0 && *scroll < max_scroll(d)) || (dir < 0 && *scroll > 0)) {
+		int page = d->height > 2 ? d->height - 2 : 1;
+
+		*scroll += dir * page;
+		if (*scroll > max_scroll(d))
+			*scroll = max_scroll(d);
+		if (*scroll < 0)
+			*scroll = 0;
+		if (cur >= 0 && ((int)d->items[cur].last < *scroll ||
+		    (int)d->items[cur].first >= *scroll + d->height)) {
+			next = visible_item(d, *scroll, dir);
+			*focus = next >= 0 ? d->items[next].id : -1;
+		}
+		return NAV_MOVED;
+	}
+	return NAV_NONE;
+}
+
+/* Tab and Shift-Tab: to the first item of the next or previous group. */
+static enum nav
+group_step(struct doc *d, int dir, int *focus, int *scroll)
+{
+	int cur = doc_find(d, *focus), i;
+
+	if (d->nitems == 0)
+		return NAV_NONE;
+	if (cur < 0)
+		i = dir > 0 ? 0 : (int)d->nitems - 1;
+	else {
+		int g = d->items[cur].group;
+
+		i = cur;
+		while (i >= 0 && i < (int)d->nitems && d->items[i].group == g)
+			i += dir;
+		if (i < 0 || i >= (int)d->nitems)
+			i = dir > 0 ? 0 : (int)d->nitems - 1; /* wrap around */
+	}
+	/* Land on the first item of that group. */
+	while (i > 0 && d->items[i - 1].group == d->items[i].group)
+		i--;
+	*focus = d->items[i].id;
+	reveal(d, i, scroll);
+	return NAV_MOVED;
+}
+
+enum nav
+doc_nav(struct doc *d, const struct ui_key *k, int *focus, int *scroll)
+{
+	int cur = doc_find(d, *focus);
+	bool input = cur >= 0 && d->items[cur].kind == ITEM_INPUT;
+	int page = d->height > 2 ? d->height - 2 : 1;
+
+	switch (k->code) {
+	case KEY_DOWN:
+		return step(d, 1, focus, scroll);
+	case KEY_UP:
+		return step(d, -1, focus, scroll);
+	case KEY_BTAB:
+		return group_step(d, -1, focus, scroll);
+	case KEY_NPAGE:
+	case KEY_PPAGE:
+		*scroll += k->code == KEY_NPAGE ? page : -page;
+		if (*scroll > max_scroll(d))
+			*scroll = max_scroll(d);
+		if (*scroll < 0)
+			*scroll = 0;
+		if (cur < 0 || (int)d->items[cur].last < *scroll ||
+		    (int)d->items[cur].first >= *scroll + d->height) {
+			int v = visible_item(d, *scroll, k->code == KEY_NPAGE ? 1 : -1);
+			*focus = v >= 0 ? d->items[v].id : -1;
+		}
+		return NAV_MOVED;
+	case KEY_MOUSE:
+		if (k->mouse_y >= d->top && k->mouse_y < d->top + d->height) {
+			int line = d->scroll + k->mouse_y - d->top;
+
+			if (line < (int)d->nlines && d->lines[line].item >= 0) {
+				*focus = d->items[d->lines[line].item].id;
+				return NAV_ACTIVATE;
+			}
+		}
+		return NAV_NONE;
+	case KEY_ENTER:
+		if (cur < 0)
+			return step(d, 1, focus, scroll);
+		return !input ? NAV_ACTIVATE : NAV_NONE;
+	case 0:
+		break;
+	default:
+		return NAV_NONE;
+	}
+	if (k->ch == L'\t')
+		return group_step(d, 1, focus, scroll);
+	if (input)
+		return NAV_NONE;
+	if (k->ch == L'\r' || k->ch == L'\n' || k->ch == L' ')
+		/* Nothing chosen yet: Enter reads on, like Down. */
+		return cur >= 0 ? NAV_ACTIVATE : step(d, 1, focus, scroll);
+	for (size_t i = 0; i < d->nitems; i++)
+		if (d->items[i].key != 0 && (wint_t)d->items[i].key == k->ch) {
+			*focus = d->items[i].id;
+			return NAV_ACTIVATE;
+		}
+	return NAV_NONE;
+}

@@ -1,0 +1,870 @@
+/* form.c: reads guide.conf and intake.conf with libconfig, checks every definition and
+ * reports each problem as "file:line: problem"; see form.h. */
+#include "form.h"
+
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "charset.h"
+#include "util.h"
+
+/* Files larger than this are refused before parsing. */
+#define FORM_FILE_MAX (1024 * 1024)
+
+struct loader {
+	const char *file;
+	char *errors;
+	size_t len;
+	int count;
+};
+
+static void err_at(struct loader *ld, int line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+err_at(struct loader *ld, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *full;
+	size_t n;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	full = xasprintf("%s:%d: %s\n", ld->file, line, msg);
+	n = strlen(full);
+	ld->errors = xreallocarray(ld->errors, ld->len + n + 1, 1);
+	memcpy(ld->errors + ld->len, full, n + 1);
+	ld->len += n;
+	ld->count++;
+	free(msg);
+	free(full);
+}
+
+static int
+line_of(const config_setting_t *s)
+{
+	int line = (int)config_setting_source_line(s);
+
+	return line > 0 ? line : 1;
+}
+
+/* Complain about every member of group whose name is not in allowed. */
+static void
+check_keys(struct loader *ld, const config_setting_t *group, const char *const *allowed)
+{
+	int n = config_setting_length(group);
+
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *m = config_setting_get_elem(group, (unsigned)i);
+		const char *name = config_setting_name(m);
+		bool ok = false;
+
+		if (name == NULL)
+			continue;
+		for (size_t k = 0; allowed[k] != NULL && !ok; k++)
+			ok = str_eq(name, allowed[k]);
+		if (!ok)
+			err_at(ld, line_of(m), _("unknown setting \"%s\""), name);
+	}
+}
+
+static bool
+valid_id(const char *s)
+{
+	if (*s == '\0' || strlen(s) > 40)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_' || *s == '-'))
+			return false;
+	return true;
+}
+
+/* A checked copy of string setting s, or NULL after reporting the problem. */
+static char *
+string_value(struct loader *ld, const config_setting_t *s, const char *what, bool multiline)
+{
+	const char *v;
+
+	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
+		err_at(ld, line_of(s), _("%s must be text in double quotes"), what);
+		return NULL;
+	}
+	v = config_setting_get_string(s);
+	if (strlen(v) > FORM_TEXT_MAX) {
+		err_at(ld, line_of(s), _("%s is too long (more than %d bytes)"), what, FORM_TEXT_MAX);
+		return NULL;
+	}
+	if (!charset_valid_utf8(v, multiline)) {
+		err_at(ld, line_of(s), _("%s is not valid UTF-8 text"), what);
+		return NULL;
+	}
+	return xstrdup(v);
+}
+
+/* Read the bilingual text group->name into *t. */
+static bool
+get_text(struct loader *ld, const config_setting_t *group, const char *name,
+    struct text *t, bool required)
+{
+	static const char *const keys[] = { "nl", "en", NULL };
+	static const char *const langname[LANG_COUNT] = { N_("Dutch"), N_("English") };
+	const config_setting_t *s = config_setting_get_member(group, name);
+	bool ok = true;
+
+	memset(t, 0, sizeof *t);
+	if (s == NULL) {
+		if (required)
+			err_at(ld, line_of(group), _("\"%s\" is missing"), name);
+		return !required;
+	}
+	if (!config_setting_is_group(s)) {
+		err_at(ld, line_of(s), _("\"%s\" must be a group { nl = \"...\"; en = \"...\"; }"), name);
+		return false;
+	}
+	check_keys(ld, s, keys);
+	for (int l = 0; l < LANG_COUNT; l++) {
+		const config_setting_t *v = config_setting_get_member(s, keys[l]);
+
+		if (v == NULL) {
+			err_at(ld, line_of(s), _("\"%s\" has no %s text (%s)"), name,
+			    _(langname[l]), keys[l]);
+			ok = false;
+			continue;
+		}
+		if ((t->s[l] = string_value(ld, v, name, true)) == NULL) {
+			ok = false;
+		} else if (t->s[l][strspn(t->s[l], " \n")] == '\0') {
+			err_at(ld, line_of(v), _("\"%s\" has an empty %s text (%s)"), name,
+			    _(langname[l]), keys[l]);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static void
+text_free(struct text *t)
+{
+	for (int l = 0; l < LANG_COUNT; l++)
+		free(t->s[l]);
+}
+
+/* Read the id string group->name; reports a missing or malformed id. */
+static char *
+get_id(struct loader *ld, const config_setting_t *group, const char *name, bool required)
+{
+	const config_setting_t *s = config_setting_get_member(group, name);
+	char *v;
+
+	if (s == NULL) {
+		if (required)
+			err_at(ld, line_of(group), _("\"%s\" is missing"), name);
+		return NULL;
+	}
+	if ((v = string_value(ld, s, name, false)) == NULL)
+		return NULL;
+	if (!valid_id(v)) {
+		err_at(ld, line_of(s), _("\"%s\" is not a valid id: use a-z, 0-9 and _"), v);
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+static bool
+get_bool(struct loader *ld, const config_setting_t *group, const char *name)
+{
+	const config_setting_t *s = config_setting_get_member(group, name);
+
+	if (s == NULL)
+		return false;
+	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
+		err_at(ld, line_of(s), _("\"%s\" must be true or false"), name);
+		return false;
+	}
+	return config_setting_get_bool(s) != 0;
+}
+
+static int
+get_int(struct loader *ld, const config_setting_t *group, const char *name,
+    int min, int max, int dflt, bool required)
+{
+	const config_setting_t *s = config_setting_get_member(group, name);
+	long long v;
+
+	if (s == NULL) {
+		if (required)
+			err_at(ld, line_of(group), _("\"%s\" is missing"), name);
+		return dflt;
+	}
+	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64) {
+		err_at(ld, line_of(s), _("\"%s\" must be a whole number"), name);
+		return dflt;
+	}
+	v = config_setting_get_int64(s);
+	if (v < min || v > max) {
+		err_at(ld, line_of(s), _("\"%s\" must be between %d and %d"), name, min, max);
+		return dflt;
+	}
+	return (int)v;
+}
+
+/* The list or array group->name, or NULL (reported when required). */
+static const config_setting_t *
+get_list(struct loader *ld, const config_setting_t *group, const char *name, bool required)
+{
+	const config_setting_t *s = config_setting_get_member(group, name);
+
+	if (s == NULL) {
+		if (required)
+			err_at(ld, line_of(group), _("\"%s\" is missing"), name);
+		return NULL;
+	}
+	if (!config_setting_is_aggregate(s) || config_setting_is_group(s)) {
+		err_at(ld, line_of(s), _("\"%s\" must be a list ( ... )"), name);
+		return NULL;
+	}
+	if (config_setting_length(s) > 1000) {
+		err_at(ld, line_of(s), _("\"%s\" has too many entries"), name);
+		return NULL;
+	}
+	return s;
+}
+
+/* Read a list of ids, e.g. suggest = ("a", "b"). */
+static char **
+get_ids(struct loader *ld, const config_setting_t *group, const char *name, size_t *n)
+{
+	const config_setting_t *l = get_list(ld, group, name, false);
+	char **ids;
+
+	*n = 0;
+	if (l == NULL || config_setting_length(l) == 0)
+		return NULL;
+	ids = xcalloc((size_t)config_setting_length(l), sizeof *ids);
+	for (int i = 0; i < config_setting_length(l); i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		char *v = string_value(ld, e, name, false);
+
+		if (v != NULL && !valid_id(v)) {
+			err_at(ld, line_of(e), _("\"%s\" is not a valid id: use a-z, 0-9 and _"), v);
+			free(v);
+			v = NULL;
+		}
+		if (v != NULL)
+			ids[(*n)++] = v;
+	}
+	return ids;
+}
+
+/* The group element i of list l, or NULL after reporting. */
+static const config_setting_t *
+group_elem(struct loader *ld, const config_setting_t *l, int i, const char *what)
+{
+	const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+
+	if (!config_setting_is_group(e)) {
+		err_at(ld, line_of(e), _("each entry of \"%s\" must be a group { ... }"), what);
+		return NULL;
+	}
+	return e;
+}
+
+static bool
+parse_md(const char *s, int *md)
+{
+	int m, d;
+	char extra;
+
+	if (sscanf(s, "%2d-%2d%c", &m, &d, &extra) != 2 || strlen(s) != 5)
+		return false;
+	if (m < 1 || m > 12 || d < 1 || d > 31)
+		return false;
+	*md = m * 100 + d;
+	return true;
+}
+
+static void
+read_answer(struct loader *ld, const config_setting_t *g, struct answer *a, bool with_label)
+{
+	static const char *const keys[] = { "label", "next", "result", "suggest", "why", NULL };
+
+	check_keys(ld, g, with_label ? keys : keys + 1);
+	if (with_label)
+		get_text(ld, g, "label", &a->label, true);
+	a->next = get_id(ld, g, "next", false);
+	get_text(ld, g, "result", &a->result, false);
+	get_text(ld, g, "why", &a->why, false);
+	a->suggest = get_ids(ld, g, "suggest", &a->nsuggest);
+}
+
+static void
+read_question(struct loader *ld, const config_setting_t *g, struct question *q)
+{
+	static const char *const keys[] = { "id", "ask", "help", "answers", "date", "open", "closed", NULL };
+	const config_setting_t *date = config_setting_get_member(g, "date");
+
+	check_keys(ld, g, keys);
+	q->line = line_of(g);
+	q->id = get_id(ld, g, "id", true);
+	if (date != NULL) {
+		static const char *const dkeys[] = { "from", "until", NULL };
+		static const char *const branch[2] = { "open", "closed" };
+		const char *from = NULL, *until = NULL;
+
+		q->is_date = true;
+		if (!config_setting_is_group(date)) {
+			err_at(ld, line_of(date), _("\"date\" must be a group { from = \"MM-DD\"; until = \"MM-DD\"; }"));
+		} else {
+			check_keys(ld, date, dkeys);
+			config_setting_lookup_string(date, "from", &from);
+			config_setting_lookup_string(date, "until", &until);
+			if (from == NULL || !parse_md(from, &q->from_md))
+				err_at(ld, line_of(date), _("\"from\" must be a date written MM-DD, e.g. \"04-01\""));
+			if (until == NULL || !parse_md(until, &q->until_md))
+				err_at(ld, line_of(date), _("\"until\" must be a date written MM-DD, e.g. \"11-10\""));
+		}
+		q->answers = xcalloc(2, sizeof *q->answers);
+		q->nanswers = 2;
+		for (int i = 0; i < 2; i++) {
+			const config_setting_t *b = config_setting_get_member(g, branch[i]);
+
+			if (b == NULL || !config_setting_is_group(b))
+				err_at(ld, line_of(g), _("a date question needs a group \"%s\""), branch[i]);
+			else
+				read_answer(ld, b, &q->answers[i], false);
+		}
+		return;
+	}
+	get_text(ld, g, "ask", &q->ask, true);
+	get_text(ld, g, "help", &q->help, false);
+	const config_setting_t *l = get_list(ld, g, "answers", true);
+	if (l == NULL)
+		return;
+	if (config_setting_length(l) < 2 || config_setting_length(l) > 9) {
+		err_at(ld, line_of(l), _("a question needs 2 to 9 answers"));
+		if (config_setting_length(l) == 0)
+			return;
+	}
+	q->answers = xcalloc((size_t)config_setting_length(l), sizeof *q->answers);
+	for (int i = 0; i < config_setting_length(l) && i < 9; i++) {
+		const config_setting_t *e = group_elem(ld, l, i, "answers");
+
+		if (e != NULL)
+			read_answer(ld, e, &q->answers[q->nanswers++], true);
+	}
+}
+
+static void
+read_flow(struct loader *ld, const config_setting_t *g, struct flow *fl)
+{
+	static const char *const keys[] = { "id", "title", "intro", "start", "fallback", "questions", NULL };
+	const config_setting_t *l;
+
+	check_keys(ld, g, keys);
+	fl->line = line_of(g);
+	fl->id = get_id(ld, g, "id", true);
+	get_text(ld, g, "title", &fl->title, true);
+	get_text(ld, g, "intro", &fl->intro, false);
+	fl->start = get_id(ld, g, "start", true);
+	fl->fallback = get_id(ld, g, "fallback", true);
+	if ((l = get_list(ld, g, "questions", true)) == NULL || config_setting_length(l) == 0)
+		return;
+	fl->questions = xcalloc((size_t)config_setting_length(l), sizeof *fl->questions);
+	for (int i = 0; i < config_setting_length(l); i++) {
+		const config_setting_t *e = group_elem(ld, l, i, "questions");
+
+		if (e != NULL)
+			read_question(ld, e, &fl->questions[fl->nquestions++]);
+	}
+}
+
+static void
+read_page(struct loader *ld, const config_setting_t *g, struct page *p)
+{
+	static const char *const keys[] = { "id", "title", "summary", "sections", "check", "request", NULL };
+	static const char *const skeys[] = { "title", "text", NULL };
+	const config_setting_t *l;
+
+	check_keys(ld, g, keys);
+	p->line = line_of(g);
+	p->id = get_id(ld, g, "id", true);
+	get_text(ld, g, "title", &p->title, true);
+	get_text(ld, g, "summary", &p->summary, true);
+	p->check = get_id(ld, g, "check", false);
+	p->request = get_bool(ld, g, "request");
+	if ((l = get_list(ld, g, "sections", true)) == NULL || config_setting_length(l) == 0)
+		return;
+	p->sections = xcalloc((size_t)config_setting_length(l), sizeof *p->sections);
+	for (int i = 0; i < config_setting_length(l); i++) {
+		const config_setting_t *e = group_elem(ld, l, i, "sections");
+
+		if (e == NULL)
+			continue;
+		check_keys(ld, e, skeys);
+		struct section *s = &p->sections[p->nsections++];
+		get_text(ld, e, "title", &s->title, true);
+		get_text(ld, e, "text", &s->body, true);
+	}
+}
+
+static const struct {
+	const char *name;
+	enum field_type type;
+} field_types[] = {
+	{ "text", FIELD_TEXT }, { "textarea", FIELD_TEXTAREA }, { "phone", FIELD_PHONE },
+	{ "email", FIELD_EMAIL }, { "choice", FIELD_CHOICE }, { "options", FIELD_OPTIONS },
+	{ "consent", FIELD_CONSENT },
+};
+
+const char *
+field_type_name(enum field_type t)
+{
+	for (size_t i = 0; i < sizeof field_types / sizeof field_types[0]; i++)
+		if (field_types[i].type == t)
+			return field_types[i].name;
+	return "?";
+}
+
+static void
+read_field(struct loader *ld, const config_setting_t *g, struct field *f)
+{
+	static const char *const keys[] = { "id", "type", "label", "hint", "required", "max",
+		"choices", "default", NULL };
+	static const char *const ckeys[] = { "id", "label", NULL };
+	const char *type = NULL;
+	const config_setting_t *l;
+	bool known = false;
+
+	check_keys(ld, g, keys);
+	f->id = get_id(ld, g, "id", true);
+	get_text(ld, g, "label", &f->label, true);
+	get_text(ld, g, "hint", &f->hint, false);
+	f->required = get_bool(ld, g, "required");
+	config_setting_lookup_string(g, "type", &type);
+	for (size_t i = 0; type != NULL && i < sizeof field_types / sizeof field_types[0]; i++)
+		if (str_eq(type, field_types[i].name)) {
+			f->type = field_types[i].type;
+			known = true;
+		}
+	if (!known) {
+		err_at(ld, line_of(g), _("\"type\" must be one of: text, textarea, phone, email, choice, options, consent"));
+		return;
+	}
+	f->max = get_int(ld, g, "max", 1, 10000, f->type == FIELD_TEXTAREA ? 1000 : 200, false);
+	f->def = get_id(ld, g, "default", false);
+	l = get_list(ld, g, "choices", f->type == FIELD_CHOICE);
+	if (f->type != FIELD_CHOICE) {
+		if (l != NULL)
+			err_at(ld, line_of(l), _("only a field of type choice has \"choices\""));
+		return;
+	}
+	if (l == NULL)
+		return;
+	if (config_setting_length(l) < 2) {
+		err_at(ld, line_of(l), _("a choice field needs at least 2 choices"));
+		return;
+	}
+	f->choices = xcalloc((size_t)config_setting_length(l), sizeof *f->choices);
+	for (int i = 0; i < config_setting_length(l); i++) {
+		const config_setting_t *e = group_elem(ld, l, i, "choices");
+
+		if (e == NULL)
+			continue;
+		check_keys(ld, e, ckeys);
+		struct choice *c = &f->choices[f->nchoices++];
+		c->id = get_id(ld, e, "id", true);
+		get_text(ld, e, "label", &c->label, true);
+	}
+	if (f->def != NULL && !str_eq(f->def, "ui-language")) {
+		bool found = false;
+
+		for (size_t i = 0; i < f->nchoices; i++)
+			found = found || str_eq(f->choices[i].id, f->def);
+		if (!found)
+			err_at(ld, line_of(g), _("\"default\" names no choice of this field: \"%s\""), f->def);
+	}
+}
+
+/* Open and parse one file; reports read and syntax errors. */
+static bool
+open_file(struct loader *ld, config_t *cf)
+{
+	struct stat st;
+
+	config_init(cf);
+	if (stat(ld->file, &st) != 0) {
+		err_at(ld, 1, _("cannot read this file"));
+		return false;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size > FORM_FILE_MAX) {
+		err_at(ld, 1, _("not a form file, or larger than 1 MB"));
+		return false;
+	}
+	if (config_read_file(cf, ld->file) != CONFIG_TRUE) {
+		if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
+			err_at(ld, 1, _("cannot read this file"));
+		else
+			err_at(ld, config_error_line(cf), _("syntax error: %s"), config_error_text(cf));
+		return false;
+	}
+	return true;
+}
+
+static void
+load_guide(struct loader *ld, struct forms *f, config_t *cf)
+{
+	static const char *const keys[] = { "version", "welcome", "menu", "pages", "flows", NULL };
+	static const char *const wkeys[] = { "title", "text", NULL };
+	static const char *const mkeys[] = { "title", "intro", "items", NULL };
+	const config_setting_t *root = config_root_setting(cf), *s, *l;
+
+	check_keys(ld, root, keys);
+	f->guide_version = get_int(ld, root, "version", 1, 1000000, 1, true);
+	if ((s = config_setting_get_member(root, "welcome")) == NULL || !config_setting_is_group(s)) {
+		err_at(ld, 1, _("a group \"welcome\" is missing"));
+	} else {
+		check_keys(ld, s, wkeys);
+		get_text(ld, s, "title", &f->welcome_title, true);
+		get_text(ld, s, "text", &f->welcome_text, true);
+	}
+	if ((l = get_list(ld, root, "pages", true)) != NULL && config_setting_length(l) > 0) {
+		f->pages = xcalloc((size_t)config_setting_length(l), sizeof *f->pages);
+		for (int i = 0; i < config_setting_length(l); i++)
+			if ((s = group_elem(ld, l, i, "pages")) != NULL)
+				read_page(ld, s, &f->pages[f->npages++]);
+	}
+	if ((l = get_list(ld, root, "flows", false)) != NULL && config_setting_length(l) > 0) {
+		f->flows = xcalloc((size_t)config_setting_length(l), sizeof *f->flows);
+		for (int i = 0; i < config_setting_length(l); i++)
+			if ((s = group_elem(ld, l, i, "flows")) != NULL)
+				read_flow(ld, s, &f->flows[f->nflows++]);
+	}
+	if ((s = config_setting_get_member(root, "menu")) == NULL || !config_setting_is_group(s)) {
+		err_at(ld, 1, _("a group \"menu\" is missing"));
+		return;
+	}
+	check_keys(ld, s, mkeys);
+	get_text(ld, s, "title", &f->menu_title, true);
+	get_text(ld, s, "intro", &f->menu_intro, false);
+	if ((l = get_list(ld, s, "items", true)) == NULL)
+		return;
+	if (config_setting_length(l) < 1 || config_setting_length(l) > 9)
+		err_at(ld, line_of(l), _("the menu needs 1 to 9 items"));
+	f->menu = xcalloc((size_t)config_setting_length(l) + 1, sizeof *f->menu);
+	for (int i = 0; i < config_setting_length(l) && i < 9; i++) {
+		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
+		const char *id = config_setting_get_string(e);
+		struct menu_item *m = &f->menu[f->nmenu];
+
+		if (id == NULL) {
+			err_at(ld, line_of(e), _("menu items are page or flow ids in double quotes"));
+			continue;
+		}
+		m->page = forms_page(f, id);
+		m->flow = forms_flow(f, id);
+		if (m->page == NULL && m->flow == NULL)
+			err_at(ld, line_of(e), _("the menu names \"%s\", but there is no page or flow with that id"), id);
+		else
+			f->nmenu++;
+	}
+}
+
+/* Check that a flow's questions exist, are all reachable and never loop. */
+static void
+check_flow(struct loader *ld, const struct forms *f, const struct flow *fl)
+{
+	size_t n = fl->nquestions;
+	int *state;
+
+	if (fl->start != NULL && flow_question(fl, fl->start) == NULL)
+		err_at(ld, fl->line, _("flow \"%s\": start question \"%s\" does not exist"), fl->id, fl->start);
+	if (fl->fallback != NULL && forms_page(f, fl->fallback) == NULL)
+		err_at(ld, fl->line, _("flow \"%s\": fallback page \"%s\" does not exist"), fl->id, fl->fallback);
+	for (size_t i = 0; i < n; i++) {
+		const struct question *q = &fl->questions[i];
+
+		for (size_t j = i + 1; j < n; j++)
+			if (q->id && str_eq(q->id, fl->questions[j].id))
+				err_at(ld, fl->questions[j].line, _("flow \"%s\": two questions have the id \"%s\""), fl->id, q->id);
+		for (size_t a = 0; a < q->nanswers; a++) {
+			const struct answer *an = &q->answers[a];
+
+			if (an->next != NULL && flow_question(fl, an->next) == NULL)
+				err_at(ld, q->line, _("flow \"%s\", question \"%s\": next question \"%s\" does not exist"),
+				    fl->id, q->id, an->next);
+			for (size_t k = 0; k < an->nsuggest; k++)
+				if (forms_page(f, an->suggest[k]) == NULL)
+					err_at(ld, q->line, _("flow \"%s\", question \"%s\": suggested page \"%s\" does not exist"),
+					    fl->id, q->id, an->suggest[k]);
+		}
+	}
+	if (n == 0 || fl->start == NULL || flow_question(fl, fl->start) == NULL)
+		return;
+	/* Walk from the start: 1 = on the current path, 2 = done. A question met
+	 * again on the current path is a loop; one never met is unreachable. */
+	state = xcalloc(n, sizeof *state);
+	size_t *stack = xcalloc(n + 1, sizeof *stack), *pos = xcalloc(n + 1, sizeof *pos), depth = 0;
+	stack[0] = (size_t)(flow_question(fl, fl->start) - fl->questions);
+	state[stack[0]] = 1;
+	depth = 1;
+	while (depth > 0) {
+		const struct question *q = &fl->questions[stack[depth - 1]];
+		size_t a = pos[depth - 1]++;
+
+		if (a >= q->nanswers) {
+			state[stack[depth - 1]] = 2;
+			depth--;
+			continue;
+		}
+		const struct question *nq = q->answers[a].next ? flow_question(fl, q->answers[a].next) : NULL;
+		if (nq == NULL)
+			continue;
+		size_t k = (size_t)(nq - fl->questions);
+		if (state[k] == 1) {
+			err_at(ld, q->line, _("flow \"%s\": question \"%s\" can lead back to \"%s\"; a flow must always end"),
+			    fl->id, q->id, nq->id);
+		} else if (state[k] == 0 && depth < n) {
+			state[k] = 1;
+			stack[depth] = k;
+			pos[depth] = 0;
+			depth++;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (state[i] == 0 && fl->questions[i].id != NULL)
+			err_at(ld, fl->questions[i].line, _("flow \"%s\": question \"%s\" is never reached"), fl->id, fl->questions[i].id);
+	free(state);
+	free(stack);
+	free(pos);
+}
+
+static void
+check_guide(struct loader *ld, const struct forms *f)
+{
+	for (size_t i = 0; i < f->npages; i++) {
+		const struct page *p = &f->pages[i];
+
+		for (size_t j = i + 1; j < f->npages; j++)
+			if (p->id && str_eq(p->id, f->pages[j].id))
+				err_at(ld, f->pages[j].line, _("two pages have the id \"%s\""), p->id);
+		if (p->id && forms_flow(f, p->id) != NULL)
+			err_at(ld, p->line, _("a page and a flow have the same id \"%s\""), p->id);
+		if (p->check != NULL && forms_flow(f, p->check) == NULL)
+			err_at(ld, p->line, _("page \"%s\": check flow \"%s\" does not exist"), p->id, p->check);
+	}
+	for (size_t i = 0; i < f->nflows; i++) {
+		for (size_t j = i + 1; j < f->nflows; j++)
+			if (f->flows[i].id && str_eq(f->flows[i].id, f->flows[j].id))
+				err_at(ld, f->flows[j].line, _("two flows have the id \"%s\""), f->flows[i].id);
+		check_flow(ld, f, &f->flows[i]);
+	}
+}
+
+static void
+load_intake(struct loader *ld, struct forms *f, config_t *cf)
+{
+	static const char *const keys[] = { "version", "title", "intro", "fields", "one_of",
+		"no_consent", "done", NULL };
+	const config_setting_t *root = config_root_setting(cf), *l, *s;
+	size_t nconsent = 0;
+
+	check_keys(ld, root, keys);
+	f->intake_version = get_int(ld, root, "version", 1, 1000000, 1, true);
+	get_text(ld, root, "title", &f->intake_title, true);
+	get_text(ld, root, "intro", &f->intake_intro, false);
+	get_text(ld, root, "no_consent", &f->no_consent, true);
+	get_text(ld, root, "done", &f->done, true);
+	if ((l = get_list(ld, root, "fields", true)) == NULL || config_setting_length(l) == 0) {
+		if (l != NULL)
+			err_at(ld, line_of(l), _("the intake form needs fields"));
+		return;
+	}
+	f->fields = xcalloc((size_t)config_setting_length(l), sizeof *f->fields);
+	for (int i = 0; i < config_setting_length(l); i++) {
+		if ((s = group_elem(ld, l, i, "fields")) == NULL)
+			continue;
+		struct field *fd = &f->fields[f->nfields++];
+		read_field(ld, s, fd);
+		for (size_t j = 0; j + 1 < f->nfields; j++)
+			if (fd->id && str_eq(fd->id, f->fields[j].id))
+				err_at(ld, line_of(s), _("two fields have the id \"%s\""), fd->id);
+		if (fd->type == FIELD_CONSENT)
+			nconsent++;
+	}
+	if (nconsent != 1)
+		err_at(ld, line_of(l), _("the intake form needs exactly one field of type consent"));
+	if ((l = get_list(ld, root, "one_of", false)) == NULL || config_setting_length(l) == 0)
+		return;
+	f->one_of = xcalloc((size_t)config_setting_length(l), sizeof *f->one_of);
+	for (int i = 0; i < config_setting_length(l); i++) {
+		const config_setting_t *g = config_setting_get_elem(l, (unsigned)i);
+		struct one_of *o = &f->one_of[f->none_of];
+
+		if (!config_setting_is_aggregate(g) || config_setting_length(g) < 2) {
+			err_at(ld, line_of(g), _("each entry of \"one_of\" is a list of at least 2 field ids"));
+			continue;
+		}
+		o->fields = xcalloc((size_t)config_setting_length(g), sizeof *o->fields);
+		for (int k = 0; k < config_setting_length(g); k++) {
+			const char *id = config_setting_get_string_elem(g, k);
+			const struct field *fd = id ? forms_field(f, id) : NULL;
+
+			if (fd == NULL)
+				err_at(ld, line_of(g), _("\"one_of\" names a field that does not exist: \"%s\""),
+				    id ? id : "?");
+			else
+				o->fields[o->n++] = fd;
+		}
+		f->none_of++;
+	}
+}
+
+struct forms *
+forms_load(const char *dir, char **errors)
+{
+	struct forms *f = xcalloc(1, sizeof *f);
+	char *guide = xasprintf("%s/guide.conf", dir), *intake = xasprintf("%s/intake.conf", dir);
+	struct loader ld = { .file = guide };
+	config_t cf;
+
+	if (open_file(&ld, &cf)) {
+		load_guide(&ld, f, &cf);
+		check_guide(&ld, f);
+	}
+	config_destroy(&cf);
+	ld.file = intake;
+	if (open_file(&ld, &cf))
+		load_intake(&ld, f, &cf);
+	config_destroy(&cf);
+	free(guide);
+	free(intake);
+	*errors = ld.errors;
+	if (ld.count > 0) {
+		forms_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+static void
+answer_free(struct answer *a)
+{
+	text_free(&a->label);
+	text_free(&a->result);
+	text_free(&a->why);
+	free(a->next);
+	for (size_t i = 0; i < a->nsuggest; i++)
+		free(a->suggest[i]);
+	free(a->suggest);
+}
+
+void
+forms_free(struct forms *f)
+{
+	if (f == NULL)
+		return;
+	text_free(&f->welcome_title);
+	text_free(&f->welcome_text);
+	text_free(&f->menu_title);
+	text_free(&f->menu_intro);
+	text_free(&f->intake_title);
+	text_free(&f->intake_intro);
+	text_free(&f->no_consent);
+	text_free(&f->done);
+	free(f->menu);
+	for (size_t i = 0; i < f->npages; i++) {
+		struct page *p = &f->pages[i];
+
+		free(p->id);
+		free(p->check);
+		text_free(&p->title);
+		text_free(&p->summary);
+		for (size_t s = 0; s < p->nsections; s++) {
+			text_free(&p->sections[s].title);
+			text_free(&p->sections[s].body);
+		}
+		free(p->sections);
+	}
+	free(f->pages);
+	for (size_t i = 0; i < f->nflows; i++) {
+		struct flow *fl = &f->flows[i];
+
+		free(fl->id);
+		free(fl->start);
+		free(fl->fallback);
+		text_free(&fl->title);
+		text_free(&fl->intro);
+		for (size_t q = 0; q < fl->nquestions; q++) {
+			struct question *qu = &fl->questions[q];
+
+			free(qu->id);
+			text_free(&qu->ask);
+			text_free(&qu->help);
+			for (size_t a = 0; a < qu->nanswers; a++)
+				answer_free(&qu->answers[a]);
+			free(qu->answers);
+		}
+		free(fl->questions);
+	}
+	free(f->flows);
+	for (size_t i = 0; i < f->nfields; i++) {
+		struct field *fd = &f->fields[i];
+
+		free(fd->id);
+		free(fd->def);
+		text_free(&fd->label);
+		text_free(&fd->hint);
+		for (size_t c = 0; c < fd->nchoices; c++) {
+			free(fd->choices[c].id);
+			text_free(&fd->choices[c].label);
+		}
+		free(fd->choices);
+	}
+	free(f->fields);
+	for (size_t i = 0; i < f->none_of; i++)
+		free(f->one_of[i].fields);
+	free(f->one_of);
+	free(f);
+}
+
+const struct page *
+forms_page(const struct forms *f, const char *id)
+{
+	for (size_t i = 0; i < f->npages; i++)
+		if (str_eq(f->pages[i].id, id))
+			return &f->pages[i];
+	return NULL;
+}
+
+const struct flow *
+forms_flow(const struct forms *f, const char *id)
+{
+	for (size_t i = 0; i < f->nflows; i++)
+		if (str_eq(f->flows[i].id, id))
+			return &f->flows[i];
+	return NULL;
+}
+
+const struct field *
+forms_field(const struct forms *f, const char *id)
+{
+	for (size_t i = 0; i < f->nfields; i++)
+		if (str_eq(f->fields[i].id, id))
+			return &f->fields[i];
+	return NULL;
+}
+
+const struct question *
+flow_question(const struct flow *fl, const char *id)
+{
+	for (size_t i = 0; i < fl->nquestions; i++)
+		if (str_eq(fl->questions[i].id, id))
+			return &fl->questions[i];
+	return NULL;
+}

@@ -1,0 +1,119 @@
+/* form.h: the guide and the intake form, loaded from forms/ (libconfig).
+ * The program knows kinds of things (a page, a question, a field); the
+ * Zoetermeer facts live in the files. No curses here. */
+#ifndef ZK_FORM_H
+#define ZK_FORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "i18n.h"
+
+struct section {
+	struct text title, body;
+};
+
+struct page {
+	char *id;
+	int line; /* in guide.conf, for messages */
+	struct text title, summary;
+	struct section *sections;
+	size_t nsections;
+	char *check;  /* flow id, or NULL */
+	bool request; /* offers "Request contact"; tickable in the intake */
+};
+
+/* An answer to a question, or the open/closed branch of a date question. */
+struct answer {
+	struct text label;
+	char *next;   /* question id, or NULL: the flow ends */
+	struct text result, why;
+	char **suggest; /* page ids */
+	size_t nsuggest;
+};
+
+struct question {
+	char *id;
+	int line;
+	struct text ask, help;
+	struct answer *answers;
+	size_t nanswers;
+	bool is_date;         /* answered from today's date, never asked */
+	int from_md, until_md; /* month * 100 + day; answers[0] open, [1] closed */
+};
+
+struct flow {
+	char *id;
+	int line;
+	struct text title, intro;
+	char *start, *fallback;
+	struct question *questions;
+	size_t nquestions;
+};
+
+/* One line of the main menu: a page or a flow. */
+struct menu_item {
+	const struct page *page;
+	const struct flow *flow;
+};
+
+enum field_type {
+	FIELD_TEXT, FIELD_TEXTAREA, FIELD_PHONE, FIELD_EMAIL,
+	FIELD_CHOICE, FIELD_OPTIONS, FIELD_CONSENT,
+};
+
+struct choice {
+	char *id;
+	struct text label;
+};
+
+struct field {
+	char *id;
+	enum field_type type;
+	struct text label, hint;
+	bool required;
+	int max; /* characters, for text fields */
+	struct choice *choices;
+	size_t nchoices;
+	char *def; /* choice id, "ui-language", or NULL */
+};
+
+/* A set of fields of which at least one must be filled in. */
+struct one_of {
+	const struct field **fields;
+	size_t n;
+};
+
+struct forms {
+	int guide_version, intake_version;
+	struct text welcome_title, welcome_text, menu_title, menu_intro;
+	struct menu_item *menu;
+	size_t nmenu;
+	struct page *pages;
+	size_t npages;
+	struct flow *flows;
+	size_t nflows;
+	struct text intake_title, intake_intro, no_consent, done;
+	struct field *fields;
+	size_t nfields;
+	struct one_of *one_of;
+	size_t none_of;
+};
+
+/* Largest text a form may hold, in bytes; longer is a form error. */
+#define FORM_TEXT_MAX 8192
+
+/* Load dir/guide.conf and dir/intake.conf. On success returns the forms;
+ * otherwise NULL and *errors holds "file:line: problem" lines (caller frees). */
+struct forms *forms_load(const char *dir, char **errors);
+/* Free forms loaded by forms_load (NULL is fine). */
+void forms_free(struct forms *f);
+
+const struct page *forms_page(const struct forms *f, const char *id);
+const struct flow *forms_flow(const struct forms *f, const char *id);
+const struct field *forms_field(const struct forms *f, const char *id);
+const struct question *flow_question(const struct flow *fl, const char *id);
+/* The name of a field type as written in the files ("phone"). */
+const char *field_type_name(enum field_type t);
+
+#endif

@@ -1,0 +1,86 @@
+/* i18n.c: language switching at run time; see i18n.h. */
+#include "i18n.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+/* gettext caches translations; bumping this counter makes it look again
+ * after LANGUAGE changed (documented in the gettext manual). */
+extern int _nl_msg_cat_cntr;
+
+static enum lang current = LANG_NL;
+
+void
+i18n_init(const char *localedir)
+{
+	const char *msgs = setlocale(LC_MESSAGES, NULL);
+
+	/* In the C locale gettext ignores LANGUAGE and returns the msgid.
+	 * Messages are delivered as UTF-8 anyway, so C.UTF-8 is safe here. */
+	if (msgs == NULL || str_eq(msgs, "C") || str_eq(msgs, "POSIX")) {
+		if (setlocale(LC_MESSAGES, "C.UTF-8") == NULL)
+			setlocale(LC_MESSAGES, "C.utf8");
+	}
+	bindtextdomain("zorgkiosk", localedir);
+	bind_textdomain_codeset("zorgkiosk", "UTF-8");
+	textdomain("zorgkiosk");
+}
+
+void
+i18n_set(enum lang lang)
+{
+	current = lang;
+	/* English is the msgid language; "en" simply finds no catalogue. */
+	setenv("LANGUAGE", i18n_code(lang), 1);
+	++_nl_msg_cat_cntr;
+}
+
+enum lang
+i18n_lang(void)
+{
+	return current;
+}
+
+const char *
+i18n_code(enum lang lang)
+{
+	return lang == LANG_EN ? "en" : "nl";
+}
+
+bool
+i18n_parse(const char *code, enum lang *lang)
+{
+	if (str_eq(code, "nl"))
+		*lang = LANG_NL;
+	else if (str_eq(code, "en"))
+		*lang = LANG_EN;
+	else
+		return false;
+	return true;
+}
+
+const char *
+tr(const struct text *t)
+{
+	const char *s = t->s[current];
+
+	return s != NULL ? s : "";
+}
+
+char *
+i18n_date(int year, int month, int day)
+{
+	static const char *const months[12] = {
+		N_("January"), N_("February"), N_("March"), N_("April"),
+		N_("May"), N_("June"), N_("July"), N_("August"),
+		N_("September"), N_("October"), N_("November"), N_("December"),
+	};
+
+	if (month < 1 || month > 12)
+		month = 1;
+	/* L10N: a date such as "1 April 2026": day, month name, year. */
+	return xasprintf(_("%d %s %d"), day, _(months[month - 1]), year);
+}

@@ -1,0 +1,306 @@
+/* kiosk.c: the main loop: draw the top screen, read a key, handle the keys
+ * that work everywhere (F1, F2, Esc, Ctrl-L), and wipe on idle. */
+#include "screen.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "charset.h"
+#include "ui.h"
+#include "util.h"
+
+/* Widest text column: long lines are tiring to read. */
+#define TEXT_MAX_COLS 76
+
+static volatile sig_atomic_t quit_signal;
+
+static void
+on_quit(int sig)
+{
+	quit_signal = sig;
+}
+
+struct screen *
+screen_new(struct app *a, const struct screen_ops *ops, void *data, int focus)
+{
+	struct screen *s = xcalloc(1, sizeof *s);
+
+	s->ops = ops;
+	s->app = a;
+	s->data = data;
+	s->focus = focus;
+	s->follow = true;
+	return s;
+}
+
+static void
+screen_free(struct screen *s)
+{
+	if (s->ops->free != NULL)
+		s->ops->free(s);
+	free(s);
+}
+
+void
+app_push(struct app *a, struct screen *s)
+{
+	if (a->depth == (int)(sizeof a->stack / sizeof a->stack[0])) {
+		screen_free(s); /* cannot happen with the screens we have */
+		return;
+	}
+	a->stack[a->depth++] = s;
+}
+
+void
+app_pop(struct app *a)
+{
+	if (a->depth > 1)
+		screen_free(a->stack[--a->depth]);
+}
+
+void
+app_to_menu(struct app *a)
+{
+	while (a->depth > 2)
+		app_pop(a);
+}
+
+void
+app_home(struct app *a)
+{
+	while (a->depth > 1)
+		app_pop(a);
+	if (a->has_intake)
+		intake_clear(&a->intake);
+	a->has_intake = false;
+	i18n_set(a->start_lang);
+	a->stack[0]->focus = 1;
+	a->stack[0]->scroll = 0;
+	a->notice[0] = '\0';
+	/* Repaint every cell: nothing of the last caregiver may remain. */
+	clearok(curscr, TRUE);
+}
+
+void
+app_request(struct app *a, const char *preticked)
+{
+	if (!a->has_intake) {
+		intake_init(&a->intake, a->forms, preticked, i18n_lang());
+		a->has_intake = true;
+	} else if (preticked != NULL) {
+		/* Keep what was typed; add the new topics. */
+		for (size_t i = 0; i < a->forms->nfields; i++) {
+			char *list, *save = NULL;
+
+			if (a->forms->fields[i].type != FIELD_OPTIONS)
+				continue;
+			list = xstrdup(preticked);
+			for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+				const struct page *p = forms_page(a->forms, id);
+
+				if (p != NULL && p->request && !intake_has_id(a->intake.values[i], id))
+					intake_toggle(&a->intake, i, id);
+			}
+			free(list);
+		}
+	}
+	app_push(a, scr_form_new(a));
+}
+
+void
+app_notice(struct app *a, const char *msg)
+{
+	snprintf(a->notice, sizeof a->notice, "%s", msg);
+}
+
+static struct screen *
+top(struct app *a)
+{
+	return a->stack[a->depth - 1];
+}
+
+/* The key bar: the way back and the other language are always in view. */
+static char *
+keybar(const struct screen *s)
+{
+	const char *other = i18n_lang() == LANG_NL ? "English" : "Nederlands";
+
+	if (s->app->depth <= 1) /* the welcome: no way back, nothing before */
+		/* L10N: the key bar of the first screen; %s: the other language. */
+		return xasprintf(_("?/F1 Help  L/F2 %s"), other);
+	if (s->ops->menu)
+		/* L10N: the key bar of menus; %s is the other language's name. */
+		return xasprintf(_("0/Esc Back  ?/F1 Help  L/F2 %s"), other);
+	/* L10N: the key bar where letters are typed; %s: the other language. */
+	return xasprintf(_("Esc Back  F1 Help  F2 %s"), other);
+}
+
+static void
+draw(struct app *a)
+{
+	struct screen *s = top(a);
+	int width, left, cy = 0, cx = 0, body;
+	bool cursor;
+	char *keys;
+
+	if (!ui_big_enough()) {
+		curs_set(0);
+		ui_draw_too_small();
+		return;
+	}
+	erase();
+	width = COLS - 2 > TEXT_MAX_COLS ? TEXT_MAX_COLS : COLS - 2;
+	left = (COLS - width) / 2;
+	body = LINES - 2 - (a->notice[0] ? 1 : 0);
+	doc_reset(&a->doc, width - 1); /* the last column shows scroll marks */
+	s->ops->build(s, &a->doc);
+	if (s->focus < 0 && (int)a->doc.nlines <= body && a->doc.nitems > 0)
+		s->focus = a->doc.items[0].id; /* all in view: nothing to read past */
+	cursor = doc_draw(&a->doc, 1, left, body, s->focus, &s->scroll, s->follow, &cy, &cx);
+	s->follow = false;
+	keys = keybar(s);
+	ui_frame(s->ops->title(s), keys);
+	free(keys);
+	if (a->notice[0]) {
+		attrset(ui_attr(UI_NOTICE));
+		mvhline(LINES - 2, 0, ' ', COLS);
+		attrset(A_NORMAL);
+		ui_put(LINES - 2, 1, COLS - 2, a->notice, UI_NOTICE);
+	}
+	curs_set(cursor ? 1 : 0);
+	if (cursor)
+		move(cy, cx);
+	refresh();
+}
+
+static void
+switch_language(struct app *a)
+{
+	i18n_set(i18n_lang() == LANG_NL ? LANG_EN : LANG_NL);
+	top(a)->follow = true;
+}
+
+/* Keys that mean the same on every screen. True when k was one of them. */
+static bool
+global_key(struct app *a, const struct ui_key *k)
+{
+	struct screen *s = top(a);
+	int fi = doc_find(&a->doc, s->focus);
+	bool typing = fi >= 0 && a->doc.items[fi].kind == ITEM_INPUT;
+	bool letters = s->ops->menu || !typing;
+
+	if (k->code == KEY_RESIZE) {
+		s->follow = true;
+		return true;
+	}
+	if (k->code == KEY_F(2) || (letters && s->ops->menu && (k->ch == L'l' || k->ch == L'L'))) {
+		switch_language(a);
+		return true;
+	}
+	if (k->code == KEY_F(1) || (letters && k->ch == L'?')) {
+		if (s->ops->help != NULL) /* not on the help itself */
+			app_push(a, scr_help_new(a, s));
+		return true;
+	}
+	if (k->ch == 12) { /* Ctrl-L */
+		clearok(curscr, TRUE);
+		return true;
+	}
+	if (k->ch == 27) { /* Esc */
+		if (s->ops->back != NULL)
+			s->ops->back(s);
+		else
+			app_pop(a);
+		return true;
+	}
+	return false;
+}
+
+static void
+handle_key(struct app *a, const struct ui_key *k)
+{
+	struct screen *s;
+
+	a->notice[0] = '\0';
+	if (global_key(a, k) || !ui_big_enough())
+		return;
+	s = top(a);
+	if (s->ops->key != NULL && s->ops->key(s, k))
+		return;
+	switch (doc_nav(&a->doc, k, &s->focus, &s->scroll)) {
+	case NAV_ACTIVATE:
+		s->follow = true;
+		s->ops->activate(s, s->focus);
+		break;
+	case NAV_MOVED:
+	case NAV_NONE:
+		break;
+	}
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int
+kiosk_run(struct app *a)
+{
+	struct sigaction sa;
+	long long last = now_ms();
+
+	/* Handlers only set a flag; the loop ends cleanly (ncurses installs
+	 * its own only where ours are not). */
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_quit;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	if (!a->kiosk_mode)
+		sigaction(SIGINT, &sa, NULL);
+	else {
+		sa.sa_handler = SIG_IGN;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGQUIT, &sa, NULL);
+		sigaction(SIGTSTP, &sa, NULL);
+	}
+	ui_init(a->kiosk_mode);
+	app_push(a, scr_welcome_new(a));
+	while (!quit_signal && !a->quit) {
+		struct ui_key k;
+		int wait = -1;
+		/* Idle counts only once someone has started. */
+		bool busy = a->depth > 1 || a->has_intake || i18n_lang() != a->start_lang;
+
+		draw(a);
+		if (busy) {
+			long long left = last + (long long)a->idle_secs * 1000 - now_ms();
+			wait = left > 0 ? (int)(left < 1000000 ? left : 1000000) : 0;
+		}
+		if (!ui_read_key(&k, wait)) {
+			if (busy && now_ms() - last >= (long long)a->idle_secs * 1000)
+				app_home(a);
+			continue;
+		}
+		last = now_ms();
+		handle_key(a, &k);
+		/* Handle a paste or a burst of keys before drawing again. */
+		while (!quit_signal && !a->quit && ui_read_key(&k, 0))
+			handle_key(a, &k);
+	}
+	while (a->depth > 0)
+		screen_free(a->stack[--a->depth]);
+	if (a->has_intake)
+		intake_clear(&a->intake);
+	a->has_intake = false;
+	doc_free(&a->doc);
+	erase();
+	refresh();
+	ui_end();
+	return 0;
+}

@@ -1,0 +1,215 @@
+/* main.c: command line, start-up checks, and the sub-commands. */
+#include <getopt.h>
+#include <grp.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "charset.h"
+#include "form.h"
+#include "i18n.h"
+#include "paths.h"
+#include "screen.h"
+#include "store.h"
+#include "util.h"
+
+/* Exit status for a wrong command line. */
+#define EXIT_USAGE 2
+
+struct options {
+	const char *db, *forms, *group;
+	enum lang lang;
+	int idle;
+	bool kiosk;
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, _("Usage: zorgkiosk [OPTION]...\n"
+	    "       zorgkiosk check-forms [--forms DIR]\n"
+	    "\n"
+	    "A calm, bilingual kiosk that guides people who care for someone through the\n"
+	    "support on offer, and records their request for contact.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --db FILE        the database (default %s)\n"
+	    "  --forms DIR      the forms folder (default %s)\n"
+	    "  --lang nl|en     the language to start in (default nl)\n"
+	    "  --idle SECONDS   wipe the screen after this much idle time (default 120)\n"
+	    "  --group NAME     create the database for this group too (mode 0660)\n"
+	    "  --kiosk          public kiosk: Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing\n"
+	    "  --help           show this help\n"
+	    "  --version        show the version\n"
+	    "\n"
+	    "Commands:\n"
+	    "  check-forms      check the forms and print every problem as file:line: problem\n"),
+	    zk_db_path, zk_forms_dir);
+}
+
+static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+static void
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("zorgkiosk: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	fputs(_("Try 'zorgkiosk --help' for more information."), stderr);
+	fputc('\n', stderr);
+	exit(EXIT_USAGE);
+}
+
+static void
+parse(int argc, char **argv, struct options *o, const char **command)
+{
+	enum { OPT_DB = 256, OPT_FORMS, OPT_LANG, OPT_IDLE, OPT_GROUP, OPT_KIOSK, OPT_HELP, OPT_VERSION };
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, OPT_DB },
+		{ "forms", required_argument, NULL, OPT_FORMS },
+		{ "lang", required_argument, NULL, OPT_LANG },
+		{ "idle", required_argument, NULL, OPT_IDLE },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "kiosk", no_argument, NULL, OPT_KIOSK },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	char *end;
+	long v;
+
+	opterr = 0; /* our own messages, in the user's language */
+	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB:
+			o->db = optarg;
+			break;
+		case OPT_FORMS:
+			o->forms = optarg;
+			break;
+		case OPT_GROUP:
+			o->group = optarg;
+			break;
+		case OPT_KIOSK:
+			o->kiosk = true;
+			break;
+		case OPT_LANG:
+			if (!i18n_parse(optarg, &o->lang))
+				usage_error(_("--lang takes nl or en, not '%s'"), optarg);
+			break;
+		case OPT_IDLE:
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 10 || v > 86400)
+				usage_error(_("--idle takes a number of seconds from 10 to 86400, not '%s'"), optarg);
+			o->idle = (int)v;
+			break;
+		case OPT_HELP:
+			usage(stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf("zorgkiosk %s\n", zk_version);
+			exit(0);
+		case ':':
+			usage_error(_("option '%s' needs a value"), argv[optind - 1]);
+		default:
+			usage_error(_("unknown option '%s'"), argv[optind - 1]);
+		}
+	}
+	*command = optind < argc ? argv[optind++] : NULL;
+	if (optind < argc)
+		usage_error(_("unexpected argument '%s'"), argv[optind]);
+	if (*command != NULL && !str_eq(*command, "check-forms"))
+		usage_error(_("unknown command '%s'"), *command);
+}
+
+/* The forms, or exit 1 with every problem printed to out. */
+static struct forms *
+load_forms(const char *dir, FILE *out)
+{
+	char *errors = NULL;
+	struct forms *f = forms_load(dir, &errors);
+
+	if (f == NULL) {
+		fputs(errors, out);
+		fprintf(stderr, _("zorgkiosk: the forms in %s have problems; nothing was started.\n"), dir);
+		free(errors);
+		exit(1);
+	}
+	free(errors);
+	return f;
+}
+
+static int
+run_kiosk(const struct options *o)
+{
+	struct app a;
+	enum store_rc rc;
+	char *detail = NULL;
+	gid_t gid = (gid_t)-1;
+	int status;
+
+	memset(&a, 0, sizeof a);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fputs(_("zorgkiosk: the kiosk needs a terminal.\n"), stderr);
+		return 1;
+	}
+	if (o->group != NULL) {
+		struct group *gr = getgrnam(o->group);
+
+		if (gr == NULL) {
+			fprintf(stderr, _("zorgkiosk: there is no group '%s'.\n"), o->group);
+			return 1;
+		}
+		gid = gr->gr_gid;
+	}
+	a.forms = load_forms(o->forms, stderr);
+	a.store = store_open(o->db, o->group ? 0660 : 0600, gid, &rc, &detail);
+	if (a.store == NULL) {
+		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
+		if (detail != NULL)
+			fprintf(stderr, "zorgkiosk: %s: %s\n", o->db, detail);
+		free(detail);
+		forms_free((struct forms *)a.forms);
+		return 1;
+	}
+	a.start_lang = o->lang;
+	a.idle_secs = o->idle;
+	a.kiosk_mode = o->kiosk;
+	i18n_set(o->lang);
+	status = kiosk_run(&a);
+	store_close(a.store);
+	forms_free((struct forms *)a.forms);
+	return status;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o = { .db = zk_db_path, .forms = zk_forms_dir, .lang = LANG_NL, .idle = 120 };
+	const char *command;
+	struct forms *f;
+
+	setlocale(LC_ALL, "");
+	charset_init();
+	i18n_init(zk_locale_dir);
+	parse(argc, argv, &o, &command);
+	if (str_eq(command, "check-forms")) {
+		f = load_forms(o.forms, stdout);
+		printf(_("%s: the forms are fine: %zu pages, %zu question flows, %zu intake fields.\n"),
+		    o.forms, f->npages, f->nflows, f->nfields);
+		forms_free(f);
+		charset_done();
+		return 0;
+	}
+	int status = run_kiosk(&o);
+	charset_done();
+	return status;
+}

@@ -1,0 +1,330 @@
+/* scr_form.c: the intake form, drawn from the fields in intake.conf, with
+ * a message beside every answer that needs correcting. */
+#include "screen.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "charset.h"
+#include "util.h"
+
+/* Item ids: field i is FIELD_ID(i); its choices follow it. */
+#define FIELD_ID(i) ((int)(i) * 100)
+#define FIELD_OF(id) ((size_t)((id) / 100))
+#define PART_OF(id) ((id) % 100)
+enum { ID_REVIEW = ID_BACK + 10 };
+
+struct form_view {
+	size_t *cursor;   /* per text field, in characters */
+	bool *touched;    /* left at least once: show its message */
+	bool reviewed;    /* "Check my answers" was pressed: show all */
+};
+
+static const char *
+form_title(struct screen *s)
+{
+	return tr(&s->app->forms->intake_title);
+}
+
+static bool
+is_text(const struct field *fd)
+{
+	return fd->type == FIELD_TEXT || fd->type == FIELD_TEXTAREA ||
+	    fd->type == FIELD_PHONE || fd->type == FIELD_EMAIL;
+}
+
+static void
+form_build(struct screen *s, struct doc *d)
+{
+	struct app *a = s->app;
+	struct form_view *v = s->data;
+	const struct forms *f = a->forms;
+	enum verr *errs = xcalloc(f->nfields, sizeof *errs);
+	size_t nbad = intake_check(&a->intake, errs);
+
+	if (f->intake_intro.s[0] != NULL) {
+		doc_text(d, tr(&f->intake_intro), UI_NORMAL, 0);
+		doc_blank(d);
+	}
+	if (v->reviewed && nbad > 0) {
+		doc_text(d, _("! Some answers need a change. See the messages below."), UI_ERROR, 0);
+		doc_blank(d);
+	}
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct field *fd = &f->fields[i];
+		const char *val = a->intake.values[i];
+		int g = (int)i;
+
+		if (fd->type != FIELD_CONSENT)
+			doc_text(d, tr(&fd->label), UI_HEADING, 0);
+		if (fd->hint.s[0] != NULL)
+			doc_text(d, tr(&fd->hint), UI_NORMAL, 0);
+		switch (fd->type) {
+		case FIELD_TEXT:
+		case FIELD_PHONE:
+		case FIELD_EMAIL:
+			doc_input(d, FIELD_ID(i), g, val, v->cursor[i], 1);
+			break;
+		case FIELD_TEXTAREA: {
+			char *count;
+
+			doc_input(d, FIELD_ID(i), g, val, v->cursor[i], 4);
+			/* L10N: under the text area, e.g. "120 of 1000 characters". */
+			count = xasprintf(_("%zu of %d characters"), charset_utf8_len(val), fd->max);
+			doc_text(d, count, UI_NORMAL, 1);
+			free(count);
+			break;
+		}
+		case FIELD_CHOICE:
+			for (size_t c = 0; c < fd->nchoices; c++)
+				doc_toggle(d, ITEM_RADIO, FIELD_ID(i) + 1 + (int)c, g,
+				    str_eq(val, fd->choices[c].id), tr(&fd->choices[c].label));
+			break;
+		case FIELD_OPTIONS:
+			for (size_t p = 0, k = 0; p < f->npages; p++)
+				if (f->pages[p].request)
+					doc_toggle(d, ITEM_CHECK, FIELD_ID(i) + 1 + (int)k++, g,
+					    intake_has_id(val, f->pages[p].id), tr(&f->pages[p].title));
+			break;
+		case FIELD_CONSENT:
+			doc_toggle(d, ITEM_CHECK, FIELD_ID(i) + 1, g, str_eq(val, "yes"), tr(&fd->label));
+			break;
+		}
+		if (errs[i] != VERR_NONE && (v->reviewed || v->touched[i])) {
+			char *msg = xasprintf("! %s", intake_message(errs[i]));
+
+			doc_text(d, msg, UI_ERROR, 0);
+			free(msg);
+		}
+		doc_blank(d);
+	}
+	doc_button(d, ID_REVIEW, ID_REVIEW, 0, _("Check my answers"));
+	doc_button(d, ID_BACK, ID_BACK, 0, _("Back (your answers are kept)"));
+	free(errs);
+}
+
+/* The page behind check box k of the options field. */
+static const struct page *
+option_page(const struct forms *f, int k)
+{
+	for (size_t p = 0; p < f->npages; p++)
+		if (f->pages[p].request && k-- == 0)
+			return &f->pages[p];
+	return NULL;
+}
+
+static void
+form_activate(struct screen *s, int id)
+{
+	struct app *a = s->app;
+	struct form_view *v = s->data;
+	const struct forms *f = a->forms;
+
+	if (id == ID_BACK) {
+		app_pop(a);
+		return;
+	}
+	if (id == ID_REVIEW) {
+		enum verr *errs = xcalloc(f->nfields, sizeof *errs);
+
+		v->reviewed = true;
+		if (intake_check(&a->intake, errs) == 0) {
+			app_push(a, scr_review_new(a));
+		} else {
+			/* Take the caregiver to the first answer to change. */
+			for (size_t i = 0; i < f->nfields; i++)
+				if (errs[i] != VERR_NONE) {
+					s->focus = FIELD_ID(i) + (is_text(&f->fields[i]) ? 0 : 1);
+					break;
+				}
+			app_notice(a, _("Some answers need a change. See the messages in red."));
+		}
+		free(errs);
+		return;
+	}
+	size_t i = FIELD_OF(id);
+	int part = PART_OF(id) - 1;
+	if (i >= f->nfields || part < 0)
+		return;
+	const struct field *fd = &f->fields[i];
+	switch (fd->type) {
+	case FIELD_CHOICE:
+		if ((size_t)part < fd->nchoices)
+			intake_set(&a->intake, i, fd->choices[part].id);
+		break;
+	case FIELD_OPTIONS: {
+		const struct page *p = option_page(f, part);
+
+		if (p != NULL)
+			intake_toggle(&a->intake, i, p->id);
+		break;
+	}
+	case FIELD_CONSENT:
+		intake_set(&a->intake, i, str_eq(a->intake.values[i], "yes") ? "" : "yes");
+		break;
+	default:
+		break;
+	}
+	v->touched[i] = true;
+}
+
+/* Edit the text of field i: insert c at the cursor, or delete (c == 0,
+ * before the cursor when back is set). */
+static void
+edit(struct screen *s, size_t i, wchar_t c, bool back)
+{
+	struct app *a = s->app;
+	struct form_view *v = s->data;
+	const struct field *fd = &a->forms->fields[i];
+	size_t n, *cur = &v->cursor[i];
+	wchar_t *w = charset_decode_utf8(a->intake.values[i], &n);
+	char *out;
+
+	if (*cur > n)
+		*cur = n;
+	if (c != 0) {
+		if ((int)n >= fd->max) {
+			char *msg = xasprintf(_("This answer can have at most %d characters."), fd->max);
+
+			app_notice(a, msg);
+			free(msg);
+			free(w);
+			return;
+		}
+		w = xreallocarray(w, n + 2, sizeof *w);
+		wmemmove(w + *cur + 1, w + *cur, n - *cur + 1);
+		w[(*cur)++] = c;
+		n++;
+	} else if (back && *cur > 0) {
+		wmemmove(w + *cur - 1, w + *cur, n - *cur + 1);
+		(*cur)--;
+		n--;
+	} else if (!back && *cur < n) {
+		wmemmove(w + *cur, w + *cur + 1, n - *cur);
+		n--;
+	}
+	out = charset_utf8(w, n);
+	intake_set(&a->intake, i, out);
+	explicit_bzero(out, strlen(out));
+	explicit_bzero(w, n * sizeof *w);
+	free(out);
+	free(w);
+}
+
+static bool
+form_key(struct screen *s, const struct ui_key *k)
+{
+	struct app *a = s->app;
+	struct form_view *v = s->data;
+	int fi = doc_find(&a->doc, s->focus);
+	size_t i, n;
+
+	if (k->code == KEY_DOWN || k->code == KEY_UP || k->code == KEY_BTAB || k->ch == L'\t' ||
+	    k->code == KEY_MOUSE) {
+		/* Leaving a field: from now on its message shows. */
+		if (s->focus >= 0 && s->focus < ID_BACK)
+			v->touched[FIELD_OF(s->focus)] = true;
+		return false;
+	}
+	if (fi < 0 || a->doc.items[fi].kind != ITEM_INPUT)
+		return false;
+	i = FIELD_OF(s->focus);
+	n = charset_utf8_len(a->intake.values[i]);
+	s->follow = true;
+	switch (k->code) {
+	case KEY_LEFT:
+		if (v->cursor[i] > 0)
+			v->cursor[i]--;
+		return true;
+	case KEY_RIGHT:
+		if (v->cursor[i] < n)
+			v->cursor[i]++;
+		return true;
+	case KEY_HOME:
+		v->cursor[i] = 0;
+		return true;
+	case KEY_END:
+		v->cursor[i] = n;
+		return true;
+	case KEY_BACKSPACE:
+		edit(s, i, 0, true);
+		return true;
+	case KEY_DC:
+		edit(s, i, 0, false);
+		return true;
+	case KEY_ENTER:
+		break;
+	case 0:
+		if (k->ch == 127 || k->ch == 8) {
+			edit(s, i, 0, true);
+			return true;
+		}
+		if (k->ch != L'\r' && k->ch != L'\n')
+			break;
+		if (a->forms->fields[i].type == FIELD_TEXTAREA) {
+			edit(s, i, L'\n', false);
+			return true;
+		}
+		/* Enter in a one-line answer goes on to the next question. */
+		v->touched[i] = true;
+		struct ui_key tab = { .ch = L'\t', .mouse_y = -1, .mouse_x = -1 };
+		doc_nav(&a->doc, &tab, &s->focus, &s->scroll);
+		return true;
+	default:
+		return false;
+	}
+	if (k->code == 0 && k->ch >= 32 && k->ch != 127 && !(k->ch >= 0x80 && k->ch < 0xa0) &&
+	    k->ch <= 0x10FFFF && !(k->ch >= 0xD800 && k->ch <= 0xDFFF) && iswprint(k->ch)) {
+		edit(s, i, (wchar_t)k->ch, false);
+		return true;
+	}
+	if (k->code == KEY_ENTER && a->forms->fields[i].type == FIELD_TEXTAREA) {
+		edit(s, i, L'\n', false);
+		return true;
+	}
+	if (k->code == 0) {
+		app_notice(a, _("That key cannot be used here."));
+		return true;
+	}
+	return false;
+}
+
+static const char *
+form_help(struct screen *s)
+{
+	(void)s;
+	return _("Fill in the questions. Move with Tab or the arrow keys. Choices: press Enter or the space bar to tick. Then choose \"Check my answers\". Nothing is sent before you see all your answers.");
+}
+
+static void
+form_free(struct screen *s)
+{
+	struct form_view *v = s->data;
+
+	free(v->cursor);
+	free(v->touched);
+	free(v);
+}
+
+static const struct screen_ops form_ops = {
+	.title = form_title,
+	.build = form_build,
+	.activate = form_activate,
+	.key = form_key,
+	.help = form_help,
+	.free = form_free,
+};
+
+struct screen *
+scr_form_new(struct app *a)
+{
+	struct form_view *v = xcalloc(1, sizeof *v);
+	size_t n = a->forms->nfields;
+
+	v->cursor = xcalloc(n, sizeof *v->cursor);
+	v->touched = xcalloc(n, sizeof *v->touched);
+	for (size_t i = 0; i < n; i++)
+		v->cursor[i] = charset_utf8_len(a->intake.values[i]);
+	return screen_new(a, &form_ops, v, FIELD_ID(0) + (is_text(&a->forms->fields[0]) ? 0 : 1));
+}

@@ -1,0 +1,52 @@
+/* scr_help.c: help for the screen below it (F1 or ?), drawn anew on every
+ * draw so that F2 switches it too. */
+#include "screen.h"
+
+#include "util.h"
+
+static const char *
+help_title(struct screen *s)
+{
+	(void)s;
+	return _("Help");
+}
+
+static void
+help_build(struct screen *s, struct doc *d)
+{
+	struct screen *below = s->data;
+
+	if (below->ops->help != NULL) {
+		doc_text(d, below->ops->help(below), UI_NORMAL, 0);
+		doc_blank(d);
+	}
+	doc_text(d, _("Keys that work everywhere:"), UI_HEADING, 0);
+	doc_text(d, _("- Arrow keys up and down: move. Enter: choose. Or press the number in front of a line, or click it.\n"
+	    "- Esc or 0: go back one step. Nothing you typed is lost.\n"
+	    "- F2 (or L in a menu): switch between Nederlands and English.\n"
+	    "- In the form: Tab and Shift-Tab go to the next and previous question.\n"
+	    "- Ctrl-L: draw the screen again.\n"
+	    "- When nobody uses the kiosk for a while, everything typed is wiped."), UI_NORMAL, 0);
+	doc_blank(d);
+	doc_button(d, ID_BACK, ID_BACK, '0', _("Close the help"));
+}
+
+static void
+help_activate(struct screen *s, int id)
+{
+	if (id == ID_BACK)
+		app_pop(s->app);
+}
+
+static const struct screen_ops help_ops = {
+	.title = help_title,
+	.build = help_build,
+	.activate = help_activate,
+	.menu = true,
+};
+
+struct screen *
+scr_help_new(struct app *a, struct screen *below)
+{
+	return screen_new(a, &help_ops, below, ID_BACK);
+}

@@ -1,0 +1,131 @@
+/* scr_menu.c: the welcome (choose a language) and the main menu. */
+#include "screen.h"
+
+#include "util.h"
+
+enum { ID_NL = 1, ID_EN = 2 };
+
+static const char *
+welcome_title(struct screen *s)
+{
+	return tr(&s->app->forms->welcome_title);
+}
+
+/* Nobody has chosen a language yet: the welcome speaks both, the language
+ * of the moment first. */
+static void
+welcome_build(struct screen *s, struct doc *d)
+{
+	const struct forms *f = s->app->forms;
+	enum lang first = i18n_lang(), second = first == LANG_NL ? LANG_EN : LANG_NL;
+
+	doc_blank(d);
+	doc_text(d, f->welcome_text.s[first], UI_NORMAL, 0);
+	doc_blank(d);
+	doc_text(d, f->welcome_title.s[second], UI_HEADING, 0);
+	doc_text(d, f->welcome_text.s[second], UI_NORMAL, 0);
+	doc_blank(d);
+	/* Each language named in itself, so anyone finds their own. */
+	doc_button(d, ID_NL, ID_NL, '1', "Nederlands");
+	doc_button(d, ID_EN, ID_EN, '2', "English");
+}
+
+static void
+welcome_activate(struct screen *s, int id)
+{
+	if (id != ID_NL && id != ID_EN)
+		return;
+	i18n_set(id == ID_EN ? LANG_EN : LANG_NL);
+	app_push(s->app, scr_menu_new(s->app));
+}
+
+static void
+welcome_back(struct screen *s)
+{
+	(void)s; /* the first screen: there is nothing before it */
+}
+
+static const char *
+welcome_help(struct screen *s)
+{
+	(void)s;
+	return _("Choose your language with the arrow keys and Enter, or press 1 or 2. You can switch language later on every screen with F2.");
+}
+
+static const struct screen_ops welcome_ops = {
+	.title = welcome_title,
+	.build = welcome_build,
+	.activate = welcome_activate,
+	.back = welcome_back,
+	.help = welcome_help,
+	.menu = true,
+};
+
+struct screen *
+scr_welcome_new(struct app *a)
+{
+	return screen_new(a, &welcome_ops, NULL, ID_NL);
+}
+
+static const char *
+menu_title(struct screen *s)
+{
+	return tr(&s->app->forms->menu_title);
+}
+
+static const char *
+item_title(const struct menu_item *m)
+{
+	return m->page ? tr(&m->page->title) : tr(&m->flow->title);
+}
+
+static void
+menu_build(struct screen *s, struct doc *d)
+{
+	const struct forms *f = s->app->forms;
+
+	doc_text(d, tr(&f->menu_intro), UI_NORMAL, 0);
+	doc_blank(d);
+	for (size_t i = 0; i < f->nmenu; i++)
+		doc_button(d, (int)i + 1, (int)i + 1, (char)('1' + i), item_title(&f->menu[i]));
+	doc_blank(d);
+	doc_button(d, ID_BACK, ID_BACK, '0', _("Back to the choice of language"));
+}
+
+static void
+menu_activate(struct screen *s, int id)
+{
+	const struct forms *f = s->app->forms;
+
+	if (id == ID_BACK) {
+		app_pop(s->app);
+	} else if (id >= 1 && (size_t)id <= f->nmenu) {
+		const struct menu_item *m = &f->menu[id - 1];
+
+		if (m->page != NULL)
+			app_push(s->app, scr_page_new(s->app, m->page));
+		else
+			app_push(s->app, scr_flow_new(s->app, m->flow, NULL));
+	}
+}
+
+static const char *
+menu_help(struct screen *s)
+{
+	(void)s;
+	return _("This menu shows the kinds of support for people who care for someone. Choose one to read what it is, and to ask for contact. Not sure? Choose \"Help me choose\".");
+}
+
+static const struct screen_ops menu_ops = {
+	.title = menu_title,
+	.build = menu_build,
+	.activate = menu_activate,
+	.help = menu_help,
+	.menu = true,
+};
+
+struct screen *
+scr_menu_new(struct app *a)
+{
+	return screen_new(a, &menu_ops, NULL, 1);
+}

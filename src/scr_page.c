@@ -1,0 +1,156 @@
+/* scr_page.c: a support option: its summary and sections, the check
+ * "Does this fit me?", and "Request contact". */
+#include "screen.h"
+
+#include <stdlib.h>
+
+#include "util.h"
+
+enum { ID_SECTION = 1, ID_NEXT = 100 };
+
+struct section_view {
+	const struct page *page;
+	size_t section;
+};
+
+static const char *
+page_title(struct screen *s)
+{
+	return tr(&((const struct page *)s->data)->title);
+}
+
+static void
+page_build(struct screen *s, struct doc *d)
+{
+	const struct page *p = s->data;
+	char key = '1';
+
+	doc_text(d, tr(&p->summary), UI_NORMAL, 0);
+	doc_blank(d);
+	for (size_t i = 0; i < p->nsections; i++, key++)
+		doc_button(d, ID_SECTION + (int)i, ID_SECTION + (int)i, key <= '9' ? key : 0,
+		    tr(&p->sections[i].title));
+	if (p->check != NULL) {
+		doc_button(d, ID_CHECK, ID_CHECK, key <= '9' ? key : 0, _("Does this fit my situation? (a few questions)"));
+		key++;
+	}
+	if (p->request)
+		doc_button(d, ID_REQUEST, ID_REQUEST, key <= '9' ? key : 0, _("Request contact about this"));
+	doc_blank(d);
+	doc_button(d, ID_BACK, ID_BACK, '0', _("Back to the menu"));
+}
+
+static void
+page_activate(struct screen *s, int id)
+{
+	const struct page *p = s->data;
+
+	if (id == ID_BACK)
+		app_pop(s->app);
+	else if (id == ID_CHECK && p->check != NULL)
+		app_push(s->app, scr_flow_new(s->app, forms_flow(s->app->forms, p->check), p));
+	else if (id == ID_REQUEST)
+		app_request(s->app, p->id);
+	else if (id >= ID_SECTION && (size_t)(id - ID_SECTION) < p->nsections)
+		app_push(s->app, scr_section_new(s->app, p, (size_t)(id - ID_SECTION)));
+}
+
+static const char *
+page_help(struct screen *s)
+{
+	(void)s;
+	return _("Choose a part to read it. \"Does this fit my situation?\" asks a few short questions. \"Request contact\" opens a short form, so that someone can call or e-mail you.");
+}
+
+static const struct screen_ops page_ops = {
+	.title = page_title,
+	.build = page_build,
+	.activate = page_activate,
+	.help = page_help,
+	.menu = true,
+};
+
+struct screen *
+scr_page_new(struct app *a, const struct page *p)
+{
+	return screen_new(a, &page_ops, (void *)p, ID_SECTION);
+}
+
+static const char *
+section_title(struct screen *s)
+{
+	const struct section_view *v = s->data;
+
+	return tr(&v->page->sections[v->section].title);
+}
+
+static void
+section_build(struct screen *s, struct doc *d)
+{
+	const struct section_view *v = s->data;
+	const struct page *p = v->page;
+	char *next;
+
+	doc_text(d, tr(&p->title), UI_HEADING, 0);
+	doc_blank(d);
+	doc_text(d, tr(&p->sections[v->section].body), UI_NORMAL, 0);
+	doc_blank(d);
+	if (v->section + 1 < p->nsections) {
+		/* L10N: button to the next part of a page; %s is its title. */
+		next = xasprintf(_("Next: %s"), tr(&p->sections[v->section + 1].title));
+		doc_button(d, ID_NEXT, ID_NEXT, '1', next);
+		free(next);
+	}
+	if (p->request)
+		doc_button(d, ID_REQUEST, ID_REQUEST, '2', _("Request contact about this"));
+	doc_button(d, ID_BACK, ID_BACK, '0', _("Back"));
+}
+
+static void
+section_activate(struct screen *s, int id)
+{
+	struct section_view *v = s->data;
+
+	if (id == ID_BACK) {
+		app_pop(s->app);
+	} else if (id == ID_REQUEST) {
+		app_request(s->app, v->page->id);
+	} else if (id == ID_NEXT && v->section + 1 < v->page->nsections) {
+		v->section++;
+		s->scroll = 0;
+		s->focus = v->section + 1 < v->page->nsections ? ID_NEXT : ID_BACK;
+	}
+}
+
+static const char *
+section_help(struct screen *s)
+{
+	(void)s;
+	return _("Read the text. Use the arrow keys or Page Down to see more. At the bottom you can go on to the next part, or request contact.");
+}
+
+static void
+section_free(struct screen *s)
+{
+	free(s->data);
+}
+
+static const struct screen_ops section_ops = {
+	.title = section_title,
+	.build = section_build,
+	.activate = section_activate,
+	.help = section_help,
+	.free = section_free,
+	.menu = true,
+};
+
+struct screen *
+scr_section_new(struct app *a, const struct page *p, size_t section)
+{
+	struct section_view *v = xcalloc(1, sizeof *v);
+
+	v->page = p;
+	v->section = section;
+	/* No focus: Down reads on through the text before reaching a button. */
+	return screen_new(a, &section_ops, v, -1);
+}

@@ -1,0 +1,90 @@
+/* screen.h: one file per screen behind a small table of functions, and the
+ * kiosk that keeps them on a stack for Back. */
+#ifndef ZK_SCREEN_H
+#define ZK_SCREEN_H
+
+#include <stdbool.h>
+
+#include "doc.h"
+#include "form.h"
+#include "guide.h"
+#include "intake.h"
+#include "store.h"
+
+struct app;
+struct screen;
+
+struct screen_ops {
+	/* The title bar text. */
+	const char *(*title)(struct screen *s);
+	/* Add what the screen shows to d, in the current language. */
+	void (*build)(struct screen *s, struct doc *d);
+	/* Item id was chosen: Enter, its digit, or a click. */
+	void (*activate)(struct screen *s, int id);
+	/* Optional: a key seen before navigation (text editing); true if used. */
+	bool (*key)(struct screen *s, const struct ui_key *k);
+	/* Optional: Esc. Without it Esc goes back one screen. */
+	void (*back)(struct screen *s);
+	/* Optional: what F1 says about this screen, before the general help. */
+	const char *(*help)(struct screen *s);
+	/* Optional: free the screen's data. */
+	void (*free)(struct screen *s);
+	/* Letters are keys here (L switches language, ? is help): a menu. */
+	bool menu;
+};
+
+struct screen {
+	const struct screen_ops *ops;
+	struct app *app;
+	int focus, scroll;  /* focused item id (-1: none), first line shown */
+	bool follow;        /* bring the focus into view at the next draw */
+	void *data;
+};
+
+struct app {
+	const struct forms *forms;
+	struct store *store;
+	enum lang start_lang;
+	int idle_secs;
+	bool kiosk_mode;        /* public kiosk: no way out by keys */
+	struct intake intake;   /* the form being filled in, if any */
+	bool has_intake;
+	struct screen *stack[32];
+	int depth;
+	struct doc doc;         /* what the top screen showed last */
+	char notice[256];       /* a one-line message until the next key */
+	bool quit;
+};
+
+/* Make a screen with ops and data (owned by the screen). */
+struct screen *screen_new(struct app *a, const struct screen_ops *ops, void *data, int focus);
+/* Put s on top; it is shown next. */
+void app_push(struct app *a, struct screen *s);
+/* Go back one screen (never below the welcome). */
+void app_pop(struct app *a);
+/* Back to the main menu (the second screen). */
+void app_to_menu(struct app *a);
+/* Wipe everything typed and return to the welcome in the start language. */
+void app_home(struct app *a);
+/* Open the intake form, with page ids (comma list, may be NULL) ticked. */
+void app_request(struct app *a, const char *preticked);
+/* Show a one-line message until the next key. */
+void app_notice(struct app *a, const char *msg);
+/* Run the kiosk until asked to stop; returns the exit status. */
+int kiosk_run(struct app *a);
+
+/* The screens. */
+struct screen *scr_welcome_new(struct app *a);
+struct screen *scr_menu_new(struct app *a);
+struct screen *scr_page_new(struct app *a, const struct page *p);
+struct screen *scr_section_new(struct app *a, const struct page *p, size_t section);
+struct screen *scr_flow_new(struct app *a, const struct flow *fl, const struct page *from);
+struct screen *scr_form_new(struct app *a);
+struct screen *scr_review_new(struct app *a);
+struct screen *scr_done_new(struct app *a, const char *ref);
+struct screen *scr_help_new(struct app *a, struct screen *below);
+
+/* Item ids shared by screens. */
+enum { ID_BACK = 9000, ID_REQUEST, ID_MENU, ID_CHECK };
+
+#endif

@@ -1,0 +1,304 @@
+/* store.c: SQLite storage of intakes; see store.h. */
+#include "store.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* "ZKIO": marks a database as ours, so another file is never changed. */
+#define STORE_APP_ID 0x5A4B494F
+#define STORE_BUSY_MS 5000
+
+struct store {
+	sqlite3 *db;
+};
+
+/* Forward migrations: migrations[v] takes user_version v to v + 1. Every
+ * statement runs inside one transaction with the version bump. */
+static const char *const migrations[STORE_SCHEMA] = {
+	/* 0 -> 1: intakes and their answers. Answers are rows per field, so a
+	 * form that gains a field needs no schema change. */
+	"CREATE TABLE intake ("
+	"  id INTEGER PRIMARY KEY,"
+	"  ref TEXT NOT NULL UNIQUE,"
+	"  year INTEGER NOT NULL,"
+	"  seq INTEGER NOT NULL,"
+	"  created_at TEXT NOT NULL,"   /* UTC, ISO 8601 */
+	"  ui_lang TEXT NOT NULL,"
+	"  form_version INTEGER NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'new',"
+	"  UNIQUE (year, seq));"
+	"CREATE TABLE answer ("
+	"  intake_id INTEGER NOT NULL REFERENCES intake(id) ON DELETE CASCADE,"
+	"  field TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (intake_id, field)) WITHOUT ROWID;"
+	"CREATE INDEX intake_created ON intake(created_at);",
+};
+
+static enum store_rc
+rc_of(int rc)
+{
+	switch (rc & 0xff) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return STORE_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return STORE_BUSY;
+	case SQLITE_FULL:
+		return STORE_FULL;
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+	case SQLITE_AUTH:
+		return STORE_READONLY;
+	case SQLITE_IOERR:
+		/* A failed write on a full disk shows up as an I/O error. */
+		return errno == ENOSPC ? STORE_FULL : STORE_ERROR;
+	case SQLITE_NOTADB:
+	case SQLITE_CORRUPT:
+		return STORE_NOTOURS;
+	default:
+		return STORE_ERROR;
+	}
+}
+
+static int
+exec(sqlite3 *db, const char *sql)
+{
+	return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+static int
+pragma_int(sqlite3 *db, const char *sql, int *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Create the file with mode, and the folder it is in, if missing. */
+static int
+create_file(const char *path, mode_t mode, gid_t gid)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd;
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, (mode & 0070) ? 0750 : 0700) != 0 && errno != EEXIST) {
+			free(dir);
+			return -1;
+		}
+	}
+	free(dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -1;
+	/* The umask may have taken bits away; set exactly what was asked. */
+	if ((gid != (gid_t)-1 && fchown(fd, (uid_t)-1, gid) != 0) || fchmod(fd, mode) != 0) {
+		close(fd);
+		unlink(path);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static enum store_rc
+migrate(sqlite3 *db, char **detail)
+{
+	int version = 0, app = 0, tables = 0, rc;
+
+	if ((rc = pragma_int(db, "PRAGMA user_version", &version)) != SQLITE_OK ||
+	    (rc = pragma_int(db, "PRAGMA application_id", &app)) != SQLITE_OK ||
+	    (rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables)) != SQLITE_OK)
+		goto fail;
+	if (app != STORE_APP_ID && (tables > 0 || version != 0))
+		return STORE_NOTOURS;
+	if (version > STORE_SCHEMA)
+		return STORE_NEWER;
+	for (; version < STORE_SCHEMA; version++) {
+		char *bump = xasprintf("PRAGMA user_version = %d; PRAGMA application_id = %d;",
+		    version + 1, STORE_APP_ID);
+
+		rc = exec(db, "BEGIN IMMEDIATE");
+		if (rc == SQLITE_OK)
+			rc = exec(db, migrations[version]);
+		if (rc == SQLITE_OK)
+			rc = exec(db, bump);
+		if (rc == SQLITE_OK)
+			rc = exec(db, "COMMIT");
+		free(bump);
+		if (rc != SQLITE_OK) {
+			exec(db, "ROLLBACK");
+			goto fail;
+		}
+	}
+	return STORE_OK;
+fail:
+	*detail = xstrdup(sqlite3_errmsg(db));
+	return rc_of(rc);
+}
+
+struct store *
+store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **detail)
+{
+	struct store *s;
+	sqlite3 *db = NULL;
+	int r;
+
+	*detail = NULL;
+	if (create_file(path, mode, gid) != 0) {
+		*rc = errno == ENOSPC ? STORE_FULL : STORE_READONLY;
+		*detail = xasprintf("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	r = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (r == SQLITE_OK) {
+		sqlite3_extended_result_codes(db, 1);
+		sqlite3_busy_timeout(db, STORE_BUSY_MS);
+		/* Check before any pragma can write to a file that is not ours. */
+		*rc = migrate(db, detail);
+		if (*rc == STORE_OK) {
+			r = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+			    " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;");
+			if (r != SQLITE_OK) {
+				*rc = rc_of(r);
+				*detail = xstrdup(sqlite3_errmsg(db));
+			}
+		}
+	} else {
+		*rc = rc_of(r);
+		*detail = xstrdup(db ? sqlite3_errmsg(db) : sqlite3_errstr(r));
+	}
+	if (*rc != STORE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->db = db;
+	return s;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_close(s->db);
+	free(s);
+}
+
+enum store_rc
+store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref)
+{
+	const struct forms *f = in->forms;
+	sqlite3_stmt *st = NULL;
+	sqlite3_int64 id;
+	char created[32], newref[32];
+	int seq = 0, rc;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* IMMEDIATE takes the write lock now, so the sequence number read
+	 * below cannot be taken by another kiosk before we insert. */
+	if ((rc = exec(s->db, "BEGIN IMMEDIATE")) != SQLITE_OK)
+		return rc_of(rc);
+	rc = sqlite3_prepare_v2(s->db, "SELECT coalesce(max(seq), 0) + 1 FROM intake WHERE year = ?1", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int(st, 1, year);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			seq = sqlite3_column_int(st, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(st);
+	snprintf(newref, sizeof newref, "MZ-%04d-%04d", year, seq);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, newref, -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 2, year);
+		sqlite3_bind_int(st, 3, seq);
+		sqlite3_bind_text(st, 4, created, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, i18n_code(ui), -1, SQLITE_STATIC);
+		sqlite3_bind_int(st, 6, f->intake_version);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+		sqlite3_finalize(st);
+	}
+	id = sqlite3_last_insert_rowid(s->db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "INSERT INTO answer (intake_id, field, value) VALUES (?1, ?2, ?3)",
+		    -1, &st, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < f->nfields; i++) {
+		const struct field *fd = &f->fields[i];
+		char *value = fd->type == FIELD_PHONE ? intake_phone_normalize(in->values[i]) : NULL;
+		const char *v = value ? value : in->values[i];
+
+		if (*v != '\0') {
+			sqlite3_reset(st);
+			sqlite3_bind_int64(st, 1, id);
+			sqlite3_bind_text(st, 2, fd->id, -1, SQLITE_STATIC);
+			sqlite3_bind_text(st, 3, v, -1, SQLITE_TRANSIENT);
+			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+		}
+		free(value);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK)
+		rc = exec(s->db, "COMMIT");
+	if (rc != SQLITE_OK) {
+		int saved = errno;
+
+		exec(s->db, "ROLLBACK");
+		errno = saved;
+		return rc_of(rc);
+	}
+	memcpy(ref, newref, strlen(newref) + 1);
+	return STORE_OK;
+}
+
+const char *
+store_message(enum store_rc rc)
+{
+	switch (rc) {
+	case STORE_OK:
+		return "";
+	case STORE_BUSY:
+		return _("The system is busy right now. Your answers are still here: please try again in a moment.");
+	case STORE_FULL:
+		return _("The disk of this computer is full, so nothing was stored. Your answers are still here. Please tell a staff member.");
+	case STORE_READONLY:
+		return _("The database cannot be written to, so nothing was stored. Your answers are still here. Please tell a staff member.");
+	case STORE_NOTOURS:
+		return _("The database file is damaged or is not a zorgkiosk database. It has not been changed.");
+	case STORE_NEWER:
+		return _("The database was made by a newer version of zorgkiosk.");
+	case STORE_ERROR:
+		break;
+	}
+	return _("Something went wrong while storing, so nothing was stored. Your answers are still here: please try again.");
+}

@@ -1,0 +1,168 @@
+/* ui.c: curses set-up and drawing primitives; see ui.h. */
+#include "ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "charset.h"
+#include "i18n.h"
+#include "text.h"
+#include "util.h"
+
+static bool active;
+static bool colour;
+
+enum { PAIR_TITLE = 1, PAIR_ERROR, PAIR_FOCUS, PAIR_NOTICE };
+
+void
+ui_init(bool raw_keys)
+{
+	/* A slow link may split an escape sequence; 200 ms keeps a lone Esc
+	 * quick while still reading arrows as one key. */
+	set_escdelay(200);
+	if (initscr() == NULL)
+		die("cannot start the terminal screen (is TERM set?)");
+	active = true;
+	die_hook = ui_end;
+	if (raw_keys)
+		raw();
+	else
+		cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
+	mouseinterval(0);
+	if (has_colors() && start_color() == OK) {
+		use_default_colors();
+		colour = true;
+		init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+		init_pair(PAIR_ERROR, COLOR_RED, -1);
+		init_pair(PAIR_FOCUS, COLOR_BLACK, COLOR_CYAN);
+		init_pair(PAIR_NOTICE, COLOR_BLACK, COLOR_YELLOW);
+	}
+}
+
+void
+ui_end(void)
+{
+	if (!active)
+		return;
+	active = false;
+	curs_set(1);
+	endwin();
+}
+
+bool
+ui_big_enough(void)
+{
+	return COLS >= UI_MIN_COLS && LINES >= UI_MIN_LINES;
+}
+
+void
+ui_draw_too_small(void)
+{
+	/* Both languages: the caregiver may not have chosen one yet. */
+	static const char *const msg[] = { "Maak het venster groter.", "Please enlarge", "the window." };
+
+	erase();
+	for (int i = 0; i < 3 && i < LINES; i++)
+		ui_put(i, 0, COLS, msg[i], UI_NORMAL);
+	refresh();
+}
+
+attr_t
+ui_attr(enum ui_style st)
+{
+	/* Readable in monochrome: colour only adds to bold and reverse. */
+	switch (st) {
+	case UI_TITLE:
+	case UI_KEYBAR:
+		return A_REVERSE | (colour ? COLOR_PAIR(PAIR_TITLE) : 0);
+	case UI_HEADING:
+		return A_BOLD;
+	case UI_FOCUS:
+		return colour ? COLOR_PAIR(PAIR_FOCUS) | A_BOLD : A_REVERSE | A_BOLD;
+	case UI_ERROR:
+		return A_BOLD | (colour ? COLOR_PAIR(PAIR_ERROR) : 0);
+	case UI_DIM:
+		return A_NORMAL;
+	case UI_INPUT:
+		return A_UNDERLINE;
+	case UI_INPUT_FOCUS:
+		return A_UNDERLINE | A_BOLD | (colour ? COLOR_PAIR(PAIR_FOCUS) : A_REVERSE);
+	case UI_NOTICE:
+		return colour ? COLOR_PAIR(PAIR_NOTICE) | A_BOLD : A_REVERSE;
+	case UI_NORMAL:
+		break;
+	}
+	return A_NORMAL;
+}
+
+int
+ui_putw(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st)
+{
+	size_t fit = text_fit(s, n, cols);
+
+	if (cols <= 0 || y < 0 || y >= LINES)
+		return 0;
+	attrset(ui_attr(st));
+	mvaddnwstr(y, x, s, (int)fit);
+	attrset(A_NORMAL);
+	return text_width(s, fit);
+}
+
+int
+ui_put(int y, int x, int cols, const char *utf8, enum ui_style st)
+{
+	size_t n;
+	wchar_t *w = charset_display(utf8, &n);
+	int used = ui_putw(y, x, cols, w, n, st);
+
+	free(w);
+	return used;
+}
+
+void
+ui_frame(const char *title, const char *keys)
+{
+	attrset(ui_attr(UI_TITLE));
+	mvhline(0, 0, ' ', COLS);
+	mvhline(LINES - 1, 0, ' ', COLS);
+	attrset(A_NORMAL);
+	ui_put(0, 1, COLS - 2, title, UI_TITLE);
+	ui_put(LINES - 1, 1, COLS - 2, keys, UI_KEYBAR);
+}
+
+bool
+ui_read_key(struct ui_key *k, int timeout_ms)
+{
+	int r;
+
+	memset(k, 0, sizeof *k);
+	k->mouse_y = k->mouse_x = -1;
+	timeout(timeout_ms);
+	r = get_wch(&k->ch);
+	if (r == ERR)
+		return false;
+	if (r == KEY_CODE_YES) {
+		k->code = (int)k->ch;
+		k->ch = 0;
+		if (k->code == KEY_MOUSE) {
+			MEVENT ev;
+
+			if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) {
+				k->mouse_y = ev.y;
+				k->mouse_x = ev.x;
+			}
+		}
+	}
+	return true;
+}
+
+const char *
+ui_glyph(const char *utf8, const char *ascii)
+{
+	return charset_is_utf8() ? utf8 : ascii;
+}

@@ -1,0 +1,48 @@
+/* ui.h: the terminal: the only initscr()/endwin(), colours, the frame
+ * (title bar and key bar), drawing UTF-8 text, and reading keys. */
+#ifndef ZK_UI_H
+#define ZK_UI_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <wchar.h>
+
+/* Smallest usable terminal; smaller shows "please enlarge". */
+#define UI_MIN_COLS 40
+#define UI_MIN_LINES 15
+
+/* Text styles; each degrades to bold/reverse/underline without colour. */
+enum ui_style {
+	UI_NORMAL, UI_TITLE, UI_HEADING, UI_FOCUS, UI_ERROR, UI_DIM, UI_INPUT, UI_INPUT_FOCUS,
+	UI_KEYBAR, UI_NOTICE,
+};
+
+/* A key read from the terminal. */
+struct ui_key {
+	int code;   /* KEY_* for function keys, else 0 */
+	wint_t ch;  /* the character, when code is 0 */
+	int mouse_y, mouse_x; /* for KEY_MOUSE: a click, or -1 */
+};
+
+/* Start curses; raw keeps Ctrl-C and Ctrl-Z as keys (kiosk mode). */
+void ui_init(bool raw_keys);
+/* Restore the terminal; safe to call twice. */
+void ui_end(void);
+/* Whether the terminal is at least UI_MIN_COLS x UI_MIN_LINES. */
+bool ui_big_enough(void);
+/* Draw the "please enlarge" message. */
+void ui_draw_too_small(void);
+/* The attributes for a style. */
+attr_t ui_attr(enum ui_style st);
+/* Draw utf8 at y, x, at most cols columns, in style st. Returns columns used. */
+int ui_put(int y, int x, int cols, const char *utf8, enum ui_style st);
+/* The same for a wide string of n characters. */
+int ui_putw(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st);
+/* Title bar on the top line and key bar on the bottom line. */
+void ui_frame(const char *title, const char *keys);
+/* Wait at most timeout_ms (-1: forever) for a key. False on timeout. */
+bool ui_read_key(struct ui_key *k, int timeout_ms);
+/* A glyph that the terminal can show: the UTF-8 one, or the ASCII one. */
+const char *ui_glyph(const char *utf8, const char *ascii);
+
+#endif

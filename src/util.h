@@ -1,0 +1,31 @@
+/* util.h: allocation that never returns NULL, small string helpers, die(). */
+#ifndef ZK_UTIL_H
+#define ZK_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Allocate n bytes (n > 0); exits through die() when memory runs out. */
+void *xmalloc(size_t n);
+/* Allocate a zeroed array of n elements of size sz. */
+void *xcalloc(size_t n, size_t sz);
+/* Resize p to n elements of size sz, checking for overflow. */
+void *xreallocarray(void *p, size_t n, size_t sz);
+/* Copy of s. Caller frees. */
+char *xstrdup(const char *s);
+/* Copy of the first n bytes of s, NUL-terminated. Caller frees. */
+char *xstrndup(const char *s, size_t n);
+/* printf into a new string. Caller frees. */
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
+/* True when a and b are equal strings (both may be NULL). */
+bool str_eq(const char *a, const char *b);
+
+/* Hook that restores the terminal before die() prints; set by the UI. */
+extern void (*die_hook)(void);
+/* Print "zorgkiosk: message" to stderr and exit with status 1. */
+void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif
