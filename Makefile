@@ -14,7 +14,7 @@ PKG_CONFIG ?= pkg-config
 MSGFMT     ?= msgfmt
 PYTHON     ?= python3
 
-PKGS      := ncursesw sqlite3 libconfig
+PKGS      := ncursesw sqlite3 libconfig jansson
 WARN      := -std=c17 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
              -Wstrict-prototypes -Wwrite-strings -Wformat=2
 HARDEN    := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
@@ -26,7 +26,7 @@ LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
-CORE := util i18n text charset form guide intake store
+CORE := util i18n text charset form guide intake store store_staff
 UI   := ui doc kiosk scr_menu scr_page scr_flow scr_form scr_review scr_help main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))

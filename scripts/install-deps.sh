@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh build|check|bench
 set -eu
 
-build="gcc make pkg-config libncurses-dev libsqlite3-dev libconfig-dev gettext"
+build="gcc make pkg-config libncurses-dev libsqlite3-dev libconfig-dev libjansson-dev gettext"
 check="$build python3 python3-pytest python3-pyte libcmocka-dev sqlite3 tmux"
 
 case "${1:-build}" in

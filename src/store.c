@@ -11,15 +11,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store_int.h"
 #include "util.h"
 
 /* "ZKIO": marks a database as ours, so another file is never changed. */
 #define STORE_APP_ID 0x5A4B494F
 #define STORE_BUSY_MS 5000
-
-struct store {
-	sqlite3 *db;
-};
 
 /* Forward migrations: migrations[v] takes user_version v to v + 1. Every
  * statement runs inside one transaction with the version bump. */
@@ -42,10 +39,44 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"  value TEXT NOT NULL,"
 	"  PRIMARY KEY (intake_id, field)) WITHOUT ROWID;"
 	"CREATE INDEX intake_created ON intake(created_at);",
+	/* 1 -> 2: staff follow-up. version counts changes, so that a second
+	 * staff member's change to an old state is refused, not overwritten.
+	 * The audit table only grows: triggers refuse updates and deletes. */
+	"ALTER TABLE intake ADD COLUMN version INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX intake_list ON intake(created_at DESC, id DESC);"
+	"CREATE INDEX intake_status ON intake(status, created_at DESC, id DESC);"
+	"CREATE TABLE event ("
+	"  id INTEGER PRIMARY KEY,"
+	"  intake_id INTEGER NOT NULL REFERENCES intake(id) ON DELETE CASCADE,"
+	"  at TEXT NOT NULL,"
+	"  staff TEXT NOT NULL,"
+	"  old_status TEXT,"
+	"  new_status TEXT,"
+	"  note TEXT);"
+	"CREATE INDEX event_intake ON event(intake_id);"
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at TEXT NOT NULL,"
+	"  staff TEXT NOT NULL,"
+	"  action TEXT NOT NULL,"
+	"  ref TEXT,"
+	"  detail TEXT);"
+	"CREATE TRIGGER audit_keep_update BEFORE UPDATE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'audit rows are never changed'); END;"
+	"CREATE TRIGGER audit_keep_delete BEFORE DELETE ON audit"
+	"  BEGIN SELECT RAISE(ABORT, 'audit rows are never deleted'); END;"
+	/* Labels of every form version, so old requests keep their labels. */
+	"CREATE TABLE label ("
+	"  form_version INTEGER NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  choice TEXT NOT NULL,"   /* '' for the field's own label */
+	"  lang TEXT NOT NULL,"
+	"  text TEXT NOT NULL,"
+	"  PRIMARY KEY (form_version, field, choice, lang)) WITHOUT ROWID;",
 };
 
-static enum store_rc
-rc_of(int rc)
+enum store_rc
+store_rc_of(int rc)
 {
 	switch (rc & 0xff) {
 	case SQLITE_OK:
@@ -157,7 +188,7 @@ migrate(sqlite3 *db, char **detail)
 	return STORE_OK;
 fail:
 	*detail = xstrdup(sqlite3_errmsg(db));
-	return rc_of(rc);
+	return store_rc_of(rc);
 }
 
 struct store *
@@ -183,12 +214,12 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 			r = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 			    " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;");
 			if (r != SQLITE_OK) {
-				*rc = rc_of(r);
+				*rc = store_rc_of(r);
 				*detail = xstrdup(sqlite3_errmsg(db));
 			}
 		}
 	} else {
-		*rc = rc_of(r);
+		*rc = store_rc_of(r);
 		*detail = xstrdup(db ? sqlite3_errmsg(db) : sqlite3_errstr(r));
 	}
 	if (*rc != STORE_OK) {
@@ -209,6 +240,16 @@ store_close(struct store *s)
 	free(s);
 }
 
+void
+store_now(char *buf)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 enum store_rc
 store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref)
 {
@@ -217,15 +258,12 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 	sqlite3_int64 id;
 	char created[32], newref[32];
 	int seq = 0, rc;
-	time_t now = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(created, sizeof created, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	store_now(created);
 	/* IMMEDIATE takes the write lock now, so the sequence number read
 	 * below cannot be taken by another kiosk before we insert. */
 	if ((rc = exec(s->db, "BEGIN IMMEDIATE")) != SQLITE_OK)
-		return rc_of(rc);
+		return store_rc_of(rc);
 	rc = sqlite3_prepare_v2(s->db, "SELECT coalesce(max(seq), 0) + 1 FROM intake WHERE year = ?1", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int(st, 1, year);
@@ -275,7 +313,7 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 
 		exec(s->db, "ROLLBACK");
 		errno = saved;
-		return rc_of(rc);
+		return store_rc_of(rc);
 	}
 	memcpy(ref, newref, strlen(newref) + 1);
 	return STORE_OK;
@@ -297,6 +335,10 @@ store_message(enum store_rc rc)
 		return _("The database file is damaged or is not a zorgkiosk database. It has not been changed.");
 	case STORE_NEWER:
 		return _("The database was made by a newer version of zorgkiosk.");
+	case STORE_CONFLICT:
+		return _("Someone else changed this request meanwhile. You now see the new state; nothing was overwritten.");
+	case STORE_NOTFOUND:
+		return _("There is no such request.");
 	case STORE_ERROR:
 		break;
 	}

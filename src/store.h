@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "form.h"
 #include "intake.h"
 
 struct store;
@@ -19,11 +20,13 @@ enum store_rc {
 	STORE_READONLY, /* the file or folder cannot be written */
 	STORE_NOTOURS,  /* the file is not a zorgkiosk database, or is damaged */
 	STORE_NEWER,    /* made by a newer zorgkiosk */
+	STORE_CONFLICT, /* someone else changed the request meanwhile */
+	STORE_NOTFOUND, /* no such request */
 	STORE_ERROR,    /* anything else */
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 1
+#define STORE_SCHEMA 2
 
 /* Open the database at path, creating it (and its folder) with mode, e.g.
  * 0600, when it does not exist, and migrate it. gid >= 0 gives the file to
@@ -38,5 +41,90 @@ void store_close(struct store *s);
 enum store_rc store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref);
 /* A sentence about rc in the current language. */
 const char *store_message(enum store_rc rc);
+
+/* Staff follow-up (store_staff.c). */
+
+/* The statuses a request can have, in the order of the work. */
+extern const char *const store_statuses[];
+#define STORE_NSTATUS 5
+/* The status name in the current language. */
+const char *store_status_label(const char *status);
+
+/* Which requests: every member may be NULL for "any". Dates are YYYY-MM-DD
+ * (local), until included. search matches the reference, or part of an
+ * answer to one of search_fields. */
+struct store_filter {
+	const char *status, *option, *since, *until, *search;
+	const char *options_field; /* the field holding ticked options */
+	const char *const *search_fields;
+	size_t nsearch;
+};
+
+/* A place in the list: requests are ordered by (created_at, id). */
+struct store_key {
+	char created[32];
+	long long id;
+};
+
+/* One line of the staff list. */
+struct store_row {
+	struct store_key key;
+	char ref[32], status[16];
+	char *name, *options; /* answers of name_field and f->options_field */
+};
+
+/* Up to limit rows after key, with the answer of name_field (newest first; dir < 0: the rows before key,
+ * still returned newest first). key NULL: from the newest. Uses the indexes
+ * and never reads more than it returns. Caller frees with store_rows_free. */
+enum store_rc store_list(struct store *s, const struct store_filter *f, const char *name_field,
+    const struct store_key *key, int dir, int limit,
+    struct store_row **rows, size_t *n);
+void store_rows_free(struct store_row *rows, size_t n);
+
+struct store_answer {
+	char *field, *value;
+};
+
+struct store_event {
+	char at[32];
+	char *staff, *old_status, *new_status, *note; /* note or status change */
+};
+
+struct store_record {
+	long long id;
+	char ref[32], created[32], status[16], ui_lang[4];
+	int form_version, version;
+	struct store_answer *answers;
+	size_t nanswers;
+	struct store_event *events;
+	size_t nevents;
+};
+
+/* Read request ref in full. Caller frees with store_record_free. */
+enum store_rc store_record(struct store *s, const char *ref, struct store_record *r);
+void store_record_free(struct store_record *r);
+/* Change the status of r, which staff read at r->version. STORE_CONFLICT
+ * when it changed since; then nothing is written. Writes history and audit. */
+enum store_rc store_set_status(struct store *s, const struct store_record *r, const char *status, const char *staff);
+/* Add a note to request r, with history and audit. */
+enum store_rc store_add_note(struct store *s, const struct store_record *r, const char *note, const char *staff);
+/* Append an audit row (the only way audit rows are written). */
+enum store_rc store_audit(struct store *s, const char *staff, const char *action, const char *ref, const char *detail);
+/* Call fn for each audit row, oldest first. */
+enum store_rc store_audit_each(struct store *s, void (*fn)(void *ctx, const char *at, const char *staff,
+    const char *action, const char *ref, const char *detail), void *ctx);
+
+/* Remember the labels of this form version (once per version). */
+enum store_rc store_save_labels(struct store *s, const struct forms *f);
+/* The label of field (choice "" for the field itself) in form_version, in
+ * lang, from the labels remembered; NULL if unknown. Caller frees. */
+char *store_label(struct store *s, int form_version, const char *field, const char *choice, enum lang lang);
+
+/* Call fn for each request matching f, oldest first, with its answers. */
+enum store_rc store_each(struct store *s, const struct store_filter *f,
+    void (*fn)(void *ctx, const struct store_record *r), void *ctx);
+/* Delete closed requests created before cutoff (YYYY-MM-DD), so that their
+ * data is gone from the file too; *count gets how many. Writes audit. */
+enum store_rc store_purge(struct store *s, const char *cutoff, const char *staff, int *count);
 
 #endif
