@@ -76,8 +76,10 @@ app_home(struct app *a)
 		intake_clear(&a->intake);
 	a->has_intake = false;
 	i18n_set(a->start_lang);
-	a->stack[0]->focus = 1;
-	a->stack[0]->scroll = 0;
+	if (a->staff == NULL) {
+		a->stack[0]->focus = 1;
+		a->stack[0]->scroll = 0;
+	}
 	a->notice[0] = '\0';
 	/* Repaint every cell: nothing of the last caregiver may remain. */
 	clearok(curscr, TRUE);
@@ -270,7 +272,7 @@ kiosk_run(struct app *a)
 		sigaction(SIGTSTP, &sa, NULL);
 	}
 	ui_init(a->kiosk_mode);
-	app_push(a, scr_welcome_new(a));
+	app_push(a, a->staff ? scr_staff_new(a) : scr_welcome_new(a));
 	while (!quit_signal && !a->quit) {
 		struct ui_key k;
 		int wait = -1;

@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "charset.h"
+#include "cli.h"
 #include "form.h"
 #include "i18n.h"
 #include "paths.h"
 #include "screen.h"
+#include "staff.h"
 #include "store.h"
 #include "util.h"
 
@@ -20,34 +22,44 @@
 #define EXIT_USAGE 2
 
 struct options {
-	const char *db, *forms, *group;
+	const char *db, *forms, *group, *staff_group, *staff_users;
 	enum lang lang;
 	int idle;
 	bool kiosk;
+	struct cli_args cli;
 };
 
 static void
 usage(FILE *out)
 {
-	fprintf(out, _("Usage: zorgkiosk [OPTION]...\n"
+	fprintf(out, _("Usage: zorgkiosk [OPTION]...            start the kiosk\n"
+	    "       zorgkiosk staff [OPTION]...      start the staff terminal\n"
 	    "       zorgkiosk check-forms [--forms DIR]\n"
+	    "       zorgkiosk export --format csv|json [--excel] [--since DATE] [--until DATE]\n"
+	    "                        [--status STATUS] [-o FILE]\n"
+	    "       zorgkiosk stats [--format table|csv] [--since DATE] [--until DATE]\n"
+	    "       zorgkiosk purge --older-than PERIOD   (e.g. 12m, 30d, 8w, 2y)\n"
+	    "       zorgkiosk audit\n"
 	    "\n"
 	    "A calm, bilingual kiosk that guides people who care for someone through the\n"
 	    "support on offer, and records their request for contact.\n"
 	    "\n"
 	    "Options:\n"
-	    "  --db FILE        the database (default %s)\n"
-	    "  --forms DIR      the forms folder (default %s)\n"
-	    "  --lang nl|en     the language to start in (default nl)\n"
-	    "  --idle SECONDS   wipe the screen after this much idle time (default 120)\n"
-	    "  --group NAME     create the database for this group too (mode 0660)\n"
-	    "  --kiosk          public kiosk: Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing\n"
-	    "  --help           show this help\n"
-	    "  --version        show the version\n"
+	    "  --db FILE            the database (default %s)\n"
+	    "  --forms DIR          the forms folder (default %s)\n"
+	    "  --lang nl|en         the language to start in (default nl)\n"
+	    "  --idle SECONDS       wipe the screen after this much idle time (default 120)\n"
+	    "  --group NAME         create the database for this group too (mode 0660)\n"
+	    "  --kiosk              public kiosk: Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing\n"
+	    "  --staff-group NAME   members of this group are staff (default %s)\n"
+	    "  --staff-users LIST   these logins (comma-separated) are staff too\n"
+	    "  --help               show this help\n"
+	    "  --version            show the version\n"
 	    "\n"
-	    "Commands:\n"
-	    "  check-forms      check the forms and print every problem as file:line: problem\n"),
-	    zk_db_path, zk_forms_dir);
+	    "Staff commands (staff, export, stats, purge, audit) are for staff only.\n"
+	    "Dates are written YYYY-MM-DD; statuses are new, contacted, referred,\n"
+	    "closed and unreachable.\n"),
+	    zk_db_path, zk_forms_dir, STAFF_GROUP);
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -70,7 +82,11 @@ usage_error(const char *fmt, ...)
 static void
 parse(int argc, char **argv, struct options *o, const char **command)
 {
-	enum { OPT_DB = 256, OPT_FORMS, OPT_LANG, OPT_IDLE, OPT_GROUP, OPT_KIOSK, OPT_HELP, OPT_VERSION };
+	enum {
+		OPT_DB = 256, OPT_FORMS, OPT_LANG, OPT_IDLE, OPT_GROUP, OPT_KIOSK, OPT_HELP, OPT_VERSION,
+		OPT_STAFF_GROUP, OPT_STAFF_USERS, OPT_FORMAT, OPT_SINCE, OPT_UNTIL, OPT_STATUS, OPT_EXCEL,
+		OPT_OLDER,
+	};
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
 		{ "forms", required_argument, NULL, OPT_FORMS },
@@ -78,6 +94,15 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		{ "idle", required_argument, NULL, OPT_IDLE },
 		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "kiosk", no_argument, NULL, OPT_KIOSK },
+		{ "staff-group", required_argument, NULL, OPT_STAFF_GROUP },
+		{ "staff-users", required_argument, NULL, OPT_STAFF_USERS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "until", required_argument, NULL, OPT_UNTIL },
+		{ "status", required_argument, NULL, OPT_STATUS },
+		{ "output", required_argument, NULL, 'o' },
+		{ "excel", no_argument, NULL, OPT_EXCEL },
+		{ "older-than", required_argument, NULL, OPT_OLDER },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -87,7 +112,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	long v;
 
 	opterr = 0; /* our own messages, in the user's language */
-	while ((c = getopt_long(argc, argv, ":", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_DB:
 			o->db = optarg;
@@ -100,6 +125,33 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			break;
 		case OPT_KIOSK:
 			o->kiosk = true;
+			break;
+		case OPT_STAFF_GROUP:
+			o->staff_group = optarg;
+			break;
+		case OPT_STAFF_USERS:
+			o->staff_users = optarg;
+			break;
+		case OPT_FORMAT:
+			o->cli.format = optarg;
+			break;
+		case OPT_SINCE:
+			o->cli.since = optarg;
+			break;
+		case OPT_UNTIL:
+			o->cli.until = optarg;
+			break;
+		case OPT_STATUS:
+			o->cli.status = optarg;
+			break;
+		case 'o':
+			o->cli.output = optarg;
+			break;
+		case OPT_EXCEL:
+			o->cli.excel = true;
+			break;
+		case OPT_OLDER:
+			o->cli.older_than = optarg;
 			break;
 		case OPT_LANG:
 			if (!i18n_parse(optarg, &o->lang))
@@ -126,8 +178,13 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	*command = optind < argc ? argv[optind++] : NULL;
 	if (optind < argc)
 		usage_error(_("unexpected argument '%s'"), argv[optind]);
-	if (*command != NULL && !str_eq(*command, "check-forms"))
+	if (*command != NULL && !str_eq(*command, "check-forms") && !str_eq(*command, "staff") &&
+	    !cli_is_command(*command))
 		usage_error(_("unknown command '%s'"), *command);
+	if (*command != NULL && !str_eq(*command, "staff") && o->kiosk)
+		usage_error(_("--kiosk goes with the kiosk only"));
+	if (str_eq(*command, "staff") && o->kiosk)
+		usage_error(_("the staff terminal cannot run in kiosk mode"));
 }
 
 /* The forms, or exit 1 with every problem printed to out. */
@@ -147,44 +204,74 @@ load_forms(const char *dir, FILE *out)
 	return f;
 }
 
-static int
-run_kiosk(const struct options *o)
+static struct store *
+open_store(const struct options *o)
 {
-	struct app a;
+	gid_t gid = (gid_t)-1;
 	enum store_rc rc;
 	char *detail = NULL;
-	gid_t gid = (gid_t)-1;
-	int status;
+	struct store *s;
 
-	memset(&a, 0, sizeof a);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fputs(_("zorgkiosk: the kiosk needs a terminal.\n"), stderr);
-		return 1;
-	}
 	if (o->group != NULL) {
 		struct group *gr = getgrnam(o->group);
 
 		if (gr == NULL) {
 			fprintf(stderr, _("zorgkiosk: there is no group '%s'.\n"), o->group);
-			return 1;
+			return NULL;
 		}
 		gid = gr->gr_gid;
 	}
-	a.forms = load_forms(o->forms, stderr);
-	a.store = store_open(o->db, o->group ? 0660 : 0600, gid, &rc, &detail);
-	if (a.store == NULL) {
+	s = store_open(o->db, o->group ? 0660 : 0600, gid, &rc, &detail);
+	if (s == NULL) {
 		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
 		if (detail != NULL)
 			fprintf(stderr, "zorgkiosk: %s: %s\n", o->db, detail);
 		free(detail);
+	}
+	return s;
+}
+
+static int
+run(const struct options *o, const char *command)
+{
+	struct app a;
+	char login[64];
+	int status = 1;
+	bool staff = str_eq(command, "staff");
+
+	memset(&a, 0, sizeof a);
+	if (command != NULL) {
+		/* Checked before anything is opened: no data for others. */
+		if (!staff_allowed(o->staff_group, o->staff_users, login, sizeof login)) {
+			fprintf(stderr, _("zorgkiosk: %s is not staff: only members of the group '%s' may use this.\n"),
+			    login, o->staff_group);
+			return 1;
+		}
+		if (!staff && !cli_check(command, &o->cli))
+			return EXIT_USAGE;
+	}
+	if ((command == NULL || staff) && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		fputs(_("zorgkiosk: this needs a terminal.\n"), stderr);
+		return 1;
+	}
+	a.forms = load_forms(o->forms, stderr);
+	if ((a.store = open_store(o)) == NULL) {
 		forms_free((struct forms *)a.forms);
 		return 1;
 	}
-	a.start_lang = o->lang;
-	a.idle_secs = o->idle;
-	a.kiosk_mode = o->kiosk;
-	i18n_set(o->lang);
-	status = kiosk_run(&a);
+	/* Remember this form version's labels for staff reading old requests. */
+	store_save_labels(a.store, a.forms);
+	if (command != NULL && !staff) {
+		i18n_set(o->lang);
+		status = cli_run(a.store, a.forms, login, command, &o->cli);
+	} else {
+		a.start_lang = o->lang;
+		a.idle_secs = o->idle;
+		a.kiosk_mode = o->kiosk;
+		a.staff = staff ? login : NULL;
+		i18n_set(o->lang);
+		status = kiosk_run(&a);
+	}
 	store_close(a.store);
 	forms_free((struct forms *)a.forms);
 	return status;
@@ -193,9 +280,11 @@ run_kiosk(const struct options *o)
 int
 main(int argc, char **argv)
 {
-	struct options o = { .db = zk_db_path, .forms = zk_forms_dir, .lang = LANG_NL, .idle = 120 };
+	struct options o = { .db = zk_db_path, .forms = zk_forms_dir, .lang = LANG_NL, .idle = 120,
+		.staff_group = STAFF_GROUP };
 	const char *command;
 	struct forms *f;
+	int status;
 
 	setlocale(LC_ALL, "");
 	charset_init();
@@ -209,7 +298,7 @@ main(int argc, char **argv)
 		charset_done();
 		return 0;
 	}
-	int status = run_kiosk(&o);
+	status = run(&o, command);
 	charset_done();
 	return status;
 }

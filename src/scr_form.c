@@ -4,9 +4,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 #include "charset.h"
+#include "edit.h"
 #include "util.h"
 
 /* Item ids: field i is FIELD_ID(i); its choices follow it. */
@@ -169,56 +169,15 @@ form_activate(struct screen *s, int id)
 	v->touched[i] = true;
 }
 
-/* Edit the text of field i: insert c at the cursor, or delete (c == 0,
- * before the cursor when back is set). */
-static void
-edit(struct screen *s, size_t i, wchar_t c, bool back)
-{
-	struct app *a = s->app;
-	struct form_view *v = s->data;
-	const struct field *fd = &a->forms->fields[i];
-	size_t n, *cur = &v->cursor[i];
-	wchar_t *w = charset_decode_utf8(a->intake.values[i], &n);
-	char *out;
-
-	if (*cur > n)
-		*cur = n;
-	if (c != 0) {
-		if ((int)n >= fd->max) {
-			char *msg = xasprintf(_("This answer can have at most %d characters."), fd->max);
-
-			app_notice(a, msg);
-			free(msg);
-			free(w);
-			return;
-		}
-		w = xreallocarray(w, n + 2, sizeof *w);
-		wmemmove(w + *cur + 1, w + *cur, n - *cur + 1);
-		w[(*cur)++] = c;
-		n++;
-	} else if (back && *cur > 0) {
-		wmemmove(w + *cur - 1, w + *cur, n - *cur + 1);
-		(*cur)--;
-		n--;
-	} else if (!back && *cur < n) {
-		wmemmove(w + *cur, w + *cur + 1, n - *cur);
-		n--;
-	}
-	out = charset_utf8(w, n);
-	intake_set(&a->intake, i, out);
-	explicit_bzero(out, strlen(out));
-	explicit_bzero(w, n * sizeof *w);
-	free(out);
-	free(w);
-}
-
 static bool
 form_key(struct screen *s, const struct ui_key *k)
 {
 	struct app *a = s->app;
 	struct form_view *v = s->data;
 	int fi = doc_find(&a->doc, s->focus);
-	size_t i, n;
+	const struct field *fd;
+	size_t i;
+	char *msg;
 
 	if (k->code == KEY_DOWN || k->code == KEY_UP || k->code == KEY_BTAB || k->ch == L'\t' ||
 	    k->code == KEY_MOUSE) {
@@ -230,64 +189,30 @@ form_key(struct screen *s, const struct ui_key *k)
 	if (fi < 0 || a->doc.items[fi].kind != ITEM_INPUT)
 		return false;
 	i = FIELD_OF(s->focus);
-	n = charset_utf8_len(a->intake.values[i]);
+	fd = &a->forms->fields[i];
 	s->follow = true;
-	switch (k->code) {
-	case KEY_LEFT:
-		if (v->cursor[i] > 0)
-			v->cursor[i]--;
-		return true;
-	case KEY_RIGHT:
-		if (v->cursor[i] < n)
-			v->cursor[i]++;
-		return true;
-	case KEY_HOME:
-		v->cursor[i] = 0;
-		return true;
-	case KEY_END:
-		v->cursor[i] = n;
-		return true;
-	case KEY_BACKSPACE:
-		edit(s, i, 0, true);
-		return true;
-	case KEY_DC:
-		edit(s, i, 0, false);
-		return true;
-	case KEY_ENTER:
-		break;
-	case 0:
-		if (k->ch == 127 || k->ch == 8) {
-			edit(s, i, 0, true);
-			return true;
-		}
-		if (k->ch != L'\r' && k->ch != L'\n')
-			break;
-		if (a->forms->fields[i].type == FIELD_TEXTAREA) {
-			edit(s, i, L'\n', false);
-			return true;
-		}
-		/* Enter in a one-line answer goes on to the next question. */
-		v->touched[i] = true;
-		struct ui_key tab = { .ch = L'\t', .mouse_y = -1, .mouse_x = -1 };
-		doc_nav(&a->doc, &tab, &s->focus, &s->scroll);
-		return true;
-	default:
+	switch (edit_key(&a->intake.values[i], &v->cursor[i], fd->max, fd->type == FIELD_TEXTAREA, k)) {
+	case EDIT_IGNORED:
 		return false;
-	}
-	if (k->code == 0 && k->ch >= 32 && k->ch != 127 && !(k->ch >= 0x80 && k->ch < 0xa0) &&
-	    k->ch <= 0x10FFFF && !(k->ch >= 0xD800 && k->ch <= 0xDFFF) && iswprint(k->ch)) {
-		edit(s, i, (wchar_t)k->ch, false);
+	case EDIT_CHANGED:
+	case EDIT_MOVED:
 		return true;
-	}
-	if (k->code == KEY_ENTER && a->forms->fields[i].type == FIELD_TEXTAREA) {
-		edit(s, i, L'\n', false);
+	case EDIT_FULL:
+		msg = xasprintf(_("This answer can have at most %d characters."), fd->max);
+		app_notice(a, msg);
+		free(msg);
 		return true;
-	}
-	if (k->code == 0) {
+	case EDIT_BADKEY:
 		app_notice(a, _("That key cannot be used here."));
 		return true;
+	case EDIT_ENTER:
+		break;
 	}
-	return false;
+	/* Enter in a one-line answer goes on to the next question. */
+	v->touched[i] = true;
+	struct ui_key tab = { .ch = L'\t', .mouse_y = -1, .mouse_x = -1 };
+	doc_nav(&a->doc, &tab, &s->focus, &s->scroll);
+	return true;
 }
 
 static const char *

@@ -47,12 +47,15 @@ struct app {
 	enum lang start_lang;
 	int idle_secs;
 	bool kiosk_mode;        /* public kiosk: no way out by keys */
+	const char *staff;      /* the staff login in the staff terminal, else
+	                         * NULL: then no screen can reach stored data */
 	struct intake intake;   /* the form being filled in, if any */
 	bool has_intake;
 	struct screen *stack[32];
 	int depth;
 	struct doc doc;         /* what the top screen showed last */
 	char notice[256];       /* a one-line message until the next key */
+	unsigned changes;       /* counts staff writes, so lists know to reload */
 	bool quit;
 };
 
@@ -83,6 +86,14 @@ struct screen *scr_form_new(struct app *a);
 struct screen *scr_review_new(struct app *a);
 struct screen *scr_done_new(struct app *a, const char *ref);
 struct screen *scr_help_new(struct app *a, struct screen *below);
+/* Staff only. */
+struct screen *scr_staff_new(struct app *a);
+struct screen *scr_record_new(struct app *a, const char *ref);
+/* Ask for one line of text; title and question are msgids (N_), shown in
+ * the language of the moment. done is called with the text on OK (not on
+ * Cancel), after the prompt has closed. ctx belongs to the caller. */
+struct screen *scr_prompt_new(struct app *a, const char *title, const char *question,
+    const char *value, int max, void (*done)(struct app *a, void *ctx, const char *text), void *ctx);
 
 /* Item ids shared by screens. */
 enum { ID_BACK = 9000, ID_REQUEST, ID_MENU, ID_CHECK };

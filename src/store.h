@@ -73,8 +73,9 @@ struct store_row {
 	char *name, *options; /* answers of name_field and f->options_field */
 };
 
-/* Up to limit rows after key, with the answer of name_field (newest first; dir < 0: the rows before key,
- * still returned newest first). key NULL: from the newest. Uses the indexes
+/* Up to limit rows, newest first, with the answer of name_field: older
+ * than key (dir > 0), from key on (dir == 0), or the ones just newer than
+ * key (dir < 0). key NULL: from the newest. Uses the indexes
  * and never reads more than it returns. Caller frees with store_rows_free. */
 enum store_rc store_list(struct store *s, const struct store_filter *f, const char *name_field,
     const struct store_key *key, int dir, int limit,

@@ -179,7 +179,8 @@ store_list(struct store *s, const struct store_filter *f, const char *name_field
 	add_filter(&q, f, fs.like, fs.phone, fs.until);
 	if (key != NULL) {
 		/* Keyset paging: the index on (created_at, id) finds the place. */
-		bind_text(&q, dir >= 0 ? " AND (i.created_at, i.id) < (?, " : " AND (i.created_at, i.id) > (?, ", key->created);
+		bind_text(&q, dir > 0 ? " AND (i.created_at, i.id) < (?, " : dir == 0 ? " AND (i.created_at, i.id) <= (?, "
+		    : " AND (i.created_at, i.id) > (?, ", key->created);
 		sqlite3_str_appendall(q.sql, "?)");
 		q.is_num[q.n] = true;
 		q.num[q.n++] = key->id;

@@ -1,0 +1,398 @@
+/* cli.c: export (CSV per RFC 4180, or JSON through jansson), stats, purge
+ * and audit; see cli.h. */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "guide.h"
+#include "intake.h"
+#include "util.h"
+
+static const char *const commands[] = { "export", "stats", "purge", "audit", NULL };
+
+bool
+cli_is_command(const char *name)
+{
+	for (size_t i = 0; commands[i]; i++)
+		if (str_eq(name, commands[i]))
+			return true;
+	return false;
+}
+
+static bool
+valid_date(const char *s)
+{
+	int y, m, d;
+	char extra;
+
+	return s != NULL && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
+	    m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static bool
+valid_status(const char *s)
+{
+	for (int i = 0; i < STORE_NSTATUS; i++)
+		if (str_eq(s, store_statuses[i]))
+			return true;
+	return false;
+}
+
+/* Parse "12m", "30d", "8w" or "2y" into a cutoff date. */
+static bool
+cutoff_date(const char *period, char *out, size_t size)
+{
+	char unit, *end;
+	long n = strtol(period, &end, 10);
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (end == period || n < 1 || n > 1200 || strlen(end) != 1)
+		return false;
+	unit = *end;
+	localtime_r(&now, &tm);
+	tm.tm_hour = 12;
+	if (unit == 'd')
+		tm.tm_mday -= (int)n;
+	else if (unit == 'w')
+		tm.tm_mday -= (int)n * 7;
+	else if (unit == 'm')
+		tm.tm_mon -= (int)n;
+	else if (unit == 'y')
+		tm.tm_year -= (int)n;
+	else
+		return false;
+	mktime(&tm);
+	strftime(out, size, "%Y-%m-%d", &tm);
+	return true;
+}
+
+bool
+cli_check(const char *command, const struct cli_args *a)
+{
+	const char *bad = NULL;
+	char cut[16];
+
+	if (a->since && !valid_date(a->since))
+		bad = a->since;
+	else if (a->until && !valid_date(a->until))
+		bad = a->until;
+	if (bad != NULL) {
+		fprintf(stderr, _("zorgkiosk: '%s' is not a date; write it as YYYY-MM-DD.\n"), bad);
+		return false;
+	}
+	if (a->status && !valid_status(a->status)) {
+		fprintf(stderr, _("zorgkiosk: '%s' is not a status; use new, contacted, referred, closed or unreachable.\n"),
+		    a->status);
+		return false;
+	}
+	if (str_eq(command, "export") && a->format && !str_eq(a->format, "csv") && !str_eq(a->format, "json")) {
+		fprintf(stderr, _("zorgkiosk: export --format takes csv or json.\n"));
+		return false;
+	}
+	if (str_eq(command, "stats") && a->format && !str_eq(a->format, "table") && !str_eq(a->format, "csv")) {
+		fprintf(stderr, _("zorgkiosk: stats --format takes table or csv.\n"));
+		return false;
+	}
+	if (str_eq(command, "purge") && (a->older_than == NULL || !cutoff_date(a->older_than, cut, sizeof cut))) {
+		fprintf(stderr, _("zorgkiosk: purge needs --older-than with a period such as 12m, 30d, 8w or 2y.\n"));
+		return false;
+	}
+	return true;
+}
+
+/* One CSV cell: quoted when it holds the separator, a quote or a line
+ * break (RFC 4180). For Excel, a cell that starts like a formula is kept
+ * as text with a leading apostrophe. */
+static void
+csv_cell(FILE *out, const char *v, char sep, bool excel, bool first)
+{
+	bool quote = strchr(v, sep) || strchr(v, '"') || strchr(v, '\n') || strchr(v, '\r');
+
+	if (!first)
+		fputc(sep, out);
+	if (excel && (*v == '=' || *v == '+' || *v == '-' || *v == '@'))
+		quote = true;
+	if (quote)
+		fputc('"', out);
+	if (excel && (*v == '=' || *v == '+' || *v == '-' || *v == '@'))
+		fputc('\'', out);
+	for (; *v; v++) {
+		if (*v == '"')
+			fputc('"', out);
+		fputc(*v, out);
+	}
+	if (quote)
+		fputc('"', out);
+}
+
+struct export_ctx {
+	const struct forms *f;
+	FILE *out;
+	bool json, excel;
+	char sep;
+	int count;
+};
+
+static const char *
+answer_of(const struct store_record *r, const char *field)
+{
+	for (size_t i = 0; i < r->nanswers; i++)
+		if (str_eq(r->answers[i].field, field))
+			return r->answers[i].value;
+	return "";
+}
+
+static void
+export_one(void *ctx, const struct store_record *r)
+{
+	struct export_ctx *x = ctx;
+	const struct forms *f = x->f;
+
+	if (x->json) {
+		json_t *o = json_object(), *answers = json_object();
+
+		json_object_set_new(o, "ref", json_string(r->ref));
+		json_object_set_new(o, "created_at", json_string(r->created));
+		json_object_set_new(o, "status", json_string(r->status));
+		json_object_set_new(o, "language", json_string(r->ui_lang));
+		json_object_set_new(o, "form_version", json_integer(r->form_version));
+		for (size_t i = 0; i < r->nanswers; i++) {
+			const struct field *fd = forms_field(f, r->answers[i].field);
+			json_t *v;
+
+			if (fd != NULL && fd->type == FIELD_OPTIONS) {
+				char *list = xstrdup(r->answers[i].value), *save = NULL;
+
+				v = json_array();
+				for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save))
+					json_array_append_new(v, json_string(id));
+				free(list);
+			} else {
+				v = json_string(r->answers[i].value);
+			}
+			json_object_set_new(answers, r->answers[i].field, v ? v : json_null());
+		}
+		json_object_set_new(o, "answers", answers);
+		fputs(x->count ? ",\n  " : "\n  ", x->out);
+		json_dumpf(o, x->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(o);
+	} else {
+		csv_cell(x->out, r->ref, x->sep, x->excel, true);
+		csv_cell(x->out, r->created, x->sep, x->excel, false);
+		csv_cell(x->out, r->status, x->sep, x->excel, false);
+		csv_cell(x->out, r->ui_lang, x->sep, x->excel, false);
+		for (size_t i = 0; i < f->nfields; i++)
+			csv_cell(x->out, answer_of(r, f->fields[i].id), x->sep, x->excel, false);
+		fputs("\r\n", x->out);
+	}
+	x->count++;
+}
+
+enum store_rc
+cli_export(struct store *s, const struct forms *f, const struct store_filter *flt,
+    const char *format, bool excel, FILE *out, int *count)
+{
+	struct export_ctx x = { .f = f, .out = out, .json = str_eq(format, "json"), .excel = excel,
+		.sep = excel ? ';' : ',' };
+	enum store_rc rc;
+
+	if (x.json) {
+		fputc('[', out);
+	} else {
+		static const char *const head[] = { "ref", "created_at", "status", "language" };
+
+		if (excel)
+			fputs("\xEF\xBB\xBF", out); /* tells Excel the file is UTF-8 */
+		for (size_t i = 0; i < 4; i++)
+			csv_cell(out, head[i], x.sep, false, i == 0);
+		for (size_t i = 0; i < f->nfields; i++)
+			csv_cell(out, f->fields[i].id, x.sep, false, false);
+		fputs("\r\n", out);
+	}
+	rc = store_each(s, flt, export_one, &x);
+	if (x.json)
+		fputs(x.count ? "\n]\n" : "]\n", out);
+	*count = x.count;
+	return rc;
+}
+
+/* Counts per month and key (option or status). */
+struct tally_row {
+	char month[8];
+	char key[48];
+	int n;
+};
+
+struct tally {
+	struct tally_row *rows;
+	size_t n;
+};
+
+static void
+tally_add(struct tally *t, const char *month, const char *key)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (str_eq(t->rows[i].month, month) && str_eq(t->rows[i].key, key)) {
+			t->rows[i].n++;
+			return;
+		}
+	t->rows = xreallocarray(t->rows, t->n + 1, sizeof *t->rows);
+	snprintf(t->rows[t->n].month, sizeof t->rows[t->n].month, "%s", month);
+	snprintf(t->rows[t->n].key, sizeof t->rows[t->n].key, "%s", key);
+	t->rows[t->n++].n = 1;
+}
+
+struct stats_ctx {
+	const struct forms *f;
+	struct tally options, statuses;
+};
+
+static void
+stats_one(void *ctx, const struct store_record *r)
+{
+	struct stats_ctx *c = ctx;
+	char month[8];
+
+	snprintf(month, sizeof month, "%.7s", r->created);
+	tally_add(&c->statuses, month, r->status);
+	for (size_t i = 0; i < c->f->nfields; i++) {
+		char *list, *save = NULL;
+
+		if (c->f->fields[i].type != FIELD_OPTIONS)
+			continue;
+		list = xstrdup(answer_of(r, c->f->fields[i].id));
+		for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save))
+			tally_add(&c->options, month, id);
+		free(list);
+	}
+}
+
+static int
+tally_cmp(const void *a, const void *b)
+{
+	const struct tally_row *x = a, *y = b;
+	int c = strcmp(x->month, y->month);
+
+	return c ? c : strcmp(x->key, y->key);
+}
+
+static void
+print_tally(struct tally *t, const char *kind, const struct forms *f, bool csv)
+{
+	qsort(t->rows, t->n, sizeof *t->rows, tally_cmp);
+	for (size_t i = 0; i < t->n; i++) {
+		const char *key = t->rows[i].key, *label = key;
+		const struct page *p = str_eq(kind, "option") ? forms_page(f, key) : NULL;
+
+		if (csv) {
+			printf("%s,%s,%s,%d\r\n", t->rows[i].month, kind, key, t->rows[i].n);
+			continue;
+		}
+		if (p != NULL)
+			label = tr(&p->title);
+		else if (str_eq(kind, "status"))
+			label = store_status_label(key);
+		printf("%-8s  %-40s  %6d\n", t->rows[i].month, label, t->rows[i].n);
+	}
+	free(t->rows);
+}
+
+static int
+run_stats(struct store *s, const struct forms *f, const struct cli_args *a)
+{
+	struct stats_ctx c = { .f = f };
+	struct store_filter flt = { .since = a->since, .until = a->until, .status = a->status };
+	bool csv = str_eq(a->format, "csv");
+	enum store_rc rc = store_each(s, &flt, stats_one, &c);
+
+	if (rc != STORE_OK) {
+		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
+		free(c.options.rows);
+		free(c.statuses.rows);
+		return 1;
+	}
+	if (csv) {
+		printf("month,kind,key,requests\r\n");
+	} else {
+		printf("%s\n%-8s  %-40s  %6s\n", _("Requests per option per month"), _("Month"), _("Option"), _("Count"));
+	}
+	print_tally(&c.options, "option", f, csv);
+	if (!csv)
+		printf("\n%s\n%-8s  %-40s  %6s\n", _("Requests per status per month"), _("Month"), _("Status"), _("Count"));
+	print_tally(&c.statuses, "status", f, csv);
+	return 0;
+}
+
+static void
+print_audit(void *ctx, const char *at, const char *staff, const char *action, const char *ref, const char *detail)
+{
+	(void)ctx;
+	printf("%s\t%s\t%s\t%s\t%s\n", at, staff, action, ref, detail);
+}
+
+/* Open the export output: a new file only the owner can read, or stdout. */
+static FILE *
+open_output(const char *path)
+{
+	int fd;
+
+	if (path == NULL || str_eq(path, "-"))
+		return stdout;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	return fd < 0 ? NULL : fdopen(fd, "w");
+}
+
+int
+cli_run(struct store *s, const struct forms *f, const char *login, const char *command,
+    const struct cli_args *a)
+{
+	struct store_filter flt = { .status = a->status, .since = a->since, .until = a->until,
+		.options_field = NULL };
+	enum store_rc rc;
+	int count = 0;
+
+	for (size_t i = 0; i < f->nfields; i++)
+		if (f->fields[i].type == FIELD_OPTIONS)
+			flt.options_field = f->fields[i].id;
+	if (str_eq(command, "export")) {
+		FILE *out = open_output(a->output);
+		char *detail;
+
+		if (out == NULL) {
+			fprintf(stderr, _("zorgkiosk: cannot write %s: %s\n"), a->output, strerror(errno));
+			return 1;
+		}
+		rc = cli_export(s, f, &flt, a->format ? a->format : "csv", a->excel, out, &count);
+		if (fflush(out) != 0 || (out != stdout && fclose(out) != 0))
+			rc = rc == STORE_OK ? STORE_ERROR : rc;
+		detail = xasprintf("%s%s, %d requests%s%s%s%s%s%s", a->format ? a->format : "csv",
+		    a->excel ? " (excel)" : "", count, a->since ? ", since " : "", a->since ? a->since : "",
+		    a->until ? ", until " : "", a->until ? a->until : "", a->status ? ", status " : "",
+		    a->status ? a->status : "");
+		store_audit(s, login, "export", NULL, detail);
+		free(detail);
+	} else if (str_eq(command, "stats")) {
+		return run_stats(s, f, a);
+	} else if (str_eq(command, "purge")) {
+		char cut[16];
+
+		cutoff_date(a->older_than, cut, sizeof cut);
+		rc = store_purge(s, cut, login, &count);
+		if (rc == STORE_OK)
+			printf(_("Removed %d closed requests created before %s.\n"), count, cut);
+	} else {
+		rc = store_audit_each(s, print_audit, NULL);
+	}
+	if (rc != STORE_OK) {
+		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,31 @@
+/* cli.h: the staff commands that print instead of showing a screen:
+ * export, stats, purge and audit. */
+#ifndef ZK_CLI_H
+#define ZK_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "form.h"
+#include "store.h"
+
+/* What the command line asked for these commands. */
+struct cli_args {
+	const char *format;      /* csv | json (export), table | csv (stats) */
+	const char *since, *until, *status, *output, *older_than;
+	bool excel;
+};
+
+/* Whether name is one of the commands cli_run knows. */
+bool cli_is_command(const char *name);
+/* Check args for command; prints a message and returns false if wrong. */
+bool cli_check(const char *command, const struct cli_args *args);
+/* Run command for staff login; returns the exit status. */
+int cli_run(struct store *s, const struct forms *f, const char *login, const char *command,
+    const struct cli_args *args);
+/* Write the requests matching flt as CSV (excel: ';' and a byte-order mark)
+ * or JSON to out; *count gets how many. */
+enum store_rc cli_export(struct store *s, const struct forms *f, const struct store_filter *flt,
+    const char *format, bool excel, FILE *out, int *count);
+
+#endif

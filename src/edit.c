@@ -1,0 +1,103 @@
+/* edit.c: text field editing; see edit.h. */
+#include "edit.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <wctype.h>
+
+#include "charset.h"
+#include "util.h"
+
+/* Whether c may be stored in an answer. */
+static bool
+typable(wint_t c)
+{
+	return c >= 32 && c != 127 && !(c >= 0x80 && c < 0xa0) && c <= 0x10FFFF &&
+	    !(c >= 0xD800 && c <= 0xDFFF) && iswprint(c);
+}
+
+/* Insert c at the cursor (c != 0) or delete before/at it. */
+static enum edit_result
+change(char **value, size_t *cur, int max, wchar_t c, bool back)
+{
+	size_t n;
+	wchar_t *w = charset_decode_utf8(*value, &n);
+	char *out;
+
+	if (*cur > n)
+		*cur = n;
+	if (c != 0 && (int)n >= max) {
+		free(w);
+		return EDIT_FULL;
+	}
+	if (c != 0) {
+		w = xreallocarray(w, n + 2, sizeof *w);
+		wmemmove(w + *cur + 1, w + *cur, n - *cur + 1);
+		w[(*cur)++] = c;
+		n++;
+	} else if (back && *cur > 0) {
+		wmemmove(w + *cur - 1, w + *cur, n - *cur + 1);
+		(*cur)--;
+		n--;
+	} else if (!back && *cur < n) {
+		wmemmove(w + *cur, w + *cur + 1, n - *cur);
+		n--;
+	}
+	out = charset_utf8(w, n);
+	explicit_bzero(w, n * sizeof *w);
+	free(w);
+	explicit_bzero(*value, strlen(*value));
+	free(*value);
+	*value = out;
+	return EDIT_CHANGED;
+}
+
+enum edit_result
+edit_key(char **value, size_t *cursor, int max, bool multiline, const struct ui_key *k)
+{
+	size_t n = charset_utf8_len(*value);
+
+	switch (k->code) {
+	case KEY_LEFT:
+		if (*cursor > 0)
+			(*cursor)--;
+		return EDIT_MOVED;
+	case KEY_RIGHT:
+		if (*cursor < n)
+			(*cursor)++;
+		return EDIT_MOVED;
+	case KEY_HOME:
+		*cursor = 0;
+		return EDIT_MOVED;
+	case KEY_END:
+		*cursor = n;
+		return EDIT_MOVED;
+	case KEY_BACKSPACE:
+		return change(value, cursor, max, 0, true);
+	case KEY_DC:
+		return change(value, cursor, max, 0, false);
+	case KEY_ENTER:
+		return multiline ? change(value, cursor, max, L'\n', false) : EDIT_ENTER;
+	case 0:
+		break;
+	default:
+		return EDIT_IGNORED;
+	}
+	if (k->ch == 127 || k->ch == 8)
+		return change(value, cursor, max, 0, true);
+	if (k->ch == L'\r' || k->ch == L'\n')
+		return multiline ? change(value, cursor, max, L'\n', false) : EDIT_ENTER;
+	if (k->ch == 1) { /* Ctrl-A and Ctrl-E, as in a shell */
+		*cursor = 0;
+		return EDIT_MOVED;
+	}
+	if (k->ch == 5) {
+		*cursor = n;
+		return EDIT_MOVED;
+	}
+	if (!typable(k->ch))
+		return EDIT_BADKEY;
+	if ((int)n >= max) /* checked first: a long paste stays cheap */
+		return EDIT_FULL;
+	return change(value, cursor, max, (wchar_t)k->ch, false);
+}

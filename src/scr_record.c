@@ -1,0 +1,235 @@
+/* scr_record.c: one request in full for staff: every answer with its label
+ * in the staff member's language, the history, status changes and notes. */
+#include "screen.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+enum { ID_STATUS = 1, ID_NOTE = 100 };
+
+struct record_view {
+	char ref[32];
+	struct store_record r;
+	bool loaded;
+};
+
+static void
+reload(struct screen *s)
+{
+	struct record_view *v = s->data;
+	enum store_rc rc;
+
+	store_record_free(&v->r);
+	rc = store_record(s->app->store, v->ref, &v->r);
+	v->loaded = rc == STORE_OK;
+	if (!v->loaded)
+		app_notice(s->app, store_message(rc));
+}
+
+static const char *
+record_title(struct screen *s)
+{
+	return ((struct record_view *)s->data)->ref;
+}
+
+/* The label of a field or choice: from the current form when it has it,
+ * else as remembered for the request's form version. Caller frees. */
+static char *
+label_of(struct screen *s, const char *field, const char *choice)
+{
+	struct record_view *v = s->data;
+	const struct field *fd = forms_field(s->app->forms, field);
+	char *l;
+
+	if (fd != NULL && *choice == '\0')
+		return xstrdup(tr(&fd->label));
+	for (size_t c = 0; fd != NULL && c < fd->nchoices; c++)
+		if (str_eq(fd->choices[c].id, choice))
+			return xstrdup(tr(&fd->choices[c].label));
+	l = store_label(s->app->store, v->r.form_version, field, choice, i18n_lang());
+	return l ? l : xstrdup(*choice ? choice : field);
+}
+
+/* An answer as staff read it. Caller frees. */
+static char *
+value_of(struct screen *s, const struct store_answer *an)
+{
+	const struct forms *f = s->app->forms;
+	const struct field *fd = forms_field(f, an->field);
+	char *out;
+
+	if (fd != NULL && fd->type == FIELD_OPTIONS) {
+		out = xstrdup("");
+		for (size_t p = 0; p < f->npages; p++)
+			if (intake_has_id(an->value, f->pages[p].id)) {
+				char *t = xasprintf("%s%s%s", out, *out ? "; " : "", tr(&f->pages[p].title));
+				free(out);
+				out = t;
+			}
+		return out;
+	}
+	if (fd != NULL && fd->type == FIELD_CONSENT)
+		return xstrdup(str_eq(an->value, "yes") ? _("Yes") : an->value);
+	if (fd == NULL || fd->type == FIELD_CHOICE) {
+		char *l = label_of(s, an->field, an->value);
+
+		/* Not a choice after all: the label lookup gave the value back. */
+		return l;
+	}
+	return xstrdup(an->value);
+}
+
+static void
+add_answer(struct screen *s, struct doc *d, const struct store_answer *an)
+{
+	char *label = label_of(s, an->field, ""), *value = value_of(s, an);
+
+	doc_text(d, label, UI_HEADING, 0);
+	doc_text(d, value, UI_NORMAL, 2);
+	free(label);
+	free(value);
+}
+
+static void
+record_build(struct screen *s, struct doc *d)
+{
+	struct record_view *v = s->data;
+	const struct forms *f = s->app->forms;
+	char *line;
+
+	if (!v->loaded) {
+		doc_text(d, _("This request cannot be read."), UI_ERROR, 0);
+		doc_button(d, ID_BACK, ID_BACK, '0', _("Back"));
+		return;
+	}
+	line = xasprintf(_("Received %.10s %.5s (UTC), in %s; form version %d"), v->r.created, v->r.created + 11,
+	    v->r.ui_lang, v->r.form_version);
+	doc_text(d, line, UI_NORMAL, 0);
+	free(line);
+	line = xasprintf(_("Status: %s"), store_status_label(v->r.status));
+	doc_text(d, line, UI_HEADING, 0);
+	free(line);
+	doc_blank(d);
+	/* The answers in the order of the form; fields of older forms last. */
+	for (size_t i = 0; i < f->nfields; i++)
+		for (size_t k = 0; k < v->r.nanswers; k++)
+			if (str_eq(v->r.answers[k].field, f->fields[i].id))
+				add_answer(s, d, &v->r.answers[k]);
+	for (size_t k = 0; k < v->r.nanswers; k++)
+		if (forms_field(f, v->r.answers[k].field) == NULL)
+			add_answer(s, d, &v->r.answers[k]);
+	doc_blank(d);
+	doc_text(d, _("History"), UI_HEADING, 0);
+	if (v->r.nevents == 0)
+		doc_text(d, _("No changes or notes yet."), UI_NORMAL, 2);
+	for (size_t i = 0; i < v->r.nevents; i++) {
+		const struct store_event *e = &v->r.events[i];
+
+		if (e->note != NULL)
+			/* L10N: history: date, time, staff login, note. */
+			line = xasprintf(_("%.10s %.5s %s: note: %s"), e->at, e->at + 11, e->staff, e->note);
+		else
+			/* L10N: history: date, time, staff login, old and new status. */
+			line = xasprintf(_("%.10s %.5s %s: status %s -> %s"), e->at, e->at + 11, e->staff,
+			    store_status_label(e->old_status), store_status_label(e->new_status));
+		doc_text(d, line, UI_NORMAL, 2);
+		free(line);
+	}
+	doc_blank(d);
+	for (int i = 0, key = '1'; i < STORE_NSTATUS; i++) {
+		if (str_eq(v->r.status, store_statuses[i]))
+			continue;
+		line = xasprintf(_("Set status: %s"), store_status_label(store_statuses[i]));
+		doc_button(d, ID_STATUS + i, ID_STATUS + i, (char)key++, line);
+		free(line);
+	}
+	doc_button(d, ID_NOTE, ID_NOTE, 'n', _("Add a note"));
+	doc_button(d, ID_BACK, ID_BACK, '0', _("Back to the list"));
+}
+
+static void
+note_done(struct app *a, void *ctx, const char *text)
+{
+	struct screen *s = ctx;
+	struct record_view *v = s->data;
+	enum store_rc rc;
+
+	if (*text == '\0')
+		return;
+	rc = store_add_note(a->store, &v->r, text, a->staff);
+	a->changes++;
+	reload(s);
+	app_notice(a, rc == STORE_OK ? _("The note has been saved.") : store_message(rc));
+}
+
+static void
+record_activate(struct screen *s, int id)
+{
+	struct record_view *v = s->data;
+	struct app *a = s->app;
+	enum store_rc rc;
+	char *msg;
+
+	if (id == ID_BACK) {
+		app_pop(a);
+	} else if (id == ID_NOTE && v->loaded) {
+		app_push(a, scr_prompt_new(a, N_("Add a note"), N_("Note (it is kept with your name):"), "", 500,
+		    note_done, s));
+	} else if (id >= ID_STATUS && id < ID_STATUS + STORE_NSTATUS && v->loaded) {
+		const char *status = store_statuses[id - ID_STATUS];
+
+		rc = store_set_status(a->store, &v->r, status, a->staff);
+		a->changes++;
+		/* Either way, show what is stored now. */
+		reload(s);
+		if (rc == STORE_OK) {
+			msg = xasprintf(_("The status is now: %s"), store_status_label(status));
+			app_notice(a, msg);
+			free(msg);
+		} else {
+			app_notice(a, store_message(rc));
+		}
+		s->focus = ID_BACK;
+	}
+}
+
+static const char *
+record_help(struct screen *s)
+{
+	(void)s;
+	return _("All answers of this request, and what staff did with it. Set a new status or add a note; both are kept with your name and the time. If someone else changed the request meanwhile, you are told and see the new state.");
+}
+
+static void
+record_free(struct screen *s)
+{
+	struct record_view *v = s->data;
+
+	store_record_free(&v->r);
+	free(v);
+}
+
+static const struct screen_ops record_ops = {
+	.title = record_title,
+	.build = record_build,
+	.activate = record_activate,
+	.help = record_help,
+	.free = record_free,
+	.menu = true,
+};
+
+struct screen *
+scr_record_new(struct app *a, const char *ref)
+{
+	struct record_view *v = xcalloc(1, sizeof *v);
+	struct screen *s;
+
+	snprintf(v->ref, sizeof v->ref, "%s", ref);
+	s = screen_new(a, &record_ops, v, -1); /* read from the top */
+	reload(s);
+	if (v->loaded)
+		store_audit(a->store, a->staff, "view", v->ref, NULL);
+	return s;
+}

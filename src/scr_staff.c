@@ -1,0 +1,493 @@
+/* scr_staff.c: the staff list of requests, newest first, a page at a time
+ * (keyset paging: only the rows shown are read), with filters, search and
+ * export. */
+#include "screen.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "charset.h"
+#include "cli.h"
+#include "text.h"
+#include "util.h"
+
+enum { ID_ROW = 1, ID_OLDER = 1000, ID_NEWER };
+
+struct staff_list {
+	char *status, *option, *since, *until, *search; /* filters; NULL: any */
+	const char *name_field, *options_field;
+	const char *search_fields[8];
+	size_t nsearch;
+	struct store_row *rows;
+	size_t nrows;
+	bool more_older, more_newer;
+	unsigned seen_changes;
+	int page;
+};
+
+static struct store_filter
+list_filter(const struct staff_list *l)
+{
+	struct store_filter f = {
+		.status = l->status, .option = l->option, .since = l->since, .until = l->until,
+		.search = l->search, .options_field = l->options_field,
+		.search_fields = l->search_fields, .nsearch = l->nsearch,
+	};
+
+	return f;
+}
+
+/* Rows per page: what fits under the filters, above the way on. */
+static int
+page_size(void)
+{
+	return LINES - 8 > 5 ? LINES - 8 : 5;
+}
+
+/* Read a page: from key in direction dir (see store_list), or the newest. */
+static void
+load(struct screen *s, const struct store_key *key, int dir)
+{
+	struct staff_list *l = s->data;
+	struct store_filter f = list_filter(l);
+	struct store_row *rows, *probe;
+	size_t n, np;
+	int page = page_size();
+	enum store_rc rc;
+
+	/* One row more than shown tells whether there is a next page. */
+	rc = store_list(s->app->store, &f, l->name_field, key, dir, page + 1, &rows, &n);
+	if (rc != STORE_OK) {
+		store_rows_free(rows, n);
+		app_notice(s->app, store_message(rc));
+		return;
+	}
+	if (n == 0 && key != NULL && dir != 0) {
+		store_rows_free(rows, n); /* nothing further that way: stay */
+		return;
+	}
+	if (dir < 0 && n > (size_t)page) { /* newer rows come back newest first */
+		free(rows[0].name);
+		free(rows[0].options);
+		memmove(rows, rows + 1, --n * sizeof *rows);
+	}
+	if (n > (size_t)page) {
+		free(rows[page].name);
+		free(rows[page].options);
+		n = (size_t)page;
+	}
+	store_rows_free(l->rows, l->nrows);
+	l->rows = rows;
+	l->nrows = n;
+	l->page = page;
+	l->more_older = l->more_newer = false;
+	if (n > 0) {
+		store_list(s->app->store, &f, l->name_field, &rows[n - 1].key, 1, 1, &probe, &np);
+		l->more_older = np > 0;
+		store_rows_free(probe, np);
+		store_list(s->app->store, &f, l->name_field, &rows[0].key, -1, 1, &probe, &np);
+		l->more_newer = np > 0;
+		store_rows_free(probe, np);
+	}
+	l->seen_changes = s->app->changes;
+}
+
+static const char *
+list_title(struct screen *s)
+{
+	(void)s;
+	return _("Requests for contact");
+}
+
+/* s cropped or padded to exactly cols columns. Caller frees. */
+static char *
+column(const char *s, int cols)
+{
+	size_t n;
+	wchar_t *w = charset_decode_utf8(s, &n);
+	size_t fit = text_fit(w, n, cols);
+	int pad = cols - text_width(w, fit);
+	char *head = charset_utf8(w, fit), *out = xasprintf("%s%*s", head, pad > 0 ? pad : 0, "");
+
+	free(head);
+	free(w);
+	return out;
+}
+
+/* The titles of the pages in an options answer, joined. Caller frees. */
+static char *
+option_titles(const struct forms *f, const char *list)
+{
+	char *out = xstrdup("");
+
+	for (size_t p = 0; p < f->npages; p++)
+		if (intake_has_id(list, f->pages[p].id)) {
+			char *t = xasprintf("%s%s%s", out, *out ? ", " : "", tr(&f->pages[p].title));
+			free(out);
+			out = t;
+		}
+	return out;
+}
+
+/* One row as one line of at most width columns. Caller frees. */
+static char *
+row_label(const struct forms *f, const struct store_row *r, int width)
+{
+	char date[11], *name, *status, *ref, *opts = option_titles(f, r->options), *line, *out;
+
+	snprintf(date, sizeof date, "%.10s", r->key.created);
+	ref = column(r->ref, 13);
+	name = column(r->name, 18);
+	status = column(store_status_label(r->status), 14);
+	line = xasprintf("%s %s %s %s %s", ref, date, name, status, opts);
+	out = column(line, width - 4);
+	free(ref);
+	free(name);
+	free(status);
+	free(opts);
+	free(line);
+	return out;
+}
+
+static void
+list_build(struct screen *s, struct doc *d)
+{
+	struct staff_list *l = s->data;
+	const struct forms *f = s->app->forms;
+	const struct page *op = l->option ? forms_page(f, l->option) : NULL;
+	char *line, *head;
+
+	/* Read again after a change in a request, or when the page size changed. */
+	if (l->seen_changes != s->app->changes || l->page != page_size()) {
+		struct store_key top = l->nrows ? l->rows[0].key : (struct store_key){ "", 0 };
+
+		load(s, l->nrows ? &top : NULL, 0);
+	}
+	/* L10N: the filters of the staff list; "-" where none is set. */
+	line = xasprintf(_("Status: %s | Option: %s | From: %s | Until: %s | Search: %s"),
+	    l->status ? store_status_label(l->status) : _("all"), op ? tr(&op->title) : _("all"),
+	    l->since ? l->since : "-", l->until ? l->until : "-", l->search ? l->search : "-");
+	doc_text(d, line, UI_NORMAL, 0);
+	free(line);
+	head = xasprintf("    %-13s %-10s %-18s %-14s %s", _("Reference"), _("Date"), _("Name"), _("Status"), _("Options"));
+	doc_text(d, head, UI_HEADING, 0);
+	free(head);
+	if (l->nrows == 0)
+		doc_text(d, _("No requests match."), UI_NORMAL, 4);
+	for (size_t i = 0; i < l->nrows; i++) {
+		line = row_label(f, &l->rows[i], d->width);
+		doc_button(d, ID_ROW + (int)i, ID_ROW + (int)i, 0, line);
+		free(line);
+	}
+	/* The way on: the rows are one line each, so these fit below. */
+	if (l->more_newer)
+		doc_button(d, ID_NEWER, ID_NEWER, 0, _("Newer requests (Page Up)"));
+	if (l->more_older)
+		doc_button(d, ID_OLDER, ID_OLDER, 0, _("Older requests (Page Down)"));
+	doc_text(d, _("/ search  s status  o option  d dates  c clear  e export CSV  x for Excel  j JSON  q quit"),
+	    UI_NORMAL, 0);
+}
+
+static void
+page_older(struct screen *s)
+{
+	struct staff_list *l = s->data;
+
+	if (l->nrows > 0 && l->more_older) {
+		struct store_key k = l->rows[l->nrows - 1].key;
+
+		load(s, &k, 1);
+		s->focus = ID_ROW;
+	}
+}
+
+static void
+page_newer(struct screen *s)
+{
+	struct staff_list *l = s->data;
+
+	if (l->nrows > 0 && l->more_newer) {
+		struct store_key k = l->rows[0].key;
+
+		load(s, &k, -1);
+		s->focus = ID_ROW + (int)l->nrows - 1;
+	}
+}
+
+static void
+list_activate(struct screen *s, int id)
+{
+	struct staff_list *l = s->data;
+
+	if (id == ID_OLDER)
+		page_older(s);
+	else if (id == ID_NEWER)
+		page_newer(s);
+	else if (id >= ID_ROW && (size_t)(id - ID_ROW) < l->nrows)
+		app_push(s->app, scr_record_new(s->app, l->rows[id - ID_ROW].ref));
+}
+
+/* Set a filter string (empty: none) and read the first page again. */
+static void
+set_filter(struct screen *s, char **slot, const char *value)
+{
+	free(*slot);
+	*slot = value && *value ? xstrdup(value) : NULL;
+	load(s, NULL, 0);
+	s->focus = ID_ROW;
+	s->scroll = 0;
+}
+
+static struct screen *
+list_of(struct app *a)
+{
+	return a->stack[0];
+}
+
+static void
+search_done(struct app *a, void *ctx, const char *text)
+{
+	(void)ctx;
+	set_filter(list_of(a), &((struct staff_list *)list_of(a)->data)->search, text);
+}
+
+static bool
+valid_day(const char *t)
+{
+	int y, m, d;
+	char extra;
+
+	return *t == '\0' || (strlen(t) == 10 && sscanf(t, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
+	    m >= 1 && m <= 12 && d >= 1 && d <= 31);
+}
+
+static void
+until_done(struct app *a, void *ctx, const char *text)
+{
+	(void)ctx;
+	if (!valid_day(text)) {
+		app_notice(a, _("Please write a date as YYYY-MM-DD, e.g. 2026-11-24."));
+		return;
+	}
+	set_filter(list_of(a), &((struct staff_list *)list_of(a)->data)->until, text);
+}
+
+static void
+since_done(struct app *a, void *ctx, const char *text)
+{
+	struct staff_list *l = list_of(a)->data;
+
+	(void)ctx;
+	if (!valid_day(text)) {
+		app_notice(a, _("Please write a date as YYYY-MM-DD, e.g. 2026-11-24."));
+		return;
+	}
+	set_filter(list_of(a), &l->since, text);
+	app_push(a, scr_prompt_new(a, N_("Dates"), N_("Until which date (YYYY-MM-DD)? Empty: no end."),
+	    l->until, 10, until_done, NULL));
+}
+
+/* ctx is the format: "csv", "excel" or "json". */
+static void
+export_done(struct app *a, void *ctx, const char *path)
+{
+	struct staff_list *l = list_of(a)->data;
+	struct store_filter f = list_filter(l);
+	const char *format = ctx;
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600), count = 0;
+	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	enum store_rc rc;
+	char *msg;
+
+	if (out == NULL) {
+		msg = xasprintf(_("Cannot write %s: %s"), path, strerror(errno));
+		app_notice(a, msg);
+		free(msg);
+		return;
+	}
+	rc = cli_export(a->store, a->forms, &f, str_eq(format, "json") ? "json" : "csv",
+	    str_eq(format, "excel"), out, &count);
+	if (fclose(out) != 0 && rc == STORE_OK)
+		rc = STORE_FULL;
+	msg = xasprintf("%s, %d requests, from the staff list", format, count);
+	store_audit(a->store, a->staff, "export", NULL, msg);
+	free(msg);
+	/* L10N: after an export: how many requests, and the file. */
+	msg = rc == STORE_OK ? xasprintf(_("Exported %d requests to %s."), count, path)
+	    : xstrdup(store_message(rc));
+	app_notice(a, msg);
+	free(msg);
+}
+
+static void
+ask_export(struct app *a, const char *format)
+{
+	char name[64], day[16];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	snprintf(name, sizeof name, "zorgkiosk-%s%s.%s", day, str_eq(format, "excel") ? "-excel" : "",
+	    str_eq(format, "json") ? "json" : "csv");
+	app_push(a, scr_prompt_new(a, N_("Export"), N_("Save the requests in the list to which file?"),
+	    name, 255, export_done, (void *)format));
+}
+
+/* The next value in a cycle through all, then each of the values. */
+static const char *
+cycle(const char *cur, const char *const *values, size_t n)
+{
+	if (cur == NULL)
+		return n > 0 ? values[0] : NULL;
+	for (size_t i = 0; i + 1 < n; i++)
+		if (str_eq(cur, values[i]))
+			return values[i + 1];
+	return NULL;
+}
+
+static bool
+list_key(struct screen *s, const struct ui_key *k)
+{
+	struct staff_list *l = s->data;
+	struct app *a = s->app;
+	const struct forms *f = a->forms;
+
+	if (k->code == KEY_NPAGE) {
+		page_older(s);
+		return true;
+	}
+	if (k->code == KEY_PPAGE) {
+		page_newer(s);
+		return true;
+	}
+	if (k->code == KEY_DOWN && s->focus == ID_ROW + (int)l->nrows - 1 && l->more_older) {
+		page_older(s);
+		return true;
+	}
+	if (k->code == KEY_UP && s->focus == ID_ROW && l->more_newer) {
+		page_newer(s);
+		s->focus = ID_ROW + (int)l->nrows - 1;
+		return true;
+	}
+	if (k->code == KEY_HOME) {
+		load(s, NULL, 0);
+		s->focus = ID_ROW;
+		return true;
+	}
+	switch (k->code == 0 ? k->ch : 0) {
+	case L'/':
+		app_push(a, scr_prompt_new(a, N_("Search"), N_("Search for a name, phone number, e-mail address or reference:"),
+		    l->search, 100, search_done, NULL));
+		return true;
+	case L's': {
+		const char *next = cycle(l->status, store_statuses, STORE_NSTATUS);
+		set_filter(s, &l->status, next);
+		return true;
+	}
+	case L'o': {
+		const char *ids[16];
+		size_t n = 0;
+
+		for (size_t p = 0; p < f->npages && n < 16; p++)
+			if (f->pages[p].request)
+				ids[n++] = f->pages[p].id;
+		set_filter(s, &l->option, cycle(l->option, ids, n));
+		return true;
+	}
+	case L'd':
+		app_push(a, scr_prompt_new(a, N_("Dates"), N_("From which date (YYYY-MM-DD)? Empty: no start."),
+		    l->since, 10, since_done, NULL));
+		return true;
+	case L'c':
+		free(l->status);
+		free(l->option);
+		free(l->since);
+		free(l->until);
+		l->status = l->option = l->since = l->until = NULL;
+		set_filter(s, &l->search, NULL);
+		return true;
+	case L'e':
+		ask_export(a, "csv");
+		return true;
+	case L'x':
+		ask_export(a, "excel");
+		return true;
+	case L'j':
+		ask_export(a, "json");
+		return true;
+	case L'q':
+		a->quit = true;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+list_back(struct screen *s)
+{
+	(void)s; /* the first screen; q quits */
+}
+
+static const char *
+list_help(struct screen *s)
+{
+	(void)s;
+	return _("The requests left at the kiosk, newest first. Enter opens one. Page Down and Page Up show older and newer requests.\n"
+	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
+	    "- s, o and d filter by status, option and dates; c clears the filters.\n"
+	    "- e, x and j export the requests in the list: CSV, CSV for Excel, or JSON.\n"
+	    "- q quits. Every view, change and export is recorded with your name.");
+}
+
+static void
+list_free(struct screen *s)
+{
+	struct staff_list *l = s->data;
+
+	store_rows_free(l->rows, l->nrows);
+	free(l->status);
+	free(l->option);
+	free(l->since);
+	free(l->until);
+	free(l->search);
+	free(l);
+}
+
+static const struct screen_ops list_ops = {
+	.title = list_title,
+	.build = list_build,
+	.activate = list_activate,
+	.key = list_key,
+	.back = list_back,
+	.help = list_help,
+	.free = list_free,
+	.menu = true,
+};
+
+struct screen *
+scr_staff_new(struct app *a)
+{
+	struct staff_list *l = xcalloc(1, sizeof *l);
+	struct screen *s;
+
+	/* The columns come from the form: the first text field is the name. */
+	for (size_t i = 0; i < a->forms->nfields; i++) {
+		const struct field *fd = &a->forms->fields[i];
+
+		if (fd->type == FIELD_TEXT && l->name_field == NULL)
+			l->name_field = fd->id;
+		if (fd->type == FIELD_OPTIONS)
+			l->options_field = fd->id;
+		if ((fd->type == FIELD_TEXT || fd->type == FIELD_PHONE || fd->type == FIELD_EMAIL) && l->nsearch < 8)
+			l->search_fields[l->nsearch++] = fd->id;
+	}
+	s = screen_new(a, &list_ops, l, ID_ROW);
+	load(s, NULL, 0);
+	return s;
+}
