@@ -44,7 +44,7 @@ INST_PATHS := -DZK_FORMS_DIR='"$(DATADIR)/zorgkiosk/forms"' -DZK_LOCALE_DIR='"$(
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run check unit e2e asan po clean install deps check-deps
+.PHONY: all run check unit e2e asan po clean install bench
 all: zorgkiosk $(MO)
 
 # Missing Debian packages are installed once; the stamp remembers it.
@@ -114,6 +114,10 @@ check: build/.deps-check all
 	./zorgkiosk check-forms >/dev/null
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory e2e
+
+# Speed, bytes and memory; prints numbers and never fails on them.
+bench: all build/.deps-check
+	$(PYTHON) bench/staff.py
 
 install: build/zorgkiosk-install $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/zorgkiosk/forms $(DESTDIR)$(MANDIR)/man1
