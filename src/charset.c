@@ -155,6 +155,36 @@ charset_display(const char *s, size_t *len)
 }
 
 char *
+charset_from_term(const char *bytes, size_t n)
+{
+	char *out, *ip = (char *)bytes, *op;
+	size_t il = n, ol = n * 4 + 1;
+	iconv_t cd;
+
+	if (memchr(bytes, '\0', n) != NULL)
+		return NULL;
+	if (utf8) {
+		out = xstrndup(bytes, n);
+	} else {
+		if ((cd = iconv_open("UTF-8", codeset)) == (iconv_t)-1)
+			return NULL;
+		out = op = xmalloc(ol);
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+			iconv_close(cd);
+			free(out);
+			return NULL;
+		}
+		iconv_close(cd);
+		*op = '\0';
+	}
+	if (!charset_valid_utf8(out, false)) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *
 charset_utf8(const wchar_t *ws, size_t n)
 {
 	char *out = xmalloc(n * MB_LEN_MAX + 1);

@@ -19,6 +19,9 @@ const char *charset_name(void);
  * it lacks are transliterated (é -> e, € -> EUR) or become '?'. Invalid UTF-8
  * becomes U+FFFD (or '?'). *len gets the length. Caller frees. */
 wchar_t *charset_display(const char *utf8, size_t *len);
+/* Bytes typed on the terminal (its charset) as UTF-8; NULL when they are not
+ * valid in that charset or hold control characters. Caller frees. */
+char *charset_from_term(const char *bytes, size_t n);
 /* utf8 decoded to Unicode characters, for editing; invalid bytes become
  * U+FFFD. *len gets the length. Caller frees. */
 wchar_t *charset_decode_utf8(const char *utf8, size_t *len);

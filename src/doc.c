@@ -127,6 +127,7 @@ doc_button(struct doc *d, int id, int group, char key, const char *label)
 	wchar_t *w = charset_display(label, &n), prefix[8];
 
 	swprintf(prefix, 8, key ? L" %lc  " : L"    ", (wint_t)key);
+	d->items[idx].label = (int)wcslen(prefix);
 	add_wrapped(d, prefix, w, n, 0, UI_NORMAL, idx);
 	for (size_t i = d->items[idx].first; i < d->nlines; i++)
 		d->lines[i].fill = true;
@@ -258,7 +259,7 @@ doc_draw(struct doc *d, int top, int left, int height, int focus, int *scroll, b
 
 		if (focused)
 			st = d->items[l->item].kind == ITEM_INPUT ? UI_INPUT_FOCUS : UI_FOCUS;
-		if (l->fill || focused) {
+		if ((l->fill || focused) && !ui_lean()) {
 			attrset(ui_attr(st));
 			mvhline(y, left + l->x, ' ', d->width - l->x);
 			attrset(A_NORMAL);

@@ -29,6 +29,7 @@ struct doc_item {
 	enum item_kind kind;
 	size_t first, last; /* its lines */
 	int cur_line, cur_col; /* inputs: where the cursor goes */
+	int label;          /* buttons: characters before the label (the key) */
 };
 
 struct doc {

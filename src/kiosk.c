@@ -61,6 +61,17 @@ app_pop(struct app *a)
 }
 
 void
+app_close(struct app *a)
+{
+	while (a->depth > 0)
+		screen_free(a->stack[--a->depth]);
+	if (a->has_intake)
+		intake_clear(&a->intake);
+	a->has_intake = false;
+	doc_free(&a->doc);
+}
+
+void
 app_to_menu(struct app *a)
 {
 	while (a->depth > 2)
@@ -166,9 +177,11 @@ draw(struct app *a)
 	ui_frame(s->ops->title(s), keys);
 	free(keys);
 	if (a->notice[0]) {
-		attrset(ui_attr(UI_NOTICE));
-		mvhline(LINES - 2, 0, ' ', COLS);
-		attrset(A_NORMAL);
+		if (!ui_lean()) {
+			attrset(ui_attr(UI_NOTICE));
+			mvhline(LINES - 2, 0, ' ', COLS);
+			attrset(A_NORMAL);
+		}
 		ui_put(LINES - 2, 1, COLS - 2, a->notice, UI_NOTICE);
 	}
 	curs_set(cursor ? 1 : 0);
@@ -177,11 +190,31 @@ draw(struct app *a)
 	refresh();
 }
 
-static void
-switch_language(struct app *a)
+void
+app_switch_language(struct app *a)
 {
 	i18n_set(i18n_lang() == LANG_NL ? LANG_EN : LANG_NL);
 	top(a)->follow = true;
+}
+
+void
+app_back(struct app *a)
+{
+	struct screen *s = top(a);
+
+	if (s->ops->back != NULL)
+		s->ops->back(s);
+	else
+		app_pop(a);
+}
+
+void
+app_help(struct app *a)
+{
+	struct screen *s = top(a);
+
+	if (s->ops->help != NULL) /* not on the help itself */
+		app_push(a, scr_help_new(a, s));
 }
 
 /* Keys that mean the same on every screen. True when k was one of them. */
@@ -198,12 +231,11 @@ global_key(struct app *a, const struct ui_key *k)
 		return true;
 	}
 	if (k->code == KEY_F(2) || (letters && s->ops->menu && (k->ch == L'l' || k->ch == L'L'))) {
-		switch_language(a);
+		app_switch_language(a);
 		return true;
 	}
 	if (k->code == KEY_F(1) || (letters && k->ch == L'?')) {
-		if (s->ops->help != NULL) /* not on the help itself */
-			app_push(a, scr_help_new(a, s));
+		app_help(a);
 		return true;
 	}
 	if (k->ch == 12) { /* Ctrl-L */
@@ -211,10 +243,7 @@ global_key(struct app *a, const struct ui_key *k)
 		return true;
 	}
 	if (k->ch == 27) { /* Esc */
-		if (s->ops->back != NULL)
-			s->ops->back(s);
-		else
-			app_pop(a);
+		app_back(a);
 		return true;
 	}
 	return false;
@@ -252,10 +281,15 @@ now_ms(void)
 }
 
 int
-kiosk_run(struct app *a)
+app_quit_signal(void)
+{
+	return quit_signal;
+}
+
+void
+app_signals(struct app *a)
 {
 	struct sigaction sa;
-	long long last = now_ms();
 
 	/* Handlers only set a flag; the loop ends cleanly (ncurses installs
 	 * its own only where ours are not). */
@@ -271,7 +305,15 @@ kiosk_run(struct app *a)
 		sigaction(SIGQUIT, &sa, NULL);
 		sigaction(SIGTSTP, &sa, NULL);
 	}
-	ui_init(a->kiosk_mode);
+}
+
+int
+kiosk_run(struct app *a)
+{
+	long long last = now_ms();
+
+	app_signals(a);
+	ui_init(a->kiosk_mode, a->low_bandwidth);
 	app_push(a, a->staff ? scr_staff_new(a) : scr_welcome_new(a));
 	while (!quit_signal && !a->quit) {
 		struct ui_key k;
@@ -295,12 +337,7 @@ kiosk_run(struct app *a)
 		while (!quit_signal && !a->quit && ui_read_key(&k, 0))
 			handle_key(a, &k);
 	}
-	while (a->depth > 0)
-		screen_free(a->stack[--a->depth]);
-	if (a->has_intake)
-		intake_clear(&a->intake);
-	a->has_intake = false;
-	doc_free(&a->doc);
+	app_close(a);
 	erase();
 	refresh();
 	ui_end();

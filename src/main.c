@@ -15,6 +15,7 @@
 #include "paths.h"
 #include "screen.h"
 #include "staff.h"
+#include "ui.h"
 #include "store.h"
 #include "util.h"
 
@@ -25,7 +26,7 @@ struct options {
 	const char *db, *forms, *group, *staff_group, *staff_users;
 	enum lang lang;
 	int idle;
-	bool kiosk;
+	bool kiosk, plain, low_bandwidth;
 	struct cli_args cli;
 };
 
@@ -51,6 +52,10 @@ usage(FILE *out)
 	    "  --idle SECONDS       wipe the screen after this much idle time (default 120)\n"
 	    "  --group NAME         create the database for this group too (mode 0660)\n"
 	    "  --kiosk              public kiosk: Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing\n"
+	    "  --plain              line mode: numbered choices, one line at a time\n"
+	    "                       (also when TERM is dumb or unknown)\n"
+	    "  --low-bandwidth      leave out decoration that costs bytes (also on\n"
+	    "                       lines of 19200 baud or less)\n"
 	    "  --staff-group NAME   members of this group are staff (default %s)\n"
 	    "  --staff-users LIST   these logins (comma-separated) are staff too\n"
 	    "  --help               show this help\n"
@@ -85,7 +90,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	enum {
 		OPT_DB = 256, OPT_FORMS, OPT_LANG, OPT_IDLE, OPT_GROUP, OPT_KIOSK, OPT_HELP, OPT_VERSION,
 		OPT_STAFF_GROUP, OPT_STAFF_USERS, OPT_FORMAT, OPT_SINCE, OPT_UNTIL, OPT_STATUS, OPT_EXCEL,
-		OPT_OLDER,
+		OPT_OLDER, OPT_PLAIN, OPT_LOW,
 	};
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
@@ -94,6 +99,8 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		{ "idle", required_argument, NULL, OPT_IDLE },
 		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "kiosk", no_argument, NULL, OPT_KIOSK },
+		{ "plain", no_argument, NULL, OPT_PLAIN },
+		{ "low-bandwidth", no_argument, NULL, OPT_LOW },
 		{ "staff-group", required_argument, NULL, OPT_STAFF_GROUP },
 		{ "staff-users", required_argument, NULL, OPT_STAFF_USERS },
 		{ "format", required_argument, NULL, OPT_FORMAT },
@@ -125,6 +132,12 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			break;
 		case OPT_KIOSK:
 			o->kiosk = true;
+			break;
+		case OPT_PLAIN:
+			o->plain = true;
+			break;
+		case OPT_LOW:
+			o->low_bandwidth = true;
 			break;
 		case OPT_STAFF_GROUP:
 			o->staff_group = optarg;
@@ -250,7 +263,8 @@ run(const struct options *o, const char *command)
 		if (!staff && !cli_check(command, &o->cli))
 			return EXIT_USAGE;
 	}
-	if ((command == NULL || staff) && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+	bool plain = o->plain || !ui_term_usable();
+	if ((command == NULL || staff) && !plain && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
 		fputs(_("zorgkiosk: this needs a terminal.\n"), stderr);
 		return 1;
 	}
@@ -268,9 +282,10 @@ run(const struct options *o, const char *command)
 		a.start_lang = o->lang;
 		a.idle_secs = o->idle;
 		a.kiosk_mode = o->kiosk;
+		a.low_bandwidth = o->low_bandwidth;
 		a.staff = staff ? login : NULL;
 		i18n_set(o->lang);
-		status = kiosk_run(&a);
+		status = plain ? lineui_run(&a) : kiosk_run(&a);
 	}
 	store_close(a.store);
 	forms_free((struct forms *)a.forms);

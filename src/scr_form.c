@@ -215,6 +215,27 @@ form_key(struct screen *s, const struct ui_key *k)
 	return true;
 }
 
+static void
+form_set_text(struct screen *s, int id, const char *text)
+{
+	struct app *a = s->app;
+	struct form_view *v = s->data;
+	size_t i = FIELD_OF(id);
+	char *msg;
+
+	if (i >= a->forms->nfields || PART_OF(id) != 0 || !is_text(&a->forms->fields[i]))
+		return;
+	if (charset_utf8_len(text) > (size_t)a->forms->fields[i].max) {
+		msg = xasprintf(_("This answer can have at most %d characters."), a->forms->fields[i].max);
+		app_notice(a, msg);
+		free(msg);
+		return;
+	}
+	intake_set(&a->intake, i, text);
+	v->cursor[i] = charset_utf8_len(text);
+	v->touched[i] = true;
+}
+
 static const char *
 form_help(struct screen *s)
 {
@@ -237,6 +258,7 @@ static const struct screen_ops form_ops = {
 	.build = form_build,
 	.activate = form_activate,
 	.key = form_key,
+	.set_text = form_set_text,
 	.help = form_help,
 	.free = form_free,
 };

@@ -87,6 +87,18 @@ prompt_key(struct screen *s, const struct ui_key *k)
 	return true;
 }
 
+static void
+prompt_set_text(struct screen *s, int id, const char *text)
+{
+	struct prompt *p = s->data;
+
+	if (id != ID_INPUT || charset_utf8_len(text) > (size_t)p->max)
+		return;
+	free(p->value);
+	p->value = xstrdup(text);
+	p->cursor = charset_utf8_len(text);
+}
+
 static const char *
 prompt_help(struct screen *s)
 {
@@ -108,6 +120,7 @@ static const struct screen_ops prompt_ops = {
 	.build = prompt_build,
 	.activate = prompt_activate,
 	.key = prompt_key,
+	.set_text = prompt_set_text,
 	.help = prompt_help,
 	.free = prompt_free,
 };

@@ -23,6 +23,9 @@ struct screen_ops {
 	void (*activate)(struct screen *s, int id);
 	/* Optional: a key seen before navigation (text editing); true if used. */
 	bool (*key)(struct screen *s, const struct ui_key *k);
+	/* Optional, for screens with text inputs: set input id to text (UTF-8),
+	 * as line mode does with a typed line. */
+	void (*set_text)(struct screen *s, int id, const char *text);
 	/* Optional: Esc. Without it Esc goes back one screen. */
 	void (*back)(struct screen *s);
 	/* Optional: what F1 says about this screen, before the general help. */
@@ -47,6 +50,7 @@ struct app {
 	enum lang start_lang;
 	int idle_secs;
 	bool kiosk_mode;        /* public kiosk: no way out by keys */
+	bool low_bandwidth;     /* leave out decoration that costs bytes */
 	const char *staff;      /* the staff login in the staff terminal, else
 	                         * NULL: then no screen can reach stored data */
 	struct intake intake;   /* the form being filled in, if any */
@@ -65,6 +69,8 @@ struct screen *screen_new(struct app *a, const struct screen_ops *ops, void *dat
 void app_push(struct app *a, struct screen *s);
 /* Go back one screen (never below the welcome). */
 void app_pop(struct app *a);
+/* Close every screen and wipe what was typed. */
+void app_close(struct app *a);
 /* Back to the main menu (the second screen). */
 void app_to_menu(struct app *a);
 /* Wipe everything typed and return to the welcome in the start language. */
@@ -75,6 +81,20 @@ void app_request(struct app *a, const char *preticked);
 void app_notice(struct app *a, const char *msg);
 /* Run the kiosk until asked to stop; returns the exit status. */
 int kiosk_run(struct app *a);
+/* The same in line mode (TERM=dumb, --plain): numbered choices and typed
+ * answers, one line at a time, for screen readers and slow links. */
+int lineui_run(struct app *a);
+/* Esc: back one step on the top screen. */
+void app_back(struct app *a);
+/* F1: help for the top screen. */
+void app_help(struct app *a);
+/* F2: the other language, at once. */
+void app_switch_language(struct app *a);
+/* Start in the right mode; quit on SIGTERM and SIGHUP (and SIGINT outside
+ * kiosk mode), which only set a flag. */
+void app_signals(struct app *a);
+/* The signal that asked us to stop, or 0. */
+int app_quit_signal(void);
 
 /* The screens. */
 struct screen *scr_welcome_new(struct app *a);

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <term.h>
+#include <unistd.h>
 
 #include "charset.h"
 #include "i18n.h"
@@ -11,11 +13,28 @@
 
 static bool active;
 static bool colour;
+static bool lean; /* low bandwidth: no fills, no colour */
 
 enum { PAIR_TITLE = 1, PAIR_ERROR, PAIR_FOCUS, PAIR_NOTICE };
 
+bool
+ui_term_usable(void)
+{
+	const char *term = getenv("TERM");
+	int err = 0;
+	bool ok;
+	char *cup;
+
+	if (term == NULL || *term == '\0' || setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return false;
+	cup = tigetstr("cup");
+	ok = cup != NULL && cup != (char *)-1;
+	del_curterm(cur_term);
+	return ok;
+}
+
 void
-ui_init(bool raw_keys)
+ui_init(bool raw_keys, bool low_bandwidth)
 {
 	/* A slow link may split an escape sequence; 200 ms keeps a lone Esc
 	 * quick while still reading arrows as one key. */
@@ -34,7 +53,8 @@ ui_init(bool raw_keys)
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
 	mouseinterval(0);
-	if (has_colors() && start_color() == OK) {
+	lean = low_bandwidth || baudrate() <= 19200;
+	if (!lean && has_colors() && start_color() == OK) {
 		use_default_colors();
 		colour = true;
 		init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
@@ -124,13 +144,21 @@ ui_put(int y, int x, int cols, const char *utf8, enum ui_style st)
 	return used;
 }
 
+bool
+ui_lean(void)
+{
+	return lean;
+}
+
 void
 ui_frame(const char *title, const char *keys)
 {
-	attrset(ui_attr(UI_TITLE));
-	mvhline(0, 0, ' ', COLS);
-	mvhline(LINES - 1, 0, ' ', COLS);
-	attrset(A_NORMAL);
+	if (!lean) {
+		attrset(ui_attr(UI_TITLE));
+		mvhline(0, 0, ' ', COLS);
+		mvhline(LINES - 1, 0, ' ', COLS);
+		attrset(A_NORMAL);
+	}
 	ui_put(0, 1, COLS - 2, title, UI_TITLE);
 	ui_put(LINES - 1, 1, COLS - 2, keys, UI_KEYBAR);
 }

@@ -24,10 +24,17 @@ struct ui_key {
 	int mouse_y, mouse_x; /* for KEY_MOUSE: a click, or -1 */
 };
 
-/* Start curses; raw keeps Ctrl-C and Ctrl-Z as keys (kiosk mode). */
-void ui_init(bool raw_keys);
+/* Whether TERM names a terminal that can move the cursor; if not, the
+ * kiosk runs in line mode. */
+bool ui_term_usable(void);
+/* Start curses; raw keeps Ctrl-C and Ctrl-Z as keys (kiosk mode). With
+ * low_bandwidth, or on a line of 19200 baud or less, decoration that costs
+ * bytes (colour, filled bars) is left out. */
+void ui_init(bool raw_keys, bool low_bandwidth);
 /* Restore the terminal; safe to call twice. */
 void ui_end(void);
+/* Whether decoration is left out to save bytes. */
+bool ui_lean(void);
 /* Whether the terminal is at least UI_MIN_COLS x UI_MIN_LINES. */
 bool ui_big_enough(void);
 /* Draw the "please enlarge" message. */

@@ -1,0 +1,251 @@
+/* lineui.c: line mode. The same screens, printed as text with numbered
+ * choices; the caregiver types a number or an answer and Enter. No cursor
+ * movement at all: for screen readers, braille displays, TERM=dumb and the
+ * slowest links. */
+#include "screen.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "charset.h"
+#include "util.h"
+
+/* A longer line is cut here; the rest is read and dropped. */
+#define LINE_MAX_BYTES 65536
+
+/* Write n wide characters in the terminal's charset. */
+static void
+put_wide(const wchar_t *w, size_t n)
+{
+	char buf[MB_LEN_MAX];
+	mbstate_t st;
+
+	memset(&st, 0, sizeof st);
+	for (size_t i = 0; i < n; i++) {
+		size_t r = wcrtomb(buf, w[i], &st);
+
+		if (r == (size_t)-1) {
+			memset(&st, 0, sizeof st);
+			buf[0] = '?';
+			r = 1;
+		}
+		fwrite(buf, 1, r, stdout);
+	}
+}
+
+static void
+put_text(const char *utf8)
+{
+	size_t n;
+	wchar_t *w = charset_display(utf8, &n);
+
+	put_wide(w, n);
+	free(w);
+}
+
+/* The number shown before item i: its own key 0 for Back, else counted. */
+static int
+item_number(const struct doc *d, size_t i)
+{
+	int n = 0;
+
+	if (d->items[i].key == '0')
+		return 0;
+	for (size_t k = 0; k <= i; k++)
+		if (d->items[k].key != '0')
+			n++;
+	return n;
+}
+
+static void
+print_screen(struct app *a)
+{
+	struct screen *s = a->stack[a->depth - 1];
+	struct doc *d = &a->doc;
+	const char *width = getenv("COLUMNS");
+	int cols = width ? atoi(width) : 80;
+
+	doc_reset(d, (cols >= 30 && cols <= 200 ? cols : 80) - 5);
+	s->ops->build(s, d);
+	fputs("\n== ", stdout);
+	put_text(s->ops->title(s));
+	fputs(" ==\n", stdout);
+	for (size_t i = 0; i < d->nlines; i++) {
+		const struct doc_line *l = &d->lines[i];
+		const struct doc_item *it = l->item >= 0 ? &d->items[l->item] : NULL;
+		size_t skip = 0;
+
+		if (it != NULL && it->first == i) {
+			printf("%2d) ", item_number(d, (size_t)l->item));
+			skip = it->kind == ITEM_BUTTON ? (size_t)it->label : 0;
+			if (skip > l->len)
+				skip = l->len;
+		} else {
+			printf("%*s", l->x + (it ? 4 : 0), "");
+		}
+		if (it != NULL && it->kind == ITEM_INPUT)
+			fputc('[', stdout);
+		put_wide(l->text + skip, l->len - skip);
+		if (it != NULL && it->kind == ITEM_INPUT)
+			fputc(']', stdout);
+		fputc('\n', stdout);
+	}
+	if (a->notice[0]) {
+		fputs("! ", stdout);
+		put_text(a->notice);
+		fputc('\n', stdout);
+		a->notice[0] = '\0';
+	}
+	/* L10N: line mode: what can be typed. %s is the other language. */
+	put_text(_("Type a number and Enter. 0: back. ?: help. L: "));
+	put_text(i18n_lang() == LANG_NL ? "English" : "Nederlands");
+	fputs("\n> ", stdout);
+	fflush(stdout);
+}
+
+/* Read one line from standard input into buf (without the line break),
+ * waiting at most timeout_ms (-1: forever). Returns 1 with a line, 0 on
+ * timeout, -1 at the end of input. A too long line is cut. */
+static int
+read_line(char *buf, size_t size, size_t *len, int timeout_ms)
+{
+	static char pending[LINE_MAX_BYTES];
+	static size_t have;
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	for (;;) {
+		char *nl = memchr(pending, '\n', have);
+
+		if (nl != NULL || have == sizeof pending) {
+			size_t n = nl ? (size_t)(nl - pending) : have;
+
+			*len = n < size ? n : size - 1;
+			memcpy(buf, pending, *len);
+			buf[*len] = '\0';
+			if (*len > 0 && buf[*len - 1] == '\r')
+				buf[--*len] = '\0';
+			n = nl ? n + 1 : n;
+			memmove(pending, pending + n, have - n);
+			have -= n;
+			return 1;
+		}
+		if (poll(&p, 1, timeout_ms) == 0)
+			return 0;
+		if (app_quit_signal())
+			return -1;
+		ssize_t r = read(STDIN_FILENO, pending + have, sizeof pending - have);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		have += (size_t)r;
+	}
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Act on one typed line. *input is the text input that waits for its
+ * answer, or -1. */
+static void
+command(struct app *a, const char *line, int *input)
+{
+	struct screen *s = a->stack[a->depth - 1];
+	struct doc *d = &a->doc;
+	char *end;
+	long n;
+
+	if (*input >= 0) {
+		if (s->ops->set_text != NULL)
+			s->ops->set_text(s, *input, str_eq(line, "-") ? "" : line);
+		*input = -1;
+		return;
+	}
+	if (str_eq(line, "0") || str_eq(line, "b") || str_eq(line, "B")) {
+		app_back(a);
+		return;
+	}
+	if (str_eq(line, "?")) {
+		app_help(a);
+		return;
+	}
+	if (str_eq(line, "l") || str_eq(line, "L")) {
+		app_switch_language(a);
+		return;
+	}
+	if (*line == '\0')
+		return;
+	n = strtol(line, &end, 10);
+	for (size_t i = 0; *end == '\0' && i < d->nitems; i++) {
+		if (item_number(d, i) != n)
+			continue;
+		s->focus = d->items[i].id;
+		if (d->items[i].kind == ITEM_INPUT) {
+			*input = d->items[i].id;
+			app_notice(a, _("Type your answer and press Enter. A single - makes it empty."));
+		} else {
+			s->ops->activate(s, d->items[i].id);
+		}
+		return;
+	}
+	app_notice(a, _("Please type one of the numbers in front of a line."));
+}
+
+int
+lineui_run(struct app *a)
+{
+	char *line = xmalloc(LINE_MAX_BYTES + 1);
+	long long last = now_ms();
+	int input = -1;
+
+	app_signals(a);
+	app_push(a, a->staff ? scr_staff_new(a) : scr_welcome_new(a));
+	while (!app_quit_signal() && !a->quit) {
+		bool busy = a->depth > 1 || a->has_intake || i18n_lang() != a->start_lang;
+		long long left = last + (long long)a->idle_secs * 1000 - now_ms();
+		size_t len;
+		int r;
+
+		if (input < 0)
+			print_screen(a);
+		else {
+			fputs("> ", stdout);
+			fflush(stdout);
+		}
+		r = read_line(line, LINE_MAX_BYTES + 1, &len, busy ? (int)(left > 0 ? left : 0) : -1);
+		if (r < 0)
+			break;
+		if (r == 0) {
+			app_home(a);
+			input = -1;
+			fputs("\n\n\n", stdout);
+			continue;
+		}
+		last = now_ms();
+		char *utf8 = charset_from_term(line, len);
+		if (utf8 == NULL) {
+			app_notice(a, _("That text has characters that cannot be read. Please type it again."));
+			input = -1;
+			continue;
+		}
+		command(a, utf8, &input);
+		explicit_bzero(utf8, strlen(utf8));
+		free(utf8);
+	}
+	explicit_bzero(line, LINE_MAX_BYTES + 1);
+	free(line);
+	app_close(a);
+	return 0;
+}
