@@ -12,7 +12,8 @@ DESTDIR    ?=
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
 MSGFMT     ?= msgfmt
-PYTHON     ?= python3
+# Debian's python3, which has the python3-* test packages.
+PYTHON     ?= /usr/bin/python3
 
 PKGS      := ncursesw sqlite3 libconfig jansson
 WARN      := -std=c17 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
@@ -117,6 +118,8 @@ check: build/.deps-check all
 
 # Speed, bytes and memory; prints numbers and never fails on them.
 bench: all build/.deps-check
+	@scripts/install-deps.sh bench
+	$(PYTHON) bench/wire.py
 	$(PYTHON) bench/staff.py
 
 install: build/zorgkiosk-install $(MO)

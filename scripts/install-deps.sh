@@ -5,11 +5,13 @@ set -eu
 
 build="gcc make pkg-config libncurses-dev libsqlite3-dev libconfig-dev libjansson-dev gettext"
 check="$build python3 python3-pytest python3-pyte libcmocka-dev sqlite3 tmux"
+bench="$check dialog whiptail"
 
 case "${1:-build}" in
 build) want=$build ;;
 check) want=$check ;;
-*) echo "usage: $0 build|check" >&2; exit 2 ;;
+bench) want=$bench ;;
+*) echo "usage: $0 build|check|bench" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -41,7 +41,6 @@ add_line(struct doc *d, const wchar_t *s, size_t n, int x, enum ui_style st, int
 	l->x = x;
 	l->style = st;
 	l->item = item;
-	l->fill = false;
 }
 
 /* Wrap s to the width left of indent, with a hanging prefix on the first line. */
@@ -129,8 +128,6 @@ doc_button(struct doc *d, int id, int group, char key, const char *label)
 	swprintf(prefix, 8, key ? L" %lc  " : L"    ", (wint_t)key);
 	d->items[idx].label = (int)wcslen(prefix);
 	add_wrapped(d, prefix, w, n, 0, UI_NORMAL, idx);
-	for (size_t i = d->items[idx].first; i < d->nlines; i++)
-		d->lines[i].fill = true;
 	end_item(d, idx);
 	free(w);
 }
@@ -146,11 +143,29 @@ doc_toggle(struct doc *d, enum item_kind kind, int id, int group, bool on, const
 		swprintf(prefix, 8, L" (%lc) ", on ? (charset_is_utf8() ? L'\u25cf' : L'*') : L' ');
 	else
 		swprintf(prefix, 8, L" [%lc] ", on ? L'x' : L' ');
+	d->items[idx].label = 1;
 	add_wrapped(d, prefix, w, n, 0, UI_NORMAL, idx);
-	for (size_t i = d->items[idx].first; i < d->nlines; i++)
-		d->lines[i].fill = true;
 	end_item(d, idx);
 	free(w);
+}
+
+/* One line of a text input: the text between brackets, padded to cols, in
+ * the normal style, so that a typed character costs one byte on the wire. */
+static void
+add_input_line(struct doc *d, const wchar_t *s, size_t n, int cols, int idx)
+{
+	wchar_t *line = xcalloc(n + (size_t)cols + 3, sizeof *line);
+	int w = text_width(s, n);
+	size_t k = 0;
+
+	line[k++] = L'[';
+	wmemcpy(line + k, s, n);
+	k += n;
+	for (; w < cols; w++)
+		line[k++] = L' ';
+	line[k++] = L']';
+	add_line(d, line, k, 1, UI_NORMAL, idx);
+	free(line);
 }
 
 void
@@ -160,7 +175,7 @@ doc_input(struct doc *d, int id, int group, const char *utf8, size_t cursor, int
 	struct doc_item *it;
 	size_t n;
 	wchar_t *w = charset_display(utf8, &n);
-	int cols = d->width - 2;
+	int cols = d->width - 4; /* indent, brackets, and a cell for the cursor */
 
 	if (cursor > n)
 		cursor = n;
@@ -170,33 +185,29 @@ doc_input(struct doc *d, int id, int group, const char *utf8, size_t cursor, int
 
 		while (text_width(w + start, cursor - start) >= cols)
 			start++;
-		add_line(d, w + start, text_fit(w + start, n - start, cols), 1, UI_INPUT, idx);
-		d->lines[d->nlines - 1].fill = true;
+		add_input_line(d, w + start, text_fit(w + start, n - start, cols), cols, idx);
 		it = &d->items[idx];
 		it->cur_line = 0;
-		it->cur_col = 1 + text_width(w + start, cursor - start);
+		it->cur_col = 2 + text_width(w + start, cursor - start);
 	} else {
 		struct span *sp;
 		size_t count = text_wrap(w, n, cols - 1, &sp);
 		int cl = 0, cc = 0;
 
 		for (size_t i = 0; i < count; i++) {
-			add_line(d, w + sp[i].start, sp[i].len, 1, UI_INPUT, idx);
-			d->lines[d->nlines - 1].fill = true;
+			add_input_line(d, w + sp[i].start, sp[i].len, cols, idx);
 			if (cursor >= sp[i].start) {
 				cl = (int)i;
 				cc = text_width(w + sp[i].start,
 				    cursor - sp[i].start < sp[i].len ? cursor - sp[i].start : sp[i].len);
 			}
 		}
-		for (int i = (int)count; i < rows; i++) {
-			add_line(d, L"", 0, 1, UI_INPUT, idx);
-			d->lines[d->nlines - 1].fill = true;
-		}
+		for (int i = (int)count; i < rows; i++)
+			add_input_line(d, L"", 0, cols, idx);
 		free(sp);
 		it = &d->items[idx];
 		it->cur_line = cl;
-		it->cur_col = 1 + cc;
+		it->cur_col = 2 + cc;
 	}
 	end_item(d, idx);
 	free(w);
@@ -253,22 +264,24 @@ doc_draw(struct doc *d, int top, int left, int height, int focus, int *scroll, b
 	d->scroll = *scroll;
 	for (int row = 0; row < height && *scroll + row < (int)d->nlines; row++) {
 		const struct doc_line *l = &d->lines[*scroll + row];
-		bool focused = l->item >= 0 && l->item == fidx;
-		enum ui_style st = l->style;
+		const struct doc_item *it = l->item >= 0 ? &d->items[l->item] : NULL;
+		bool focused = it != NULL && l->item == fidx;
 		int y = top + row;
 
-		if (focused)
-			st = d->items[l->item].kind == ITEM_INPUT ? UI_INPUT_FOCUS : UI_FOCUS;
-		if ((l->fill || focused) && !ui_lean()) {
-			attrset(ui_attr(st));
-			mvhline(y, left + l->x, ' ', d->width - l->x);
-			attrset(A_NORMAL);
-		}
-		ui_putw(y, left + l->x, d->width - l->x, l->text, l->len, st);
-		if (focused && d->items[l->item].kind == ITEM_INPUT &&
-		    (int)(*scroll + row) == (int)d->items[l->item].first + d->items[l->item].cur_line) {
+		ui_putw(y, left + l->x, d->width - l->x, l->text, l->len, l->style);
+		if (focused && (size_t)(*scroll + row) == it->first) {
+			/* The focus: a marker and the key in reverse. Only these few
+			 * cells change when the focus moves: few bytes on the wire. */
+			ui_put(y, left, 1, ui_glyph("\u25b6", ">"), UI_FOCUS);
+			if (it->kind == ITEM_BUTTON && it->label > 1)
+				ui_putw(y, left + 1, it->label - 1, l->text + 1, (size_t)it->label - 1, UI_FOCUS);
 			*cy = y;
-			*cx = left + d->items[l->item].cur_col;
+			*cx = left + (it->kind == ITEM_BUTTON && it->label > 1 ? it->label : 1);
+		}
+		if (focused && it->kind == ITEM_INPUT &&
+		    (int)(*scroll + row) == (int)it->first + it->cur_line) {
+			*cy = y;
+			*cx = left + it->cur_col;
 			cursor = true;
 		}
 	}

@@ -19,7 +19,6 @@ struct doc_line {
 	int x;              /* indent within the body */
 	enum ui_style style;
 	int item;           /* index into items, or -1 */
-	bool fill;          /* draw the style to the end of the line */
 };
 
 struct doc_item {
@@ -29,7 +28,7 @@ struct doc_item {
 	enum item_kind kind;
 	size_t first, last; /* its lines */
 	int cur_line, cur_col; /* inputs: where the cursor goes */
-	int label;          /* buttons: characters before the label (the key) */
+	int label;          /* characters before the label (the key, the box) */
 };
 
 struct doc {
@@ -63,8 +62,9 @@ void doc_input(struct doc *d, int id, int group, const char *utf8, size_t cursor
 /* The index of the item with id, or -1. */
 int doc_find(const struct doc *d, int id);
 /* Draw in rows top..top+height-1 from column left, with the item focus
- * highlighted and kept in view when follow is set. When the focus is a text
- * input, returns true with the cursor's place in *cy, *cx. */
+ * highlighted and kept in view when follow is set. Returns true when the
+ * focus is a text input; *cy, *cx get where the cursor goes: in the input,
+ * or (hidden) just after the focus marker, where drawing it left it. */
 bool doc_draw(struct doc *d, int top, int left, int height, int focus, int *scroll, bool follow,
     int *cy, int *cx);
 /* Move the focus (an item id, -1 for none) for a navigation key. */

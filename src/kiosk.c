@@ -154,7 +154,7 @@ static void
 draw(struct app *a)
 {
 	struct screen *s = top(a);
-	int width, left, cy = 0, cx = 0, body;
+	int width, left, cy = LINES - 1, cx = 0, body;
 	bool cursor;
 	char *keys;
 
@@ -177,16 +177,15 @@ draw(struct app *a)
 	ui_frame(s->ops->title(s), keys);
 	free(keys);
 	if (a->notice[0]) {
-		if (!ui_lean()) {
-			attrset(ui_attr(UI_NOTICE));
-			mvhline(LINES - 2, 0, ' ', COLS);
-			attrset(A_NORMAL);
-		}
-		ui_put(LINES - 2, 1, COLS - 2, a->notice, UI_NOTICE);
+		char *n = xasprintf(" %s ", a->notice);
+
+		ui_put(LINES - 2, 0, COLS, n, UI_NOTICE);
+		free(n);
 	}
 	curs_set(cursor ? 1 : 0);
-	if (cursor)
-		move(cy, cx);
+	/* Also when hidden: the cursor then stays where the last change left
+	 * it, and no bytes are spent moving it. */
+	move(cy, cx);
 	refresh();
 }
 

@@ -15,7 +15,7 @@ static bool active;
 static bool colour;
 static bool lean; /* low bandwidth: no fills, no colour */
 
-enum { PAIR_TITLE = 1, PAIR_ERROR, PAIR_FOCUS, PAIR_NOTICE };
+enum { PAIR_ERROR = 1, PAIR_NOTICE };
 
 bool
 ui_term_usable(void)
@@ -31,6 +31,29 @@ ui_term_usable(void)
 	ok = cup != NULL && cup != (char *)-1;
 	del_curterm(cur_term);
 	return ok;
+}
+
+/* Keys in both cursor modes: some terminals and SSH clients ignore the
+ * request for application mode, and an unknown sequence would read as Esc
+ * (Back) followed by letters. */
+static void
+define_keys(void)
+{
+	static const struct {
+		const char *seq;
+		int key;
+	} keys[] = {
+		{ "\033[A", KEY_UP }, { "\033[B", KEY_DOWN }, { "\033[C", KEY_RIGHT }, { "\033[D", KEY_LEFT },
+		{ "\033OA", KEY_UP }, { "\033OB", KEY_DOWN }, { "\033OC", KEY_RIGHT }, { "\033OD", KEY_LEFT },
+		{ "\033[H", KEY_HOME }, { "\033[F", KEY_END }, { "\033OH", KEY_HOME }, { "\033OF", KEY_END },
+		{ "\033[1~", KEY_HOME }, { "\033[4~", KEY_END }, { "\033[3~", KEY_DC },
+		{ "\033[5~", KEY_PPAGE }, { "\033[6~", KEY_NPAGE }, { "\033[Z", KEY_BTAB },
+		{ "\033OP", KEY_F(1) }, { "\033OQ", KEY_F(2) }, { "\033[11~", KEY_F(1) }, { "\033[12~", KEY_F(2) },
+		{ "\033[[A", KEY_F(1) }, { "\033[[B", KEY_F(2) },
+	};
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		define_key(keys[i].seq, keys[i].key);
 }
 
 void
@@ -50,6 +73,7 @@ ui_init(bool raw_keys, bool low_bandwidth)
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
+	define_keys();
 	curs_set(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
 	mouseinterval(0);
@@ -57,9 +81,7 @@ ui_init(bool raw_keys, bool low_bandwidth)
 	if (!lean && has_colors() && start_color() == OK) {
 		use_default_colors();
 		colour = true;
-		init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
 		init_pair(PAIR_ERROR, COLOR_RED, -1);
-		init_pair(PAIR_FOCUS, COLOR_BLACK, COLOR_CYAN);
 		init_pair(PAIR_NOTICE, COLOR_BLACK, COLOR_YELLOW);
 	}
 }
@@ -99,11 +121,12 @@ ui_attr(enum ui_style st)
 	switch (st) {
 	case UI_TITLE:
 	case UI_KEYBAR:
-		return A_REVERSE | (colour ? COLOR_PAIR(PAIR_TITLE) : 0);
+		return A_REVERSE;
 	case UI_HEADING:
 		return A_BOLD;
 	case UI_FOCUS:
-		return colour ? COLOR_PAIR(PAIR_FOCUS) | A_BOLD : A_REVERSE | A_BOLD;
+		/* Reverse, not a colour pair: fewer bytes per arrow key. */
+		return A_REVERSE | A_BOLD;
 	case UI_ERROR:
 		return A_BOLD | (colour ? COLOR_PAIR(PAIR_ERROR) : 0);
 	case UI_DIM:
@@ -111,7 +134,7 @@ ui_attr(enum ui_style st)
 	case UI_INPUT:
 		return A_UNDERLINE;
 	case UI_INPUT_FOCUS:
-		return A_UNDERLINE | A_BOLD | (colour ? COLOR_PAIR(PAIR_FOCUS) : A_REVERSE);
+		return A_BOLD;
 	case UI_NOTICE:
 		return colour ? COLOR_PAIR(PAIR_NOTICE) | A_BOLD : A_REVERSE;
 	case UI_NORMAL:
@@ -153,14 +176,14 @@ ui_lean(void)
 void
 ui_frame(const char *title, const char *keys)
 {
-	if (!lean) {
-		attrset(ui_attr(UI_TITLE));
-		mvhline(0, 0, ' ', COLS);
-		mvhline(LINES - 1, 0, ' ', COLS);
-		attrset(A_NORMAL);
-	}
-	ui_put(0, 1, COLS - 2, title, UI_TITLE);
-	ui_put(LINES - 1, 1, COLS - 2, keys, UI_KEYBAR);
+	/* Reverse video on the text only: a bar filled to the edge costs a
+	 * line of bytes on every screen. */
+	char *t = xasprintf(" %s ", title), *k = xasprintf(" %s ", keys);
+
+	ui_put(0, 0, COLS, t, UI_TITLE);
+	ui_put(LINES - 1, 0, COLS, k, UI_KEYBAR);
+	free(t);
+	free(k);
 }
 
 bool

@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Bytes on the wire: runs zorgkiosk and, in the same run, the reference
+programs dialog and whiptail through the same scripted steps in a
+pseudo-terminal, at 80x24 and 40x15 with TERM=xterm-256color and vt100, and
+prints for each: bytes of the first screen (and per visible character),
+bytes per arrow-key move in a menu, per typed character in a text field,
+per transition to the next screen, time to the first screen, peak memory,
+and zorgkiosk's ratios to them. It reports; it never fails the build."""
+import fcntl
+import os
+import pty
+import select
+import shutil
+import struct
+import sys
+import tempfile
+import termios
+import time
+
+import pyte
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+ZK = os.environ.get("ZK_BIN", os.path.join(ROOT, "zorgkiosk"))
+QUIET = 0.25  # the screen is complete after this long without output
+
+# The same 8-item Dutch menu for every program.
+MENU = ["Activiteit voor uw naaste", "Iemand blijft bij uw naaste", "Dagbesteding voor uw naaste",
+        "Uw naaste logeert even", "Parkeren bij uw naaste", "Aanmelden en jaarlijkse waardering",
+        "Advies en iemand om mee te praten", "Help mij kiezen"]
+
+
+class Run:
+    """One program in a pseudo-terminal, with a byte counter and a screen."""
+
+    def __init__(self, argv, cols, rows, term, env=None):
+        self.cols, self.rows = cols, rows
+        self.app_cursor = False
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.start = time.monotonic()
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+            e = dict(os.environ, TERM=term, LANG="C.UTF-8", **(env or {}))
+            e.pop("LC_ALL", None)
+            os.execvpe(argv[0], argv, e)
+
+    def settle(self):
+        """Read until quiet; return (bytes read, seconds to the last byte)."""
+        n, t0, last = 0, time.monotonic(), time.monotonic()
+        while select.select([self.fd], [], [], QUIET)[0]:
+            try:
+                data = os.read(self.fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            n += len(data)
+            last = time.monotonic()
+            self.stream.feed(data)
+            # pyte does not track DECCKM (application cursor keys): do it here.
+            on, off = data.rfind(b"\x1b[?1h"), data.rfind(b"\x1b[?1l")
+            if on != off:
+                self.app_cursor = on > off
+        return n, last - t0
+
+    def key(self, data):
+        # A real terminal sends the cursor keys in application mode once
+        # the program asked for it (DECCKM), as curses programs do.
+        if data.startswith(b"\x1b[") and data[2:3] in b"ABCD" and self.app_cursor:
+            data = b"\x1bO" + data[2:]
+        os.write(self.fd, data)
+        return self.settle()[0]
+
+    def visible(self):
+        """Characters of text on the screen, spaces between words included."""
+        return sum(len(line.strip()) for line in self.screen.display)
+
+    def peak_mib(self):
+        """Peak memory of the program since its exec (VmHWM)."""
+        try:
+            with open("/proc/%d/status" % self.pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) / 1024
+        except OSError:
+            pass
+        return float("nan")
+
+    def finish(self):
+        peak = self.peak_mib()
+        try:
+            os.kill(self.pid, 15)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+        return peak
+
+
+def menu_args(prog, rows):
+    items = []
+    for i, m in enumerate(MENU, 1):
+        items += [str(i), m]
+    h = min(rows - 2, 16)
+    return [prog, "--title", "Waar wilt u meer over weten?", "--menu", "Kies een onderwerp.",
+            str(h), "0", str(min(8, h - 7))] + items
+
+
+def measure_reference(prog, cols, rows, term):
+    r = {}
+    run = Run(menu_args(prog, rows), cols, rows, term)
+    first, t = run.settle()
+    r["first"], r["first_time"], r["visible"] = first, t + (time.monotonic() - run.start - t) * 0, run.visible()
+    r["first_time"] = t
+    moves = [run.key(b"\x1b[B") for _ in range(5)]
+    r["arrow"] = sum(moves) / len(moves)
+    r["memory"] = run.finish()
+
+    run = Run([prog, "--inputbox", "Uw naam", "8", str(min(cols - 4, 60))], cols, rows, term)
+    run.settle()
+    typed = [run.key(c.encode()) for c in "Jansen"]
+    r["typed"] = sum(typed) / len(typed)
+    run.finish()
+
+    # A transition: the menu, Enter, and the next menu in the same terminal.
+    script = "%s; %s" % (" ".join(map(quote, menu_args(prog, rows))),
+                         " ".join(map(quote, menu_args(prog, rows))))
+    run = Run(["sh", "-c", script], cols, rows, term)
+    run.settle()
+    r["transition"] = run.key(b"\r")
+    r["transition_visible"] = run.visible()
+    run.finish()
+    return r
+
+
+def quote(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def measure_zorgkiosk(cols, rows, term, tmp):
+    r = {}
+    db = os.path.join(tmp, "wire-%d-%s.db" % (cols, term))
+    run = Run([ZK, "--db", db], cols, rows, term)
+    r["first"], r["first_time"] = run.settle()
+    r["visible"] = run.visible()
+    r["transition"] = run.key(b"1")          # welcome -> main menu
+    r["transition_visible"] = run.visible()
+    moves = [run.key(b"\x1b[B") for _ in range(5)]
+    r["arrow"] = sum(moves) / len(moves)
+    run.key(b"1")                            # an option page
+    run.key(str(page_request_key()).encode())  # Request contact: the form, at the name
+    typed = [run.key(c.encode()) for c in "Jansen"]
+    r["typed"] = sum(typed) / len(typed)
+    r["memory"] = run.finish()
+    return r
+
+
+def page_request_key():
+    # The first option page lists its sections, then "Request contact".
+    return 5
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="zk-wire-")
+    rows_out = []
+    try:
+        for cols, rows in ((80, 24), (40, 15)):
+            for term in ("xterm-256color", "vt100"):
+                res = {"zorgkiosk": measure_zorgkiosk(cols, rows, term, tmp)}
+                for prog in ("dialog", "whiptail"):
+                    if shutil.which(prog):
+                        res[prog] = measure_reference(prog, cols, rows, term)
+                rows_out.append(((cols, rows, term), res))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print("bytes on the wire (lower is better); ratio = zorgkiosk / reference")
+    for (cols, rows, term), res in rows_out:
+        print("\n%dx%d TERM=%s" % (cols, rows, term))
+        print("  %-10s %11s %9s %8s %8s %12s %10s %9s" % ("program", "1st screen", "per char", "arrow",
+                                                          "typed", "transition", "1st (ms)", "mem MiB"))
+        for prog, r in res.items():
+            print("  %-10s %11d %9.2f %8.1f %8.1f %7d/%-4d %10.1f %9.1f" % (
+                prog, r["first"], r["first"] / max(1, r["visible"]), r["arrow"], r["typed"],
+                r["transition"], r["transition_visible"], r["first_time"] * 1000, r["memory"]))
+        zk = res["zorgkiosk"]
+        for prog in ("dialog", "whiptail"):
+            if prog in res:
+                ref = res[prog]
+                print("  ratio to %-8s first %.2f, arrow %.2f, typed %.2f, transition %.2f, memory %.2f" % (
+                    prog, zk["first"] / max(1, ref["first"]), zk["arrow"] / max(1, ref["arrow"]),
+                    zk["typed"] / max(1, ref["typed"]), zk["transition"] / max(1, ref["transition"]),
+                    zk["memory"] / max(1, ref["memory"])))
+        print("  targets: typed 1 byte; arrow <= %.1f (half of whiptail); first screen <= 2 bytes per"
+              " visible char (zorgkiosk %.2f); transition <= 1.25 x visible (zorgkiosk %.2f);"
+              " first screen <= 50 ms; memory <= 8 MiB" % (
+                  res.get("whiptail", zk)["arrow"] / 2, zk["first"] / max(1, zk["visible"]),
+                  zk["transition"] / max(1, zk["transition_visible"])))
+
+
+if __name__ == "__main__":
+    main()
