@@ -61,8 +61,29 @@ app_pop(struct app *a)
 }
 
 void
+app_start(struct app *a)
+{
+	enum lang lang;
+
+	if (a->staff != NULL) {
+		app_push(a, scr_staff_new(a));
+		return;
+	}
+	app_push(a, scr_welcome_new(a));
+	/* Drafts are for remote sessions only: a public kiosk keeps nothing. */
+	if (!a->kiosk_mode && a->login != NULL &&
+	    store_draft_take(a->store, a->login, a->forms, &a->intake, &lang)) {
+		a->has_intake = true;
+		app_push(a, scr_resume_new(a, lang));
+	}
+}
+
+void
 app_close(struct app *a)
 {
+	if (quit_signal == SIGHUP && !a->kiosk_mode && a->staff == NULL && a->login != NULL &&
+	    a->has_intake)
+		store_draft_save(a->store, a->login, &a->intake, i18n_lang());
 	while (a->depth > 0)
 		screen_free(a->stack[--a->depth]);
 	if (a->has_intake)
@@ -313,7 +334,7 @@ kiosk_run(struct app *a)
 
 	app_signals(a);
 	ui_init(a->kiosk_mode, a->low_bandwidth);
-	app_push(a, a->staff ? scr_staff_new(a) : scr_welcome_new(a));
+	app_start(a);
 	while (!quit_signal && !a->quit) {
 		struct ui_key k;
 		int wait = -1;

@@ -211,7 +211,7 @@ lineui_run(struct app *a)
 	int input = -1;
 
 	app_signals(a);
-	app_push(a, a->staff ? scr_staff_new(a) : scr_welcome_new(a));
+	app_start(a);
 	while (!app_quit_signal() && !a->quit) {
 		bool busy = a->depth > 1 || a->has_intake || i18n_lang() != a->start_lang;
 		long long left = last + (long long)a->idle_secs * 1000 - now_ms();

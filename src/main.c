@@ -1,6 +1,7 @@
 /* main.c: command line, start-up checks, and the sub-commands. */
 #include <getopt.h>
 #include <grp.h>
+#include <pwd.h>
 #include <locale.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -244,6 +245,18 @@ open_store(const struct options *o)
 	return s;
 }
 
+/* The login name of the real user, into buf; NULL if there is none. */
+static const char *
+login_name(char *buf, size_t size)
+{
+	struct passwd *pw = getpwuid(getuid());
+
+	if (pw == NULL)
+		return NULL;
+	snprintf(buf, size, "%s", pw->pw_name);
+	return buf;
+}
+
 static int
 run(const struct options *o, const char *command)
 {
@@ -284,6 +297,7 @@ run(const struct options *o, const char *command)
 		a.kiosk_mode = o->kiosk;
 		a.low_bandwidth = o->low_bandwidth;
 		a.staff = staff ? login : NULL;
+		a.login = login_name(login, sizeof login);
 		i18n_set(o->lang);
 		status = plain ? lineui_run(&a) : kiosk_run(&a);
 	}

@@ -1,6 +1,8 @@
 /* scr_menu.c: the welcome (choose a language) and the main menu. */
 #include "screen.h"
 
+#include <stdlib.h>
+
 #include "util.h"
 
 enum { ID_NL = 1, ID_EN = 2 };
@@ -128,4 +130,71 @@ struct screen *
 scr_menu_new(struct app *a)
 {
 	return screen_new(a, &menu_ops, NULL, 1);
+}
+
+enum { ID_CONTINUE = 1, ID_RESTART };
+
+static const char *
+resume_title(struct screen *s)
+{
+	(void)s;
+	return _("Welcome back");
+}
+
+static void
+resume_build(struct screen *s, struct doc *d)
+{
+	(void)s;
+	doc_blank(d);
+	doc_text(d, _("The connection was broken while you were filling in a request. We kept your answers for you (for one day)."), UI_NORMAL, 0);
+	doc_blank(d);
+	doc_button(d, ID_CONTINUE, ID_CONTINUE, '1', _("Continue with my answers"));
+	doc_button(d, ID_RESTART, ID_RESTART, '2', _("Start again (my answers are wiped)"));
+}
+
+static void
+resume_activate(struct screen *s, int id)
+{
+	struct app *a = s->app;
+	enum lang lang = *(enum lang *)s->data;
+
+	if (id == ID_CONTINUE) {
+		app_pop(a);
+		i18n_set(lang);
+		app_push(a, scr_menu_new(a));
+		app_request(a, NULL);
+	} else if (id == ID_RESTART) {
+		app_home(a);
+	}
+}
+
+static void
+resume_back(struct screen *s)
+{
+	app_home(s->app);
+}
+
+static void
+resume_free(struct screen *s)
+{
+	free(s->data);
+}
+
+static const struct screen_ops resume_ops = {
+	.title = resume_title,
+	.build = resume_build,
+	.activate = resume_activate,
+	.back = resume_back,
+	.help = welcome_help,
+	.free = resume_free,
+	.menu = true,
+};
+
+struct screen *
+scr_resume_new(struct app *a, enum lang lang)
+{
+	enum lang *l = xmalloc(sizeof *l);
+
+	*l = lang;
+	return screen_new(a, &resume_ops, l, ID_CONTINUE);
 }

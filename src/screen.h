@@ -51,6 +51,7 @@ struct app {
 	int idle_secs;
 	bool kiosk_mode;        /* public kiosk: no way out by keys */
 	bool low_bandwidth;     /* leave out decoration that costs bytes */
+	const char *login;      /* who runs us (for drafts) */
 	const char *staff;      /* the staff login in the staff terminal, else
 	                         * NULL: then no screen can reach stored data */
 	struct intake intake;   /* the form being filled in, if any */
@@ -69,7 +70,11 @@ struct screen *screen_new(struct app *a, const struct screen_ops *ops, void *dat
 void app_push(struct app *a, struct screen *s);
 /* Go back one screen (never below the welcome). */
 void app_pop(struct app *a);
-/* Close every screen and wipe what was typed. */
+/* Show the first screen: the staff list, or the welcome (with the offer to
+ * continue a draft kept when a remote link dropped). */
+void app_start(struct app *a);
+/* Close every screen and wipe what was typed; a remote session that lost
+ * its link (SIGHUP) keeps its answers as a draft first. */
 void app_close(struct app *a);
 /* Back to the main menu (the second screen). */
 void app_to_menu(struct app *a);
@@ -99,6 +104,7 @@ int app_quit_signal(void);
 /* The screens. */
 struct screen *scr_welcome_new(struct app *a);
 struct screen *scr_menu_new(struct app *a);
+struct screen *scr_resume_new(struct app *a, enum lang lang);
 struct screen *scr_page_new(struct app *a, const struct page *p);
 struct screen *scr_section_new(struct app *a, const struct page *p, size_t section);
 struct screen *scr_flow_new(struct app *a, const struct flow *fl, const struct page *from);

@@ -73,6 +73,16 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"  lang TEXT NOT NULL,"
 	"  text TEXT NOT NULL,"
 	"  PRIMARY KEY (form_version, field, choice, lang)) WITHOUT ROWID;",
+	/* 2 -> 3: drafts of remote sessions whose link dropped, for a day. */
+	"CREATE TABLE draft ("
+	"  login TEXT PRIMARY KEY,"
+	"  saved_at INTEGER NOT NULL,"   /* seconds since 1970 */
+	"  ui_lang TEXT NOT NULL);"
+	"CREATE TABLE draft_answer ("
+	"  login TEXT NOT NULL REFERENCES draft(login) ON DELETE CASCADE,"
+	"  field TEXT NOT NULL,"
+	"  value TEXT NOT NULL,"
+	"  PRIMARY KEY (login, field)) WITHOUT ROWID;",
 };
 
 enum store_rc
@@ -317,6 +327,85 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 	}
 	memcpy(ref, newref, strlen(newref) + 1);
 	return STORE_OK;
+}
+
+enum store_rc
+store_draft_save(struct store *s, const char *login, const struct intake *in, enum lang ui)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = exec(s->db, "BEGIN IMMEDIATE");
+
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO draft (login, saved_at, ui_lang) VALUES (?, ?, ?)",
+		    -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)time(NULL));
+		sqlite3_bind_text(st, 3, i18n_code(ui), -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+		sqlite3_finalize(st);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "INSERT INTO draft_answer (login, field, value) VALUES (?, ?, ?)",
+		    -1, &st, NULL);
+	for (size_t i = 0; rc == SQLITE_OK && i < in->forms->nfields; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, in->forms->fields[i].id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, in->values[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_OK)
+		rc = exec(s->db, "COMMIT");
+	if (rc != SQLITE_OK)
+		exec(s->db, "ROLLBACK");
+	return store_rc_of(rc);
+}
+
+bool
+store_draft_take(struct store *s, const char *login, const struct forms *f, struct intake *in, enum lang *ui)
+{
+	sqlite3_stmt *st;
+	bool found = false;
+	sqlite3_int64 cutoff = (sqlite3_int64)time(NULL) - STORE_DRAFT_SECONDS;
+
+	if (exec(s->db, "BEGIN IMMEDIATE") != SQLITE_OK)
+		return false;
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM draft WHERE saved_at < ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, cutoff);
+		sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (sqlite3_prepare_v2(s->db, "SELECT ui_lang FROM draft WHERE login = ?", -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			found = true;
+			i18n_parse((const char *)sqlite3_column_text(st, 0), ui);
+		}
+		sqlite3_finalize(st);
+	}
+	if (found) {
+		intake_init(in, f, NULL, *ui);
+		if (sqlite3_prepare_v2(s->db, "SELECT field, value FROM draft_answer WHERE login = ?", -1, &st,
+		    NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+			while (sqlite3_step(st) == SQLITE_ROW) {
+				const struct field *fd = forms_field(f, (const char *)sqlite3_column_text(st, 0));
+
+				if (fd != NULL)
+					intake_set(in, (size_t)(fd - f->fields), (const char *)sqlite3_column_text(st, 1));
+			}
+			sqlite3_finalize(st);
+		}
+		if (sqlite3_prepare_v2(s->db, "DELETE FROM draft WHERE login = ?", -1, &st, NULL) == SQLITE_OK) {
+			sqlite3_bind_text(st, 1, login, -1, SQLITE_STATIC);
+			sqlite3_step(st);
+			sqlite3_finalize(st);
+		}
+	}
+	exec(s->db, "COMMIT");
+	return found;
 }
 
 const char *

@@ -26,7 +26,7 @@ enum store_rc {
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 2
+#define STORE_SCHEMA 3
 
 /* Open the database at path, creating it (and its folder) with mode, e.g.
  * 0600, when it does not exist, and migrate it. gid >= 0 gives the file to
@@ -41,6 +41,17 @@ void store_close(struct store *s);
 enum store_rc store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref);
 /* A sentence about rc in the current language. */
 const char *store_message(enum store_rc rc);
+
+/* How long a draft is offered again. */
+#define STORE_DRAFT_SECONDS (24 * 60 * 60)
+/* Keep the answers typed so far by login, whose link dropped (never in
+ * kiosk mode). Replaces an older draft of that login. */
+enum store_rc store_draft_save(struct store *s, const char *login, const struct intake *in, enum lang ui);
+/* Take the draft of login, if one younger than a day exists: fills *in
+ * (for f; answers to fields f no longer has are dropped) and *ui, removes
+ * it from the file, and returns true. Drafts older than a day are removed
+ * whoever they belong to. */
+bool store_draft_take(struct store *s, const char *login, const struct forms *f, struct intake *in, enum lang *ui);
 
 /* Staff follow-up (store_staff.c). */
 
