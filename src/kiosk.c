@@ -16,6 +16,15 @@
 
 static volatile sig_atomic_t quit_signal;
 
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void
 on_quit(int sig)
 {
@@ -237,6 +246,59 @@ app_help(struct app *a)
 		app_push(a, scr_help_new(a, s));
 }
 
+/* Whether a equals b, in time that does not depend on where they differ. */
+static bool
+same_secret(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	unsigned char diff = na != nb;
+
+	for (size_t i = 0; i < na; i++)
+		diff |= (unsigned char)(a[i] ^ b[i % (nb ? nb : 1)]);
+	return diff == 0;
+}
+
+static void
+pin_done(struct app *a, void *ctx, const char *pin)
+{
+	static int wrong;
+	static long long locked_until;
+
+	(void)ctx;
+	if (now_ms() < locked_until) {
+		app_notice(a, _("Too many wrong tries. Wait a minute."));
+	} else if (same_secret(pin, a->exit_pin)) {
+		a->quit = true;
+	} else if (++wrong >= 3) {
+		wrong = 0;
+		locked_until = now_ms() + 60 * 1000;
+		app_notice(a, _("Too many wrong tries. Wait a minute."));
+	} else {
+		app_notice(a, _("That is not the right PIN."));
+	}
+}
+
+/* Staff end a kiosk by pressing Ctrl-] three times within three seconds
+ * and typing the PIN; only when a PIN was configured. */
+static bool
+exit_sequence(struct app *a, const struct ui_key *k)
+{
+	static int presses;
+	static long long first;
+
+	if (a->exit_pin == NULL || k->code != 0 || k->ch != 0x1d)
+		return false;
+	if (presses == 0 || now_ms() - first > 3000) {
+		presses = 0;
+		first = now_ms();
+	}
+	if (++presses == 3) {
+		presses = 0;
+		app_push(a, scr_prompt_secret_new(a, N_("Staff"), N_("PIN to end the kiosk:"), 12, pin_done, NULL));
+	}
+	return true;
+}
+
 /* Keys that mean the same on every screen. True when k was one of them. */
 static bool
 global_key(struct app *a, const struct ui_key *k)
@@ -250,6 +312,8 @@ global_key(struct app *a, const struct ui_key *k)
 		s->follow = true;
 		return true;
 	}
+	if (exit_sequence(a, k))
+		return true;
 	if (k->code == KEY_F(2) || (letters && s->ops->menu && (k->ch == L'l' || k->ch == L'L'))) {
 		app_switch_language(a);
 		return true;
@@ -289,15 +353,6 @@ handle_key(struct app *a, const struct ui_key *k)
 	case NAV_NONE:
 		break;
 	}
-}
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 int

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "charset.h"
@@ -24,7 +25,7 @@
 #define EXIT_USAGE 2
 
 struct options {
-	const char *db, *forms, *group, *staff_group, *staff_users;
+	const char *db, *forms, *group, *staff_group, *staff_users, *pin_file;
 	enum lang lang;
 	int idle;
 	bool kiosk, plain, low_bandwidth;
@@ -53,6 +54,8 @@ usage(FILE *out)
 	    "  --idle SECONDS       wipe the screen after this much idle time (default 120)\n"
 	    "  --group NAME         create the database for this group too (mode 0660)\n"
 	    "  --kiosk              public kiosk: Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing\n"
+	    "  --exit-pin-file FILE with --kiosk: Ctrl-] three times and the PIN in\n"
+	    "                       FILE (mode 0600) end the kiosk\n"
 	    "  --plain              line mode: numbered choices, one line at a time\n"
 	    "                       (also when TERM is dumb or unknown)\n"
 	    "  --low-bandwidth      leave out decoration that costs bytes (also on\n"
@@ -91,7 +94,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	enum {
 		OPT_DB = 256, OPT_FORMS, OPT_LANG, OPT_IDLE, OPT_GROUP, OPT_KIOSK, OPT_HELP, OPT_VERSION,
 		OPT_STAFF_GROUP, OPT_STAFF_USERS, OPT_FORMAT, OPT_SINCE, OPT_UNTIL, OPT_STATUS, OPT_EXCEL,
-		OPT_OLDER, OPT_PLAIN, OPT_LOW,
+		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN,
 	};
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, OPT_DB },
@@ -101,6 +104,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "kiosk", no_argument, NULL, OPT_KIOSK },
 		{ "plain", no_argument, NULL, OPT_PLAIN },
+		{ "exit-pin-file", required_argument, NULL, OPT_PIN },
 		{ "low-bandwidth", no_argument, NULL, OPT_LOW },
 		{ "staff-group", required_argument, NULL, OPT_STAFF_GROUP },
 		{ "staff-users", required_argument, NULL, OPT_STAFF_USERS },
@@ -133,6 +137,9 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			break;
 		case OPT_KIOSK:
 			o->kiosk = true;
+			break;
+		case OPT_PIN:
+			o->pin_file = optarg;
 			break;
 		case OPT_PLAIN:
 			o->plain = true;
@@ -199,6 +206,8 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		usage_error(_("--kiosk goes with the kiosk only"));
 	if (str_eq(*command, "staff") && o->kiosk)
 		usage_error(_("the staff terminal cannot run in kiosk mode"));
+	if (o->pin_file != NULL && !o->kiosk)
+		usage_error(_("--exit-pin-file goes with --kiosk"));
 }
 
 /* The forms, or exit 1 with every problem printed to out. */
@@ -245,6 +254,38 @@ open_store(const struct options *o)
 	return s;
 }
 
+/* Read the PIN (4 to 12 digits) from path into pin; the file must not be
+ * readable by others. Prints why and returns false otherwise. */
+static bool
+read_pin(const char *path, char *pin, size_t size)
+{
+	struct stat st;
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL || fstat(fileno(f), &st) != 0) {
+		fprintf(stderr, _("zorgkiosk: cannot read the PIN file %s.\n"), path);
+		if (f)
+			fclose(f);
+		return false;
+	}
+	if (st.st_mode & 077) {
+		fprintf(stderr, _("zorgkiosk: the PIN file %s may be readable by others; make it mode 0600.\n"), path);
+		fclose(f);
+		return false;
+	}
+	if (fgets(pin, (int)size, f) == NULL)
+		pin[0] = '\0';
+	fclose(f);
+	pin[strcspn(pin, "\r\n")] = '\0';
+	n = strlen(pin);
+	if (n < 4 || n > 12 || strspn(pin, "0123456789") != n) {
+		fprintf(stderr, _("zorgkiosk: the PIN in %s must be 4 to 12 digits.\n"), path);
+		return false;
+	}
+	return true;
+}
+
 /* The login name of the real user, into buf; NULL if there is none. */
 static const char *
 login_name(char *buf, size_t size)
@@ -261,7 +302,7 @@ static int
 run(const struct options *o, const char *command)
 {
 	struct app a;
-	char login[64];
+	char login[64], pin[16];
 	int status = 1;
 	bool staff = str_eq(command, "staff");
 
@@ -281,6 +322,8 @@ run(const struct options *o, const char *command)
 		fputs(_("zorgkiosk: this needs a terminal.\n"), stderr);
 		return 1;
 	}
+	if (o->pin_file != NULL && !read_pin(o->pin_file, pin, sizeof pin))
+		return 1;
 	a.forms = load_forms(o->forms, stderr);
 	if ((a.store = open_store(o)) == NULL) {
 		forms_free((struct forms *)a.forms);
@@ -296,6 +339,7 @@ run(const struct options *o, const char *command)
 		a.idle_secs = o->idle;
 		a.kiosk_mode = o->kiosk;
 		a.low_bandwidth = o->low_bandwidth;
+		a.exit_pin = o->pin_file ? pin : NULL;
 		a.staff = staff ? login : NULL;
 		a.login = login_name(login, sizeof login);
 		i18n_set(o->lang);
@@ -303,6 +347,7 @@ run(const struct options *o, const char *command)
 	}
 	store_close(a.store);
 	forms_free((struct forms *)a.forms);
+	explicit_bzero(pin, sizeof pin);
 	return status;
 }
 

@@ -16,6 +16,7 @@ struct prompt {
 	char *value;
 	size_t cursor;
 	int max;
+	bool secret; /* show * for each character (a PIN) */
 	void (*done)(struct app *a, void *ctx, const char *text);
 	void *ctx;
 };
@@ -33,7 +34,16 @@ prompt_build(struct screen *s, struct doc *d)
 
 	doc_blank(d);
 	doc_text(d, _(p->question), UI_HEADING, 0);
-	doc_input(d, ID_INPUT, ID_INPUT, p->value, p->cursor, 1);
+	if (p->secret) {
+		size_t n = charset_utf8_len(p->value);
+		char *stars = xcalloc(n + 1, 1);
+
+		memset(stars, '*', n);
+		doc_input(d, ID_INPUT, ID_INPUT, stars, p->cursor, 1);
+		free(stars);
+	} else {
+		doc_input(d, ID_INPUT, ID_INPUT, p->value, p->cursor, 1);
+	}
 	doc_blank(d);
 	doc_button(d, ID_OK, ID_OK, 0, _("OK"));
 	doc_button(d, ID_CANCEL, ID_CANCEL, 0, _("Cancel"));
@@ -51,6 +61,7 @@ finish(struct screen *s)
 	/* Close first: done may push a screen of its own. */
 	app_pop(a);
 	done(a, ctx, text);
+	explicit_bzero(text, strlen(text));
 	free(text);
 }
 
@@ -111,6 +122,7 @@ prompt_free(struct screen *s)
 {
 	struct prompt *p = s->data;
 
+	explicit_bzero(p->value, strlen(p->value));
 	free(p->value);
 	free(p);
 }
@@ -139,4 +151,14 @@ scr_prompt_new(struct app *a, const char *title, const char *question, const cha
 	p->done = done;
 	p->ctx = ctx;
 	return screen_new(a, &prompt_ops, p, ID_INPUT);
+}
+
+struct screen *
+scr_prompt_secret_new(struct app *a, const char *title, const char *question, int max,
+    void (*done)(struct app *a, void *ctx, const char *text), void *ctx)
+{
+	struct screen *s = scr_prompt_new(a, title, question, "", max, done, ctx);
+
+	((struct prompt *)s->data)->secret = true;
+	return s;
 }

@@ -51,6 +51,8 @@ struct app {
 	int idle_secs;
 	bool kiosk_mode;        /* public kiosk: no way out by keys */
 	bool low_bandwidth;     /* leave out decoration that costs bytes */
+	const char *exit_pin;   /* kiosk mode: Ctrl-] three times and this PIN
+	                         * end the kiosk; NULL: no key ends it */
 	const char *login;      /* who runs us (for drafts) */
 	const char *staff;      /* the staff login in the staff terminal, else
 	                         * NULL: then no screen can reach stored data */
@@ -120,6 +122,9 @@ struct screen *scr_record_new(struct app *a, const char *ref);
  * Cancel), after the prompt has closed. ctx belongs to the caller. */
 struct screen *scr_prompt_new(struct app *a, const char *title, const char *question,
     const char *value, int max, void (*done)(struct app *a, void *ctx, const char *text), void *ctx);
+/* The same for a secret (a PIN): each character shows as *. */
+struct screen *scr_prompt_secret_new(struct app *a, const char *title, const char *question, int max,
+    void (*done)(struct app *a, void *ctx, const char *text), void *ctx);
 
 /* Item ids shared by screens. */
 enum { ID_BACK = 9000, ID_REQUEST, ID_MENU, ID_CHECK };
