@@ -43,9 +43,21 @@ DEV_PATHS := -DZK_FORMS_DIR='"$(CURDIR)/forms"' -DZK_LOCALE_DIR='"$(CURDIR)/buil
 INST_PATHS := -DZK_FORMS_DIR='"$(DATADIR)/zorgkiosk/forms"' -DZK_LOCALE_DIR='"$(DATADIR)/locale"' \
               -DZK_DB_PATH='"$(LOCALSTATEDIR)/lib/zorgkiosk/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"'
 
+# Fuzzing with libFuzzer (clang): the forms loader and what is typed.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 300
+FUZZ_FLAGS   := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJ     := $(patsubst %,build/fuzz/%.o,$(CORE) edit)
+FUZZERS      := fuzz_forms fuzz_input
+
+# Leaks inside libraries (not ours) that the sanitizers would report.
+SAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1
+# Keep intermediate objects between runs.
+.SECONDARY:
+
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run check unit e2e asan po clean install bench
+.PHONY: all run check unit e2e asan po clean install bench fuzz fuzz-check
 all: zorgkiosk $(MO)
 
 # Missing Debian packages are installed once; the stamp remembers it.
@@ -102,18 +114,20 @@ build/test_%: tests/unit/test_%.c tests/unit/unit.h $(ASAN_CORE) | build/.deps-c
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -Isrc $< $(ASAN_CORE) $(DEPS_LIBS) -lcmocka -o $@
 
 unit: $(patsubst %,build/%,$(UNIT_TESTS))
-	@set -e; for t in $(UNIT_TESTS); do \
-	  ZK_FORMS=$(CURDIR)/forms ZK_TESTDATA=$(CURDIR)/tests/unit/data build/$$t; done
+	@failed=0; for t in $(UNIT_TESTS); do \
+	  $(SAN_ENV) ZK_FORMS=$(CURDIR)/forms ZK_TESTDATA=$(CURDIR)/tests/unit/data build/$$t || failed=1; done; \
+	  exit $$failed
 
 # End-to-end tests drive the real binary (the sanitizer build) in a
 # pseudo-terminal and read the screen through pyte.
 e2e: all build/zorgkiosk-asan build/.deps-check
-	ZK_BIN=$(CURDIR)/build/zorgkiosk-asan ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/e2e
+	$(SAN_ENV) ZK_BIN=$(CURDIR)/build/zorgkiosk-asan ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/e2e
 
 check: build/.deps-check all
 	$(MSGFMT) -c --check-format -o /dev/null locale/nl.po
 	./zorgkiosk check-forms >/dev/null
 	$(MAKE) --no-print-directory unit
+	$(MAKE) --no-print-directory fuzz-check
 	$(MAKE) --no-print-directory e2e
 
 # Speed, bytes and memory; prints numbers and never fails on them.
@@ -121,6 +135,29 @@ bench: all build/.deps-check
 	@scripts/install-deps.sh bench
 	$(PYTHON) bench/wire.py
 	$(PYTHON) bench/staff.py
+
+build/fuzz/%.o: src/%.c $(HDR) | build/.deps-check
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc $< $(FUZZ_OBJ) $(DEPS_LIBS) -o $@
+
+# Fuzz for FUZZ_SECONDS each, from the committed corpus; new inputs go to
+# build/, crashes to tests/fuzz/regress/ (commit them: they become tests).
+fuzz: $(patsubst %,build/fuzz/%,$(FUZZERS))
+	@for f in $(FUZZERS); do c=$${f#fuzz_}; mkdir -p build/fuzz/corpus-$$c; \
+	  $(SAN_ENV) build/fuzz/$$f -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=tests/fuzz/regress/$$c- \
+	    build/fuzz/corpus-$$c tests/fuzz/corpus/$$c || exit 1; done
+
+# In make check: every saved crash and the corpus once, then a short run.
+fuzz-check: $(patsubst %,build/fuzz/%,$(FUZZERS))
+	@set -e; for f in $(FUZZERS); do c=$${f#fuzz_}; \
+	  regress=$$(ls tests/fuzz/regress/$$c-* 2>/dev/null || true); \
+	  $(SAN_ENV) build/fuzz/$$f -runs=0 tests/fuzz/corpus/$$c $$regress 2>build/fuzz/$$c.log || { cat build/fuzz/$$c.log; exit 1; }; \
+	  mkdir -p build/fuzz/corpus-$$c; \
+	  $(SAN_ENV) build/fuzz/$$f -max_total_time=10 -artifact_prefix=build/fuzz/$$c- build/fuzz/corpus-$$c tests/fuzz/corpus/$$c \
+	    2>>build/fuzz/$$c.log || { tail -40 build/fuzz/$$c.log; exit 1; }; \
+	  echo "fuzz $$c: corpus, saved crashes and 10 s of fuzzing: no crash"; done
 
 install: build/zorgkiosk-install $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/zorgkiosk/forms $(DESTDIR)$(MANDIR)/man1
@@ -133,4 +170,4 @@ install: build/zorgkiosk-install $(MO)
 	done
 
 clean:
-	rm -rf build/obj build/asan build/locale build/test_* build/zorgkiosk-* zorgkiosk
+	rm -rf build/obj build/asan build/fuzz build/locale build/test_* build/zorgkiosk-* zorgkiosk

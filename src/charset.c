@@ -223,8 +223,11 @@ charset_valid_utf8(const char *s, bool allow_newline)
 		wchar_t wc;
 		size_t r = mbrtowc(&wc, s + i, n - i, &st);
 
-		if (r == (size_t)-1 || r == (size_t)-2 || r == 0 ||
-		    (wc < 32 && !(allow_newline && wc == L'\n')) || wc == 0x7f) {
+		/* glibc accepts more than Unicode: refuse what UTF-8 excludes
+		 * (beyond U+10FFFF, surrogates) and C0 and C1 controls. */
+		if (r == (size_t)-1 || r == (size_t)-2 || r == 0 || r > 4 ||
+		    (wc < 32 && !(allow_newline && wc == L'\n')) || (wc >= 0x7f && wc < 0xa0) ||
+		    wc > 0x10FFFF || (wc >= 0xD800 && wc <= 0xDFFF)) {
 			ok = false;
 			break;
 		}

@@ -169,7 +169,7 @@ get_id(struct loader *ld, const config_setting_t *group, const char *name, bool 
 	if ((v = string_value(ld, s, name, false)) == NULL)
 		return NULL;
 	if (!valid_id(v)) {
-		err_at(ld, line_of(s), _("\"%s\" is not a valid id: use a-z, 0-9 and _"), v);
+		err_at(ld, line_of(s), _("\"%s\" is not a valid id: use a-z, 0-9, _ and -"), v);
 		free(v);
 		return NULL;
 	}
@@ -252,7 +252,7 @@ get_ids(struct loader *ld, const config_setting_t *group, const char *name, size
 		char *v = string_value(ld, e, name, false);
 
 		if (v != NULL && !valid_id(v)) {
-			err_at(ld, line_of(e), _("\"%s\" is not a valid id: use a-z, 0-9 and _"), v);
+			err_at(ld, line_of(e), _("\"%s\" is not a valid id: use a-z, 0-9, _ and -"), v);
 			free(v);
 			v = NULL;
 		}
@@ -283,7 +283,9 @@ parse_md(const char *s, int *md)
 
 	if (sscanf(s, "%2d-%2d%c", &m, &d, &extra) != 2 || strlen(s) != 5)
 		return false;
-	if (m < 1 || m > 12 || d < 1 || d > 31)
+	static const int days[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
 		return false;
 	*md = m * 100 + d;
 	return true;
@@ -453,7 +455,9 @@ read_field(struct loader *ld, const config_setting_t *g, struct field *f)
 			known = true;
 		}
 	if (!known) {
-		err_at(ld, line_of(g), _("\"type\" must be one of: text, textarea, phone, email, choice, options, consent"));
+		const config_setting_t *t = config_setting_get_member(g, "type");
+
+		err_at(ld, line_of(t ? t : g), _("\"type\" must be one of: text, textarea, phone, email, choice, options, consent"));
 		return;
 	}
 	f->max = get_int(ld, g, "max", 1, 10000, f->type == FIELD_TEXTAREA ? 1000 : 200, false);

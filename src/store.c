@@ -146,7 +146,15 @@ create_file(const char *path, mode_t mode, gid_t gid)
 
 	if (slash != NULL && slash != dir) {
 		*slash = '\0';
-		if (mkdir(dir, (mode & 0070) ? 0750 : 0700) != 0 && errno != EEXIST) {
+		if (mkdir(dir, 0700) == 0) {
+			/* A new folder for a group database: the group may write in
+			 * it (SQLite makes its -wal and -shm files there) and files
+			 * made in it belong to the group (set-group-ID). */
+			if (gid != (gid_t)-1 && (chown(dir, (uid_t)-1, gid) != 0 || chmod(dir, 02770) != 0)) {
+				free(dir);
+				return -1;
+			}
+		} else if (errno != EEXIST) {
 			free(dir);
 			return -1;
 		}
@@ -218,8 +226,15 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 	if (r == SQLITE_OK) {
 		sqlite3_extended_result_codes(db, 1);
 		sqlite3_busy_timeout(db, STORE_BUSY_MS);
-		/* Check before any pragma can write to a file that is not ours. */
-		*rc = migrate(db, detail);
+		/* SQLite opens a file it cannot write read-only without a word;
+		 * the kiosk must know before a caregiver fills in the form. */
+		if (sqlite3_db_readonly(db, "main") == 1) {
+			*rc = STORE_READONLY;
+			*detail = xstrdup(strerror(EACCES));
+		} else {
+			/* Check before any pragma can write to a file not ours. */
+			*rc = migrate(db, detail);
+		}
 		if (*rc == STORE_OK) {
 			r = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
 			    " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;");
@@ -283,6 +298,7 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 		}
 	}
 	sqlite3_finalize(st);
+	st = NULL;
 	snprintf(newref, sizeof newref, "MZ-%04d-%04d", year, seq);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(s->db, "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version)"
@@ -296,6 +312,7 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 		sqlite3_bind_int(st, 6, f->intake_version);
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
 		sqlite3_finalize(st);
+		st = NULL;
 	}
 	id = sqlite3_last_insert_rowid(s->db);
 	if (rc == SQLITE_OK)

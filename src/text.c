@@ -72,7 +72,15 @@ text_wrap(const wchar_t *s, size_t n, int cols, struct span **out)
 			w += cw;
 			end++;
 		}
-		if (end < n && s[end] != L'\n' && brk > start) {
+		if (end < n && s[end] == L' ') {
+			/* The line is full up to a space: break right there. */
+			size_t len = end - start;
+
+			while (len > 0 && s[start + len - 1] == L' ')
+				len--;
+			push(out, &count, &cap, start, len);
+			i = end + 1;
+		} else if (end < n && s[end] != L'\n' && brk > start) {
 			/* Break at the last space; the space itself is dropped. */
 			push(out, &count, &cap, start, brk - start);
 			i = brk + 1;

@@ -1,0 +1,381 @@
+/* test_form.c: loading forms/ (form.c): the real forms load cleanly, the
+ * small test forms load and their ids resolve, and every broken form is
+ * refused with exactly one "file:line: problem" naming the right line. */
+#include "unit.h"
+
+#include "form.h"
+#include "util.h"
+
+/* ---------------------------------------------------------------- real forms */
+
+static void
+test_real_forms_load(void **state)
+{
+	const char *dir = unit_forms_dir();
+	char *guide = xasprintf("%s/guide.conf", dir), *intake = xasprintf("%s/intake.conf", dir);
+	bool have = unit_exists(guide) && unit_exists(intake);
+	struct forms *f;
+	size_t nconsent = 0, nrequest = 0;
+
+	(void)state;
+	free(guide);
+	free(intake);
+	if (!have)
+		fail_msg("%s has no guide.conf and intake.conf", dir);
+	f = unit_load_ok(dir);
+
+	assert_true(f->guide_version >= 1);
+	assert_true(f->intake_version >= 1);
+	assert_in_range(f->nmenu, 1, 9);
+	for (size_t i = 0; i < f->nmenu; i++)
+		assert_true((f->menu[i].page != NULL) != (f->menu[i].flow != NULL));
+	assert_true(f->npages > 0);
+	for (size_t i = 0; i < f->npages; i++) {
+		const struct page *p = &f->pages[i];
+
+		assert_ptr_equal(forms_page(f, p->id), p);
+		assert_non_null(p->title.s[LANG_NL]);
+		assert_non_null(p->title.s[LANG_EN]);
+		assert_true(p->nsections > 0);
+		if (p->check != NULL)
+			assert_non_null(forms_flow(f, p->check));
+		nrequest += p->request;
+	}
+	assert_true(nrequest > 0);
+	for (size_t i = 0; i < f->nflows; i++) {
+		const struct flow *fl = &f->flows[i];
+
+		assert_ptr_equal(forms_flow(f, fl->id), fl);
+		assert_non_null(flow_question(fl, fl->start));
+		assert_non_null(forms_page(f, fl->fallback));
+		for (size_t q = 0; q < fl->nquestions; q++)
+			assert_ptr_equal(flow_question(fl, fl->questions[q].id), &fl->questions[q]);
+	}
+	for (size_t i = 0; i < f->nfields; i++) {
+		assert_ptr_equal(forms_field(f, f->fields[i].id), &f->fields[i]);
+		nconsent += f->fields[i].type == FIELD_CONSENT;
+	}
+	assert_int_equal(nconsent, 1);
+	forms_free(f);
+}
+
+/* ---------------------------------------------------------------- test forms */
+
+static int
+setup_valid(void **state)
+{
+	*state = unit_load_valid();
+	return 0;
+}
+
+static int
+teardown_valid(void **state)
+{
+	forms_free(*state);
+	return 0;
+}
+
+static void
+test_valid_forms(void **state)
+{
+	const struct forms *f = *state;
+	char *guide = unit_data("valid/guide.conf");
+	int alpha_line = unit_line_of(guide, "id = \"alpha\"") - 1;
+	int check_line = unit_line_of(guide, "id = \"check\"") - 1;
+
+	free(guide);
+	assert_int_equal(f->guide_version, 2);
+	assert_int_equal(f->intake_version, 3);
+	assert_string_equal(f->welcome_title.s[LANG_NL], "Welkom");
+	assert_string_equal(f->welcome_title.s[LANG_EN], "Welcome");
+	assert_null(f->menu_intro.s[LANG_NL]); /* optional and absent */
+	assert_int_equal(f->npages, 4);
+	assert_int_equal(f->nflows, 3);
+	assert_int_equal(f->nfields, 9);
+	assert_int_equal(f->none_of, 1);
+
+	/* The menu keeps the file's order and mixes pages and flows. */
+	assert_int_equal(f->nmenu, 4);
+	assert_ptr_equal(f->menu[0].page, forms_page(f, "beta"));
+	assert_null(f->menu[0].flow);
+	assert_ptr_equal(f->menu[1].flow, forms_flow(f, "check"));
+	assert_null(f->menu[1].page);
+	assert_ptr_equal(f->menu[2].page, forms_page(f, "alpha"));
+	assert_ptr_equal(f->menu[3].page, forms_page(f, "help"));
+
+	/* Lines are those of the opening brace, for messages. */
+	assert_int_equal(forms_page(f, "alpha")->line, alpha_line);
+	assert_int_equal(forms_flow(f, "check")->line, check_line);
+
+	/* UTF-8 texts come through unchanged. */
+	assert_string_equal(forms_page(f, "beta")->title.s[LANG_NL], "Bèta");
+}
+
+static void
+test_ids_resolve(void **state)
+{
+	const struct forms *f = *state;
+	const struct page *alpha = forms_page(f, "alpha"), *gamma = forms_page(f, "gamma");
+	const struct flow *check = forms_flow(f, "check"), *winter = forms_flow(f, "winter");
+	const struct question *window, *need, *season;
+	const struct field *fd;
+
+	/* Pages */
+	assert_non_null(alpha);
+	assert_string_equal(alpha->id, "alpha");
+	assert_true(alpha->request);
+	assert_string_equal(alpha->check, "check");
+	assert_int_equal(alpha->nsections, 1);
+	assert_string_equal(alpha->sections[0].title.s[LANG_EN], "What");
+	assert_non_null(gamma);
+	assert_false(gamma->request); /* request defaults to false */
+	assert_null(gamma->check);
+	assert_null(forms_page(f, "nosuch"));
+	assert_null(forms_page(f, "check")); /* a flow, not a page */
+	assert_null(forms_page(f, ""));
+	assert_null(forms_page(f, "Alpha")); /* ids are case-sensitive */
+
+	/* Flows and questions */
+	assert_non_null(check);
+	assert_string_equal(check->id, "check");
+	assert_string_equal(check->start, "window");
+	assert_string_equal(check->fallback, "help");
+	assert_int_equal(check->nquestions, 3);
+	assert_null(forms_flow(f, "alpha"));
+	assert_null(forms_flow(f, "nosuch"));
+
+	window = flow_question(check, "window");
+	assert_non_null(window);
+	assert_ptr_equal(window, &check->questions[0]);
+	assert_true(window->is_date);
+	assert_int_equal(window->from_md, 401);
+	assert_int_equal(window->until_md, 1110);
+	assert_int_equal(window->nanswers, 2);
+	assert_string_equal(window->answers[0].next, "need");
+	assert_string_equal(window->answers[1].next, "need");
+	assert_string_equal(window->answers[1].result.s[LANG_EN], "Closed until {from}.");
+	assert_null(window->answers[0].result.s[LANG_EN]);
+
+	need = flow_question(check, "need");
+	assert_non_null(need);
+	assert_false(need->is_date);
+	assert_string_equal(need->ask.s[LANG_NL], "Wat zoekt u?");
+	assert_int_equal(need->nanswers, 3);
+	assert_int_equal(need->answers[0].nsuggest, 3);
+	assert_string_equal(need->answers[0].suggest[0], "gamma");
+	assert_string_equal(need->answers[0].suggest[2], "beta");
+	assert_string_equal(need->answers[0].next, "more");
+	assert_null(need->answers[2].next); /* ends the flow */
+	assert_int_equal(need->answers[2].nsuggest, 0);
+
+	assert_null(flow_question(check, "nosuch"));
+	assert_null(flow_question(check, "season")); /* in another flow */
+	season = flow_question(winter, "season");
+	assert_non_null(season);
+	assert_int_equal(season->from_md, 1201);
+	assert_int_equal(season->until_md, 228);
+
+	/* Fields */
+	fd = forms_field(f, "phone");
+	assert_non_null(fd);
+	assert_int_equal(fd->type, FIELD_PHONE);
+	assert_string_equal(field_type_name(fd->type), "phone");
+	fd = forms_field(f, "name");
+	assert_true(fd->required);
+	assert_int_equal(fd->max, 10);
+	fd = forms_field(f, "situation");
+	assert_int_equal(fd->type, FIELD_TEXTAREA);
+	assert_int_equal(fd->max, 1000); /* the textarea default */
+	assert_false(fd->required);
+	fd = forms_field(f, "contact_lang");
+	assert_int_equal(fd->nchoices, 2);
+	assert_string_equal(fd->def, "ui-language");
+	assert_string_equal(forms_field(f, "letter")->def, "no");
+	assert_null(forms_field(f, "moment")->def);
+	assert_null(forms_field(f, "nosuch"));
+	assert_int_equal(f->one_of[0].n, 2);
+	assert_ptr_equal(f->one_of[0].fields[0], forms_field(f, "phone"));
+	assert_ptr_equal(f->one_of[0].fields[1], forms_field(f, "email"));
+	assert_string_equal(field_type_name(FIELD_CONSENT), "consent");
+	assert_string_equal(field_type_name(FIELD_TEXTAREA), "textarea");
+}
+
+/* ---------------------------------------------------------------- broken forms */
+
+struct broken {
+	const char *name;   /* test name */
+	const char *target; /* guide.conf or intake.conf */
+	const char *file;   /* in data/broken/, replaces target; NULL: see make */
+	const char *expect; /* part of the message */
+	void (*make)(const char *path); /* writes target itself, when file is NULL */
+};
+
+/* A guide.conf just over 1 MB: the valid guide padded with comments. */
+static void
+make_too_big(const char *path)
+{
+	char *valid = unit_data("valid/guide.conf");
+	size_t n, cap = 1024 * 1024 + 4096;
+	char *text = unit_read(valid, &n), *big = xmalloc(cap);
+	static const char pad[] = "# padding padding padding padding padding padding padding\n";
+
+	memcpy(big, text, n);
+	while (n + sizeof pad - 1 <= 1024 * 1024)
+		memcpy(big + n, pad, sizeof pad - 1), n += sizeof pad - 1;
+	memcpy(big + n, pad, sizeof pad - 1), n += sizeof pad - 1; /* now over 1 MB */
+	unit_write(path, big, n);
+	free(big);
+	free(text);
+	free(valid);
+}
+
+/* No intake.conf at all. */
+static void
+make_missing(const char *path)
+{
+	unlink(path);
+}
+
+static const struct broken cases[] = {
+	{ "form-2.1 syntax error", "guide.conf", "guide-syntax.conf", "syntax error", NULL },
+	{ "form-2.2 no English text", "guide.conf", "guide-no-english.conf",
+	  "\"summary\" has no English text (en)", NULL },
+	{ "form-2.3 unknown setting", "guide.conf", "guide-unknown-setting.conf",
+	  "unknown setting \"colour\"", NULL },
+	{ "form-2.4 next names a missing question", "guide.conf", "guide-next-missing.conf",
+	  "flow \"quiz\", question \"q1\": next question \"nowhere\" does not exist", NULL },
+	{ "form-2.5 flow loops", "guide.conf", "guide-loop.conf",
+	  "flow \"quiz\": question \"q2\" can lead back to \"q1\"", NULL },
+	{ "form-2.6 unreachable question", "guide.conf", "guide-unreachable.conf",
+	  "flow \"quiz\": question \"orphan\" is never reached", NULL },
+	{ "form-2.7 menu names a missing page", "guide.conf", "guide-menu-missing.conf",
+	  "the menu names \"nosuch\", but there is no page or flow with that id", NULL },
+	{ "form-2.8 fallback names a missing page", "guide.conf", "guide-fallback-missing.conf",
+	  "flow \"quiz\": fallback page \"nosuch\" does not exist", NULL },
+	{ "form-2.9 invalid UTF-8 in a text", "guide.conf", "guide-bad-utf8.conf",
+	  "title is not valid UTF-8 text", NULL },
+	{ "form-2.10 file over 1 MB", "guide.conf", NULL, "not a form file, or larger than 1 MB",
+	  make_too_big },
+	{ "form-2.11 impossible date in a window", "guide.conf", "guide-impossible-date.conf",
+	  "\"until\" must be a date written MM-DD", NULL },
+	{ "form-3.1 unknown field type", "intake.conf", "intake-field-type.conf",
+	  "\"type\" must be one of: text, textarea, phone, email, choice, options, consent", NULL },
+	{ "form-3.2 required is not true/false", "intake.conf", "intake-required-not-bool.conf",
+	  "\"required\" must be true or false", NULL },
+	{ "form-3.3 max is not a number", "intake.conf", "intake-max-not-number.conf",
+	  "\"max\" must be a whole number", NULL },
+	{ "form-3.4 no consent field", "intake.conf", "intake-no-consent.conf",
+	  "the intake form needs exactly one field of type consent", NULL },
+	{ "form-3.5 no English label", "intake.conf", "intake-no-english.conf",
+	  "\"label\" has no English text (en)", NULL },
+	{ "form-3.6 one_of names a missing field", "intake.conf", "intake-one-of-missing.conf",
+	  "\"one_of\" names a field that does not exist: \"fax\"", NULL },
+	{ "form-3.7 intake.conf missing", "intake.conf", NULL, "cannot read this file", make_missing },
+};
+
+static void
+test_broken(void **state)
+{
+	const struct broken *c = *state;
+	char *dir = unit_tmpdir();
+	char *valid_guide = unit_data("valid/guide.conf"), *valid_intake = unit_data("valid/intake.conf");
+	char *guide = xasprintf("%s/guide.conf", dir), *intake = xasprintf("%s/intake.conf", dir);
+	char *target = xasprintf("%s/%s", dir, c->target);
+	char *src = c->file ? xasprintf("broken/%s", c->file) : NULL;
+	char *srcpath = src ? unit_data(src) : NULL;
+	char *errors = NULL, *want = NULL, *problem = NULL;
+	struct forms *f;
+	int line = 1;
+
+	unit_copy(valid_guide, guide);
+	unit_copy(valid_intake, intake);
+	if (srcpath != NULL) {
+		unit_copy(srcpath, target);
+		if ((line = unit_line_of(srcpath, "# ERROR")) == 0)
+			line = 1;
+	} else {
+		c->make(target);
+	}
+	f = unit_load(dir, &errors);
+	want = xasprintf("%s:%d: %s", target, line, c->expect);
+
+	if (f != NULL)
+		problem = xasprintf("the broken form loaded without error (expected \"%s\")", want);
+	else if (errors == NULL)
+		problem = xasprintf("no message (expected \"%s\")", want);
+	else if (strncmp(errors, want, strlen(want)) != 0 || unit_count_lines(errors) != 1)
+		problem = xasprintf("expected exactly one message\n  %s\ngot:\n%s", want, errors);
+
+	forms_free(f);
+	unit_rmtree(dir);
+	free(dir);
+	free(valid_guide);
+	free(valid_intake);
+	free(guide);
+	free(intake);
+	free(target);
+	free(src);
+	free(srcpath);
+	free(errors);
+	free(want);
+	if (problem != NULL) {
+		print_error("%s: %s\n", c->name, problem);
+		free(problem);
+		fail();
+	}
+}
+
+/* Every problem is reported, not only the first, each on its own line,
+ * guide.conf before intake.conf. */
+static void
+test_all_problems_reported(void **state)
+{
+	char *dir = unit_tmpdir();
+	char *guide = xasprintf("%s/guide.conf", dir), *intake = xasprintf("%s/intake.conf", dir);
+	char *g = unit_data("broken/guide-loop.conf"), *i = unit_data("broken/intake-no-consent.conf");
+	char *errors = NULL, *in_guide, *in_intake;
+	struct forms *f;
+	size_t lines;
+	bool order, loaded;
+
+	(void)state;
+	unit_copy(g, guide);
+	unit_copy(i, intake);
+	f = unit_load(dir, &errors);
+	loaded = f != NULL;
+	forms_free(f);
+	unit_rmtree(dir);
+	free(dir);
+	free(guide);
+	free(intake);
+	free(g);
+	free(i);
+	lines = unit_count_lines(errors);
+	in_guide = errors ? strstr(errors, "/guide.conf:") : NULL;
+	in_intake = errors ? strstr(errors, "/intake.conf:") : NULL;
+	order = in_guide != NULL && in_intake != NULL && in_guide < in_intake;
+	if (loaded || lines != 2 || !order)
+		print_error("got:\n%s", errors ? errors : "(nothing)\n");
+	free(errors);
+	assert_false(loaded);
+	assert_int_equal(lines, 2);
+	assert_true(order);
+}
+
+int
+main(void)
+{
+	struct CMUnitTest tests[4 + UNIT_LEN(cases)] = {
+		cmocka_unit_test(test_real_forms_load),
+		cmocka_unit_test_setup_teardown(test_valid_forms, setup_valid, teardown_valid),
+		cmocka_unit_test_setup_teardown(test_ids_resolve, setup_valid, teardown_valid),
+		cmocka_unit_test(test_all_problems_reported),
+	};
+
+	for (size_t i = 0; i < UNIT_LEN(cases); i++)
+		tests[4 + i] = (struct CMUnitTest){
+			.name = cases[i].name, .test_func = test_broken,
+			.initial_state = (void *)&cases[i],
+		};
+	return cmocka_run_group_tests_name("form", tests, NULL, NULL);
+}

@@ -1,0 +1,732 @@
+/* test_store.c: the intake database (store.c): creating it, what it looks
+ * like to SQLite, storing intakes with their references, and refusing
+ * files that are not ours, newer, or cannot be written, without changing them. */
+#include "unit.h"
+
+#include <sqlite3.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include "i18n.h"
+#include "intake.h"
+#include "store.h"
+
+/* The fields of data/valid/intake.conf, by index. */
+enum {
+	F_NAME, F_PHONE, F_EMAIL, F_MOMENT, F_SITUATION, F_OPTIONS,
+	F_CONTACT_LANG, F_LETTER, F_CONSENT, F_COUNT
+};
+
+#define STORE_APP_ID 0x5A4B494F /* "ZKIO", as in store.c */
+
+static struct forms *forms;
+
+struct fixture {
+	char *dir, *db; /* a fresh folder, and dir/zk.db (not created) */
+};
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	forms = unit_load_valid();
+	return forms->nfields == F_COUNT ? 0 : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	forms_free(forms);
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = xcalloc(1, sizeof *fx);
+
+	fx->dir = unit_tmpdir();
+	fx->db = xasprintf("%s/zk.db", fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	unit_rmtree(fx->dir);
+	free(fx->dir);
+	free(fx->db);
+	free(fx);
+	return 0;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+/* Open path with SQLite itself, as another program would. */
+static sqlite3 *
+raw_open(const char *path, bool create)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0),
+	    NULL) != SQLITE_OK) {
+		print_error("sqlite3_open_v2(%s): %s\n", path, db ? sqlite3_errmsg(db) : "?");
+		sqlite3_close(db);
+		fail();
+	}
+	return db;
+}
+
+/* Run sql on path; create: make the file when it does not exist. */
+static void
+raw_exec(const char *path, const char *sql, bool create)
+{
+	sqlite3 *db = raw_open(path, create);
+	char *err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		print_error("%s: %s\n", sql, err);
+		sqlite3_free(err);
+		sqlite3_close(db);
+		fail();
+	}
+	sqlite3_close(db);
+}
+
+/* The first column of the first row of sql as text ("" when there is no
+ * row, "NULL" for NULL). ?1 is bound to arg when arg is not NULL. Caller frees. */
+static char *
+raw_text(const char *path, const char *sql, const char *arg)
+{
+	sqlite3 *db = raw_open(path, false);
+	sqlite3_stmt *st = NULL;
+	char *out;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+		print_error("%s: %s\n", sql, sqlite3_errmsg(db));
+		sqlite3_close(db);
+		fail();
+	}
+	if (arg != NULL)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		out = xstrdup(sqlite3_column_type(st, 0) == SQLITE_NULL ? "NULL"
+		    : (const char *)sqlite3_column_text(st, 0));
+	else
+		out = xstrdup("");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return out;
+}
+
+static long long
+raw_int(const char *path, const char *sql, const char *arg)
+{
+	char *s = raw_text(path, sql, arg);
+	long long v = strtoll(s, NULL, 10);
+
+	free(s);
+	return v;
+}
+
+/* The answer to field of the intake with reference ref ("" when none). */
+static char *
+answer_of(const char *path, const char *ref, const char *fieldid)
+{
+	char *sql = xasprintf("SELECT a.value FROM answer a JOIN intake i ON i.id = a.intake_id"
+	    " WHERE i.ref = ?1 AND a.field = '%s'", fieldid);
+	char *v = raw_text(path, sql, ref);
+
+	free(sql);
+	return v;
+}
+
+static void
+expect_answer(const char *path, const char *ref, const char *fieldid, const char *want)
+{
+	char *got = answer_of(path, ref, fieldid);
+	bool same = str_eq(got, want);
+
+	if (!same)
+		print_error("%s, field %s: stored \"%s\", want \"%s\"\n", ref, fieldid, got, want);
+	free(got);
+	if (!same)
+		fail();
+}
+
+static struct store *
+open_ok(const char *path, mode_t mode, gid_t gid)
+{
+	enum store_rc rc = STORE_ERROR;
+	char *detail = NULL;
+	struct store *s = store_open(path, mode, gid, &rc, &detail);
+
+	if (s == NULL || rc != STORE_OK) {
+		print_error("store_open(%s): rc %d, %s\n", path, (int)rc, detail ? detail : "(no detail)");
+		free(detail);
+		store_close(s);
+		fail();
+	}
+	assert_null(detail);
+	return s;
+}
+
+/* How store_open(path) ends (STORE_OK when it opened; the store is closed
+ * again). Frees everything, so a failing assertion after it leaks nothing. */
+static enum store_rc
+open_rc(const char *path)
+{
+	enum store_rc rc = STORE_ERROR;
+	char *detail = NULL;
+	struct store *s = store_open(path, 0600, (gid_t)-1, &rc, &detail);
+
+	if (s != NULL && rc != STORE_OK)
+		print_error("store_open(%s) returned a store with rc %d\n", path, (int)rc);
+	if (s == NULL && rc == STORE_OK)
+		print_error("store_open(%s) returned NULL with STORE_OK\n", path);
+	if (s == NULL && rc == STORE_OK)
+		rc = STORE_ERROR;
+	store_close(s);
+	free(detail);
+	return rc;
+}
+
+static const char *
+rc_name(enum store_rc rc)
+{
+	static const char *const names[] = {
+		"STORE_OK", "STORE_BUSY", "STORE_FULL", "STORE_READONLY", "STORE_NOTOURS",
+		"STORE_NEWER", "STORE_CONFLICT", "STORE_NOTFOUND", "STORE_ERROR",
+	};
+
+	return (size_t)rc < UNIT_LEN(names) ? names[rc] : "?";
+}
+
+#define assert_rc(got, want) do { \
+	enum store_rc got_ = (got), want_ = (want); \
+	if (got_ != want_) \
+		fail_msg("store_open: %s, want %s", rc_name(got_), rc_name(want_)); \
+} while (0)
+
+/* A filled-in form that passes the checks. */
+static void
+fill(struct intake *in, const char *name, const char *phone)
+{
+	intake_init(in, forms, "alpha,help", LANG_NL);
+	intake_set(in, F_NAME, name);
+	intake_set(in, F_PHONE, phone);
+	intake_set(in, F_MOMENT, "evening");
+	intake_set(in, F_CONSENT, "yes");
+}
+
+static void
+submit_ok(struct store *s, const char *name, const char *phone, enum lang ui, int year, const char *want)
+{
+	struct intake in;
+	enum verr errs[F_COUNT];
+	char ref[32] = "unset";
+	enum store_rc rc;
+
+	fill(&in, name, phone);
+	assert_int_equal(intake_check(&in, errs), 0);
+	rc = store_submit(s, &in, ui, year, ref);
+	intake_clear(&in);
+	assert_int_equal(rc, STORE_OK);
+	assert_string_equal(ref, want);
+}
+
+/* Whether SQLite left a journal or WAL beside path. */
+static bool
+has_side_files(const char *path)
+{
+	static const char *const ext[] = { "-wal", "-shm", "-journal" };
+	bool any = false;
+
+	for (size_t i = 0; i < UNIT_LEN(ext); i++) {
+		char *p = xasprintf("%s%s", path, ext[i]);
+
+		any = any || unit_exists(p);
+		free(p);
+	}
+	return any;
+}
+
+/* ------------------------------------------------------------ creating */
+
+static void
+test_create_mode(void **state)
+{
+	struct fixture *fx = *state;
+	char *sub = xasprintf("%s/sub", fx->dir), *path = xasprintf("%s/sub/zk.db", fx->dir);
+	mode_t old = umask(022);
+	struct stat st;
+	struct store *s;
+
+	/* The folder does not exist yet: it is made, private. */
+	s = open_ok(path, 0600, (gid_t)-1);
+	umask(old);
+	store_close(s);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(sub, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0077, 0); /* nobody else gets in */
+	free(sub);
+	free(path);
+}
+
+/* The umask does not take bits away from the mode asked for. */
+static void
+test_create_mode_umask(void **state)
+{
+	struct fixture *fx = *state;
+	mode_t old = umask(077);
+	struct stat st;
+	struct store *s = open_ok(fx->db, 0640, (gid_t)-1);
+
+	umask(old);
+	store_close(s);
+	assert_int_equal(stat(fx->db, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+}
+
+/* With a group (--group), the folder made for the database must let the
+ * group reach the file: group r-x, and the folder belongs to the group. */
+static void
+test_create_group_folder(void **state)
+{
+	struct fixture *fx = *state;
+	char *sub = xasprintf("%s/shared", fx->dir), *path = xasprintf("%s/shared/zk.db", fx->dir);
+	gid_t gid = geteuid() == 0 ? (gid_t)65534 : getegid();
+	mode_t old = umask(077);
+	struct stat st, dst;
+	struct store *s = open_ok(path, 0660, gid);
+
+	umask(old);
+	store_close(s);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0660);
+	assert_int_equal(st.st_gid, gid);
+	assert_int_equal(stat(sub, &dst), 0);
+	free(sub);
+	free(path);
+	if ((dst.st_mode & 0050) != 0050 || dst.st_gid != gid)
+		fail_msg("folder made for a group database: mode %04o group %u, want group r-x "
+		    "(e.g. 0750) and group %u", (unsigned)(dst.st_mode & 07777), (unsigned)dst.st_gid,
+		    (unsigned)gid);
+}
+
+static void
+test_pragmas(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	char *jm, *tables;
+
+	store_close(s);
+	assert_int_equal(raw_int(fx->db, "PRAGMA user_version", NULL), STORE_SCHEMA);
+	assert_int_equal(raw_int(fx->db, "PRAGMA application_id", NULL), STORE_APP_ID);
+	jm = raw_text(fx->db, "PRAGMA journal_mode", NULL);
+	assert_string_equal(jm, "wal");
+	free(jm);
+	tables = raw_text(fx->db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema"
+	    " WHERE type = 'table' AND name IN ('intake', 'answer') ORDER BY name)", NULL);
+	assert_string_equal(tables, "answer,intake");
+	free(tables);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 0);
+}
+
+/* ------------------------------------------------------------ storing */
+
+static void
+test_submit(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	char *created, *v;
+
+	submit_ok(s, "Zoë de Wit", "06-12 34 56 78", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Jan Jansen", "+31 (0)6 12345678", LANG_EN, 2026, "MZ-2026-0002");
+	submit_ok(s, "Anaïs", "070 1234567", LANG_NL, 2027, "MZ-2027-0001"); /* a new year */
+	submit_ok(s, "Piet", "0031612345678", LANG_NL, 2026, "MZ-2026-0003");
+	store_close(s);
+
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 4);
+
+	/* The answers, with the phone number normalised. */
+	expect_answer(fx->db, "MZ-2026-0001", "name", "Zoë de Wit");
+	expect_answer(fx->db, "MZ-2026-0001", "phone", "0612345678");
+	expect_answer(fx->db, "MZ-2026-0001", "moment", "evening");
+	expect_answer(fx->db, "MZ-2026-0001", "options", "alpha,help");
+	expect_answer(fx->db, "MZ-2026-0001", "contact_lang", "nl");
+	expect_answer(fx->db, "MZ-2026-0001", "letter", "no");
+	expect_answer(fx->db, "MZ-2026-0001", "consent", "yes");
+	expect_answer(fx->db, "MZ-2026-0002", "phone", "+31612345678");
+	expect_answer(fx->db, "MZ-2026-0002", "name", "Jan Jansen");
+	expect_answer(fx->db, "MZ-2027-0001", "phone", "0701234567");
+	expect_answer(fx->db, "MZ-2026-0003", "phone", "+31612345678");
+
+	/* Empty answers (email, situation) are not stored at all. */
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM answer a JOIN intake i ON i.id = a.intake_id"
+	    " WHERE i.ref = ?1", "MZ-2026-0001"), 7);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM answer WHERE field IN ('email', 'situation')"
+	    " OR value = ''", NULL), 0);
+
+	/* The intake row itself. */
+	assert_int_equal(raw_int(fx->db, "SELECT year FROM intake WHERE ref = ?1", "MZ-2027-0001"), 2027);
+	assert_int_equal(raw_int(fx->db, "SELECT seq FROM intake WHERE ref = ?1", "MZ-2026-0003"), 3);
+	assert_int_equal(raw_int(fx->db, "SELECT form_version FROM intake WHERE ref = ?1", "MZ-2026-0001"), 3);
+	v = raw_text(fx->db, "SELECT ui_lang FROM intake WHERE ref = ?1", "MZ-2026-0001");
+	assert_string_equal(v, "nl");
+	free(v);
+	v = raw_text(fx->db, "SELECT ui_lang FROM intake WHERE ref = ?1", "MZ-2026-0002");
+	assert_string_equal(v, "en");
+	free(v);
+	v = raw_text(fx->db, "SELECT status FROM intake WHERE ref = ?1", "MZ-2026-0002");
+	assert_string_equal(v, "new");
+	free(v);
+	created = raw_text(fx->db, "SELECT created_at FROM intake WHERE ref = ?1", "MZ-2026-0001");
+	assert_int_equal(strlen(created), 20); /* YYYY-MM-DDTHH:MM:SSZ */
+	assert_int_equal(created[4], '-');
+	assert_int_equal(created[10], 'T');
+	assert_int_equal(created[19], 'Z');
+	free(created);
+}
+
+static void
+test_reopen(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	char *schema, *schema2;
+
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+	store_close(s);
+	schema = raw_text(fx->db, "SELECT group_concat(sql, ';') FROM sqlite_schema", NULL);
+
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	/* Nothing migrated again, nothing lost. */
+	schema2 = raw_text(fx->db, "SELECT group_concat(sql, ';') FROM sqlite_schema", NULL);
+	assert_string_equal(schema, schema2);
+	assert_int_equal(raw_int(fx->db, "PRAGMA user_version", NULL), STORE_SCHEMA);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 2);
+	submit_ok(s, "Piet", "0612345678", LANG_NL, 2026, "MZ-2026-0003");
+	store_close(s);
+	expect_answer(fx->db, "MZ-2026-0001", "name", "Zoë");
+	expect_answer(fx->db, "MZ-2026-0003", "name", "Piet");
+	free(schema);
+	free(schema2);
+}
+
+/* ------------------------------------------------------------ refusing */
+
+/* Whether path still holds exactly before (len bytes), with no journal or
+ * WAL left beside it. */
+static bool
+untouched(const char *path, const char *before, size_t len)
+{
+	size_t n = 0;
+	char *after = unit_read(path, &n);
+	bool same = after != NULL && n == len && memcmp(after, before, len) == 0;
+
+	if (!same)
+		print_error("%s was changed (%zu bytes before, %zu after)\n", path, len, n);
+	if (has_side_files(path)) {
+		print_error("%s has a journal or WAL file beside it now\n", path);
+		same = false;
+	}
+	free(after);
+	return same;
+}
+
+static void
+test_not_a_database(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const texts[] = {
+		"hello\n",
+		"This is a shopping list, not a database.\n"
+		"- bread\n- milk\n- cheese\n",
+	};
+
+	enum store_rc rc;
+	bool same;
+
+	for (size_t i = 0; i < UNIT_LEN(texts); i++) {
+		/* Also a longer text: SQLite reads the whole first page. */
+		size_t len = i == 0 ? strlen(texts[i]) : 8192;
+		char *text = xmalloc(len + 1);
+
+		for (size_t k = 0; k < len; k += strlen(texts[i]))
+			memcpy(text + k, texts[i], len - k < strlen(texts[i]) ? len - k : strlen(texts[i]));
+		unit_write(fx->db, text, len);
+		rc = open_rc(fx->db);
+		same = untouched(fx->db, text, len);
+		free(text);
+		assert_rc(rc, STORE_NOTOURS);
+		assert_true(same);
+	}
+}
+
+static void
+test_foreign_database(void **state)
+{
+	struct fixture *fx = *state;
+	enum store_rc rc;
+	size_t len;
+	char *before;
+	bool same;
+
+	/* Another program's database, with its own table. */
+	raw_exec(fx->db, "CREATE TABLE recipe (name TEXT, minutes INTEGER);"
+	    "INSERT INTO recipe VALUES ('stamppot', 45);", true);
+	before = unit_read(fx->db, &len);
+	rc = open_rc(fx->db);
+	same = untouched(fx->db, before, len);
+	free(before);
+	assert_rc(rc, STORE_NOTOURS);
+	assert_true(same);
+	assert_int_equal(raw_int(fx->db, "SELECT minutes FROM recipe", NULL), 45);
+	assert_int_equal(raw_int(fx->db, "PRAGMA user_version", NULL), 0);
+
+	/* One with only a user_version of its own. */
+	unlink(fx->db);
+	raw_exec(fx->db, "PRAGMA user_version = 1; CREATE TABLE t (x); DROP TABLE t;", true);
+	before = unit_read(fx->db, &len);
+	rc = open_rc(fx->db);
+	same = untouched(fx->db, before, len);
+	free(before);
+	assert_rc(rc, STORE_NOTOURS);
+	assert_true(same);
+}
+
+static void
+test_newer(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	char sql[64], *before;
+	enum store_rc rc;
+	size_t len;
+	bool same;
+
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	store_close(s);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA + 1);
+	raw_exec(fx->db, sql, false);
+	before = unit_read(fx->db, &len);
+	rc = open_rc(fx->db);
+	same = untouched(fx->db, before, len);
+	free(before);
+	assert_rc(rc, STORE_NEWER);
+	assert_true(same);
+	assert_int_equal(raw_int(fx->db, "PRAGMA user_version", NULL), STORE_SCHEMA + 1);
+}
+
+/* ------------------------------------------------------------ failing writes */
+
+/* Run store_submit in a child process, so that a crash cannot take the
+ * other tests with it. Returns its store_rc, or -1 when the child died
+ * (the sanitizer report is on stderr). The child also checks that ref is
+ * left alone when the submit fails. */
+static int
+submit_in_child(const char *path)
+{
+	int status = 0;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	if ((pid = fork()) < 0)
+		fail_msg("fork: %s", strerror(errno));
+	if (pid == 0) {
+		enum store_rc rc;
+		char *detail = NULL, ref[32] = "unset";
+		struct store *s = store_open(path, 0600, (gid_t)-1, &rc, &detail);
+		struct intake in;
+
+		if (s == NULL)
+			_exit(90);
+		fill(&in, "Zoë", "0612345678");
+		rc = store_submit(s, &in, LANG_NL, 2026, ref);
+		intake_clear(&in);
+		store_close(s);
+		free(detail);
+		_exit(rc != STORE_OK && strcmp(ref, "unset") != 0 ? 91 : 100 + (int)rc);
+	}
+	if (waitpid(pid, &status, 0) != pid)
+		fail_msg("waitpid: %s", strerror(errno));
+	if (WIFEXITED(status) && WEXITSTATUS(status) >= 100)
+		return WEXITSTATUS(status) - 100;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 90)
+		fail_msg("store_open failed in the child");
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 91)
+		fail_msg("store_submit failed but wrote a reference");
+	print_error("store_submit crashed: %s %d (see the report above)\n",
+	    WIFSIGNALED(status) ? "signal" : "exit status",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+	return -1;
+}
+
+/* The intake row cannot be written (as when the disk is full or the file
+ * read-only; here a trigger refuses it): STORE_ERROR, nothing stored, no
+ * crash, and the database works again afterwards. */
+static void
+test_submit_fails_on_intake(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	int rc;
+
+	store_close(s);
+	raw_exec(fx->db, "CREATE TRIGGER refuse BEFORE INSERT ON intake"
+	    " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;", false);
+	rc = submit_in_child(fx->db);
+	if (rc != STORE_ERROR)
+		fail_msg("store_submit: %s, want STORE_ERROR", rc < 0 ? "crashed" : rc_name((enum store_rc)rc));
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 0);
+	raw_exec(fx->db, "DROP TRIGGER refuse", false);
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	store_close(s);
+}
+
+/* One answer cannot be written: the whole intake is rolled back. */
+static void
+test_submit_fails_on_answer(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	int rc;
+
+	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	store_close(s);
+	raw_exec(fx->db, "CREATE TRIGGER refuse BEFORE INSERT ON answer WHEN NEW.field = 'moment'"
+	    " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;", false);
+	rc = submit_in_child(fx->db);
+	if (rc != STORE_ERROR)
+		fail_msg("store_submit: %s, want STORE_ERROR", rc < 0 ? "crashed" : rc_name((enum store_rc)rc));
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 1);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM answer a JOIN intake i ON i.id = a.intake_id"
+	    " WHERE i.ref <> 'MZ-2026-0001'", NULL), 0);
+}
+
+/* chmod does not stop root: these cases cannot be shown as root. */
+static bool
+skip_as_root(void)
+{
+	if (geteuid() != 0)
+		return false;
+	print_message("skipped: running as root, where chmod does not stop writes\n");
+	return true;
+}
+
+/* A folder that cannot be written: the file cannot be made. */
+static void
+test_readonly_folder_new(void **state)
+{
+	struct fixture *fx = *state;
+	char path[4096];
+	enum store_rc rc;
+
+	if (skip_as_root())
+		skip();
+	snprintf(path, sizeof path, "%s/ro", fx->dir);
+	assert_int_equal(mkdir(path, 0500), 0);
+	snprintf(path, sizeof path, "%s/ro/zk.db", fx->dir);
+	rc = open_rc(path);
+	assert_rc(rc, STORE_READONLY);
+	assert_false(unit_exists(path));
+}
+
+/* A database of ours that cannot be written: refused at once, not at the
+ * first store_submit after a caregiver filled in the whole form. */
+static void
+test_readonly_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s;
+	enum store_rc rc;
+	char *before;
+	size_t len;
+	bool same;
+
+	if (skip_as_root())
+		skip();
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	store_close(s);
+	assert_int_equal(chmod(fx->db, 0400), 0);
+	before = unit_read(fx->db, &len);
+	rc = open_rc(fx->db);
+	same = untouched(fx->db, before, len);
+	free(before);
+	assert_rc(rc, STORE_READONLY);
+	assert_true(same);
+}
+
+/* A writable database in a folder that cannot be written: there is no
+ * room for the WAL file. */
+static void
+test_readonly_folder_existing(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s;
+	enum store_rc rc;
+
+	if (skip_as_root())
+		skip();
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	store_close(s);
+	assert_int_equal(chmod(fx->dir, 0500), 0);
+	rc = open_rc(fx->db);
+	chmod(fx->dir, 0700);
+	assert_rc(rc, STORE_READONLY);
+}
+
+static void
+test_messages(void **state)
+{
+	(void)state;
+	i18n_set(LANG_EN);
+	assert_string_equal(store_message(STORE_OK), "");
+	for (int a = STORE_BUSY; a <= STORE_ERROR; a++) {
+		assert_true(strlen(store_message((enum store_rc)a)) > 10);
+		for (int b = STORE_BUSY; b < a; b++)
+			assert_string_not_equal(store_message((enum store_rc)a), store_message((enum store_rc)b));
+	}
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_create_mode),
+		T(test_create_mode_umask),
+		T(test_create_group_folder),
+		T(test_pragmas),
+		T(test_submit),
+		T(test_reopen),
+		T(test_submit_fails_on_intake),
+		T(test_submit_fails_on_answer),
+		T(test_not_a_database),
+		T(test_foreign_database),
+		T(test_newer),
+		T(test_readonly_folder_new),
+		T(test_readonly_file),
+		T(test_readonly_folder_existing),
+		cmocka_unit_test(test_messages),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, group_setup, group_teardown);
+}

@@ -1,0 +1,359 @@
+/* test_text.c: column widths and wrapping (text.c) and the UTF-8 helpers
+ * (charset.c), with Dutch, Greek and CJK text. */
+#include "unit.h"
+
+#include <locale.h>
+#include <wchar.h>
+
+#include "charset.h"
+#include "text.h"
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL)
+		return -1;
+	charset_init();
+	return charset_is_utf8() ? 0 : -1;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	charset_done();
+	return 0;
+}
+
+/* ------------------------------------------------------------ widths */
+
+static void
+test_width(void **state)
+{
+	static const struct {
+		const wchar_t *s;
+		int width;
+	} cases[] = {
+		{ L"", 0 },
+		{ L"Zoetermeer", 10 },
+		{ L"Zoë", 3 },
+		{ L"één", 3 },
+		{ L"ruïne", 5 },
+		{ L"€ 12,50", 7 },
+		{ L"Καλημέρα", 8 },
+		{ L"日本語", 6 },
+		{ L"日本 ok", 7 },
+		{ L"e\u0301", 1 },          /* e + combining acute: one column */
+		{ L"\u00e9\u0301", 1 },
+		{ L"\x01", 1 },            /* not printable: shown as one '?' */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
+		int w = text_width(cases[i].s, wcslen(cases[i].s));
+
+		if (w != cases[i].width)
+			fail_msg("width-1.%zu: text_width(\"%ls\") = %d, want %d", i + 1, cases[i].s, w,
+			    cases[i].width);
+	}
+	assert_int_equal(text_cwidth(L'a'), 1);
+	assert_int_equal(text_cwidth(L'ë'), 1);
+	assert_int_equal(text_cwidth(L'€'), 1);
+	assert_int_equal(text_cwidth(L'語'), 2);
+	assert_int_equal(text_cwidth(L'\u0301'), 0);
+	assert_int_equal(text_cwidth(L'\x1b'), 1);
+	/* Only the first n characters count. */
+	assert_int_equal(text_width(L"日本語", 2), 4);
+	assert_int_equal(text_width(L"Zoë", 0), 0);
+}
+
+static void
+test_fit(void **state)
+{
+	(void)state;
+	assert_int_equal(text_fit(L"Zoë de Wit", 10, 3), 3);
+	assert_int_equal(text_fit(L"Zoë de Wit", 10, 40), 10);
+	assert_int_equal(text_fit(L"Zoë de Wit", 10, 0), 0);
+	assert_int_equal(text_fit(L"€€€", 3, 2), 2);
+	assert_int_equal(text_fit(L"Καλημέρα", 8, 5), 5);
+	/* A wide character fits only whole. */
+	assert_int_equal(text_fit(L"日本語", 3, 6), 3);
+	assert_int_equal(text_fit(L"日本語", 3, 5), 2);
+	assert_int_equal(text_fit(L"日本語", 3, 4), 2);
+	assert_int_equal(text_fit(L"日本語", 3, 1), 0);
+	assert_int_equal(text_fit(L"a日b", 3, 2), 1);
+	assert_int_equal(text_fit(L"a日b", 3, 3), 2);
+	/* A combining accent goes along with its letter. */
+	assert_int_equal(text_fit(L"e\u0301x", 3, 1), 2);
+	assert_int_equal(text_fit(L"", 0, 5), 0);
+}
+
+/* ------------------------------------------------------------ wrapping */
+
+struct wcase {
+	const char *name;
+	const wchar_t *s;
+	int cols;
+	const char *lines[8]; /* UTF-8, up to the first NULL */
+};
+
+static const struct wcase wrap_cases[] = {
+	{ "wrap-1.1", L"Dit is een test", 7, { "Dit is", "een", "test" } },
+	{ "wrap-1.2", L"Dit is een test", 15, { "Dit is een test" } },
+	{ "wrap-1.3", L"Dit is een test", 40, { "Dit is een test" } },
+	{ "wrap-1.4", L"abc def", 3, { "abc", "def" } },
+	{ "wrap-1.5", L"aaa   bbb", 4, { "aaa", "bbb" } },          /* spaces at a break go */
+	{ "wrap-1.6", L"Kosten: € 12,50 per dag", 10, { "Kosten: €", "12,50 per", "dag" } },
+	{ "wrap-1.7", L"Zoë en Anaïs gaan één keer", 12, { "Zoë en Anaïs", "gaan één", "keer" } },
+	{ "wrap-1.8", L"Καλημέρα κόσμε", 8, { "Καλημέρα", "κόσμε" } },
+	{ "wrap-1.9", L"Καλημέρα κόσμε", 14, { "Καλημέρα κόσμε" } },
+	/* A word that ends exactly at the last column stays on the line. */
+	{ "wrap-1.10", L"Dit is een test", 10, { "Dit is een", "test" } },
+	/* Long words are broken hard. */
+	{ "wrap-2.1", L"Mantelzorgconsulent", 8, { "Mantelzo", "rgconsul", "ent" } },
+	{ "wrap-2.2", L"een Mantelzorgconsulent", 8, { "een", "Mantelzo", "rgconsul", "ent" } },
+	/* CJK: two columns each, never split. */
+	{ "wrap-3.1", L"日本語日本語", 5, { "日本", "語日", "本語" } },
+	{ "wrap-3.2", L"日本語日本語", 6, { "日本語", "日本語" } },
+	{ "wrap-3.3", L"日本 語", 4, { "日本", "語" } },
+	{ "wrap-3.4", L"日本", 1, { "日", "本" } },              /* wider than the line */
+	/* Hard breaks. */
+	{ "wrap-4.1", L"één\ntwee", 20, { "één", "twee" } },
+	{ "wrap-4.2", L"a\n\nb", 20, { "a", "", "b" } },
+	{ "wrap-4.3", L"a\n", 20, { "a", "" } },
+	{ "wrap-4.4", L"\n", 20, { "", "" } },
+	{ "wrap-4.5", L"lange regel hier\nkort", 6, { "lange", "regel", "hier", "kort" } },
+	{ "wrap-4.6", L"- een\n- twee", 40, { "- een", "- twee" } },
+	/* Leading spaces of a paragraph are kept. */
+	{ "wrap-4.7", L"a\n  b", 20, { "a", "  b" } },
+	/* Empty: one empty line. */
+	{ "wrap-5.1", L"", 10, { "" } },
+	{ "wrap-5.2", L"abc", 0, { "a", "b", "c" } },           /* cols < 1 acts as 1 */
+};
+
+static void
+test_wrap(void **state)
+{
+	const struct wcase *c = *state;
+	struct span *sp = NULL;
+	size_t n = text_wrap(c->s, wcslen(c->s), c->cols, &sp), want = 0;
+	char *got = xstrdup(""), *exp = xstrdup("");
+	bool ok;
+
+	while (want < UNIT_LEN(c->lines) && c->lines[want] != NULL)
+		want++;
+	/* Render both as "line|line|line" for one readable comparison. */
+	for (size_t i = 0; i < n; i++) {
+		char *line = charset_utf8(c->s + sp[i].start, sp[i].len);
+		char *t = xasprintf("%s%s%s", got, i ? "|" : "", line);
+
+		assert_true(sp[i].start + sp[i].len <= wcslen(c->s));
+		assert_true(text_width(c->s + sp[i].start, sp[i].len) <= (c->cols < 1 ? 1 : c->cols) ||
+		    sp[i].len == 1);
+		free(line);
+		free(got);
+		got = t;
+	}
+	for (size_t i = 0; i < want; i++) {
+		char *t = xasprintf("%s%s%s", exp, i ? "|" : "", c->lines[i]);
+
+		free(exp);
+		exp = t;
+	}
+	ok = n == want && strcmp(got, exp) == 0;
+	if (!ok)
+		print_error("%s: wrap(\"%ls\", %d) gave %zu lines \"%s\", want %zu lines \"%s\"\n",
+		    c->name, c->s, c->cols, n, got, want, exp);
+	free(got);
+	free(exp);
+	free(sp);
+	if (!ok)
+		fail();
+}
+
+/* ------------------------------------------------------------ UTF-8 */
+
+static void
+test_valid_utf8(void **state)
+{
+	static const struct {
+		const char *s;
+		bool nl_ok, valid;
+	} cases[] = {
+		{ "", false, true },
+		{ "Zoetermeer", false, true },
+		{ "Zoë, één, ruïne, € 5", false, true },
+		{ "Καλημέρα κόσμε", false, true },
+		{ "日本語", false, true },
+		{ "😀", false, true },                    /* 4 bytes */
+		{ "\xf4\x8f\xbf\xbf", false, true },     /* U+10FFFF, the last one */
+		{ "a\nb", true, true },
+		{ "a\nb", false, false },
+		{ "a\tb", true, false },
+		{ "a\rb", true, false },
+		{ "\x1b[31m", true, false },
+		{ "a\x7f", false, false },
+		{ "\xff", false, false },
+		{ "\xe9t\xe9", false, false },           /* Latin-1 */
+		{ "\xc3", false, false },                /* cut off */
+		{ "\xe2\x82", false, false },
+		{ "\xc0\xaf", false, false },            /* overlong */
+		{ "\xe0\x80\xaf", false, false },
+		{ "\xed\xa0\x80", false, false },        /* surrogate */
+		{ "\x80", false, false },                /* lone continuation byte */
+		{ "\xc2\x85", true, false },             /* C1 control NEL */
+		{ "\xc2\x9b", true, false },             /* C1 control CSI */
+		{ "\xf4\x90\x80\x80", false, false },    /* past U+10FFFF */
+		{ "\xf8\x88\x80\x80\x80", false, false }, /* 5-byte form */
+	};
+	int bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
+		bool got = charset_valid_utf8(cases[i].s, cases[i].nl_ok);
+
+		if (got != cases[i].valid) {
+			char *shown = unit_escape(cases[i].s);
+
+			print_error("utf8-1.%zu: charset_valid_utf8(\"%s\", %s) = %s, want %s\n", i + 1, shown,
+			    cases[i].nl_ok ? "true" : "false", got ? "true" : "false",
+			    cases[i].valid ? "true" : "false");
+			free(shown);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+}
+
+static void
+test_utf8_len(void **state)
+{
+	(void)state;
+	assert_int_equal(charset_utf8_len(""), 0);
+	assert_int_equal(charset_utf8_len("Zoetermeer"), 10);
+	assert_int_equal(charset_utf8_len("Zoë"), 3);
+	assert_int_equal(charset_utf8_len("één"), 3);
+	assert_int_equal(charset_utf8_len("€"), 1);
+	assert_int_equal(charset_utf8_len("Καλημέρα"), 8);
+	assert_int_equal(charset_utf8_len("日本語"), 3);
+	assert_int_equal(charset_utf8_len("😀"), 1);
+	assert_int_equal(charset_utf8_len("a\nb"), 3);
+}
+
+static void
+test_round_trip(void **state)
+{
+	static const char *const texts[] = {
+		"", "Zoetermeer", "Zoë, één, ruïne, € 12,50", "Καλημέρα κόσμε", "日本語のテキスト",
+		"😀 emoji", "regel 1\nregel 2",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(texts); i++) {
+		size_t len = 99;
+		wchar_t *w = charset_decode_utf8(texts[i], &len);
+		char *back = charset_utf8(w, len);
+
+		assert_int_equal(len, charset_utf8_len(texts[i]));
+		assert_int_equal(w[len], L'\0');
+		assert_string_equal(back, texts[i]);
+		free(w);
+		free(back);
+	}
+	/* Known code points. */
+	{
+		size_t len;
+		wchar_t *w = charset_decode_utf8("é€語", &len);
+
+		assert_int_equal(len, 3);
+		assert_int_equal(w[0], 0xE9);
+		assert_int_equal(w[1], 0x20AC);
+		assert_int_equal(w[2], 0x8A9E);
+		free(w);
+	}
+	/* Invalid bytes decode to U+FFFD, one per byte. */
+	{
+		size_t len;
+		wchar_t *w = charset_decode_utf8("a\xff" "b\xc3", &len);
+		char *back;
+
+		assert_int_equal(len, 4);
+		assert_int_equal(w[0], L'a');
+		assert_int_equal(w[1], 0xFFFD);
+		assert_int_equal(w[2], L'b');
+		assert_int_equal(w[3], 0xFFFD);
+		back = charset_utf8(w, len);
+		assert_string_equal(back, "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+		free(back);
+		free(w);
+	}
+	/* Only n characters are encoded. */
+	{
+		char *s = charset_utf8(L"Zoë de Wit", 3);
+
+		assert_string_equal(s, "Zoë");
+		free(s);
+	}
+}
+
+static void
+test_display(void **state)
+{
+	size_t len;
+	wchar_t *w;
+
+	(void)state;
+	/* On a UTF-8 terminal text comes through; control characters become '?'. */
+	assert_true(charset_is_utf8());
+	assert_string_equal(charset_name(), "UTF-8");
+	w = charset_display("Zoë €\x1b[2J\n", &len);
+	assert_int_equal(len, 10);
+	assert_true(wcscmp(w, L"Zoë €?[2J\n") == 0);
+	free(w);
+
+	/* On an ASCII terminal: transliterated, or '?'. */
+	setlocale(LC_ALL, "C");
+	charset_done();
+	charset_init();
+	assert_false(charset_is_utf8());
+	w = charset_display("Zoë kost € 5", &len);
+	if (wcscmp(w, L"Zoe kost EUR 5") != 0)
+		print_error("ASCII display: \"%ls\"\n", w);
+	assert_true(wcscmp(w, L"Zoe kost EUR 5") == 0);
+	free(w);
+	w = charset_display("日本", &len);
+	assert_true(wcscmp(w, L"??") == 0);
+	free(w);
+
+	setlocale(LC_ALL, "C.UTF-8");
+	charset_done();
+	charset_init();
+	assert_true(charset_is_utf8());
+}
+
+int
+main(void)
+{
+	struct CMUnitTest tests[6 + UNIT_LEN(wrap_cases)] = {
+		cmocka_unit_test(test_width),
+		cmocka_unit_test(test_fit),
+		cmocka_unit_test(test_valid_utf8),
+		cmocka_unit_test(test_utf8_len),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_display),
+	};
+	size_t k = 6;
+
+	/* setlocale must come before anything that looks at characters. */
+	if (setlocale(LC_ALL, "C.UTF-8") == NULL) {
+		fprintf(stderr, "test_text: the C.UTF-8 locale is missing\n");
+		return 1;
+	}
+	for (size_t i = 0; i < UNIT_LEN(wrap_cases); i++)
+		tests[k++] = (struct CMUnitTest){
+			.name = wrap_cases[i].name, .test_func = test_wrap,
+			.initial_state = (void *)&wrap_cases[i],
+		};
+	return cmocka_run_group_tests_name("text", tests, group_setup, group_teardown);
+}
