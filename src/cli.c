@@ -275,32 +275,52 @@ stats_one(void *ctx, const struct store_record *r)
 }
 
 static int
-tally_cmp(const void *a, const void *b)
+month_cmp(const void *a, const void *b)
 {
-	const struct tally_row *x = a, *y = b;
-	int c = strcmp(x->month, y->month);
-
-	return c ? c : strcmp(x->key, y->key);
+	return strcmp(a, b);
 }
 
-static void
-print_tally(struct tally *t, const char *kind, const struct forms *f, bool csv)
+static int
+tally_count(const struct tally *t, const char *month, const char *key)
 {
-	qsort(t->rows, t->n, sizeof *t->rows, tally_cmp);
-	for (size_t i = 0; i < t->n; i++) {
-		const char *key = t->rows[i].key, *label = key;
-		const struct page *p = str_eq(kind, "option") ? forms_page(f, key) : NULL;
+	for (size_t i = 0; i < t->n; i++)
+		if (str_eq(t->rows[i].month, month) && str_eq(t->rows[i].key, key))
+			return t->rows[i].n;
+	return 0;
+}
 
-		if (csv) {
-			printf("%s,%s,%s,%d\r\n", t->rows[i].month, kind, key, t->rows[i].n);
-			continue;
-		}
-		if (p != NULL)
-			label = tr(&p->title);
-		else if (str_eq(kind, "status"))
-			label = store_status_label(key);
-		printf("%-8s  %-40s  %6d\n", t->rows[i].month, label, t->rows[i].n);
+/* Print t month by month, the keys in the order given (the menu's order of
+ * options, the order of the work for statuses). */
+static void
+print_tally(struct tally *t, const char *kind, const char *const *keys, size_t nkeys,
+    const struct forms *f, bool csv)
+{
+	char (*months)[8] = xcalloc(t->n + 1, sizeof *months);
+	size_t nm = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < nm && !seen; k++)
+			seen = str_eq(months[k], t->rows[i].month);
+		if (!seen)
+			memcpy(months[nm++], t->rows[i].month, sizeof months[0]);
 	}
+	qsort(months, nm, sizeof months[0], month_cmp);
+	for (size_t m = 0; m < nm; m++)
+		for (size_t k = 0; k < nkeys; k++) {
+			int n = tally_count(t, months[m], keys[k]);
+			const struct page *p = str_eq(kind, "option") ? forms_page(f, keys[k]) : NULL;
+
+			if (n == 0)
+				continue;
+			if (csv)
+				printf("%s,%s,%s,%d\r\n", months[m], kind, keys[k], n);
+			else
+				printf("%-8s  %-40s  %6d\n", months[m],
+				    p ? tr(&p->title) : str_eq(kind, "status") ? store_status_label(keys[k]) : keys[k], n);
+		}
+	free(months);
 	free(t->rows);
 }
 
@@ -323,10 +343,14 @@ run_stats(struct store *s, const struct forms *f, const struct cli_args *a)
 	} else {
 		printf("%s\n%-8s  %-40s  %6s\n", _("Requests per option per month"), _("Month"), _("Option"), _("Count"));
 	}
-	print_tally(&c.options, "option", f, csv);
+	const char **ids = xcalloc(f->npages + 1, sizeof *ids);
+	for (size_t i = 0; i < f->npages; i++)
+		ids[i] = f->pages[i].id;
+	print_tally(&c.options, "option", ids, f->npages, f, csv);
+	free(ids);
 	if (!csv)
 		printf("\n%s\n%-8s  %-40s  %6s\n", _("Requests per status per month"), _("Month"), _("Status"), _("Count"));
-	print_tally(&c.statuses, "status", f, csv);
+	print_tally(&c.statuses, "status", store_statuses, STORE_NSTATUS, f, csv);
 	return 0;
 }
 

@@ -11,6 +11,9 @@
 #include "ui.h"
 #include "util.h"
 
+/* How long before the idle wipe the kiosk asks whether someone is there. */
+#define IDLE_WARNING_MS (20 * 1000)
+
 /* Widest text column: long lines are tiring to read. */
 #define TEXT_MAX_COLS 76
 
@@ -385,7 +388,10 @@ app_signals(struct app *a)
 int
 kiosk_run(struct app *a)
 {
-	long long last = now_ms();
+	long long last = now_ms(), idle = (long long)a->idle_secs * 1000;
+	/* A word before the wipe, when the idle time leaves room for one. */
+	long long warn = idle >= 60 * 1000 ? IDLE_WARNING_MS : 0;
+	bool warned = false;
 
 	app_signals(a);
 	ui_init(a->kiosk_mode, a->low_bandwidth);
@@ -395,18 +401,26 @@ kiosk_run(struct app *a)
 		int wait = -1;
 		/* Idle counts only once someone has started. */
 		bool busy = a->depth > 1 || a->has_intake || i18n_lang() != a->start_lang;
+		long long left = last + idle - now_ms();
 
+		if (busy && !warned && warn > 0 && left <= warn) {
+			app_notice(a, _("Are you still there? Press any key to go on. Otherwise the screen is wiped in 20 seconds."));
+			warned = true;
+		}
 		draw(a);
 		if (busy) {
-			long long left = last + (long long)a->idle_secs * 1000 - now_ms();
+			left = last + idle - now_ms() - (warned ? 0 : warn);
 			wait = left > 0 ? (int)(left < 1000000 ? left : 1000000) : 0;
 		}
 		if (!ui_read_key(&k, wait)) {
-			if (busy && now_ms() - last >= (long long)a->idle_secs * 1000)
+			if (busy && now_ms() - last >= idle) {
 				app_home(a);
+				warned = false;
+			}
 			continue;
 		}
 		last = now_ms();
+		warned = false;
 		handle_key(a, &k);
 		/* Handle a paste or a burst of keys before drawing again. */
 		while (!quit_signal && !a->quit && ui_read_key(&k, 0))
