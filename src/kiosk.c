@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "charset.h"
+#include "text.h"
 #include "ui.h"
 #include "util.h"
 
@@ -187,7 +188,7 @@ static void
 draw(struct app *a)
 {
 	struct screen *s = top(a);
-	int width, left, cy = LINES - 1, cx = 0, body;
+	int width, left, cy = LINES - 1, cx = 0, body, notice_lines = 0;
 	bool cursor;
 	char *keys;
 
@@ -199,7 +200,21 @@ draw(struct app *a)
 	erase();
 	width = COLS - 2 > TEXT_MAX_COLS ? TEXT_MAX_COLS : COLS - 2;
 	left = (COLS - width) / 2;
-	body = LINES - 2 - (a->notice[0] ? 1 : 0);
+	/* A notice takes the lines above the key bar that it needs (at most 3). */
+	if (a->notice[0]) {
+		size_t n;
+		wchar_t *w = charset_display(a->notice, &n);
+		struct span *sp;
+
+		notice_lines = (int)text_wrap(w, n, COLS - 2, &sp);
+		if (notice_lines > 3)
+			notice_lines = 3;
+		for (int i = 0; i < notice_lines; i++)
+			ui_putw(LINES - 1 - notice_lines + i, 1, COLS - 2, w + sp[i].start, sp[i].len, UI_NOTICE);
+		free(sp);
+		free(w);
+	}
+	body = LINES - 2 - notice_lines;
 	doc_reset(&a->doc, width - 1); /* the last column shows scroll marks */
 	s->ops->build(s, &a->doc);
 	if (s->focus < 0 && (int)a->doc.nlines <= body && a->doc.nitems > 0)
@@ -209,12 +224,6 @@ draw(struct app *a)
 	keys = keybar(s);
 	ui_frame(s->ops->title(s), keys);
 	free(keys);
-	if (a->notice[0]) {
-		char *n = xasprintf(" %s ", a->notice);
-
-		ui_put(LINES - 2, 0, COLS, n, UI_NOTICE);
-		free(n);
-	}
 	curs_set(cursor ? 1 : 0);
 	/* Also when hidden: the cursor then stays where the last change left
 	 * it, and no bytes are spent moving it. */
