@@ -99,7 +99,7 @@ build/locale/%/LC_MESSAGES/zorgkiosk.mo: locale/%.po | build/.deps-build
 
 # Refresh the template and merge it into the translations.
 po:
-	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --add-comments=L10N \
+	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --add-comments=L10N \
 	  --package-name=zorgkiosk --package-version=$(VERSION) -o locale/zorgkiosk.pot src/*.c
 	for l in $(LINGUAS); do msgmerge -q --update --backup=none locale/$$l.po locale/zorgkiosk.pot; done
 

@@ -410,7 +410,8 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		cutoff_date(a->older_than, cut, sizeof cut);
 		rc = store_purge(s, cut, login, &count);
 		if (rc == STORE_OK)
-			printf(_("Removed %d closed requests created before %s.\n"), count, cut);
+			printf(ngettext("Removed %d closed request created before %s.\n",
+			    "Removed %d closed requests created before %s.\n", (unsigned long)count), count, cut);
 	} else {
 		rc = store_audit_each(s, print_audit, NULL);
 	}

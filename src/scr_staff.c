@@ -142,7 +142,7 @@ row_label(const struct forms *f, const struct store_row *r, int width)
 	snprintf(date, sizeof date, "%.10s", r->key.created);
 	ref = column(r->ref, 13);
 	name = column(r->name, 18);
-	status = column(store_status_label(r->status), 14);
+	status = column(store_status_label(r->status), 15);
 	line = xasprintf("%s %s %s %s %s", ref, date, name, status, opts);
 	out = column(line, width - 4);
 	free(ref);
@@ -173,7 +173,7 @@ list_build(struct screen *s, struct doc *d)
 	    l->since ? l->since : "-", l->until ? l->until : "-", l->search ? l->search : "-");
 	doc_text(d, line, UI_NORMAL, 0);
 	free(line);
-	head = xasprintf("    %-13s %-10s %-18s %-14s %s", _("Reference"), _("Date"), _("Name"), _("Status"), _("Options"));
+	head = xasprintf("    %-13s %-10s %-18s %-15s %s", _("Reference"), _("Date"), _("Name"), _("Status"), _("Options"));
 	doc_text(d, head, UI_HEADING, 0);
 	free(head);
 	if (l->nrows == 0)
@@ -188,7 +188,7 @@ list_build(struct screen *s, struct doc *d)
 		doc_button(d, ID_NEWER, ID_NEWER, 0, _("Newer requests (Page Up)"));
 	if (l->more_older)
 		doc_button(d, ID_OLDER, ID_OLDER, 0, _("Older requests (Page Down)"));
-	doc_text(d, _("/ search  s status  o option  d dates  c clear  e export CSV  x for Excel  j JSON  q quit"),
+	doc_text(d, _("/ search  s status  o option  d dates  c clear  e CSV  x Excel  j JSON  q quit"),
 	    UI_NORMAL, 0);
 }
 
@@ -317,7 +317,8 @@ export_done(struct app *a, void *ctx, const char *path)
 	store_audit(a->store, a->staff, "export", NULL, msg);
 	free(msg);
 	/* L10N: after an export: how many requests, and the file. */
-	msg = rc == STORE_OK ? xasprintf(_("Exported %d requests to %s."), count, path)
+	msg = rc == STORE_OK ? xasprintf(ngettext("Exported %d request to %s.", "Exported %d requests to %s.",
+	    (unsigned long)count), count, path)
 	    : xstrdup(store_message(rc));
 	app_notice(a, msg);
 	free(msg);
