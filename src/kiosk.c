@@ -20,15 +20,6 @@
 
 static volatile sig_atomic_t quit_signal;
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 on_quit(int sig)
 {

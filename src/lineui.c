@@ -148,15 +148,6 @@ read_line(char *buf, size_t size, size_t *len, int timeout_ms)
 	}
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Act on one typed line. *input is the text input that waits for its
  * answer, or -1. */
 static void

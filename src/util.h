@@ -23,6 +23,9 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 /* True when a and b are equal strings (both may be NULL). */
 bool str_eq(const char *a, const char *b);
 
+/* Milliseconds on a clock that only goes forward (for timeouts). */
+long long now_ms(void);
+
 /* Hook that restores the terminal before die() prints; set by the UI. */
 extern void (*die_hook)(void);
 /* Print "zorgkiosk: message" to stderr and exit with status 1. */
