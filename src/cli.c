@@ -3,12 +3,10 @@
 #include "cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "guide.h"
 #include "intake.h"
@@ -23,16 +21,6 @@ cli_is_command(const char *name)
 		if (str_eq(name, commands[i]))
 			return true;
 	return false;
-}
-
-static bool
-valid_date(const char *s)
-{
-	int y, m, d;
-	char extra;
-
-	return s != NULL && strlen(s) == 10 && sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
-	    m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
 static bool
@@ -79,9 +67,9 @@ cli_check(const char *command, const struct cli_args *a)
 	const char *bad = NULL;
 	char cut[16];
 
-	if (a->since && !valid_date(a->since))
+	if (a->since && !date_valid(a->since))
 		bad = a->since;
-	else if (a->until && !valid_date(a->until))
+	else if (a->until && !date_valid(a->until))
 		bad = a->until;
 	if (bad != NULL) {
 		fprintf(stderr, _("zorgkiosk: '%s' is not a date; write it as YYYY-MM-DD.\n"), bad);
@@ -361,16 +349,11 @@ print_audit(void *ctx, const char *at, const char *staff, const char *action, co
 	printf("%s\t%s\t%s\t%s\t%s\n", at, staff, action, ref, detail);
 }
 
-/* Open the export output: a new file only the owner can read, or stdout. */
+/* The export output: a file only the owner can read, or stdout. */
 static FILE *
 open_output(const char *path)
 {
-	int fd;
-
-	if (path == NULL || str_eq(path, "-"))
-		return stdout;
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	return fd < 0 ? NULL : fdopen(fd, "w");
+	return path == NULL || str_eq(path, "-") ? stdout : open_private(path);
 }
 
 int

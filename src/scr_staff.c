@@ -4,7 +4,6 @@
 #include "screen.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,14 +254,11 @@ search_done(struct app *a, void *ctx, const char *text)
 	set_filter(list_of(a), &((struct staff_list *)list_of(a)->data)->search, text);
 }
 
+/* An empty answer means "no limit". */
 static bool
 valid_day(const char *t)
 {
-	int y, m, d;
-	char extra;
-
-	return *t == '\0' || (strlen(t) == 10 && sscanf(t, "%4d-%2d-%2d%c", &y, &m, &d, &extra) == 3 &&
-	    m >= 1 && m <= 12 && d >= 1 && d <= 31);
+	return *t == '\0' || date_valid(t);
 }
 
 static void
@@ -298,8 +294,8 @@ export_done(struct app *a, void *ctx, const char *path)
 	struct staff_list *l = list_of(a)->data;
 	struct store_filter f = list_filter(l);
 	const char *format = ctx;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600), count = 0;
-	FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+	FILE *out = open_private(path);
+	int count = 0;
 	enum store_rc rc;
 	char *msg;
 

@@ -371,13 +371,14 @@ insert_event(struct store *s, long long id, const char *staff, const char *old_s
 	return rc;
 }
 
-/* Bump the version of r if nobody changed it since it was read. */
+/* Bump the version of r. A new status only if nobody changed r since it
+ * was read; a note (status NULL) overwrites nothing, so it always goes in. */
 static int
 claim(struct store *s, const struct store_record *r, const char *status, bool *conflict)
 {
 	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(s->db, "UPDATE intake SET version = version + 1, status = coalesce(?, status)"
-	    " WHERE id = ? AND version = ?", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(s->db, "UPDATE intake SET version = version + 1, status = coalesce(?1, status)"
+	    " WHERE id = ?2 AND (?1 IS NULL OR version = ?3)", -1, &st, NULL);
 
 	if (rc != SQLITE_OK)
 		return rc;

@@ -1,11 +1,14 @@
 /* util.c: allocation wrappers and die(); see util.h. */
 #include "util.h"
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 void (*die_hook)(void);
 
@@ -103,6 +106,38 @@ xasprintf(const char *fmt, ...)
 	p = xvasprintf(fmt, ap);
 	va_end(ap);
 	return p;
+}
+
+bool
+date_valid(const char *s)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+	char extra;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
+	    sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &extra) != 3 || m < 1 || m > 12 || d < 1)
+		return false;
+	if (m == 2 && (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+		return d <= 29;
+	return d <= days[m - 1];
+}
+
+FILE *
+open_private(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	FILE *f;
+
+	/* O_CREAT's mode applies only to a new file. */
+	if (fd < 0 || fchmod(fd, 0600) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	if ((f = fdopen(fd, "w")) == NULL)
+		close(fd);
+	return f;
 }
 
 long long

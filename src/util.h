@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Allocate n bytes (n > 0); exits through die() when memory runs out. */
 void *xmalloc(size_t n);
@@ -22,6 +23,12 @@ char *xvasprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0
 
 /* True when a and b are equal strings (both may be NULL). */
 bool str_eq(const char *a, const char *b);
+
+/* Whether s is a date that exists, written YYYY-MM-DD. */
+bool date_valid(const char *s);
+/* Open path for writing as a new or emptied file that only its owner can
+ * read (also when it existed with other modes). NULL with errno on failure. */
+FILE *open_private(const char *path);
 
 /* Milliseconds on a clock that only goes forward (for timeouts). */
 long long now_ms(void);
