@@ -83,6 +83,8 @@ edit_key(char **value, size_t *cursor, int max, bool multiline, const struct ui_
 	default:
 		return EDIT_IGNORED;
 	}
+	if (k->ch == L'\t')
+		return EDIT_IGNORED; /* Tab moves to the next question */
 	if (k->ch == 127 || k->ch == 8)
 		return change(value, cursor, max, 0, true);
 	if (k->ch == L'\r' || k->ch == L'\n')

@@ -12,6 +12,9 @@
 #include "ui.h"
 #include "util.h"
 
+/* The longest wait for a key before the loop looks at signals again. */
+#define SIGNAL_CHECK_MS 1000
+
 /* How long before the idle wipe the kiosk asks whether someone is there. */
 #define IDLE_WARNING_MS (20 * 1000)
 
@@ -398,7 +401,7 @@ kiosk_run(struct app *a)
 	app_start(a);
 	while (!quit_signal && !a->quit) {
 		struct ui_key k;
-		int wait = -1;
+		int wait;
 		/* Idle counts only once someone has started. */
 		bool busy = a->depth > 1 || a->has_intake || i18n_lang() != a->start_lang;
 		long long left = last + idle - now_ms();
@@ -408,9 +411,16 @@ kiosk_run(struct app *a)
 			warned = true;
 		}
 		draw(a);
+		/* A signal that came while drawing: the read would not see it. */
+		if (quit_signal)
+			break;
+		/* Never wait forever: a signal landing just before the read is
+		 * noticed at the latest after this; a wake-up sends no bytes. */
+		wait = SIGNAL_CHECK_MS;
 		if (busy) {
 			left = last + idle - now_ms() - (warned ? 0 : warn);
-			wait = left > 0 ? (int)(left < 1000000 ? left : 1000000) : 0;
+			if (left < wait)
+				wait = left > 0 ? (int)left : 0;
 		}
 		if (!ui_read_key(&k, wait)) {
 			if (busy && now_ms() - last >= idle) {

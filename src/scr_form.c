@@ -2,6 +2,7 @@
  * a message beside every answer that needs correcting. */
 #include "screen.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@ struct form_view {
 	size_t *cursor;   /* per text field, in characters */
 	bool *touched;    /* left at least once: show its message */
 	bool reviewed;    /* "Check my answers" was pressed: show all */
+	size_t focused;   /* the field the focus was in at the last draw */
 };
 
 static const char *
@@ -42,7 +44,13 @@ form_build(struct screen *s, struct doc *d)
 	const struct forms *f = a->forms;
 	enum verr *errs = xcalloc(f->nfields, sizeof *errs);
 	size_t nbad = intake_check(&a->intake, errs);
+	size_t now = s->focus >= 0 && s->focus < ID_BACK ? FIELD_OF(s->focus) : SIZE_MAX;
 
+	/* A question is left when the focus moved to another one, however it
+	 * moved (keys, a click): from then on its message shows. */
+	if (v->focused != SIZE_MAX && v->focused != now)
+		v->touched[v->focused] = true;
+	v->focused = now;
 	if (f->intake_intro.s[0] != NULL) {
 		doc_text(d, tr(&f->intake_intro), UI_NORMAL, 0);
 		doc_blank(d);
@@ -179,13 +187,6 @@ form_key(struct screen *s, const struct ui_key *k)
 	size_t i;
 	char *msg;
 
-	if (k->code == KEY_DOWN || k->code == KEY_UP || k->code == KEY_BTAB || k->ch == L'\t' ||
-	    k->code == KEY_MOUSE) {
-		/* Leaving a field: from now on its message shows. */
-		if (s->focus >= 0 && s->focus < ID_BACK)
-			v->touched[FIELD_OF(s->focus)] = true;
-		return false;
-	}
 	if (fi < 0 || a->doc.items[fi].kind != ITEM_INPUT)
 		return false;
 	i = FIELD_OF(s->focus);
@@ -271,6 +272,7 @@ scr_form_new(struct app *a)
 
 	v->cursor = xcalloc(n, sizeof *v->cursor);
 	v->touched = xcalloc(n, sizeof *v->touched);
+	v->focused = SIZE_MAX;
 	for (size_t i = 0; i < n; i++)
 		v->cursor[i] = charset_utf8_len(a->intake.values[i]);
 	return screen_new(a, &form_ops, v, FIELD_ID(0) + (is_text(&a->forms->fields[0]) ? 0 : 1));

@@ -24,12 +24,13 @@ welcome_build(struct screen *s, struct doc *d)
 	doc_blank(d);
 	doc_text(d, f->welcome_text.s[first], UI_NORMAL, 0);
 	doc_blank(d);
-	doc_text(d, f->welcome_title.s[second], UI_HEADING, 0);
-	doc_text(d, f->welcome_text.s[second], UI_NORMAL, 0);
-	doc_blank(d);
-	/* Each language named in itself, so anyone finds their own. */
+	/* Each language named in itself, so anyone finds their own; the choice
+	 * comes before the second text, so it is in view on small screens. */
 	doc_button(d, ID_NL, ID_NL, '1', "Nederlands");
 	doc_button(d, ID_EN, ID_EN, '2', "English");
+	doc_blank(d);
+	doc_text(d, f->welcome_title.s[second], UI_HEADING, 0);
+	doc_text(d, f->welcome_text.s[second], UI_NORMAL, 0);
 }
 
 static void
