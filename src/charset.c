@@ -9,6 +9,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "util.h"
 
@@ -152,6 +153,15 @@ charset_display(const char *s, size_t *len)
 	out = decode(buf, (size_t)(op - buf), false, len);
 	free(buf);
 	return out;
+}
+
+void
+charset_fold(wchar_t *w, size_t n)
+{
+	locale_t loc = utf8_loc();
+
+	for (size_t i = 0; i < n; i++)
+		w[i] = (wchar_t)towlower_l((wint_t)w[i], loc);
 }
 
 char *

@@ -25,6 +25,9 @@ char *charset_from_term(const char *bytes, size_t n);
 /* utf8 decoded to Unicode characters, for editing; invalid bytes become
  * U+FFFD. *len gets the length. Caller frees. */
 wchar_t *charset_decode_utf8(const char *utf8, size_t *len);
+/* Lower-case n characters in place, for every alphabet, whatever the
+ * locale (for searching). */
+void charset_fold(wchar_t *w, size_t n);
 /* UTF-8 encoding of n wide characters. Caller frees. */
 char *charset_utf8(const wchar_t *ws, size_t n);
 /* True when s is valid UTF-8 without control characters other than '\n'. */

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "charset.h"
 #include "store_int.h"
 #include "util.h"
 
@@ -209,6 +210,28 @@ fail:
 	return store_rc_of(rc);
 }
 
+/* fold(text): text in lower case for every alphabet, not only ASCII as
+ * SQLite's lower() and LIKE do: "öztürk" finds "Öztürk". */
+static void
+sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const unsigned char *in = sqlite3_value_text(argv[0]);
+	wchar_t *w;
+	size_t n;
+	char *out;
+
+	(void)argc;
+	if (in == NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	w = charset_decode_utf8((const char *)in, &n);
+	charset_fold(w, n);
+	out = charset_utf8(w, n);
+	free(w);
+	sqlite3_result_text(ctx, out, -1, free);
+}
+
 struct store *
 store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **detail)
 {
@@ -225,6 +248,8 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 	r = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
 	if (r == SQLITE_OK) {
 		sqlite3_extended_result_codes(db, 1);
+		sqlite3_create_function(db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+		    NULL, sql_fold, NULL, NULL);
 		sqlite3_busy_timeout(db, STORE_BUSY_MS);
 		/* SQLite opens a file it cannot write read-only without a word;
 		 * the kiosk must know before a caregiver fills in the form. */

@@ -68,7 +68,7 @@ add_filter(struct query *q, const struct store_filter *f, char *like, char *phon
 			sqlite3_str_appendall(q->sql, " OR EXISTS (SELECT 1 FROM answer q WHERE q.intake_id = i.id AND q.field IN (");
 			for (size_t k = 0; k < f->nsearch && q->n < 12; k++)
 				bind_text(q, k ? ", ?" : "?", f->search_fields[k]);
-			bind_text(q, ") AND (q.value LIKE ? ESCAPE '\\'", like);
+			bind_text(q, ") AND (fold(q.value) LIKE fold(?) ESCAPE '\\'", like);
 			if (phone != NULL)
 				bind_text(q, " OR q.value = ?", phone);
 			sqlite3_str_appendall(q->sql, "))");

@@ -78,6 +78,8 @@ ui_init(bool raw_keys, bool low_bandwidth)
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
 	mouseinterval(0);
 	lean = low_bandwidth || baudrate() <= 19200;
+	if (lean)
+		set_escdelay(500); /* a slow link splits sequences further apart */
 	if (!lean && has_colors() && start_color() == OK) {
 		use_default_colors();
 		colour = true;
