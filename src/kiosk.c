@@ -178,6 +178,27 @@ keybar(const struct screen *s)
 	return xasprintf(_("Esc Back  F1 Help  F2 %s"), other);
 }
 
+/* The width of the text column and its left edge. */
+static void
+text_column(int *width, int *left)
+{
+	*width = COLS - 2 > TEXT_MAX_COLS ? TEXT_MAX_COLS : COLS - 2;
+	*left = (COLS - *width) / 2;
+}
+
+/* Build the top screen's doc for the current size and language, so that
+ * the next key is read against what that screen shows now. */
+static void
+layout(struct app *a)
+{
+	struct screen *s = top(a);
+	int width, left;
+
+	text_column(&width, &left);
+	doc_reset(&a->doc, width - 1); /* the last column shows scroll marks */
+	s->ops->build(s, &a->doc);
+}
+
 static void
 draw(struct app *a)
 {
@@ -192,8 +213,7 @@ draw(struct app *a)
 		return;
 	}
 	erase();
-	width = COLS - 2 > TEXT_MAX_COLS ? TEXT_MAX_COLS : COLS - 2;
-	left = (COLS - width) / 2;
+	text_column(&width, &left);
 	/* A notice takes the lines above the key bar that it needs (at most 3). */
 	if (a->notice[0]) {
 		size_t n;
@@ -209,8 +229,7 @@ draw(struct app *a)
 		free(w);
 	}
 	body = LINES - 2 - notice_lines;
-	doc_reset(&a->doc, width - 1); /* the last column shows scroll marks */
-	s->ops->build(s, &a->doc);
+	layout(a);
 	if (s->focus < 0 && (int)a->doc.nlines <= body && a->doc.nitems > 0)
 		s->focus = a->doc.items[0].id; /* all in view: nothing to read past */
 	cursor = doc_draw(&a->doc, 1, left, body, s->focus, &s->scroll, s->follow, &cy, &cx);
@@ -339,17 +358,26 @@ global_key(struct app *a, const struct ui_key *k)
 	return false;
 }
 
-static void
+/* Handle one key. Returns whether what the screen shows may have changed
+ * beyond the text of the focused input (so the doc must be built again
+ * before the next key of a burst is read against it). */
+static bool
 handle_key(struct app *a, const struct ui_key *k)
 {
-	struct screen *s;
+	struct screen *s = top(a);
+	int fi = doc_find(&a->doc, s->focus);
+	bool typing = fi >= 0 && a->doc.items[fi].kind == ITEM_INPUT && k->code == 0 && !k->invalid &&
+	    k->ch >= 32 && k->ch != 127;
 
 	a->notice[0] = '\0';
+	if (k->invalid) {
+		app_notice(a, _("That text has characters that cannot be read. Please type it again."));
+		return false;
+	}
 	if (global_key(a, k) || !ui_big_enough())
-		return;
-	s = top(a);
+		return true;
 	if (s->ops->key != NULL && s->ops->key(s, k))
-		return;
+		return !typing;
 	switch (doc_nav(&a->doc, k, &s->focus, &s->scroll)) {
 	case NAV_ACTIVATE:
 		s->follow = true;
@@ -359,6 +387,7 @@ handle_key(struct app *a, const struct ui_key *k)
 	case NAV_NONE:
 		break;
 	}
+	return true;
 }
 
 int
@@ -431,10 +460,12 @@ kiosk_run(struct app *a)
 		}
 		last = now_ms();
 		warned = false;
-		handle_key(a, &k);
-		/* Handle a paste or a burst of keys before drawing again. */
-		while (!quit_signal && !a->quit && ui_read_key(&k, 0))
-			handle_key(a, &k);
+		/* Handle a paste or a burst of keys before drawing again, each key
+		 * against the screen as it is by then. */
+		do {
+			if (handle_key(a, &k) && !quit_signal && !a->quit && ui_big_enough())
+				layout(a);
+		} while (!quit_signal && !a->quit && ui_read_key(&k, 0));
 	}
 	app_close(a);
 	erase();

@@ -64,6 +64,17 @@ item_number(const struct doc *d, size_t i)
 }
 
 static void
+print_notice(struct app *a)
+{
+	if (a->notice[0]) {
+		fputs("! ", stdout);
+		put_text(a->notice);
+		fputc('\n', stdout);
+		a->notice[0] = '\0';
+	}
+}
+
+static void
 print_screen(struct app *a)
 {
 	struct screen *s = a->stack[a->depth - 1];
@@ -89,19 +100,10 @@ print_screen(struct app *a)
 		} else {
 			printf("%*s", l->x + (it ? 4 : 0), "");
 		}
-		if (it != NULL && it->kind == ITEM_INPUT)
-			fputc('[', stdout);
 		put_wide(l->text + skip, l->len - skip);
-		if (it != NULL && it->kind == ITEM_INPUT)
-			fputc(']', stdout);
 		fputc('\n', stdout);
 	}
-	if (a->notice[0]) {
-		fputs("! ", stdout);
-		put_text(a->notice);
-		fputc('\n', stdout);
-		a->notice[0] = '\0';
-	}
+	print_notice(a);
 	/* L10N: line mode: what can be typed. %s is the other language. */
 	put_text(_("Type a number and Enter. 0: back. ?: help. L: "));
 	put_text(i18n_lang() == LANG_NL ? "English" : "Nederlands");
@@ -135,8 +137,16 @@ read_line(char *buf, size_t size, size_t *len, int timeout_ms)
 			have -= n;
 			return 1;
 		}
-		if (poll(&p, 1, timeout_ms) == 0)
-			return 0;
+		/* A signal may have come while printing: look before waiting,
+		 * and never wait longer than a second without looking again. */
+		if (app_quit_signal())
+			return -1;
+		int wait = timeout_ms < 0 || timeout_ms > 1000 ? 1000 : timeout_ms;
+		if (poll(&p, 1, wait) == 0) {
+			if (timeout_ms >= 0 && (timeout_ms -= wait) <= 0)
+				return 0;
+			continue;
+		}
 		if (app_quit_signal())
 			return -1;
 		ssize_t r = read(STDIN_FILENO, pending + have, sizeof pending - have);
@@ -209,9 +219,10 @@ lineui_run(struct app *a)
 		size_t len;
 		int r;
 
-		if (input < 0)
+		if (input < 0) {
 			print_screen(a);
-		else {
+		} else {
+			print_notice(a); /* what to type, before it is typed */
 			fputs("> ", stdout);
 			fflush(stdout);
 		}

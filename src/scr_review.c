@@ -88,7 +88,9 @@ review_activate(struct screen *s, int id)
 			break;
 		v->failed = store_submit(a->store, &a->intake, i18n_lang(), guide_today().year, ref);
 		if (v->failed != STORE_OK) {
-			s->scroll = 0;
+			/* Said at the top of the review, and above the key bar, so
+			 * it is in view together with "Try sending again". */
+			app_notice(a, store_message(v->failed));
 			break;
 		}
 		/* Stored: wipe the answers, and let no Back lead to them. */

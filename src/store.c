@@ -174,39 +174,44 @@ create_file(const char *path, mode_t mode, gid_t gid)
 	return 0;
 }
 
+/* Check that the file is ours, and bring its schema up to date: all in one
+ * write transaction, so that two kiosks starting on a new file do not both
+ * migrate it. */
 static enum store_rc
 migrate(sqlite3 *db, char **detail)
 {
 	int version = 0, app = 0, tables = 0, rc;
+	enum store_rc out = STORE_OK;
+	char *bump;
 
+	if ((rc = exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK)
+		goto fail;
 	if ((rc = pragma_int(db, "PRAGMA user_version", &version)) != SQLITE_OK ||
 	    (rc = pragma_int(db, "PRAGMA application_id", &app)) != SQLITE_OK ||
 	    (rc = pragma_int(db, "SELECT count(*) FROM sqlite_schema", &tables)) != SQLITE_OK)
 		goto fail;
 	if (app != STORE_APP_ID && (tables > 0 || version != 0))
-		return STORE_NOTOURS;
-	if (version > STORE_SCHEMA)
-		return STORE_NEWER;
-	for (; version < STORE_SCHEMA; version++) {
-		char *bump = xasprintf("PRAGMA user_version = %d; PRAGMA application_id = %d;",
-		    version + 1, STORE_APP_ID);
-
-		rc = exec(db, "BEGIN IMMEDIATE");
-		if (rc == SQLITE_OK)
-			rc = exec(db, migrations[version]);
-		if (rc == SQLITE_OK)
-			rc = exec(db, bump);
-		if (rc == SQLITE_OK)
-			rc = exec(db, "COMMIT");
-		free(bump);
-		if (rc != SQLITE_OK) {
-			exec(db, "ROLLBACK");
+		out = STORE_NOTOURS;
+	else if (version > STORE_SCHEMA)
+		out = STORE_NEWER;
+	for (; out == STORE_OK && version < STORE_SCHEMA; version++) {
+		if ((rc = exec(db, migrations[version])) != SQLITE_OK)
 			goto fail;
-		}
 	}
-	return STORE_OK;
+	if (out == STORE_OK) {
+		bump = xasprintf("PRAGMA user_version = %d; PRAGMA application_id = %d;", STORE_SCHEMA, STORE_APP_ID);
+		rc = exec(db, bump);
+		free(bump);
+		if (rc != SQLITE_OK)
+			goto fail;
+	}
+	if ((rc = exec(db, out == STORE_OK ? "COMMIT" : "ROLLBACK")) != SQLITE_OK)
+		goto fail;
+	return out;
 fail:
+	/* The words first: ROLLBACK would replace them. */
 	*detail = xstrdup(sqlite3_errmsg(db));
+	exec(db, "ROLLBACK");
 	return store_rc_of(rc);
 }
 

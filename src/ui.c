@@ -188,21 +188,28 @@ ui_frame(const char *title, const char *keys)
 	free(k);
 }
 
+/* The rest of a character whose first byte came: a slow link may split it,
+ * a wrong one never completes it. */
+#define UI_CHAR_WAIT_MS 300
+
 bool
 ui_read_key(struct ui_key *k, int timeout_ms)
 {
-	int r;
+	mbstate_t st;
+	char byte;
+	int c;
 
 	memset(k, 0, sizeof *k);
 	k->mouse_y = k->mouse_x = -1;
 	timeout(timeout_ms);
-	r = get_wch(&k->ch);
-	if (r == ERR)
+	/* Bytes are read one at a time and decoded here, in the terminal's
+	 * charset: ncurses' get_wch stalls on a byte that is not valid, and
+	 * every key after it would be lost. */
+	if ((c = getch()) == ERR)
 		return false;
-	if (r == KEY_CODE_YES) {
-		k->code = (int)k->ch;
-		k->ch = 0;
-		if (k->code == KEY_MOUSE) {
+	if (c >= KEY_MIN) {
+		k->code = c;
+		if (c == KEY_MOUSE) {
 			MEVENT ev;
 
 			if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) {
@@ -210,8 +217,31 @@ ui_read_key(struct ui_key *k, int timeout_ms)
 				k->mouse_x = ev.x;
 			}
 		}
+		return true;
 	}
-	return true;
+	memset(&st, 0, sizeof st);
+	for (;;) {
+		wchar_t wc;
+		size_t r;
+
+		byte = (char)c;
+		r = mbrtowc(&wc, &byte, 1, &st);
+		if (r != (size_t)-2) {
+			if (r == (size_t)-1)
+				k->invalid = true;
+			else
+				k->ch = (wint_t)wc;
+			return true;
+		}
+		timeout(UI_CHAR_WAIT_MS);
+		if ((c = getch()) == ERR || c >= KEY_MIN || (c & 0xC0) != 0x80) {
+			/* An unfinished character; what came after it is kept. */
+			if (c != ERR)
+				ungetch(c);
+			k->invalid = true;
+			return true;
+		}
+	}
 }
 
 const char *

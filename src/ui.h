@@ -22,6 +22,7 @@ struct ui_key {
 	int code;   /* KEY_* for function keys, else 0 */
 	wint_t ch;  /* the character, when code is 0 */
 	int mouse_y, mouse_x; /* for KEY_MOUSE: a click, or -1 */
+	bool invalid; /* bytes that are no character in the terminal's charset */
 };
 
 /* Whether TERM names a terminal that can move the cursor; if not, the

@@ -94,6 +94,13 @@ def shows(k, *texts, timeout=2):
         time.sleep(0.05)
 
 
+def wait_title(k, title, timeout=5):
+    """Wait until the title line (the first) is `title` (cut to the width):
+    a title can also show as a line of the screen before."""
+    want = title[:k.screen.columns - 2].strip()
+    k.wait_until(lambda: k.text()[0].strip() == want, 'the title never became %r' % want, timeout)
+
+
 def focus_rows(k):
     """Rows (between the title and the key bar) with a cell drawn in the
     focus style: reverse and bold (the title, key bar and notice are never

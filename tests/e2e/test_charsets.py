@@ -9,7 +9,7 @@ import time
 import pytest
 
 from rawpty import (LineSession, build_locale, field_num, fill_and_review, focus_rows, item_num, raw, replay,
-                    send_and_ref, shows, to_form)
+                    send_and_ref, shows, to_form, wait_title)
 from zkharness import ESC, ESC_DELAY, REF_RE, T, base_env, db_intake, db_rows
 
 LATIN1 = 'nl_NL.ISO-8859-1'
@@ -45,7 +45,7 @@ def _open_section(k, forms, key, title):
     k.wait_for(forms.title('advice', 'nl'), T('Back to the menu', 'nl'))
     k.quiet(0.05)
     k.send(key)
-    k.wait_for(title, T('Back', 'nl'))
+    wait_title(k, title)
     k.quiet(0.1)
 
 

@@ -38,9 +38,8 @@ def store_messages():
 def _end(k, status_want=0, timeout=5, last=None):
     """The kiosk ended by itself: its status, no sanitizer report; marks it
     closed for the fixture. last(k) runs before the pty is closed."""
-    try:
-        status = k.proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
+    status = _wait(k.proc, timeout)
+    if status is None:
         pytest.fail('the kiosk did not end within %d s\n%s' % (timeout, k.dump()))
     k.reader.join(timeout=2)
     if last is not None:
