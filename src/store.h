@@ -1,6 +1,6 @@
-/* store.h: the intake database (SQLite). The only file that includes
- * sqlite3.h. Kiosk mode only ever writes: nothing here reads a record back
- * for display in the kiosk. */
+/* store.h: the intake database (SQLite); store.c and store_staff.c are the
+ * only files that include sqlite3.h. The kiosk screens only ever write
+ * requests: reading them back is for the staff screens and commands. */
 #ifndef ZK_STORE_H
 #define ZK_STORE_H
 

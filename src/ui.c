@@ -13,7 +13,7 @@
 
 static bool active;
 static bool colour;
-static bool lean; /* low bandwidth: no fills, no colour */
+static bool lean; /* low bandwidth: no colour, a longer ESCDELAY */
 
 enum { PAIR_ERROR = 1, PAIR_NOTICE };
 
@@ -131,12 +131,6 @@ ui_attr(enum ui_style st)
 		return A_REVERSE | A_BOLD;
 	case UI_ERROR:
 		return A_BOLD | (colour ? COLOR_PAIR(PAIR_ERROR) : 0);
-	case UI_DIM:
-		return A_NORMAL;
-	case UI_INPUT:
-		return A_UNDERLINE;
-	case UI_INPUT_FOCUS:
-		return A_BOLD;
 	case UI_NOTICE:
 		return colour ? COLOR_PAIR(PAIR_NOTICE) | A_BOLD : A_REVERSE;
 	case UI_NORMAL:
@@ -167,12 +161,6 @@ ui_put(int y, int x, int cols, const char *utf8, enum ui_style st)
 
 	free(w);
 	return used;
-}
-
-bool
-ui_lean(void)
-{
-	return lean;
 }
 
 void

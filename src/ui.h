@@ -13,8 +13,7 @@
 
 /* Text styles; each degrades to bold/reverse/underline without colour. */
 enum ui_style {
-	UI_NORMAL, UI_TITLE, UI_HEADING, UI_FOCUS, UI_ERROR, UI_DIM, UI_INPUT, UI_INPUT_FOCUS,
-	UI_KEYBAR, UI_NOTICE,
+	UI_NORMAL, UI_TITLE, UI_HEADING, UI_FOCUS, UI_ERROR, UI_KEYBAR, UI_NOTICE,
 };
 
 /* A key read from the terminal. */
@@ -34,8 +33,6 @@ bool ui_term_usable(void);
 void ui_init(bool raw_keys, bool low_bandwidth);
 /* Restore the terminal; safe to call twice. */
 void ui_end(void);
-/* Whether decoration is left out to save bytes. */
-bool ui_lean(void);
 /* Whether the terminal is at least UI_MIN_COLS x UI_MIN_LINES. */
 bool ui_big_enough(void);
 /* Draw the "please enlarge" message. */
