@@ -102,7 +102,8 @@ section_build(struct screen *s, struct doc *d)
 		free(next);
 	}
 	if (p->request)
-		doc_button(d, ID_REQUEST, ID_REQUEST, '2', _("Request contact about this"));
+		doc_button(d, ID_REQUEST, ID_REQUEST, v->section + 1 < p->nsections ? '2' : '1',
+		    _("Request contact about this"));
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back"));
 }
 
