@@ -1,4 +1,4 @@
-/* form.c: reads guide.conf and intake.conf with libconfig, checks every definition and
+/* form.c: reads guide.conf and intake.conf with libconfig, checks each setting,
  * reports each problem as "file:line: problem"; see form.h. */
 #include "form.h"
 
@@ -10,23 +10,14 @@
 #include <sys/stat.h>
 
 #include "charset.h"
+#include "form_int.h"
 #include "util.h"
 
 /* Files larger than this are refused before parsing. */
 #define FORM_FILE_MAX (1024 * 1024)
 
-struct loader {
-	const char *file;
-	char *errors;
-	size_t len;
-	int count;
-};
-
-static void err_at(struct loader *ld, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-err_at(struct loader *ld, int line, const char *fmt, ...)
+void
+form_err(struct loader *ld, int line, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg, *full;
@@ -69,7 +60,7 @@ check_keys(struct loader *ld, const config_setting_t *group, const char *const *
 		for (size_t k = 0; allowed[k] != NULL && !ok; k++)
 			ok = str_eq(name, allowed[k]);
 		if (!ok)
-			err_at(ld, line_of(m), _("unknown setting \"%s\""), name);
+			form_err(ld, line_of(m), _("unknown setting \"%s\""), name);
 	}
 }
 
@@ -91,16 +82,16 @@ string_value(struct loader *ld, const config_setting_t *s, const char *what, boo
 	const char *v;
 
 	if (config_setting_type(s) != CONFIG_TYPE_STRING) {
-		err_at(ld, line_of(s), _("%s must be text in double quotes"), what);
+		form_err(ld, line_of(s), _("%s must be text in double quotes"), what);
 		return NULL;
 	}
 	v = config_setting_get_string(s);
 	if (strlen(v) > FORM_TEXT_MAX) {
-		err_at(ld, line_of(s), _("%s is too long (more than %d bytes)"), what, FORM_TEXT_MAX);
+		form_err(ld, line_of(s), _("%s is too long (more than %d bytes)"), what, FORM_TEXT_MAX);
 		return NULL;
 	}
 	if (!charset_valid_utf8(v, multiline)) {
-		err_at(ld, line_of(s), _("%s is not valid UTF-8 text"), what);
+		form_err(ld, line_of(s), _("%s is not valid UTF-8 text"), what);
 		return NULL;
 	}
 	return xstrdup(v);
@@ -119,11 +110,11 @@ get_text(struct loader *ld, const config_setting_t *group, const char *name,
 	memset(t, 0, sizeof *t);
 	if (s == NULL) {
 		if (required)
-			err_at(ld, line_of(group), _("\"%s\" is missing"), name);
+			form_err(ld, line_of(group), _("\"%s\" is missing"), name);
 		return !required;
 	}
 	if (!config_setting_is_group(s)) {
-		err_at(ld, line_of(s), _("\"%s\" must be a group { nl = \"...\"; en = \"...\"; }"), name);
+		form_err(ld, line_of(s), _("\"%s\" must be a group { nl = \"...\"; en = \"...\"; }"), name);
 		return false;
 	}
 	check_keys(ld, s, keys);
@@ -131,7 +122,7 @@ get_text(struct loader *ld, const config_setting_t *group, const char *name,
 		const config_setting_t *v = config_setting_get_member(s, keys[l]);
 
 		if (v == NULL) {
-			err_at(ld, line_of(s), _("\"%s\" has no %s text (%s)"), name,
+			form_err(ld, line_of(s), _("\"%s\" has no %s text (%s)"), name,
 			    _(langname[l]), keys[l]);
 			ok = false;
 			continue;
@@ -139,19 +130,12 @@ get_text(struct loader *ld, const config_setting_t *group, const char *name,
 		if ((t->s[l] = string_value(ld, v, name, true)) == NULL) {
 			ok = false;
 		} else if (t->s[l][strspn(t->s[l], " \n")] == '\0') {
-			err_at(ld, line_of(v), _("\"%s\" has an empty %s text (%s)"), name,
+			form_err(ld, line_of(v), _("\"%s\" has an empty %s text (%s)"), name,
 			    _(langname[l]), keys[l]);
 			ok = false;
 		}
 	}
 	return ok;
-}
-
-static void
-text_free(struct text *t)
-{
-	for (int l = 0; l < LANG_COUNT; l++)
-		free(t->s[l]);
 }
 
 /* Read the id string group->name; reports a missing or malformed id. */
@@ -163,13 +147,13 @@ get_id(struct loader *ld, const config_setting_t *group, const char *name, bool 
 
 	if (s == NULL) {
 		if (required)
-			err_at(ld, line_of(group), _("\"%s\" is missing"), name);
+			form_err(ld, line_of(group), _("\"%s\" is missing"), name);
 		return NULL;
 	}
 	if ((v = string_value(ld, s, name, false)) == NULL)
 		return NULL;
 	if (!valid_id(v)) {
-		err_at(ld, line_of(s), _("\"%s\" is not a valid id: use a-z, 0-9, _ and -"), v);
+		form_err(ld, line_of(s), _("\"%s\" is not a valid id: use a-z, 0-9, _ and -"), v);
 		free(v);
 		return NULL;
 	}
@@ -184,7 +168,7 @@ get_bool(struct loader *ld, const config_setting_t *group, const char *name)
 	if (s == NULL)
 		return false;
 	if (config_setting_type(s) != CONFIG_TYPE_BOOL) {
-		err_at(ld, line_of(s), _("\"%s\" must be true or false"), name);
+		form_err(ld, line_of(s), _("\"%s\" must be true or false"), name);
 		return false;
 	}
 	return config_setting_get_bool(s) != 0;
@@ -199,16 +183,16 @@ get_int(struct loader *ld, const config_setting_t *group, const char *name,
 
 	if (s == NULL) {
 		if (required)
-			err_at(ld, line_of(group), _("\"%s\" is missing"), name);
+			form_err(ld, line_of(group), _("\"%s\" is missing"), name);
 		return dflt;
 	}
 	if (config_setting_type(s) != CONFIG_TYPE_INT && config_setting_type(s) != CONFIG_TYPE_INT64) {
-		err_at(ld, line_of(s), _("\"%s\" must be a whole number"), name);
+		form_err(ld, line_of(s), _("\"%s\" must be a whole number"), name);
 		return dflt;
 	}
 	v = config_setting_get_int64(s);
 	if (v < min || v > max) {
-		err_at(ld, line_of(s), _("\"%s\" must be between %d and %d"), name, min, max);
+		form_err(ld, line_of(s), _("\"%s\" must be between %d and %d"), name, min, max);
 		return dflt;
 	}
 	return (int)v;
@@ -222,15 +206,15 @@ get_list(struct loader *ld, const config_setting_t *group, const char *name, boo
 
 	if (s == NULL) {
 		if (required)
-			err_at(ld, line_of(group), _("\"%s\" is missing"), name);
+			form_err(ld, line_of(group), _("\"%s\" is missing"), name);
 		return NULL;
 	}
 	if (!config_setting_is_aggregate(s) || config_setting_is_group(s)) {
-		err_at(ld, line_of(s), _("\"%s\" must be a list ( ... )"), name);
+		form_err(ld, line_of(s), _("\"%s\" must be a list ( ... )"), name);
 		return NULL;
 	}
 	if (config_setting_length(s) > 1000) {
-		err_at(ld, line_of(s), _("\"%s\" has too many entries"), name);
+		form_err(ld, line_of(s), _("\"%s\" has too many entries"), name);
 		return NULL;
 	}
 	return s;
@@ -252,7 +236,7 @@ get_ids(struct loader *ld, const config_setting_t *group, const char *name, size
 		char *v = string_value(ld, e, name, false);
 
 		if (v != NULL && !valid_id(v)) {
-			err_at(ld, line_of(e), _("\"%s\" is not a valid id: use a-z, 0-9, _ and -"), v);
+			form_err(ld, line_of(e), _("\"%s\" is not a valid id: use a-z, 0-9, _ and -"), v);
 			free(v);
 			v = NULL;
 		}
@@ -269,7 +253,7 @@ group_elem(struct loader *ld, const config_setting_t *l, int i, const char *what
 	const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
 
 	if (!config_setting_is_group(e)) {
-		err_at(ld, line_of(e), _("each entry of \"%s\" must be a group { ... }"), what);
+		form_err(ld, line_of(e), _("each entry of \"%s\" must be a group { ... }"), what);
 		return NULL;
 	}
 	return e;
@@ -321,15 +305,15 @@ read_question(struct loader *ld, const config_setting_t *g, struct question *q)
 
 		q->is_date = true;
 		if (!config_setting_is_group(date)) {
-			err_at(ld, line_of(date), _("\"date\" must be a group { from = \"MM-DD\"; until = \"MM-DD\"; }"));
+			form_err(ld, line_of(date), _("\"date\" must be a group { from = \"MM-DD\"; until = \"MM-DD\"; }"));
 		} else {
 			check_keys(ld, date, dkeys);
 			config_setting_lookup_string(date, "from", &from);
 			config_setting_lookup_string(date, "until", &until);
 			if (from == NULL || !parse_md(from, &q->from_md))
-				err_at(ld, line_of(date), _("\"from\" must be a date written MM-DD, e.g. \"04-01\""));
+				form_err(ld, line_of(date), _("\"from\" must be a date written MM-DD, e.g. \"04-01\""));
 			if (until == NULL || !parse_md(until, &q->until_md))
-				err_at(ld, line_of(date), _("\"until\" must be a date written MM-DD, e.g. \"11-10\""));
+				form_err(ld, line_of(date), _("\"until\" must be a date written MM-DD, e.g. \"11-10\""));
 		}
 		q->answers = xcalloc(2, sizeof *q->answers);
 		q->nanswers = 2;
@@ -337,7 +321,7 @@ read_question(struct loader *ld, const config_setting_t *g, struct question *q)
 			const config_setting_t *b = config_setting_get_member(g, branch[i]);
 
 			if (b == NULL || !config_setting_is_group(b))
-				err_at(ld, line_of(g), _("a date question needs a group \"%s\""), branch[i]);
+				form_err(ld, line_of(g), _("a date question needs a group \"%s\""), branch[i]);
 			else
 				read_answer(ld, b, &q->answers[i], false);
 		}
@@ -349,7 +333,7 @@ read_question(struct loader *ld, const config_setting_t *g, struct question *q)
 	if (l == NULL)
 		return;
 	if (config_setting_length(l) < 2 || config_setting_length(l) > 9) {
-		err_at(ld, line_of(l), _("a question needs 2 to 9 answers"));
+		form_err(ld, line_of(l), _("a question needs 2 to 9 answers"));
 		if (config_setting_length(l) == 0)
 			return;
 	}
@@ -457,7 +441,7 @@ read_field(struct loader *ld, const config_setting_t *g, struct field *f)
 	if (!known) {
 		const config_setting_t *t = config_setting_get_member(g, "type");
 
-		err_at(ld, line_of(t ? t : g), _("\"type\" must be one of: text, textarea, phone, email, choice, options, consent"));
+		form_err(ld, line_of(t ? t : g), _("\"type\" must be one of: text, textarea, phone, email, choice, options, consent"));
 		return;
 	}
 	f->max = get_int(ld, g, "max", 1, 10000, f->type == FIELD_TEXTAREA ? 1000 : 200, false);
@@ -465,13 +449,13 @@ read_field(struct loader *ld, const config_setting_t *g, struct field *f)
 	l = get_list(ld, g, "choices", f->type == FIELD_CHOICE);
 	if (f->type != FIELD_CHOICE) {
 		if (l != NULL)
-			err_at(ld, line_of(l), _("only a field of type choice has \"choices\""));
+			form_err(ld, line_of(l), _("only a field of type choice has \"choices\""));
 		return;
 	}
 	if (l == NULL)
 		return;
 	if (config_setting_length(l) < 2) {
-		err_at(ld, line_of(l), _("a choice field needs at least 2 choices"));
+		form_err(ld, line_of(l), _("a choice field needs at least 2 choices"));
 		return;
 	}
 	f->choices = xcalloc((size_t)config_setting_length(l), sizeof *f->choices);
@@ -491,7 +475,7 @@ read_field(struct loader *ld, const config_setting_t *g, struct field *f)
 		for (size_t i = 0; i < f->nchoices; i++)
 			found = found || str_eq(f->choices[i].id, f->def);
 		if (!found)
-			err_at(ld, line_of(g), _("\"default\" names no choice of this field: \"%s\""), f->def);
+			form_err(ld, line_of(g), _("\"default\" names no choice of this field: \"%s\""), f->def);
 	}
 }
 
@@ -503,18 +487,18 @@ open_file(struct loader *ld, config_t *cf)
 
 	config_init(cf);
 	if (stat(ld->file, &st) != 0) {
-		err_at(ld, 1, _("cannot read this file"));
+		form_err(ld, 1, _("cannot read this file"));
 		return false;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > FORM_FILE_MAX) {
-		err_at(ld, 1, _("not a form file, or larger than 1 MB"));
+		form_err(ld, 1, _("not a form file, or larger than 1 MB"));
 		return false;
 	}
 	if (config_read_file(cf, ld->file) != CONFIG_TRUE) {
 		if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
-			err_at(ld, 1, _("cannot read this file"));
+			form_err(ld, 1, _("cannot read this file"));
 		else
-			err_at(ld, config_error_line(cf), _("syntax error: %s"), config_error_text(cf));
+			form_err(ld, config_error_line(cf), _("syntax error: %s"), config_error_text(cf));
 		return false;
 	}
 	return true;
@@ -531,7 +515,7 @@ load_guide(struct loader *ld, struct forms *f, config_t *cf)
 	check_keys(ld, root, keys);
 	f->guide_version = get_int(ld, root, "version", 1, 1000000, 1, true);
 	if ((s = config_setting_get_member(root, "welcome")) == NULL || !config_setting_is_group(s)) {
-		err_at(ld, 1, _("a group \"welcome\" is missing"));
+		form_err(ld, 1, _("a group \"welcome\" is missing"));
 	} else {
 		check_keys(ld, s, wkeys);
 		get_text(ld, s, "title", &f->welcome_title, true);
@@ -550,7 +534,7 @@ load_guide(struct loader *ld, struct forms *f, config_t *cf)
 				read_flow(ld, s, &f->flows[f->nflows++]);
 	}
 	if ((s = config_setting_get_member(root, "menu")) == NULL || !config_setting_is_group(s)) {
-		err_at(ld, 1, _("a group \"menu\" is missing"));
+		form_err(ld, 1, _("a group \"menu\" is missing"));
 		return;
 	}
 	check_keys(ld, s, mkeys);
@@ -559,7 +543,7 @@ load_guide(struct loader *ld, struct forms *f, config_t *cf)
 	if ((l = get_list(ld, s, "items", true)) == NULL)
 		return;
 	if (config_setting_length(l) < 1 || config_setting_length(l) > 9)
-		err_at(ld, line_of(l), _("the menu needs 1 to 9 items"));
+		form_err(ld, line_of(l), _("the menu needs 1 to 9 items"));
 	f->menu = xcalloc((size_t)config_setting_length(l) + 1, sizeof *f->menu);
 	for (int i = 0; i < config_setting_length(l) && i < 9; i++) {
 		const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
@@ -567,106 +551,15 @@ load_guide(struct loader *ld, struct forms *f, config_t *cf)
 		struct menu_item *m = &f->menu[f->nmenu];
 
 		if (id == NULL) {
-			err_at(ld, line_of(e), _("menu items are page or flow ids in double quotes"));
+			form_err(ld, line_of(e), _("menu items are page or flow ids in double quotes"));
 			continue;
 		}
 		m->page = forms_page(f, id);
 		m->flow = forms_flow(f, id);
 		if (m->page == NULL && m->flow == NULL)
-			err_at(ld, line_of(e), _("the menu names \"%s\", but there is no page or flow with that id"), id);
+			form_err(ld, line_of(e), _("the menu names \"%s\", but there is no page or flow with that id"), id);
 		else
 			f->nmenu++;
-	}
-}
-
-/* Check that a flow's questions exist, are all reachable and never loop. */
-static void
-check_flow(struct loader *ld, const struct forms *f, const struct flow *fl)
-{
-	size_t n = fl->nquestions;
-	int *state;
-
-	if (fl->start != NULL && flow_question(fl, fl->start) == NULL)
-		err_at(ld, fl->line, _("flow \"%s\": start question \"%s\" does not exist"), fl->id, fl->start);
-	if (fl->fallback != NULL && forms_page(f, fl->fallback) == NULL)
-		err_at(ld, fl->line, _("flow \"%s\": fallback page \"%s\" does not exist"), fl->id, fl->fallback);
-	for (size_t i = 0; i < n; i++) {
-		const struct question *q = &fl->questions[i];
-
-		for (size_t j = i + 1; j < n; j++)
-			if (q->id && str_eq(q->id, fl->questions[j].id))
-				err_at(ld, fl->questions[j].line, _("flow \"%s\": two questions have the id \"%s\""), fl->id, q->id);
-		for (size_t a = 0; a < q->nanswers; a++) {
-			const struct answer *an = &q->answers[a];
-
-			if (an->next != NULL && flow_question(fl, an->next) == NULL)
-				err_at(ld, q->line, _("flow \"%s\", question \"%s\": next question \"%s\" does not exist"),
-				    fl->id, q->id, an->next);
-			for (size_t k = 0; k < an->nsuggest; k++)
-				if (forms_page(f, an->suggest[k]) == NULL)
-					err_at(ld, q->line, _("flow \"%s\", question \"%s\": suggested page \"%s\" does not exist"),
-					    fl->id, q->id, an->suggest[k]);
-		}
-	}
-	if (n == 0 || fl->start == NULL || flow_question(fl, fl->start) == NULL)
-		return;
-	/* Walk from the start: 1 = on the current path, 2 = done. A question met
-	 * again on the current path is a loop; one never met is unreachable. */
-	state = xcalloc(n, sizeof *state);
-	size_t *stack = xcalloc(n + 1, sizeof *stack), *pos = xcalloc(n + 1, sizeof *pos), depth = 0;
-	stack[0] = (size_t)(flow_question(fl, fl->start) - fl->questions);
-	state[stack[0]] = 1;
-	depth = 1;
-	while (depth > 0) {
-		const struct question *q = &fl->questions[stack[depth - 1]];
-		size_t a = pos[depth - 1]++;
-
-		if (a >= q->nanswers) {
-			state[stack[depth - 1]] = 2;
-			depth--;
-			continue;
-		}
-		const struct question *nq = q->answers[a].next ? flow_question(fl, q->answers[a].next) : NULL;
-		if (nq == NULL)
-			continue;
-		size_t k = (size_t)(nq - fl->questions);
-		if (state[k] == 1) {
-			err_at(ld, q->line, _("flow \"%s\": question \"%s\" can lead back to \"%s\"; a flow must always end"),
-			    fl->id, q->id, nq->id);
-		} else if (state[k] == 0 && depth < n) {
-			state[k] = 1;
-			stack[depth] = k;
-			pos[depth] = 0;
-			depth++;
-		}
-	}
-	for (size_t i = 0; i < n; i++)
-		if (state[i] == 0 && fl->questions[i].id != NULL)
-			err_at(ld, fl->questions[i].line, _("flow \"%s\": question \"%s\" is never reached"), fl->id, fl->questions[i].id);
-	free(state);
-	free(stack);
-	free(pos);
-}
-
-static void
-check_guide(struct loader *ld, const struct forms *f)
-{
-	for (size_t i = 0; i < f->npages; i++) {
-		const struct page *p = &f->pages[i];
-
-		for (size_t j = i + 1; j < f->npages; j++)
-			if (p->id && str_eq(p->id, f->pages[j].id))
-				err_at(ld, f->pages[j].line, _("two pages have the id \"%s\""), p->id);
-		if (p->id && forms_flow(f, p->id) != NULL)
-			err_at(ld, p->line, _("a page and a flow have the same id \"%s\""), p->id);
-		if (p->check != NULL && forms_flow(f, p->check) == NULL)
-			err_at(ld, p->line, _("page \"%s\": check flow \"%s\" does not exist"), p->id, p->check);
-	}
-	for (size_t i = 0; i < f->nflows; i++) {
-		for (size_t j = i + 1; j < f->nflows; j++)
-			if (f->flows[i].id && str_eq(f->flows[i].id, f->flows[j].id))
-				err_at(ld, f->flows[j].line, _("two flows have the id \"%s\""), f->flows[i].id);
-		check_flow(ld, f, &f->flows[i]);
 	}
 }
 
@@ -686,7 +579,7 @@ load_intake(struct loader *ld, struct forms *f, config_t *cf)
 	get_text(ld, root, "done", &f->done, true);
 	if ((l = get_list(ld, root, "fields", true)) == NULL || config_setting_length(l) == 0) {
 		if (l != NULL)
-			err_at(ld, line_of(l), _("the intake form needs fields"));
+			form_err(ld, line_of(l), _("the intake form needs fields"));
 		return;
 	}
 	f->fields = xcalloc((size_t)config_setting_length(l), sizeof *f->fields);
@@ -697,12 +590,12 @@ load_intake(struct loader *ld, struct forms *f, config_t *cf)
 		read_field(ld, s, fd);
 		for (size_t j = 0; j + 1 < f->nfields; j++)
 			if (fd->id && str_eq(fd->id, f->fields[j].id))
-				err_at(ld, line_of(s), _("two fields have the id \"%s\""), fd->id);
+				form_err(ld, line_of(s), _("two fields have the id \"%s\""), fd->id);
 		if (fd->type == FIELD_CONSENT)
 			nconsent++;
 	}
 	if (nconsent != 1)
-		err_at(ld, line_of(l), _("the intake form needs exactly one field of type consent"));
+		form_err(ld, line_of(l), _("the intake form needs exactly one field of type consent"));
 	if ((l = get_list(ld, root, "one_of", false)) == NULL || config_setting_length(l) == 0)
 		return;
 	f->one_of = xcalloc((size_t)config_setting_length(l), sizeof *f->one_of);
@@ -711,7 +604,7 @@ load_intake(struct loader *ld, struct forms *f, config_t *cf)
 		struct one_of *o = &f->one_of[f->none_of];
 
 		if (!config_setting_is_aggregate(g) || config_setting_length(g) < 2) {
-			err_at(ld, line_of(g), _("each entry of \"one_of\" is a list of at least 2 field ids"));
+			form_err(ld, line_of(g), _("each entry of \"one_of\" is a list of at least 2 field ids"));
 			continue;
 		}
 		o->fields = xcalloc((size_t)config_setting_length(g), sizeof *o->fields);
@@ -720,7 +613,7 @@ load_intake(struct loader *ld, struct forms *f, config_t *cf)
 			const struct field *fd = id ? forms_field(f, id) : NULL;
 
 			if (fd == NULL)
-				err_at(ld, line_of(g), _("\"one_of\" names a field that does not exist: \"%s\""),
+				form_err(ld, line_of(g), _("\"one_of\" names a field that does not exist: \"%s\""),
 				    id ? id : "?");
 			else
 				o->fields[o->n++] = fd;
@@ -739,7 +632,7 @@ forms_load(const char *dir, char **errors)
 
 	if (open_file(&ld, &cf)) {
 		load_guide(&ld, f, &cf);
-		check_guide(&ld, f);
+		form_check_guide(&ld, f);
 	}
 	config_destroy(&cf);
 	ld.file = intake;
@@ -756,119 +649,3 @@ forms_load(const char *dir, char **errors)
 	return f;
 }
 
-static void
-answer_free(struct answer *a)
-{
-	text_free(&a->label);
-	text_free(&a->result);
-	text_free(&a->why);
-	free(a->next);
-	for (size_t i = 0; i < a->nsuggest; i++)
-		free(a->suggest[i]);
-	free(a->suggest);
-}
-
-void
-forms_free(struct forms *f)
-{
-	if (f == NULL)
-		return;
-	text_free(&f->welcome_title);
-	text_free(&f->welcome_text);
-	text_free(&f->menu_title);
-	text_free(&f->menu_intro);
-	text_free(&f->intake_title);
-	text_free(&f->intake_intro);
-	text_free(&f->no_consent);
-	text_free(&f->done);
-	free(f->menu);
-	for (size_t i = 0; i < f->npages; i++) {
-		struct page *p = &f->pages[i];
-
-		free(p->id);
-		free(p->check);
-		text_free(&p->title);
-		text_free(&p->summary);
-		for (size_t s = 0; s < p->nsections; s++) {
-			text_free(&p->sections[s].title);
-			text_free(&p->sections[s].body);
-		}
-		free(p->sections);
-	}
-	free(f->pages);
-	for (size_t i = 0; i < f->nflows; i++) {
-		struct flow *fl = &f->flows[i];
-
-		free(fl->id);
-		free(fl->start);
-		free(fl->fallback);
-		text_free(&fl->title);
-		text_free(&fl->intro);
-		for (size_t q = 0; q < fl->nquestions; q++) {
-			struct question *qu = &fl->questions[q];
-
-			free(qu->id);
-			text_free(&qu->ask);
-			text_free(&qu->help);
-			for (size_t a = 0; a < qu->nanswers; a++)
-				answer_free(&qu->answers[a]);
-			free(qu->answers);
-		}
-		free(fl->questions);
-	}
-	free(f->flows);
-	for (size_t i = 0; i < f->nfields; i++) {
-		struct field *fd = &f->fields[i];
-
-		free(fd->id);
-		free(fd->def);
-		text_free(&fd->label);
-		text_free(&fd->hint);
-		for (size_t c = 0; c < fd->nchoices; c++) {
-			free(fd->choices[c].id);
-			text_free(&fd->choices[c].label);
-		}
-		free(fd->choices);
-	}
-	free(f->fields);
-	for (size_t i = 0; i < f->none_of; i++)
-		free(f->one_of[i].fields);
-	free(f->one_of);
-	free(f);
-}
-
-const struct page *
-forms_page(const struct forms *f, const char *id)
-{
-	for (size_t i = 0; i < f->npages; i++)
-		if (str_eq(f->pages[i].id, id))
-			return &f->pages[i];
-	return NULL;
-}
-
-const struct flow *
-forms_flow(const struct forms *f, const char *id)
-{
-	for (size_t i = 0; i < f->nflows; i++)
-		if (str_eq(f->flows[i].id, id))
-			return &f->flows[i];
-	return NULL;
-}
-
-const struct field *
-forms_field(const struct forms *f, const char *id)
-{
-	for (size_t i = 0; i < f->nfields; i++)
-		if (str_eq(f->fields[i].id, id))
-			return &f->fields[i];
-	return NULL;
-}
-
-const struct question *
-flow_question(const struct flow *fl, const char *id)
-{
-	for (size_t i = 0; i < fl->nquestions; i++)
-		if (str_eq(fl->questions[i].id, id))
-			return &fl->questions[i];
-	return NULL;
-}
