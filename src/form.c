@@ -1,5 +1,5 @@
-/* form.c: reads guide.conf and intake.conf with libconfig, checks each setting,
- * reports each problem as "file:line: problem"; see form.h. */
+/* form.c: reads guide.conf and intake.conf with libconfig, checks each setting
+ * and reports each problem as "file:line: problem"; see form.h. */
 #include "form.h"
 
 #include <libconfig.h>
