@@ -461,11 +461,14 @@ kiosk_run(struct app *a)
 		last = now_ms();
 		warned = false;
 		/* Handle a paste or a burst of keys before drawing again, each key
-		 * against the screen as it is by then. */
-		do {
-			if (handle_key(a, &k) && !quit_signal && !a->quit && ui_big_enough())
+		 * against the screen as it is by then (built again only when a key
+		 * follows and the last one may have changed it). */
+		bool changed = handle_key(a, &k);
+		while (!quit_signal && !a->quit && ui_read_key(&k, 0)) {
+			if (changed && ui_big_enough())
 				layout(a);
-		} while (!quit_signal && !a->quit && ui_read_key(&k, 0));
+			changed = handle_key(a, &k);
+		}
 	}
 	app_close(a);
 	erase();
