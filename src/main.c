@@ -329,8 +329,10 @@ run(const struct options *o, const char *command)
 		forms_free((struct forms *)a.forms);
 		return 1;
 	}
-	/* Remember this form version's labels for staff reading old requests. */
-	store_save_labels(a.store, a.forms);
+	/* The kiosk stores requests made with this form version: remember its
+	 * labels, for staff reading them after the form has changed. */
+	if (command == NULL)
+		store_save_labels(a.store, a.forms);
 	if (command != NULL && !staff) {
 		i18n_set(o->lang);
 		status = cli_run(a.store, a.forms, login, command, &o->cli);
