@@ -195,5 +195,10 @@ static const struct screen_ops done_ops = {
 struct screen *
 scr_done_new(struct app *a, const char *ref)
 {
-	return screen_new(a, &done_ops, xstrdup(ref), ID_FINISH);
+	struct screen *s = screen_new(a, &done_ops, xstrdup(ref), ID_FINISH);
+
+	/* Start at the top, where the reference number is, also when "Finish"
+	 * is below the edge of a small screen. */
+	s->follow = false;
+	return s;
 }
