@@ -48,5 +48,6 @@ static const struct screen_ops help_ops = {
 struct screen *
 scr_help_new(struct app *a, struct screen *below)
 {
-	return screen_new(a, &help_ops, below, ID_BACK);
+	/* No focus: it opens at the top, where the help for this screen is. */
+	return screen_new(a, &help_ops, below, -1);
 }

@@ -127,8 +127,9 @@ static const struct screen_ops review_ops = {
 struct screen *
 scr_review_new(struct app *a)
 {
-	return screen_new(a, &review_ops, xcalloc(1, sizeof(struct review_view)),
-	    intake_has_consent(&a->intake) ? ID_SEND : ID_CONSENT);
+	/* No focus at first: the answers are read from the top, and Enter reads
+	 * on until "Send" is in view, so a second Enter cannot send unread. */
+	return screen_new(a, &review_ops, xcalloc(1, sizeof(struct review_view)), -1);
 }
 
 static const char *

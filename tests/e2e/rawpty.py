@@ -16,7 +16,7 @@ import time
 import pyte
 
 import zkharness
-from zkharness import BIN, ENTER, REF_RE, SANITIZER_MARKS, SPACE, TAB, KioskScreen, T, base_env
+from zkharness import BIN, DOWN, ENTER, REF_RE, SANITIZER_MARKS, SPACE, TAB, KioskScreen, T, base_env
 
 TEXT_TYPES = ('text', 'textarea', 'phone', 'email')
 
@@ -234,7 +234,15 @@ def fill_and_review(k, forms, lang, answers, start=0, typed=None):
         if typed is not None and key == answers.get('name'):
             key = typed
         k.send(key)
-    k.wait_for(T('Check your answers', lang), '1  ' + T('Send', lang), timeout=10)
+    # The review opens at the top of the answers; reading on (Down) brings
+    # "Send" into view.
+    k.wait_for(T('Check your answers', lang), timeout=10)
+    for _ in range(10):
+        if k.contains('1  ' + T('Send', lang)):
+            break
+        k.send(DOWN)
+        k.quiet(0.05)
+    k.wait_for('1  ' + T('Send', lang))
     k.quiet(0.05)
 
 
