@@ -331,7 +331,6 @@ global_key(struct app *a, const struct ui_key *k)
 	struct screen *s = top(a);
 	int fi = doc_find(&a->doc, s->focus);
 	bool typing = fi >= 0 && a->doc.items[fi].kind == ITEM_INPUT;
-	bool letters = s->ops->menu || !typing;
 
 	if (k->code == KEY_RESIZE) {
 		s->follow = true;
@@ -339,11 +338,11 @@ global_key(struct app *a, const struct ui_key *k)
 	}
 	if (exit_sequence(a, k))
 		return true;
-	if (k->code == KEY_F(2) || (letters && s->ops->menu && (k->ch == L'l' || k->ch == L'L'))) {
+	if (k->code == KEY_F(2) || (s->ops->menu && (k->ch == L'l' || k->ch == L'L'))) {
 		app_switch_language(a);
 		return true;
 	}
-	if (k->code == KEY_F(1) || (letters && k->ch == L'?')) {
+	if (k->code == KEY_F(1) || (!typing && k->ch == L'?')) {
 		app_help(a);
 		return true;
 	}

@@ -303,13 +303,7 @@ class LineSession:
 
     def quiet(self, quiet=0.1, timeout=1.0):
         """Wait until the kiosk has written nothing for `quiet` seconds."""
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while not self.eof and time.monotonic() < deadline:
-                idle = time.monotonic() - self.last_output
-                if idle >= quiet:
-                    break
-                self.cond.wait(quiet - idle)
+        zkharness.wait_quiet(self, quiet, timeout)
 
     def output(self):
         with self.cond:

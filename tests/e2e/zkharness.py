@@ -269,6 +269,18 @@ def db_intake(db_path, ref):
 # --------------------------------------------------------------------------
 # The kiosk in a pseudo-terminal.
 
+def wait_quiet(reader, quiet, timeout):
+    """Wait until reader (with cond, eof and last_output, fed by a reader
+    thread) has had no output for `quiet` seconds, at most `timeout`."""
+    deadline = time.monotonic() + timeout
+    with reader.cond:
+        while not reader.eof and time.monotonic() < deadline:
+            idle = time.monotonic() - reader.last_output
+            if idle >= quiet:
+                break
+            reader.cond.wait(quiet - idle)
+
+
 def _set_winsize(fd, rows, cols):
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
 
@@ -476,13 +488,7 @@ class Kiosk:
 
     def quiet(self, quiet=0.05, timeout=1.0):
         """Wait until the kiosk has written nothing for `quiet` seconds."""
-        deadline = time.monotonic() + timeout
-        with self.cond:
-            while not self.eof and time.monotonic() < deadline:
-                idle = time.monotonic() - self.last_output
-                if idle >= quiet:
-                    break
-                self.cond.wait(quiet - idle)
+        wait_quiet(self, quiet, timeout)
 
     # -- input -------------------------------------------------------------
     def app_cursor_keys(self):
