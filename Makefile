@@ -28,7 +28,7 @@ SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 # The core has no curses: unit tests link it alone.
 CORE := util i18n text charset form form_check form_data guide intake store store_staff
-UI   := ui doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_prompt scr_staff scr_record staff cli main
+UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_prompt scr_staff scr_record staff cli main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
@@ -112,6 +112,10 @@ asan: build/zorgkiosk-asan
 # Unit tests (cmocka) link the core only, built with ASan and UBSan.
 build/test_%: tests/unit/test_%.c tests/unit/unit.h $(ASAN_CORE) | build/.deps-check
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -Isrc $< $(ASAN_CORE) $(DEPS_LIBS) -lcmocka -o $@
+
+# The renderer's test reads what it sends through libvterm.
+build/test_render: tests/unit/test_render.c tests/unit/unit.h $(ASAN_CORE) build/asan/render.o | build/.deps-check
+	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -Isrc $< $(ASAN_CORE) build/asan/render.o $(DEPS_LIBS) -lvterm -lcmocka -o $@
 
 unit: $(patsubst %,build/%,$(UNIT_TESTS))
 	@failed=0; for t in $(UNIT_TESTS); do \

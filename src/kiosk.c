@@ -21,12 +21,20 @@
 /* Widest text column: long lines are tiring to read. */
 #define TEXT_MAX_COLS 76
 
-static volatile sig_atomic_t quit_signal;
+static volatile sig_atomic_t quit_signal, resumed;
 
 static void
 on_quit(int sig)
 {
 	quit_signal = sig;
+}
+
+/* After Ctrl-Z and fg curses has cleared the screen: draw it all again. */
+static void
+on_resume(int sig)
+{
+	(void)sig;
+	resumed = 1;
 }
 
 struct screen *
@@ -121,7 +129,7 @@ app_home(struct app *a)
 	}
 	a->notice[0] = '\0';
 	/* Repaint every cell: nothing of the last caregiver may remain. */
-	clearok(curscr, TRUE);
+	ui_repaint();
 }
 
 void
@@ -212,7 +220,7 @@ draw(struct app *a)
 		ui_draw_too_small();
 		return;
 	}
-	erase();
+	ui_clear();
 	text_column(&width, &left);
 	/* A notice takes the lines above the key bar that it needs (at most 3). */
 	if (a->notice[0]) {
@@ -240,8 +248,7 @@ draw(struct app *a)
 	curs_set(cursor ? 1 : 0);
 	/* Also when hidden: the cursor then stays where the last change left
 	 * it, and no bytes are spent moving it. */
-	move(cy, cx);
-	refresh();
+	ui_show(cy, cx);
 }
 
 void
@@ -347,7 +354,7 @@ global_key(struct app *a, const struct ui_key *k)
 		return true;
 	}
 	if (k->ch == 12) { /* Ctrl-L */
-		clearok(curscr, TRUE);
+		ui_repaint();
 		return true;
 	}
 	if (k->ch == 27) { /* Esc */
@@ -406,9 +413,11 @@ app_signals(struct app *a)
 	sa.sa_handler = on_quit;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	if (!a->kiosk_mode)
+	if (!a->kiosk_mode) {
 		sigaction(SIGINT, &sa, NULL);
-	else {
+		sa.sa_handler = on_resume;
+		sigaction(SIGCONT, &sa, NULL);
+	} else {
 		sa.sa_handler = SIG_IGN;
 		sigaction(SIGINT, &sa, NULL);
 		sigaction(SIGQUIT, &sa, NULL);
@@ -437,6 +446,10 @@ kiosk_run(struct app *a)
 		if (busy && !warned && warn > 0 && left <= warn) {
 			app_notice(a, _("Are you still there? Press any key to go on. Otherwise the screen is wiped in 20 seconds."));
 			warned = true;
+		}
+		if (resumed) {
+			resumed = 0;
+			ui_repaint();
 		}
 		draw(a);
 		/* A signal that came while drawing: the read would not see it. */
@@ -470,8 +483,8 @@ kiosk_run(struct app *a)
 		}
 	}
 	app_close(a);
-	erase();
-	refresh();
+	ui_clear();
+	ui_show(-1, -1);
 	ui_end();
 	return 0;
 }

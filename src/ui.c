@@ -8,6 +8,7 @@
 
 #include "charset.h"
 #include "i18n.h"
+#include "render.h"
 #include "text.h"
 #include "util.h"
 
@@ -86,6 +87,14 @@ ui_init(bool raw_keys, bool low_bandwidth)
 		init_pair(PAIR_ERROR, COLOR_RED, -1);
 		init_pair(PAIR_NOTICE, COLOR_BLACK, COLOR_YELLOW);
 	}
+	/* curses clears the screen and sets up the terminal once; from here
+	 * render.c sends the screen, and stdscr stays blank, only read from. */
+	refresh();
+	render_init(fileno(stdout), LINES, COLS);
+	if (colour) {
+		render_pair(PAIR_ERROR, COLOR_RED, -1);
+		render_pair(PAIR_NOTICE, COLOR_BLACK, COLOR_YELLOW);
+	}
 }
 
 void
@@ -94,6 +103,7 @@ ui_end(void)
 	if (!active)
 		return;
 	active = false;
+	render_end();
 	curs_set(1);
 	endwin();
 }
@@ -110,10 +120,36 @@ ui_draw_too_small(void)
 	/* Both languages: the caregiver may not have chosen one yet. */
 	static const char *const msg[] = { "Maak het venster groter.", "Please enlarge", "the window." };
 
-	erase();
+	ui_clear();
 	for (int i = 0; i < 3 && i < LINES; i++)
 		ui_put(i, 0, COLS, msg[i], UI_NORMAL);
-	refresh();
+	ui_show(-1, -1);
+}
+
+void
+ui_clear(void)
+{
+	/* Only curses itself changes stdscr, after a resize or a stop: the
+	 * terminal is then refreshed by it, and everything sent again. */
+	if (is_wintouched(stdscr)) {
+		refresh();
+		render_repaint();
+	}
+	render_resize(LINES, COLS);
+	render_clear();
+}
+
+void
+ui_show(int cy, int cx)
+{
+	render_cursor(cy, cx);
+	render_show();
+}
+
+void
+ui_repaint(void)
+{
+	render_repaint();
 }
 
 attr_t
@@ -146,10 +182,7 @@ ui_putw(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st)
 
 	if (cols <= 0 || y < 0 || y >= LINES)
 		return 0;
-	attrset(ui_attr(st));
-	mvaddnwstr(y, x, s, (int)fit);
-	attrset(A_NORMAL);
-	return text_width(s, fit);
+	return render_put(y, x, cols, s, fit, ui_attr(st));
 }
 
 int

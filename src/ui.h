@@ -37,6 +37,13 @@ void ui_end(void);
 bool ui_big_enough(void);
 /* Draw the "please enlarge" message. */
 void ui_draw_too_small(void);
+/* Start drawing a new screen: blank. */
+void ui_clear(void);
+/* Send what changed to the terminal; the cursor rests at cy, cx (-1: where
+ * the last change left it). */
+void ui_show(int cy, int cx);
+/* The next ui_show() clears the terminal and sends everything. */
+void ui_repaint(void);
 /* The attributes for a style. */
 attr_t ui_attr(enum ui_style st);
 /* Draw utf8 at y, x, at most cols columns, in style st. Returns columns used. */

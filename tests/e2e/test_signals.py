@@ -3,7 +3,10 @@ whatever it is doing at that moment."""
 import signal
 import time
 
+import pyte
+
 from steps import choose_language
+from zkharness import BIN, Kiosk, base_env
 
 XOFF, XON = '\x13', '\x11'
 
@@ -67,3 +70,36 @@ def test_hangup_ends_the_kiosk(kiosk, forms):
     assert status is not None, 'the kiosk kept running after its terminal hung up'
     assert status == 0, 'exit status %s after a hang-up' % status
     assert k.sanitizer_report() is None, k.sanitizer_report()
+
+
+def test_ctrl_z_and_fg_bring_the_screen_back(tmp_path, forms_dir, forms):
+    """Outside kiosk mode Ctrl-Z stops zorgkiosk as any program, from a
+    shell with job control. After fg the screen it showed comes back at
+    once, not a blank terminal until the next key: what is written after
+    fg alone shows the menu again."""
+    sh = Kiosk(['--norc', '--noprofile', '-i'], binary='/bin/bash',
+               env=base_env(PS1='$ '), stderr_path=str(tmp_path / 'shell-stderr'))
+    try:
+        sh.send('%s --db %s --forms %s\r' % (BIN, tmp_path / 'zk.db', forms_dir))
+        sh.wait_for(forms.welcome_title('nl'))
+        sh.send('2')
+        sh.wait_for(forms.menu_title('en'))
+        sh.send('\x1a')
+        sh.wait_until(lambda: 'Stopped' in sh.stderr(), 'Ctrl-Z did not stop it')
+        start = len(sh.raw)
+        sh.send('fg\r')
+
+        def shown_after_fg():
+            screen = pyte.Screen(sh.cols, sh.rows)
+            pyte.ByteStream(screen).feed(bytes(sh.raw[start:]))
+            return any(forms.menu_title('en') in line for line in screen.display)
+        sh.wait_until(shown_after_fg, 'the menu was not drawn again after fg', timeout=3)
+        sh.send('\x03')                 # Ctrl-C ends it, then the shell
+        sh.wait_until(lambda: sh.stderr().rstrip().endswith('$'), 'no prompt after Ctrl-C')
+        sh.send('exit\r')
+        assert sh.proc.wait(timeout=5) == 0
+    finally:
+        sh.closed = True
+        if sh.proc.poll() is None:
+            sh.proc.kill()
+    assert sh.sanitizer_report() is None, sh.sanitizer_report()
