@@ -287,9 +287,9 @@ doc_draw(struct doc *d, int top, int left, int height, int focus, int *scroll, b
 	}
 	/* Show that there is more above or below. */
 	if (*scroll > 0)
-		ui_put(top, left + d->width, 1, ui_glyph("\u25b2", "^"), UI_HEADING);
+		ui_put(top, left + d->width, 1, ui_glyph("\u25b2", "^"), UI_NORMAL);
 	if (*scroll < max_scroll(d))
-		ui_put(top + height - 1, left + d->width, 1, ui_glyph("\u25bc", "v"), UI_HEADING);
+		ui_put(top + height - 1, left + d->width, 1, ui_glyph("\u25bc", "v"), UI_NORMAL);
 	return cursor;
 }
 

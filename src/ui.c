@@ -163,8 +163,8 @@ ui_attr(enum ui_style st)
 	case UI_HEADING:
 		return A_BOLD;
 	case UI_FOCUS:
-		/* Reverse, not a colour pair: fewer bytes per arrow key. */
-		return A_REVERSE | A_BOLD;
+		/* Reverse only, beside the marker: fewer bytes per arrow key. */
+		return A_REVERSE;
 	case UI_ERROR:
 		return A_BOLD | (colour ? COLOR_PAIR(PAIR_ERROR) : 0);
 	case UI_NOTICE:

@@ -1,6 +1,6 @@
 """Helpers for the terminal, charset, line-mode and hardening tests: the
 raw bytes the kiosk wrote, replayed in another charset; the focus as the
-kiosk draws it (reverse and bold); line mode through a pty or through
+kiosk draws it (the marker in reverse video); line mode through a pty or through
 pipes; a test locale; and the key strokes of a complete request.
 
 The Kiosk class itself (zkharness) keeps every byte the kiosk wrote in
@@ -102,14 +102,12 @@ def wait_title(k, title, timeout=5):
 
 
 def focus_rows(k):
-    """Rows (between the title and the key bar) with a cell drawn in the
-    focus style: reverse and bold (the title, key bar and notice are never
-    both)."""
+    """Rows (between the title and the key bar) with the focus marker."""
     with k.cond:
         rows = []
         for y in range(1, k.screen.lines - 1):
             row = k.screen.buffer[y]
-            if any(row[x].reverse and row[x].bold for x in range(k.screen.columns)):
+            if any(k.is_focus_cell(row[x]) for x in range(k.screen.columns)):
                 rows.append(y)
         return rows
 

@@ -528,13 +528,13 @@ class Kiosk:
 
     # -- the focus ----------------------------------------------------------
     # The kiosk marks the focused item with a marker cell ("\u25b6" or ">")
-    # in reverse bold at the left of its first line (older builds: the whole
-    # item black on cyan). Both are recognised; the title bar and the key bar
-    # (reverse, not bold) are not.
+    # in reverse video at the left of its first line (older builds: the
+    # whole item black on cyan). Both are recognised; the title bar, the key
+    # bar and a notice (reverse, without the marker) are not.
     FOCUS_MARKS = '\u25b6>'
 
-    def _is_focus_cell(self, c):
-        return c.bg == 'cyan' or (c.reverse and c.bold)
+    def is_focus_cell(self, c):
+        return c.bg == 'cyan' or (c.reverse and c.data in self.FOCUS_MARKS)
 
     def focus_lines(self):
         """The focused lines, without the focus marker."""
@@ -543,7 +543,7 @@ class Kiosk:
             last = self.screen.lines - 1
             for y in range(1, last):
                 row = self.screen.buffer[y]
-                if any(self._is_focus_cell(row[x]) for x in range(self.screen.columns)):
+                if any(self.is_focus_cell(row[x]) for x in range(self.screen.columns)):
                     text = ''.join(row[x].data for x in range(self.screen.columns)).strip()
                     if text[:1] in self.FOCUS_MARKS:
                         text = text[1:].strip()
