@@ -700,7 +700,14 @@ send_all(void)
 
 	set_attr(0);
 	if (cap(clear_screen)) {
-		out_cap(clear_screen);
+		struct seq clear = { .n = 0 }, home_ed = { .n = 0 };
+
+		/* xterm's "\e[H\e[2J" or the shorter home and erase below. */
+		seq_cap(&clear, clear_screen);
+		seq_cap(&home_ed, cap(cursor_home));
+		seq_cap(&home_ed, cap(clr_eos));
+		seq_keep_best(&clear, &home_ed);
+		out_bytes(clear.b, clear.n);
 		r.y = r.x = 0;
 	} else {
 		now = &unknown_cell; /* every cell is written */
