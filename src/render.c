@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
@@ -113,6 +114,13 @@ out_flush(void)
 
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			/* A terminal left non-blocking: wait until it takes more. */
+			struct pollfd p = { .fd = r.fd, .events = POLLOUT };
+
+			if (poll(&p, 1, 1000) > 0)
+				continue;
+		}
 		if (n <= 0)
 			break; /* the terminal is gone; nothing to keep it for */
 		done += (size_t)n;
