@@ -252,8 +252,8 @@ draw(struct app *a)
 	ui_frame(s->ops->title(s), keys);
 	free(keys);
 	curs_set(cursor ? 1 : 0);
-	/* Also when hidden: the cursor then stays where the last change left
-	 * it, and no bytes are spent moving it. */
+	/* Also when hidden the cursor rests on the focus: screen magnifiers
+	 * and readers follow it. */
 	ui_show(cy, cx);
 }
 

@@ -9,7 +9,6 @@
 #include "charset.h"
 #include "i18n.h"
 #include "render.h"
-#include "text.h"
 #include "util.h"
 
 static bool active;
@@ -81,17 +80,12 @@ ui_init(bool raw_keys, bool low_bandwidth)
 	lean = low_bandwidth || baudrate() <= 19200;
 	if (lean)
 		set_escdelay(500); /* a slow link splits sequences further apart */
-	if (!lean && has_colors() && start_color() == OK) {
-		use_default_colors();
-		colour = true;
-		init_pair(PAIR_ERROR, COLOR_RED, -1);
-		init_pair(PAIR_NOTICE, COLOR_BLACK, COLOR_YELLOW);
-	}
 	/* curses clears the screen and sets up the terminal once; from here
 	 * render.c sends the screen, and stdscr stays blank, only read from. */
 	refresh();
 	render_init(fileno(stdout), LINES, COLS);
-	if (colour) {
+	if (!lean && has_colors()) {
+		colour = true;
 		render_pair(PAIR_ERROR, COLOR_RED, -1);
 		render_pair(PAIR_NOTICE, COLOR_BLACK, COLOR_YELLOW);
 	}
@@ -178,11 +172,7 @@ ui_attr(enum ui_style st)
 int
 ui_putw(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st)
 {
-	size_t fit = text_fit(s, n, cols);
-
-	if (cols <= 0 || y < 0 || y >= LINES)
-		return 0;
-	return render_put(y, x, cols, s, fit, ui_attr(st));
+	return render_put(y, x, cols, s, n, ui_attr(st));
 }
 
 int
