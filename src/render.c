@@ -94,14 +94,21 @@ out_bytes(const char *b, size_t n)
 	r.len += n;
 }
 
+static int
+out_putc(int c)
+{
+	char b = (char)c;
+
+	out_bytes(&b, 1);
+	return c;
+}
+
+/* Send a capability; unlike seq_cap, of any length (padding included). */
 static void
 out_cap(const char *str)
 {
-	struct seq s = { .n = 0 };
-
-	seq_cap(&s, str);
-	if (!s.bad)
-		out_bytes(s.b, s.n);
+	if (str != NULL)
+		tputs(str, 1, out_putc);
 }
 
 static void
@@ -316,7 +323,10 @@ move_to(int y, int x)
 		seq_horizontal(&t, y, 0, x);
 		seq_keep_best(&best, &t);
 	}
-	out_bytes(best.b, best.n);
+	if (best.bad)
+		out_cap(tiparm(cursor_address, y, x)); /* long with padding */
+	else
+		out_bytes(best.b, best.n);
 	r.y = y;
 	r.x = x;
 }
@@ -715,7 +725,10 @@ send_all(void)
 		seq_cap(&home_ed, cap(cursor_home));
 		seq_cap(&home_ed, cap(clr_eos));
 		seq_keep_best(&clear, &home_ed);
-		out_bytes(clear.b, clear.n);
+		if (clear.bad)
+			out_cap(clear_screen); /* long with padding */
+		else
+			out_bytes(clear.b, clear.n);
 		r.y = r.x = 0;
 	} else {
 		now = &unknown_cell; /* every cell is written */
