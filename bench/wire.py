@@ -153,7 +153,7 @@ def measure_zorgkiosk(cols, rows, term, tmp):
         walk.append((n, run.visible()))
     r["transition"] = sum(n for n, _ in walk) // len(walk)
     r["transition_visible"] = sum(v for _, v in walk) // len(walk)
-    r["transition_worst"] = max(n / max(1, v) for n, v in walk)
+    r["transition_worst"] = max(walk, key=lambda nv: nv[0] / max(1, nv[1]))
     run.key(b"1")                            # the main menu again
     moves = [run.key(b"\x1b[B") for _ in range(5)]
     r["arrow"] = sum(moves) / len(moves)
@@ -208,9 +208,12 @@ def main():
                     zk["memory"] / max(1, ref["memory"])))
         print("  targets: typed 1 byte; arrow <= %.1f (half of whiptail); first screen <= 2 bytes per"
               " visible char (zorgkiosk %.2f); transition <= 1.25 x visible (zorgkiosk %.2f on average"
-              " over %d screens, %.2f at most); first screen <= 50 ms; memory <= 8 MiB" % (
+              " over %d screens; the worst %d bytes for %d visible, %.3f); first screen <= 50 ms;"
+              " memory <= 8 MiB" % (
                   res.get("whiptail", zk)["arrow"] / 2, zk["first"] / max(1, zk["visible"]),
-                  zk["transition"] / max(1, zk["transition_visible"]), len(WALK), zk["transition_worst"]))
+                  zk["transition"] / max(1, zk["transition_visible"]), len(WALK),
+                  zk["transition_worst"][0], zk["transition_worst"][1],
+                  zk["transition_worst"][0] / max(1, zk["transition_worst"][1])))
 
 
 if __name__ == "__main__":
