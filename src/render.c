@@ -496,14 +496,18 @@ update_line(int y)
 	}
 }
 
-/* Every changed line; then the cursor to its rest, attributes off. */
+/* Every changed line; then the cursor to its rest, attributes off. The
+ * line where the cursor rests goes last: the cursor is then near. */
 static void
 send_changes(void)
 {
 	for (int y = 0; y < r.rows; y++)
-		update_line(y);
-	if (r.rest_y >= 0)
+		if (y != r.rest_y)
+			update_line(y);
+	if (r.rest_y >= 0) {
+		update_line(r.rest_y);
 		move_to(r.rest_y, r.rest_x);
+	}
 	set_attr(0);
 }
 
