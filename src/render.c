@@ -478,10 +478,10 @@ update_line(int y)
 		/* A run of blanks between texts: erase it where that is shorter. */
 		while (end < stop && blank(&w[end]))
 			end++;
-		if (end - x > 8 && erase_blanks(y, x, end))
+		if (end - x > 8 && erase_blanks(y, x, end)) {
 			x = end;
-		if (x == stop)
-			break;
+			continue;
+		}
 		if (w[x].width == 0 && x > 0)
 			x--; /* the left half says what goes here */
 		put_cell(y, x);
