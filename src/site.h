@@ -1,0 +1,38 @@
+/* site.h: the site configuration, one root-owned file
+ * (/etc/zorgkiosk/zorgkiosk.conf when installed). Who is staff, where the
+ * database lives and every other site setting come from here, never from
+ * the caller: no option or environment variable changes them. */
+#ifndef ZK_SITE_H
+#define ZK_SITE_H
+
+#include <stdbool.h>
+
+struct site {
+	const char *path;      /* the file read; NULL when it did not exist */
+	char *database;        /* the database file */
+	char *database_group;  /* group sharing the database (0660), or NULL (0600) */
+	char *forms;           /* the forms folder */
+	char *staff_group;     /* members are staff */
+	char **staff_users;    /* these logins are staff too; NULL-terminated */
+	char *kiosk_user;      /* the kiosk account: never staff */
+	char *export_folder;   /* staff screen exports, under each staff login's home */
+	char *printer;         /* CUPS queue for the take-home summary, or NULL */
+	char *print_server;    /* CUPS server (host:port or socket), or NULL: the default */
+	int retention_months;  /* purge closes requests older than this */
+	int review_days;       /* forms pages must be checked this often */
+	int idle_secs;         /* the kiosk wipes after this much idle time */
+};
+
+/* The settings in force: embedded defaults until site_load. */
+extern struct site site;
+
+/* Read the site file (the compiled-in path). A missing file leaves the
+ * embedded defaults; a file that someone other than root (or the owner of
+ * this program) could write, or that does not parse, is refused: returns
+ * false with *error set to a message for the administrator (caller frees). */
+bool site_load(char **error);
+
+/* Free what site_load allocated. */
+void site_free(void);
+
+#endif
