@@ -15,7 +15,7 @@ MSGFMT     ?= msgfmt
 # Debian's python3, which has the python3-* test packages.
 PYTHON     ?= /usr/bin/python3
 
-PKGS      := ncursesw sqlite3 libconfig jansson
+PKGS      := ncursesw sqlite3 libconfig jansson xlsxwriter
 WARN      := -std=c17 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
              -Wstrict-prototypes -Wwrite-strings -Wformat=2
 HARDEN    := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
@@ -28,7 +28,7 @@ SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 # The core has no curses: unit tests link it alone.
 CORE := util i18n text charset form form_check form_data guide intake store store_staff
-UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_prompt scr_staff scr_record staff cli main
+UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_prompt scr_staff scr_record staff export_xlsx cli main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))

@@ -11,6 +11,7 @@
 
 #include "charset.h"
 #include "cli.h"
+#include "export_xlsx.h"
 #include "text.h"
 #include "util.h"
 
@@ -187,7 +188,7 @@ list_build(struct screen *s, struct doc *d)
 		doc_button(d, ID_NEWER, ID_NEWER, 0, _("Newer requests (Page Up)"));
 	if (l->more_older)
 		doc_button(d, ID_OLDER, ID_OLDER, 0, _("Older requests (Page Down)"));
-	doc_text(d, _("/ search  s status  o option  d dates  c clear  e CSV  x Excel  j JSON  q quit"),
+	doc_text(d, _("/ search  s status  o option  d dates  c clear  e CSV  w Excel  j JSON  q quit"),
 	    UI_NORMAL, 0);
 }
 
@@ -287,7 +288,7 @@ since_done(struct app *a, void *ctx, const char *text)
 	    l->until, 10, until_done, NULL));
 }
 
-/* ctx is the format: "csv", "excel" or "json". */
+/* ctx is the format: "csv", "excel" (CSV for Excel), "xlsx" or "json". */
 static void
 export_done(struct app *a, void *ctx, const char *path)
 {
@@ -305,8 +306,11 @@ export_done(struct app *a, void *ctx, const char *path)
 		free(msg);
 		return;
 	}
-	rc = cli_export(a->store, a->forms, &f, str_eq(format, "json") ? "json" : "csv",
-	    str_eq(format, "excel"), out, &count);
+	if (str_eq(format, "xlsx"))
+		rc = export_xlsx(a->store, a->forms, &f, out, &count);
+	else
+		rc = cli_export(a->store, a->forms, &f, str_eq(format, "json") ? "json" : "csv",
+		    str_eq(format, "excel"), out, &count);
 	if (fclose(out) != 0 && rc == STORE_OK)
 		rc = STORE_FULL;
 	msg = xasprintf("%s, %d requests, from the staff list", format, count);
@@ -330,7 +334,7 @@ ask_export(struct app *a, const char *format)
 	localtime_r(&now, &tm);
 	strftime(day, sizeof day, "%Y-%m-%d", &tm);
 	snprintf(name, sizeof name, "zorgkiosk-%s%s.%s", day, str_eq(format, "excel") ? "-excel" : "",
-	    str_eq(format, "json") ? "json" : "csv");
+	    str_eq(format, "json") || str_eq(format, "xlsx") ? format : "csv");
 	app_push(a, scr_prompt_new(a, N_("Export"), N_("Save the requests in the list to which file?"),
 	    name, 255, export_done, (void *)format));
 }
@@ -414,6 +418,9 @@ list_key(struct screen *s, const struct ui_key *k)
 	case L'x':
 		ask_export(a, "excel");
 		return true;
+	case L'w':
+		ask_export(a, "xlsx");
+		return true;
 	case L'j':
 		ask_export(a, "json");
 		return true;
@@ -438,7 +445,7 @@ list_help(struct screen *s)
 	return _("The requests left at the kiosk, newest first. Enter opens one. Page Down and Page Up show older and newer requests.\n"
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
 	    "- s, o and d filter by status, option and dates; c clears the filters.\n"
-	    "- e, x and j export the requests in the list: CSV, CSV for Excel, or JSON.\n"
+	    "- e, x, w and j export the requests in the list: CSV, CSV for Excel, an Excel workbook with statistics and a chart, or JSON.\n"
 	    "- q quits. Every view, change and export is recorded with your name.");
 }
 
