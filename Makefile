@@ -8,6 +8,10 @@ BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 LOCALSTATEDIR ?= /var
+SYSCONFDIR ?= /etc
+# Installed forms are editable copies beside the site file (the package
+# marks them conffiles, so an upgrade never overwrites an editor's work).
+FORMSDIR   ?= $(SYSCONFDIR)/zorgkiosk/forms
 DESTDIR    ?=
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
@@ -40,8 +44,9 @@ MO := $(patsubst %,build/locale/%/LC_MESSAGES/zorgkiosk.mo,$(LINGUAS))
 
 DEV_PATHS := -DZK_FORMS_DIR='"$(CURDIR)/forms"' -DZK_LOCALE_DIR='"$(CURDIR)/build/locale"' \
              -DZK_DB_PATH='"$(CURDIR)/var/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"'
-INST_PATHS := -DZK_FORMS_DIR='"$(DATADIR)/zorgkiosk/forms"' -DZK_LOCALE_DIR='"$(DATADIR)/locale"' \
-              -DZK_DB_PATH='"$(LOCALSTATEDIR)/lib/zorgkiosk/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"'
+INST_PATHS := -DZK_FORMS_DIR='"$(FORMSDIR)"' -DZK_LOCALE_DIR='"$(DATADIR)/locale"' \
+              -DZK_DB_PATH='"$(LOCALSTATEDIR)/lib/zorgkiosk/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"' \
+              -DZK_CONF_PATH='"$(SYSCONFDIR)/zorgkiosk/zorgkiosk.conf"'
 
 # Fuzzing with libFuzzer (clang): the forms loader and what is typed.
 FUZZ_CC      ?= clang
@@ -57,7 +62,7 @@ SAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=abor
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run check unit e2e asan po clean install bench fuzz fuzz-check
+.PHONY: all run check unit e2e asan po clean install bench fuzz fuzz-check deb pkg-check
 all: zorgkiosk $(MO)
 
 # Missing Debian packages are installed once; the stamp remembers it.
@@ -89,7 +94,7 @@ build/asan/paths.o: src/paths.c Makefile | build/.deps-build
 zorgkiosk: $(OBJ) build/obj/paths.o
 	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
-	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-asan: $(ASAN_OBJ) build/asan/paths.o
 	$(CC) $(SANITIZE) $^ $(DEPS_LIBS) -o $@
 
@@ -133,6 +138,7 @@ check: build/.deps-check all
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory fuzz-check
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory pkg-check
 
 # Speed, bytes and memory; prints numbers and never fails on them.
 bench: all build/.deps-check
@@ -164,14 +170,33 @@ fuzz-check: $(patsubst %,build/fuzz/%,$(FUZZERS))
 	  echo "fuzz $$c: corpus, saved crashes and 10 s of fuzzing: no crash"; done
 
 install: build/zorgkiosk-install $(MO)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/zorgkiosk/forms $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(FORMSDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 build/zorgkiosk-install $(DESTDIR)$(BINDIR)/zorgkiosk
-	install -m 0644 forms/*.conf forms/README.md $(DESTDIR)$(DATADIR)/zorgkiosk/forms/
+	install -m 0644 forms/*.conf forms/README.md $(DESTDIR)$(FORMSDIR)/
 	install -m 0644 doc/zorgkiosk.1 $(DESTDIR)$(MANDIR)/man1/zorgkiosk.1
 	for l in $(LINGUAS); do \
 	  install -d $(DESTDIR)$(DATADIR)/locale/$$l/LC_MESSAGES; \
 	  install -m 0644 build/locale/$$l/LC_MESSAGES/zorgkiosk.mo $(DESTDIR)$(DATADIR)/locale/$$l/LC_MESSAGES/; \
 	done
+
+# The Debian package, built from a copy of the tree so that its objects
+# (with Debian's build flags) never mix with these: build/zorgkiosk_*.deb.
+deb: | build/.deps-build
+	@scripts/install-deps.sh deb
+	rm -rf build/deb && mkdir -p build/deb/zorgkiosk
+	tar --exclude=./build --exclude=./var --exclude=./.git --exclude=./zorgkiosk --exclude=__pycache__ \
+	  -cf - . | tar -xf - -C build/deb/zorgkiosk
+	cd build/deb/zorgkiosk && dpkg-buildpackage -us -uc -b
+	cp build/deb/zorgkiosk_*.deb build/
+	@ls build/zorgkiosk_*.deb
+
+# In make check: build, lint, install, upgrade, remove and purge the
+# package on this machine. It changes the system, so only as root, and
+# never where zorgkiosk is installed or has data.
+pkg-check: build/.deps-check
+	@if [ "$$(id -u)" -ne 0 ]; then echo "pkg-check: skipped (installing a package needs root)"; \
+	elif ! command -v dpkg-buildpackage >/dev/null; then echo "pkg-check: skipped (no dpkg-buildpackage)"; \
+	else ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/pkg; fi
 
 clean:
 	rm -rf build/obj build/asan build/fuzz build/locale build/test_* build/zorgkiosk-* zorgkiosk
