@@ -5,6 +5,7 @@ import os
 import sqlite3
 
 import staffutil as su
+from zkharness import T
 
 
 def test_migrate_creates_and_reports_the_schema(tmp_path):
@@ -17,7 +18,7 @@ def test_migrate_creates_and_reports_the_schema(tmp_path):
     finally:
         con.close()
     assert version > 0
-    assert su.out(r) == '%s: the database is at schema version %d.\n' % (db, version)
+    assert su.out(r) == T('%s: the database is at schema version %d.\n', 'nl') % (db, version)
     # Again on the same file: nothing to do, the same answer.
     r = su.zk(['migrate'], db=db, staff=False)
     assert r.returncode == 0 and str(version) in su.out(r)

@@ -238,7 +238,18 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
 
     # The kiosk account is not staff.
     r = run(['runuser', '-u', 'zorgkiosk', '--', '/usr/bin/zorgkiosk', 'audit'], check=False)
-    assert r.returncode == 1 and 'not staff' in r.stderr
+    assert r.returncode == 1 and r.stdout == '' and re.search(r'refused|geweigerd', r.stderr), r.stderr
+
+    # ---- the retention purge, run as its unit says: the site's period
+    # (12 months) removes the closed request of 2024 and keeps the new one.
+    unit = open('/lib/systemd/system/zorgkiosk-purge.service', encoding='utf-8').read()
+    user = re.search(r'(?m)^User=(.*)$', unit).group(1)
+    group = re.search(r'(?m)^Group=(.*)$', unit).group(1)
+    command = re.search(r'(?m)^ExecStart=(.*)$', unit).group(1).split()
+    assert command == ['/usr/bin/zorgkiosk', 'purge'], 'the period must come from the site file'
+    r = run(['runuser', '-u', user, '-g', group, '--'] + command)
+    assert db_rows('SELECT ref FROM intake ORDER BY ref') == [('MZ-2026-0001',)], r.stdout
+    assert db_rows("SELECT staff FROM audit WHERE action = 'purge'") == [(user,)]
 
     # ---- upgrade: an editor's form is kept, the database kept and
     # migrated, the old kiosk ended (getty would start the new one).
@@ -250,7 +261,8 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     with open(guide, 'w', encoding='utf-8') as f:
         f.write(edited)
     r = run(['dpkg', '-i', debs['v2']])
-    assert 'the database is at schema version' in r.stdout + r.stderr, r.stdout + r.stderr
+    assert re.search(r'the database is at schema version|de database heeft schemaversie', r.stdout + r.stderr), \
+        r.stdout + r.stderr
     assert run(['dpkg-query', '-W', '-f=${Version}', 'zorgkiosk']).stdout == debs['version'] + V2
     with open(guide, encoding='utf-8') as f:
         assert 'Welkom, test' in f.read(), 'the upgrade overwrote an edited form'
