@@ -227,7 +227,7 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     except AssertionError:
         raise AssertionError('the staff terminal did not show the request:\n%s\n%s' % (s.dump(), s.stderr()))
     s.send('q')
-    s.wait_until(lambda: s.proc.poll() is not None, 'q did not end the staff terminal', timeout=5)
+    s.wait_until(lambda: s.proc.poll() is not None, 'q did not end the staff terminal', timeout=20)
     s.close(check=False)
     r = subprocess.run(['runuser', '-u', STAFF, '--', '/usr/bin/zorgkiosk', 'export', '--format', 'xlsx'],
                        capture_output=True)
