@@ -8,10 +8,10 @@
  * the cell and presses Enter. Dates are real dates shown the Dutch way.
  *
  * libxlsxwriter writes to a named file only, so the workbook is made in a
- * private temporary file and copied to the output. */
+ * private scratch file and copied to the output. */
 #include "export_xlsx.h"
 
-#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -161,12 +161,18 @@ answer_of(const struct store_record *r, const char *field)
 	return NULL;
 }
 
+/* Months are local, as the dates on the requests sheet: a request made at
+ * 00:30 on 1 April counts for April. */
 static void
 tally(struct xlsx *x, const struct store_record *r)
 {
 	char month[8];
+	lxw_datetime dt;
 
-	snprintf(month, sizeof month, "%.7s", r->created);
+	if (local_time(r->created, &dt))
+		snprintf(month, sizeof month, "%04u-%02u", (unsigned)dt.year % 10000u, (unsigned)dt.month % 100u);
+	else
+		snprintf(month, sizeof month, "%.7s", r->created);
 	for (size_t i = 0; i < STORE_NSTATUS; i++)
 		if (str_eq(r->status, store_statuses[i]))
 			count_add(&x->by_status, month, i);
@@ -327,41 +333,68 @@ stats_sheet(lxw_workbook *wb, struct xlsx *x, lxw_format *head)
 	free(labels);
 }
 
-/* Copy the file at path to out; false with errno on failure. */
-static bool
-copy_to(const char *path, FILE *out)
+/* A file for the workbook that no one else can read. Where the system
+ * allows it, the file has no name at all (O_TMPFILE) and libxlsxwriter
+ * reaches it through /proc, so a crash leaves no personal data behind;
+ * otherwise a private temporary name, removed again by the caller. Sets
+ * *path (caller frees) and *named; returns the descriptor, or -1. */
+static int
+scratch_file(char **path, bool *named)
 {
-	FILE *in = fopen(path, "rb");
-	char buf[65536];
-	size_t n;
-	bool ok = in != NULL;
+	const char *dir = getenv("TMPDIR");
+	int fd;
 
-	while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
-		ok = fwrite(buf, 1, n, out) == n;
-	if (in != NULL) {
-		ok = ok && !ferror(in);
-		fclose(in);
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		*path = xasprintf("/proc/self/fd/%d", fd);
+		if (access(*path, W_OK) == 0) {
+			*named = false;
+			return fd;
+		}
+		free(*path);
+		close(fd);
 	}
-	return ok && fflush(out) == 0;
+	*path = xasprintf("%s/zorgkiosk-XXXXXX.xlsx", dir);
+	*named = true;
+	fd = mkstemps(*path, 5);
+	if (fd < 0) {
+		free(*path);
+		*path = NULL;
+	}
+	return fd;
+}
+
+/* Copy what fd holds, from its start, to out; false on failure. */
+static bool
+copy_to(int fd, FILE *out)
+{
+	char buf[65536];
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET) != 0)
+		return false;
+	while ((n = read(fd, buf, sizeof buf)) > 0)
+		if (fwrite(buf, 1, (size_t)n, out) != (size_t)n)
+			return false;
+	return n == 0 && fflush(out) == 0;
 }
 
 enum store_rc
 export_xlsx(struct store *s, const struct forms *f, const struct store_filter *flt, FILE *out, int *count)
 {
-	const char *tmpdir = getenv("TMPDIR");
-	char *path = xasprintf("%s/zorgkiosk-XXXXXX.xlsx", tmpdir && *tmpdir ? tmpdir : "/tmp");
 	struct xlsx x = { .f = f };
 	lxw_workbook *wb;
 	lxw_format *head;
 	enum store_rc rc = STORE_ERROR;
-	int fd = mkstemps(path, 5);
+	char *path;
+	bool named;
+	int fd = scratch_file(&path, &named);
 
 	*count = 0;
-	if (fd < 0) {
-		free(path);
+	if (fd < 0)
 		return STORE_FULL;
-	}
-	close(fd);
 	if ((wb = workbook_new(path)) == NULL)
 		goto done;
 	head = workbook_add_format(wb);
@@ -404,11 +437,16 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 	stats_sheet(wb, &x, head);
 	if (workbook_close(wb) != LXW_NO_ERROR && rc == STORE_OK)
 		rc = STORE_FULL;
-	if (rc == STORE_OK && !copy_to(path, out))
+	if (named)
+		unlink(path);
+	named = false;
+	if (rc == STORE_OK && !copy_to(fd, out))
 		rc = STORE_FULL;
 	*count = x.count;
 done:
-	unlink(path);
+	if (named)
+		unlink(path);
+	close(fd);
 	free(path);
 	for (size_t i = 0; i < x.noptions; i++)
 		free(x.options[i]);
