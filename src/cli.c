@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "charset.h"
 #include "guide.h"
 #include "intake.h"
 #include "util.h"
@@ -95,21 +96,57 @@ cli_check(const char *command, const struct cli_args *a)
 	return true;
 }
 
-/* One CSV cell: quoted when it holds the separator, a quote or a line
- * break (RFC 4180). For Excel, a cell that starts like a formula is kept
- * as text with a leading apostrophe. */
-static void
-csv_cell(FILE *out, const char *v, char sep, bool excel, bool first)
+/* Whether a spreadsheet would read cell v as a formula: its first
+ * character after blanks is = + - @ or one of their full-width forms
+ * (U+FF1D, U+FF0B, U+FF0D, U+FF20), or it starts with a tab or a carriage
+ * return. A plain number, a sign followed by nothing but digits and
+ * spaces, can compute nothing: phone numbers ("+31612345678", stored in
+ * that form) and a lone "-" are left as they are. */
+static bool
+formula_like(const char *v)
 {
-	bool quote = strchr(v, sep) || strchr(v, '"') || strchr(v, '\n') || strchr(v, '\r');
+	static const char *const wide[] = { "\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0" };
+	const char *p = v;
+
+	if (*v == '\t' || *v == '\r')
+		return true;
+	for (;;) {
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		else if (strncmp(p, "\xC2\xA0", 2) == 0) /* no-break space */
+			p += 2;
+		else if (strncmp(p, "\xE3\x80\x80", 3) == 0) /* ideographic space */
+			p += 3;
+		else
+			break;
+	}
+	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (strncmp(p, wide[i], 3) == 0)
+			return true;
+	if (*p == '=' || *p == '@')
+		return true;
+	if (*p != '+' && *p != '-')
+		return false;
+	return p[1 + strspn(p + 1, "0123456789 ")] != '\0';
+}
+
+/* One CSV cell: quoted when it holds the separator, a quote or a line
+ * break (RFC 4180). Invisible and control characters (but line breaks) are
+ * left out; a cell a spreadsheet would take for a formula gets a leading
+ * apostrophe, which keeps it text, in both flavours (see README). */
+static void
+csv_cell(FILE *out, const char *value, char sep, bool first)
+{
+	char *clean = charset_filter(value, false, true);
+	const char *v = clean;
+	bool guard = formula_like(v);
+	bool quote = guard || strchr(v, sep) || strchr(v, '"') || strchr(v, '\n') || strchr(v, '\r');
 
 	if (!first)
 		fputc(sep, out);
-	if (excel && (*v == '=' || *v == '+' || *v == '-' || *v == '@'))
-		quote = true;
 	if (quote)
 		fputc('"', out);
-	if (excel && (*v == '=' || *v == '+' || *v == '-' || *v == '@'))
+	if (guard)
 		fputc('\'', out);
 	for (; *v; v++) {
 		if (*v == '"')
@@ -118,6 +155,23 @@ csv_cell(FILE *out, const char *v, char sep, bool excel, bool first)
 	}
 	if (quote)
 		fputc('"', out);
+	free(clean);
+}
+
+/* A JSON string of a stored value; text that is not valid UTF-8 (written
+ * into the database by something else) gets U+FFFD for the bad bytes. */
+static json_t *
+json_text(const char *v)
+{
+	json_t *j = json_string(v);
+	char *fixed;
+
+	if (j != NULL)
+		return j;
+	fixed = charset_filter(v, true, true);
+	j = json_string(fixed);
+	free(fixed);
+	return j;
 }
 
 struct export_ctx {
@@ -146,10 +200,10 @@ export_one(void *ctx, const struct store_record *r)
 	if (x->json) {
 		json_t *o = json_object(), *answers = json_object();
 
-		json_object_set_new(o, "ref", json_string(r->ref));
-		json_object_set_new(o, "created_at", json_string(r->created));
-		json_object_set_new(o, "status", json_string(r->status));
-		json_object_set_new(o, "language", json_string(r->ui_lang));
+		json_object_set_new(o, "ref", json_text(r->ref));
+		json_object_set_new(o, "created_at", json_text(r->created));
+		json_object_set_new(o, "status", json_text(r->status));
+		json_object_set_new(o, "language", json_text(r->ui_lang));
 		json_object_set_new(o, "form_version", json_integer(r->form_version));
 		for (size_t i = 0; i < r->nanswers; i++) {
 			const struct field *fd = forms_field(f, r->answers[i].field);
@@ -160,24 +214,33 @@ export_one(void *ctx, const struct store_record *r)
 
 				v = json_array();
 				for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save))
-					json_array_append_new(v, json_string(id));
+					json_array_append_new(v, json_text(id));
 				free(list);
 			} else {
-				v = json_string(r->answers[i].value);
+				v = json_text(r->answers[i].value);
 			}
 			json_object_set_new(answers, r->answers[i].field, v ? v : json_null());
 		}
 		json_object_set_new(o, "answers", answers);
 		fputs(x->count ? ",\n  " : "\n  ", x->out);
-		json_dumpf(o, x->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		/* Invisible characters stay in the data, escaped: a JSON reader
+		 * gets the value as stored, a person reading the file sees
+		 * \u202e where a bidi control would have turned the line. */
+		char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		char *shown = text ? charset_json_visible(text) : NULL;
+
+		if (shown != NULL)
+			fputs(shown, x->out);
+		free(shown);
+		free(text);
 		json_decref(o);
 	} else {
-		csv_cell(x->out, r->ref, x->sep, x->excel, true);
-		csv_cell(x->out, r->created, x->sep, x->excel, false);
-		csv_cell(x->out, r->status, x->sep, x->excel, false);
-		csv_cell(x->out, r->ui_lang, x->sep, x->excel, false);
+		csv_cell(x->out, r->ref, x->sep, true);
+		csv_cell(x->out, r->created, x->sep, false);
+		csv_cell(x->out, r->status, x->sep, false);
+		csv_cell(x->out, r->ui_lang, x->sep, false);
 		for (size_t i = 0; i < f->nfields; i++)
-			csv_cell(x->out, answer_of(r, f->fields[i].id), x->sep, x->excel, false);
+			csv_cell(x->out, answer_of(r, f->fields[i].id), x->sep, false);
 		fputs("\r\n", x->out);
 	}
 	x->count++;
@@ -199,9 +262,9 @@ cli_export(struct store *s, const struct forms *f, const struct store_filter *fl
 		if (excel)
 			fputs("\xEF\xBB\xBF", out); /* tells Excel the file is UTF-8 */
 		for (size_t i = 0; i < 4; i++)
-			csv_cell(out, head[i], x.sep, false, i == 0);
+			csv_cell(out, head[i], x.sep, i == 0);
 		for (size_t i = 0; i < f->nfields; i++)
-			csv_cell(out, f->fields[i].id, x.sep, false, false);
+			csv_cell(out, f->fields[i].id, x.sep, false);
 		fputs("\r\n", out);
 	}
 	rc = store_each(s, flt, export_one, &x);
@@ -345,8 +408,18 @@ run_stats(struct store *s, const struct forms *f, const struct cli_args *a)
 static void
 print_audit(void *ctx, const char *at, const char *staff, const char *action, const char *ref, const char *detail)
 {
+	/* Stored text reaches a terminal here: controls (also tab and line
+	 * feed, which separate the columns and lines) and invisible characters
+	 * are shown as U+FFFD. */
+	const char *cols[] = { at, staff, action, ref, detail };
+
 	(void)ctx;
-	printf("%s\t%s\t%s\t%s\t%s\n", at, staff, action, ref, detail);
+	for (size_t i = 0; i < 5; i++) {
+		char *shown = charset_filter(cols[i] ? cols[i] : "", true, false);
+
+		printf("%s%s", shown, i < 4 ? "\t" : "\n");
+		free(shown);
+	}
 }
 
 /* The export output: a file only the owner can read, or stdout. */
