@@ -341,7 +341,7 @@ charset_has_invisible(const char *s)
 }
 
 char *
-charset_filter(const char *s, bool mark, bool keep_lines)
+charset_filter(const char *s, bool mark, bool keep_layout)
 {
 	size_t n = strlen(s), i = 0, k = 0;
 	/* A placeholder (3 bytes) may stand for a single invalid byte. */
@@ -352,7 +352,9 @@ charset_filter(const char *s, bool mark, bool keep_lines)
 		wchar_t wc;
 		size_t r = next_char(s + i, n - i, &wc);
 
-		if (r == 0 || (text_kind(wc) != TEXT_VISIBLE && !(keep_lines && wc == L'\n'))) {
+		bool layout = wc == L'\n' || wc == L'\r' || wc == L'\t';
+
+		if (r == 0 || (text_kind(wc) != TEXT_VISIBLE && !(keep_layout && layout))) {
 			if (r == 0 || mark) {
 				memcpy(out + k, "\xEF\xBF\xBD", 3); /* U+FFFD */
 				k += 3;

@@ -41,10 +41,10 @@ bool charset_valid_utf8(const char *s, bool allow_newline);
 void charset_drop_invisible(char *utf8);
 /* Whether utf8 holds an invisible character. */
 bool charset_has_invisible(const char *utf8);
-/* A copy of utf8 without invisible and control characters (but '\n' when
- * keep_lines): left out, or each replaced by U+FFFD when mark. Invalid bytes
- * become U+FFFD. Caller frees. */
-char *charset_filter(const char *utf8, bool mark, bool keep_lines);
+/* A copy of utf8 without invisible and control characters (but tab, CR
+ * and LF when keep_layout): left out, or each replaced by U+FFFD when mark.
+ * Invalid bytes become U+FFFD. Caller frees. */
+char *charset_filter(const char *utf8, bool mark, bool keep_layout);
 /* JSON text (UTF-8) with every invisible and control character written as
  * a \uXXXX escape, so that a person reading the file sees it; the value a
  * JSON reader gets is unchanged. Caller frees. */

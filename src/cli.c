@@ -96,20 +96,26 @@ cli_check(const char *command, const struct cli_args *a)
 	return true;
 }
 
-/* Whether a spreadsheet would read cell v as a formula: its first
- * character after blanks is = + - @ or one of their full-width forms
- * (U+FF1D, U+FF0B, U+FF0D, U+FF20), or it starts with a tab or a carriage
- * return. A plain number, a sign followed by nothing but digits and
- * spaces, can compute nothing: phone numbers ("+31612345678", stored in
- * that form) and a lone "-" are left as they are. */
-static bool
-formula_like(const char *v)
+/* How a spreadsheet would read a cell. */
+enum cell_kind {
+	CELL_TEXT,
+	CELL_FORMULA, /* its first character after blanks is = + - @ or one of
+	                 their full-width forms (U+FF1D, U+FF0B, U+FF0D,
+	                 U+FF20), or it starts with a tab or carriage return */
+	CELL_NUMBER,  /* a sign and then only digits and spaces, such as the
+	                 phone number +31612345678: it can compute nothing, but
+	                 Excel would show it as 31612345678 */
+};
+
+static enum cell_kind
+cell_kind(const char *v)
 {
 	static const char *const wide[] = { "\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0" };
 	const char *p = v;
+	size_t digits;
 
 	if (*v == '\t' || *v == '\r')
-		return true;
+		return CELL_FORMULA;
 	for (;;) {
 		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
 			p++;
@@ -122,24 +128,29 @@ formula_like(const char *v)
 	}
 	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
 		if (strncmp(p, wide[i], 3) == 0)
-			return true;
+			return CELL_FORMULA;
 	if (*p == '=' || *p == '@')
-		return true;
+		return CELL_FORMULA;
 	if (*p != '+' && *p != '-')
-		return false;
-	return p[1 + strspn(p + 1, "0123456789 ")] != '\0';
+		return CELL_TEXT;
+	if (p[1 + strspn(p + 1, "0123456789 ")] != '\0')
+		return CELL_FORMULA;
+	digits = strcspn(p + 1, "0123456789");
+	return p[1 + digits] != '\0' ? CELL_NUMBER : CELL_TEXT; /* a lone "-" is text */
 }
 
 /* One CSV cell: quoted when it holds the separator, a quote or a line
- * break (RFC 4180). Invisible and control characters (but line breaks) are
- * left out; a cell a spreadsheet would take for a formula gets a leading
- * apostrophe, which keeps it text, in both flavours (see README). */
+ * break (RFC 4180). Invisible and control characters (but tab and line
+ * breaks) are left out. A cell a spreadsheet would take for a formula gets
+ * a leading apostrophe, which keeps it text, in both flavours; for Excel
+ * also a signed number, so that a phone number keeps its + (see README). */
 static void
-csv_cell(FILE *out, const char *value, char sep, bool first)
+csv_cell(FILE *out, const char *value, char sep, bool excel, bool first)
 {
 	char *clean = charset_filter(value, false, true);
 	const char *v = clean;
-	bool guard = formula_like(v);
+	enum cell_kind kind = cell_kind(v);
+	bool guard = kind == CELL_FORMULA || (excel && kind == CELL_NUMBER);
 	bool quote = guard || strchr(v, sep) || strchr(v, '"') || strchr(v, '\n') || strchr(v, '\r');
 
 	if (!first)
@@ -235,12 +246,12 @@ export_one(void *ctx, const struct store_record *r)
 		free(text);
 		json_decref(o);
 	} else {
-		csv_cell(x->out, r->ref, x->sep, true);
-		csv_cell(x->out, r->created, x->sep, false);
-		csv_cell(x->out, r->status, x->sep, false);
-		csv_cell(x->out, r->ui_lang, x->sep, false);
+		csv_cell(x->out, r->ref, x->sep, x->excel, true);
+		csv_cell(x->out, r->created, x->sep, x->excel, false);
+		csv_cell(x->out, r->status, x->sep, x->excel, false);
+		csv_cell(x->out, r->ui_lang, x->sep, x->excel, false);
 		for (size_t i = 0; i < f->nfields; i++)
-			csv_cell(x->out, answer_of(r, f->fields[i].id), x->sep, false);
+			csv_cell(x->out, answer_of(r, f->fields[i].id), x->sep, x->excel, false);
 		fputs("\r\n", x->out);
 	}
 	x->count++;
@@ -262,9 +273,9 @@ cli_export(struct store *s, const struct forms *f, const struct store_filter *fl
 		if (excel)
 			fputs("\xEF\xBB\xBF", out); /* tells Excel the file is UTF-8 */
 		for (size_t i = 0; i < 4; i++)
-			csv_cell(out, head[i], x.sep, i == 0);
+			csv_cell(out, head[i], x.sep, excel, i == 0);
 		for (size_t i = 0; i < f->nfields; i++)
-			csv_cell(out, f->fields[i].id, x.sep, false);
+			csv_cell(out, f->fields[i].id, x.sep, excel, false);
 		fputs("\r\n", out);
 	}
 	rc = store_each(s, flt, export_one, &x);

@@ -452,7 +452,8 @@ test_filter(void **state)
 		{ "a\u202Eb\u200Bc", true, true, "a\uFFFDb\uFFFDc" },
 		{ "\x1b[2Jx", false, true, "[2Jx" },
 		{ "\x1b[2Jx", true, true, "\uFFFD[2Jx" },
-		{ "r1\r\nr2\tx", false, true, "r1\nr2x" },
+		{ "r1\r\nr2\tx\x0b", false, true, "r1\r\nr2\tx" },
+		{ "r1\r\nr2\tx", true, false, "r1\uFFFD\uFFFDr2\uFFFDx" },
 		{ "r1\nr2", true, false, "r1\uFFFDr2" },
 		{ "\xc2\x9b" "1m", false, true, "1m" },         /* C1 CSI */
 		{ "a\xff" "b", false, true, "a\uFFFDb" },           /* invalid: always marked */
