@@ -15,6 +15,7 @@
 
 static bool active;
 static bool colour;
+static bool lean; /* low bandwidth: no colour, a longer ESCDELAY */
 
 /* For ui_give_back(), which may run in a signal handler: the terminal's
  * settings as found, and the bytes that undo what curses turned on. */
@@ -26,7 +27,6 @@ static struct {
 	char reset[512];
 	size_t len;
 } saved;
-static bool lean; /* low bandwidth: no colour, a longer ESCDELAY */
 
 enum { PAIR_ERROR = 1, PAIR_NOTICE };
 
@@ -69,19 +69,20 @@ define_keys(void)
 		define_key(keys[i].seq, keys[i].key);
 }
 
-/* Append capability str (with padding) to saved.reset. */
+static int
+reset_putc(int c)
+{
+	if (saved.len < sizeof saved.reset)
+		saved.reset[saved.len++] = (char)c;
+	return c;
+}
+
+/* Append capability str, as tputs sends it, to saved.reset. */
 static void
 reset_add(const char *str)
 {
-	size_t n;
-
-	if (str == NULL || str == (char *)-1)
-		return;
-	n = strlen(str);
-	if (saved.len + n < sizeof saved.reset) {
-		memcpy(saved.reset + saved.len, str, n);
-		saved.len += n;
-	}
+	if (str != NULL && str != (char *)-1)
+		tputs(str, 1, reset_putc);
 }
 
 /* What endwin() would send, worked out now: in a signal handler nothing
