@@ -8,9 +8,10 @@ import time
 
 import pytest
 
-from zkharness import run_cli
+from zkharness import T, run_cli
 
-INCLUDE_MSG = '@include is not allowed: write everything in this file'
+# check-forms speaks Dutch unless told otherwise.
+INCLUDE_MSG = T('@include is not allowed: write everything in this file', 'nl')
 
 
 def add_include(forms_dir, target):
@@ -76,4 +77,4 @@ def test_a_form_file_that_is_a_fifo_is_refused_at_once(forms_copy):
     os.mkfifo(path)
     r, took = check_forms(forms_copy)
     assert r.returncode == 1, r.stdout + r.stderr
-    assert '%s:1: not a form file, or larger than 1 MB' % path in r.stdout, r.stdout
+    assert '%s:1: %s' % (path, T('not a form file, or larger than 1 MB', 'nl')) in r.stdout, r.stdout
