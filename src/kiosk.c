@@ -210,7 +210,7 @@ layout(struct app *a)
 
 	text_column(&width, &left);
 	doc_reset(&a->doc, width - 1); /* the last column shows scroll marks */
-	s->ops->build(s, &a->doc);
+	app_build(a, s, &a->doc);
 }
 
 static void
@@ -393,7 +393,7 @@ handle_key(struct app *a, const struct ui_key *k)
 	switch (doc_nav(&a->doc, k, &s->focus, &s->scroll)) {
 	case NAV_ACTIVATE:
 		s->follow = true;
-		s->ops->activate(s, s->focus);
+		app_activate(a, s, s->focus);
 		break;
 	case NAV_MOVED:
 	case NAV_NONE:

@@ -83,7 +83,7 @@ print_screen(struct app *a)
 	int cols = width ? atoi(width) : 80;
 
 	doc_reset(d, (cols >= 30 && cols <= 200 ? cols : 80) - 5);
-	s->ops->build(s, d);
+	app_build(a, s, d);
 	fputs("\n== ", stdout);
 	put_text(s->ops->title(s));
 	fputs(" ==\n", stdout);
@@ -197,7 +197,7 @@ command(struct app *a, const char *line, int *input)
 			*input = d->items[i].id;
 			app_notice(a, _("Type your answer and press Enter. A single - makes it empty."));
 		} else {
-			s->ops->activate(s, d->items[i].id);
+			app_activate(a, s, d->items[i].id);
 		}
 		return;
 	}

@@ -152,6 +152,25 @@ row_label(const struct forms *f, const struct store_row *r, int width)
 	return out;
 }
 
+/* One line while any page's facts are overdue for checking. */
+static void
+review_warning(const struct forms *f, struct doc *d)
+{
+	struct day t = guide_today();
+	char *list = NULL, *line;
+	/* TODO(site): site.review_days once the site settings are loaded. */
+	size_t n = forms_review(f, form_date(t.year, t.month, t.day), REVIEW_DAYS_DEFAULT, &list);
+
+	free(list);
+	if (n == 0)
+		return;
+	/* L10N: staff list; %zu pages (or flows, or files) of the kiosk's content. */
+	line = xasprintf(ngettext("%zu page of the kiosk needs its facts checked: run zorgkiosk check-forms.",
+	    "%zu pages of the kiosk need their facts checked: run zorgkiosk check-forms.", n), n);
+	doc_text(d, line, UI_NOTICE, 0);
+	free(line);
+}
+
 static void
 list_build(struct screen *s, struct doc *d)
 {
@@ -159,6 +178,8 @@ list_build(struct screen *s, struct doc *d)
 	const struct forms *f = s->app->forms;
 	const struct page *op = l->option ? forms_page(f, l->option) : NULL;
 	char *line, *head;
+
+	review_warning(f, d);
 
 	/* Read again after a change in a request, or when the page size changed. */
 	if (l->seen_changes != s->app->changes || l->page != page_size()) {
