@@ -51,7 +51,7 @@ page_build(struct screen *s, struct doc *d)
 		doc_button(d, ID_SECTION + (int)i, ID_SECTION + (int)i, key <= '9' ? key : 0,
 		    tr(&p->sections[i].title));
 	if (p->check != NULL) {
-		doc_button(d, ID_CHECK, ID_CHECK, key <= '9' ? key : 0, _("Does this fit my situation? (a few questions)"));
+		doc_button(d, ID_CHECK, ID_CHECK, key <= '9' ? key : 0, _("Is this right for me? (a few questions)"));
 		key++;
 	}
 	if (p->request)
@@ -79,7 +79,7 @@ static const char *
 page_help(struct screen *s)
 {
 	(void)s;
-	return _("Choose a part to read it. \"Does this fit my situation?\" asks a few short questions. \"Request contact\" opens a short form, so that someone can call or e-mail you.");
+	return _("Choose a part to read it. \"Is this right for me?\" asks a few short questions. \"Request contact\" opens a short form, so that someone can call or e-mail you.");
 }
 
 static const struct screen_ops page_ops = {

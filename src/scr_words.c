@@ -10,23 +10,41 @@
 #include "util.h"
 
 /* The glossary entries used by what s shows (its title and the text of d),
- * and those their explanations use. NULL when there are none; caller frees. */
+ * and those their explanations use. NULL when there are none; caller frees.
+ * The screen is built again for every key of a burst, mostly unchanged:
+ * the last answer is kept for the same text. */
 static bool *
 words_of(struct app *a, struct screen *s, const struct doc *d)
 {
+	static char *last_text;
+	static bool *last_found;
+	static size_t last_n;
 	const struct forms *f = a->forms;
+	char *text;
 	bool *found;
 
 	if (f->nglossary == 0)
 		return NULL;
-	found = xcalloc(f->nglossary, sizeof *found);
-	glossary_find(f, s->ops->title(s), i18n_lang(), found);
-	if (glossary_find(f, d->source, i18n_lang(), found) == 0) {
-		free(found);
-		return NULL;
+	text = xasprintf("%s\n%s\n%s", i18n_code(i18n_lang()), s->ops->title(s),
+	    d->source ? d->source : "");
+	if (last_text == NULL || last_n != f->nglossary || !str_eq(text, last_text)) {
+		free(last_text);
+		free(last_found);
+		last_text = text;
+		last_n = f->nglossary;
+		last_found = xcalloc(f->nglossary, sizeof *last_found);
+		if (glossary_find(f, text + 3, i18n_lang(), last_found) > 0)
+			glossary_close(f, i18n_lang(), last_found);
+	} else {
+		free(text);
 	}
-	glossary_close(f, i18n_lang(), found);
-	return found;
+	found = xcalloc(f->nglossary, sizeof *found);
+	memcpy(found, last_found, f->nglossary * sizeof *found);
+	for (size_t i = 0; i < f->nglossary; i++)
+		if (found[i])
+			return found;
+	free(found);
+	return NULL;
 }
 
 /* The words of found[], in glossary order, as "Wmo, pgb". Caller frees. */
