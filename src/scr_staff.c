@@ -164,9 +164,8 @@ review_warning(const struct forms *f, struct doc *d)
 	free(list);
 	if (n == 0)
 		return;
-	/* L10N: staff list; %zu pages (or flows, or files) of the kiosk's content. */
-	line = xasprintf(ngettext("%zu page of the kiosk needs its facts checked: run zorgkiosk check-forms.",
-	    "%zu pages of the kiosk need their facts checked: run zorgkiosk check-forms.", n), n);
+	/* L10N: staff list; %zu: how many pages, flows or files of forms/. */
+	line = xasprintf(_("Facts overdue for checking on %zu page(s) of the kiosk: run zorgkiosk check-forms."), n);
 	doc_text(d, line, UI_NOTICE, 0);
 	free(line);
 }
