@@ -131,9 +131,6 @@ struct forms {
 /* Largest text a form may hold, in bytes; longer is a form error. */
 #define FORM_TEXT_MAX 8192
 
-/* How often the facts must be checked when the site does not say. */
-#define REVIEW_DAYS_DEFAULT 365
-
 /* Load dir/guide.conf, dir/intake.conf and dir/glossary.conf (optional). On success returns the forms;
  * otherwise NULL and *errors holds "file:line: problem" lines (caller frees). */
 struct forms *forms_load(const char *dir, char **errors);

@@ -69,7 +69,7 @@ def age_forms(forms_copy):
 
 def test_check_forms_lists_what_is_overdue_ended_or_unused(forms_copy):
     d = age_forms(forms_copy)
-    r = staffutil.zk(['check-forms'], forms=d, staff=False)
+    r = staffutil.zk(['--lang', 'en', 'check-forms'], forms=d, staff=False)
     out = staffutil.out(r)
     assert r.returncode == 0, out + staffutil.err(r)
     guide = os.path.join(str(d), 'guide.conf')
@@ -79,6 +79,10 @@ def test_check_forms_lists_what_is_overdue_ended_or_unused(forms_copy):
     assert 'warning: section "How to arrange it" of page "presence_care" ended on 2000-01-02: it is no longer shown' in out
     assert 'warning: the glossary word "nergenswoord" is used in no Dutch text (nl)' in out
     assert 'warning: the glossary word "nowhereword" is used in no English text (en)' in out
+    # In Dutch too.
+    r = staffutil.zk(['--lang', 'nl', 'check-forms'], forms=d, staff=False)
+    assert r.returncode == 0
+    assert '"day_care"' in staffutil.out(r) and 'waarschuwing' in staffutil.out(r), staffutil.out(r)
     # The real forms: every page checked in time, nothing ended, every word used.
     r = staffutil.zk(['check-forms'], staff=False)
     assert r.returncode == 0 and 'warning' not in staffutil.out(r), staffutil.out(r)
