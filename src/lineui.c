@@ -107,6 +107,15 @@ print_screen(struct app *a)
 	/* L10N: line mode: what can be typed. %s is the other language. */
 	put_text(_("Type a number and Enter. 0: back. ?: help. L: "));
 	put_text(i18n_lang() == LANG_NL ? "English" : "Nederlands");
+	if (a->depth <= 1 && a->staff == NULL) {
+		/* The welcome: nobody has chosen a language yet. */
+		char *other = i18n_in(i18n_other(), N_("Type a number and Enter. 0: back. ?: help. L: "));
+
+		fputc('\n', stdout);
+		put_text(other);
+		put_text(i18n_lang() == LANG_NL ? "English" : "Nederlands");
+		free(other);
+	}
 	fputs("\n> ", stdout);
 	fflush(stdout);
 }

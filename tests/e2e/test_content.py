@@ -264,3 +264,21 @@ def test_the_welcome_key_bar_and_help_are_bilingual(kiosk, lang):
     k.send('2')
     k.wait_for(T('Back to the choice of language', 'en'))
     assert T('Help', 'nl') not in k.text()[-1], k.text()[-1]
+
+
+@pytest.mark.parametrize('lang', ['nl', 'en'])
+def test_line_mode_welcome_says_what_to_type_in_both_languages(tmp_path, forms_dir, lang):
+    from rawpty import LineSession
+    from zkharness import base_env
+    other = 'en' if lang == 'nl' else 'nl'
+    prompt = 'Type a number and Enter. 0: back. ?: help. L: '
+    s = LineSession(['--db', str(tmp_path / 'zk.db'), '--forms', forms_dir, '--plain', '--lang', lang],
+                    env=base_env(), stderr_path=str(tmp_path / 'stderr.txt'))
+    try:
+        out = s.first_screen()
+        first, second = T(prompt, lang).strip(), T(prompt, other).strip()
+        assert first in out and second in out and out.index(first) < out.index(second), out
+        out = s.cmd('2')
+        assert T(prompt, 'en').strip() in out and T(prompt, 'nl').strip() not in out, out
+    finally:
+        s.finish()
