@@ -6,6 +6,13 @@ which words a screen must explain.
     g.words_in(text, 'en')          -> ids of the words text uses
     g.expected(screen_text, 'nl')   -> those ids plus the words their
                                        explanations use (what the list shows)
+    g.listed(screen_text, 'nl')     -> ids named by the screen's item
+                                       "Words on this page: Wmo, pgb" (None
+                                       when the screen has no such item)
+
+A crawler checks a screen with: set(g.words_in(text, lang)) <=
+set(g.listed(text, lang) or []), where text is the whole screen (scrolled
+to its end: the item is the last line but the key bar) and its title.
 
 Rules: a word or one of its variants, as a whole word; upper and lower case
 (A-Z) alike; any letter, digit or non-ASCII character continues a word, so
@@ -16,6 +23,7 @@ import os
 import re
 
 import libcfg
+from zkharness import T, flat
 
 
 def _is_word_char(c):
@@ -77,3 +85,25 @@ class Glossary:
                 break
             found = more
         return [gid for gid in self.ids() if gid in found]
+
+    def label(self, ids, lang):
+        """The item that lists ids, as the kiosk writes it."""
+        return T('Words on this page: %s', lang) % ', '.join(self.word(g, lang) for g in ids)
+
+    def listed(self, text, lang):
+        """The ids named by the item "Words on this page: ..." in text (the
+        screen's text, wrapped lines and all), or None without the item."""
+        head = T('Words on this page: %s', lang).split('%s')[0].strip()
+        text = flat(text)
+        at = text.find(head)
+        if at < 0:
+            return None
+        rest = text[at + len(head):]
+        ids = []
+        # The words follow in glossary order, separated by ", ".
+        for gid in self.ids():
+            w = self.word(gid, lang)
+            if rest.startswith(' ' + w) or rest.startswith(', ' + w):
+                ids.append(gid)
+                rest = rest[rest.index(w) + len(w):]
+        return ids

@@ -66,6 +66,9 @@ def test_the_words_of_a_screen_are_offered_and_explained(kiosk, forms, gloss, la
     open_section(k, forms, lang, PAGE, SECTION)
     label = words_label(gloss, ids, lang)
     k.focus_to(label, exact=False)
+    # What a crawler checks: every word on the screen is listed there.
+    screen = ' '.join(k.text())
+    assert set(gloss.words_in(screen, lang)) <= set(gloss.listed(screen, lang)), screen
     k.send(ENTER)
     k.wait_for(T('Words on this page', lang), gloss.word(ids[0], lang), gloss.text(ids[0], lang))
     shown = all_text(k)
