@@ -39,7 +39,7 @@ help_text(struct screen *s, struct doc *d)
 		doc_text(d, below->ops->help(below), UI_NORMAL, 0);
 		doc_blank(d);
 	}
-	words_list(s->app, below, d);
+	words_list(s->app, below, d, true);
 	doc_text(d, _("Keys that work everywhere:"), UI_HEADING, 0);
 	doc_text(d, _("- Arrow keys up and down: move. Enter: choose. Or press the number in front of a line, or click it.\n"
 	    "- Esc or 0: go back one step. Nothing you typed is lost.\n"

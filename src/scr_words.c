@@ -103,7 +103,7 @@ app_activate(struct app *a, struct screen *s, int id)
 }
 
 void
-words_list(struct app *a, struct screen *below, struct doc *d)
+words_list(struct app *a, struct screen *below, struct doc *d, bool heading)
 {
 	const struct forms *f = a->forms;
 	struct doc shown;
@@ -119,7 +119,8 @@ words_list(struct app *a, struct screen *below, struct doc *d)
 	doc_free(&shown);
 	if (found == NULL)
 		return;
-	doc_text(d, _("Words on this page"), UI_HEADING, 0);
+	if (heading)
+		doc_text(d, _("Words on this page"), UI_HEADING, 0);
 	for (size_t i = 0; i < f->nglossary; i++) {
 		if (!found[i])
 			continue;
@@ -140,7 +141,8 @@ words_title(struct screen *s)
 static void
 words_build(struct screen *s, struct doc *d)
 {
-	words_list(s->app, s->data, d);
+	/* The title says what this is; the first word comes first. */
+	words_list(s->app, s->data, d, false);
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back"));
 }
 

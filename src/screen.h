@@ -138,8 +138,8 @@ void app_build(struct app *a, struct screen *s, struct doc *d);
  * goes to the screen. */
 void app_activate(struct app *a, struct screen *s, int id);
 /* Add to d the glossary words that screen below shows, with their
- * explanations (nothing when it uses none). */
-void words_list(struct app *a, struct screen *below, struct doc *d);
+ * explanations (nothing when it uses none), under a heading if asked. */
+void words_list(struct app *a, struct screen *below, struct doc *d, bool heading);
 /* "Words on this page" for the screen below. */
 struct screen *scr_words_new(struct app *a, struct screen *below);
 

@@ -13,6 +13,9 @@ which words a screen must explain.
 A crawler checks a screen with: set(g.words_in(text, lang)) <=
 set(g.listed(text, lang) or []), where text is the whole screen (scrolled
 to its end: the item is the last line but the key bar) and its title.
+The list itself (titled "Words on this page") and F1's help have no such
+item: they show each word as a heading above its explanation, and they
+also list the words their explanations use (see expected()).
 
 Rules: a word or one of its variants, as a whole word; upper and lower case
 (A-Z) alike; any letter, digit or non-ASCII character continues a word, so
