@@ -116,7 +116,7 @@ static const char *
 menu_help(struct screen *s)
 {
 	(void)s;
-	return _("This menu shows the kinds of support for people who care for someone. Choose one to read what it is, and to ask for contact. Not sure? Choose \"Help me choose\".");
+	return _("This menu shows the kinds of support for people who look after someone. Choose one to read what it is, and to ask for contact. Not sure? Choose \"Help me choose\".");
 }
 
 static const struct screen_ops menu_ops = {
