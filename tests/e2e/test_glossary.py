@@ -144,3 +144,53 @@ def test_line_mode_offers_the_words_as_a_numbered_line(tmp_path, forms_dir, form
             assert flat(gloss.text(gid, lang)) in flat(out), (gid, out)
     finally:
         s.finish()
+
+
+def page_screen_text(forms, lang, page_id):
+    p = forms.pages[page_id]
+    parts = [p['title'][lang], p['summary'][lang]] + [s['title'][lang] for s in p['sections']]
+    if p.get('check'):
+        parts.append(T('Is this right for me? (a few questions)', lang))
+    if p.get('request'):
+        parts.append(T('Request contact about this', lang))
+    parts.append(T('Back to the menu', lang))
+    return '\n'.join(parts)
+
+
+def listed_in_line_mode(out, gloss, lang):
+    """The ids of the numbered line "Words on this page: ..." of a line-mode
+    screen (its wrapped lines joined), or None."""
+    lines = out.splitlines()
+    head = T('Words on this page: %s', lang).split('%s')[0].strip()
+    for i, l in enumerate(lines):
+        if l[4:].startswith(head):
+            return gloss.listed(' '.join(x.strip() for x in lines[i:i + 8]), lang)
+    return None
+
+
+@pytest.mark.parametrize('lang', ['nl', 'en'])
+def test_every_page_and_section_lists_exactly_its_words(tmp_path, forms_dir, forms, gloss, lang):
+    """Line mode through every page and section: the kiosk's list is the one
+    glossary.py expects (the two implementations agree on the real texts)."""
+    s = LineSession(['--db', str(tmp_path / 'zk.db'), '--forms', forms_dir, '--plain'],
+                    env=base_env(), stderr_path=str(tmp_path / 'stderr.txt'))
+    wrong = []
+    try:
+        s.first_screen()
+        s.cmd('1' if lang == 'nl' else '2')
+        for pid in [i for i in forms.menu_items() if i in forms.pages]:
+            out = s.cmd(forms.menu_key(pid))
+            want = gloss.expected(page_screen_text(forms, lang, pid), lang) or None
+            if listed_in_line_mode(out, gloss, lang) != want:
+                wrong.append('%s: want %s, got %s' % (pid, want, listed_in_line_mode(out, gloss, lang)))
+            for i in range(len(forms.pages[pid]['sections'])):
+                out = s.cmd(str(i + 1))
+                want = gloss.expected(section_screen_text(forms, lang, pid, i), lang) or None
+                got = listed_in_line_mode(out, gloss, lang)
+                if got != want:
+                    wrong.append('%s section %d: want %s, got %s' % (pid, i + 1, want, got))
+                s.cmd('0')
+            s.cmd('0')
+    finally:
+        s.finish()
+    assert not wrong, '\n'.join(wrong)
