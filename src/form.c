@@ -352,7 +352,8 @@ read_question(struct loader *ld, const config_setting_t *g, struct question *q)
 static void
 read_flow(struct loader *ld, const config_setting_t *g, struct flow *fl)
 {
-	static const char *const keys[] = { "id", "title", "intro", "start", "fallback", "questions", NULL };
+	static const char *const keys[] = { "id", "title", "intro", "start", "fallback", "questions",
+		"checked", "checked_by", NULL };
 	const config_setting_t *l;
 
 	check_keys(ld, g, keys);
@@ -376,8 +377,9 @@ read_flow(struct loader *ld, const config_setting_t *g, struct flow *fl)
 static void
 read_page(struct loader *ld, const config_setting_t *g, struct page *p)
 {
-	static const char *const keys[] = { "id", "title", "summary", "sections", "check", "request", NULL };
-	static const char *const skeys[] = { "title", "text", NULL };
+	static const char *const keys[] = { "id", "title", "summary", "sections", "check", "request",
+		"checked", "checked_by", NULL };
+	static const char *const skeys[] = { "title", "text", "until", "replacement", NULL };
 	const config_setting_t *l;
 
 	check_keys(ld, g, keys);
@@ -397,8 +399,10 @@ read_page(struct loader *ld, const config_setting_t *g, struct page *p)
 			continue;
 		check_keys(ld, e, skeys);
 		struct section *s = &p->sections[p->nsections++];
+		s->line = line_of(e);
 		get_text(ld, e, "title", &s->title, true);
 		get_text(ld, e, "text", &s->body, true);
+		form_read_until(ld, e, s);
 	}
 }
 
@@ -639,14 +643,18 @@ load_guide(struct loader *ld, struct forms *f, config_t *cf)
 	if ((l = get_list(ld, root, "pages", true)) != NULL && config_setting_length(l) > 0) {
 		f->pages = xcalloc((size_t)config_setting_length(l), sizeof *f->pages);
 		for (int i = 0; i < config_setting_length(l); i++)
-			if ((s = group_elem(ld, l, i, "pages")) != NULL)
+			if ((s = group_elem(ld, l, i, "pages")) != NULL) {
 				read_page(ld, s, &f->pages[f->npages++]);
+				form_read_checked(ld, f, s, f->pages[f->npages - 1].id, line_of(s));
+			}
 	}
 	if ((l = get_list(ld, root, "flows", false)) != NULL && config_setting_length(l) > 0) {
 		f->flows = xcalloc((size_t)config_setting_length(l), sizeof *f->flows);
 		for (int i = 0; i < config_setting_length(l); i++)
-			if ((s = group_elem(ld, l, i, "flows")) != NULL)
+			if ((s = group_elem(ld, l, i, "flows")) != NULL) {
 				read_flow(ld, s, &f->flows[f->nflows++]);
+				form_read_checked(ld, f, s, f->flows[f->nflows - 1].id, line_of(s));
+			}
 	}
 	if ((s = config_setting_get_member(root, "menu")) == NULL || !config_setting_is_group(s)) {
 		form_err(ld, 1, _("a group \"menu\" is missing"));
@@ -682,12 +690,13 @@ static void
 load_intake(struct loader *ld, struct forms *f, config_t *cf)
 {
 	static const char *const keys[] = { "version", "title", "intro", "fields", "one_of",
-		"no_consent", "done", NULL };
+		"no_consent", "done", "checked", "checked_by", NULL };
 	const config_setting_t *root = config_root_setting(cf), *l, *s;
 	size_t nconsent = 0;
 
 	check_keys(ld, root, keys);
 	f->intake_version = get_int(ld, root, "version", 1, 1000000, 1, true);
+	form_read_checked(ld, f, root, "intake.conf", 1);
 	get_text(ld, root, "title", &f->intake_title, true);
 	get_text(ld, root, "intro", &f->intake_intro, false);
 	get_text(ld, root, "no_consent", &f->no_consent, true);
@@ -754,6 +763,7 @@ forms_load(const char *dir, char **errors)
 	if (open_file(&ld, &cf))
 		load_intake(&ld, f, &cf);
 	config_destroy(&cf);
+	form_load_glossary(&ld, f, dir);
 	free(guide);
 	free(intake);
 	*errors = ld.errors;
@@ -764,3 +774,40 @@ forms_load(const char *dir, char **errors)
 	return f;
 }
 
+
+int
+form_line(const config_setting_t *s)
+{
+	return line_of(s);
+}
+
+void
+form_keys(struct loader *ld, const config_setting_t *group, const char *const *allowed)
+{
+	check_keys(ld, group, allowed);
+}
+
+bool
+form_text(struct loader *ld, const config_setting_t *group, const char *name, struct text *t,
+    bool required)
+{
+	return get_text(ld, group, name, t, required);
+}
+
+char *
+form_string(struct loader *ld, const config_setting_t *s, const char *what)
+{
+	return string_value(ld, s, what, false);
+}
+
+char *
+form_id(struct loader *ld, const config_setting_t *group, const char *name, bool required)
+{
+	return get_id(ld, group, name, required);
+}
+
+bool
+form_open(struct loader *ld, config_t *cf)
+{
+	return open_file(ld, cf);
+}

@@ -216,7 +216,16 @@ keybar(const struct screen *s)
 {
 	const char *other = i18n_lang() == LANG_NL ? "English" : "Nederlands";
 
-	if (s->app->depth <= 1) /* the welcome: no way back, nothing before */
+	if (s->app->depth <= 1 && s->app->staff == NULL) {
+		/* The welcome: no way back, and nobody has chosen a language
+		 * yet, so it speaks both, the language of the moment first. */
+		char *help = i18n_in(i18n_other(), N_("Help")), *bar;
+
+		bar = xasprintf("?/F1 %s/%s  L/F2 %s", _("Help"), help, other);
+		free(help);
+		return bar;
+	}
+	if (s->app->depth <= 1)
 		/* L10N: the key bar of the first screen; %s: the other language. */
 		return xasprintf(_("?/F1 Help  L/F2 %s"), other);
 	if (s->ops->menu)
@@ -250,7 +259,7 @@ layout(struct app *a)
 
 	text_column(&width, &left);
 	doc_reset(&a->doc, width - 1); /* the last column shows scroll marks */
-	s->ops->build(s, &a->doc);
+	app_build(a, s, &a->doc);
 }
 
 static void
@@ -433,7 +442,7 @@ handle_key(struct app *a, const struct ui_key *k)
 	switch (doc_nav(&a->doc, k, &s->focus, &s->scroll)) {
 	case NAV_ACTIVATE:
 		s->follow = true;
-		s->ops->activate(s, s->focus);
+		app_activate(a, s, s->focus);
 		break;
 	case NAV_MOVED:
 	case NAV_NONE:
@@ -501,7 +510,7 @@ kiosk_run(struct app *a)
 		long long left = last + idle - now_ms();
 
 		if (busy && !warned && warn > 0 && left <= warn) {
-			app_notice(a, _("Are you still there? Press any key to go on. Otherwise the screen is wiped in 20 seconds."));
+			app_notice(a, _("Are you still there? Press any key to carry on. Otherwise the screen will be wiped in 20 seconds."));
 			warned = true;
 		}
 		if (resumed) {

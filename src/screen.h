@@ -130,5 +130,19 @@ struct screen *scr_prompt_secret_new(struct app *a, const char *title, const cha
 
 /* Item ids shared by screens. */
 enum { ID_BACK = 9000, ID_REQUEST, ID_MENU, ID_CHECK };
+/* "Words on this page", which app_build adds. */
+enum { ID_WORDS = 9500 };
+
+/* Build screen s into d, and when its text uses glossary words, add the
+ * item "Words on this page". */
+void app_build(struct app *a, struct screen *s, struct doc *d);
+/* Item id of s was chosen: the words item opens their list, anything else
+ * goes to the screen. */
+void app_activate(struct app *a, struct screen *s, int id);
+/* Add to d the glossary words that screen below shows, with their
+ * explanations (nothing when it uses none), under a heading if asked. */
+void words_list(struct app *a, struct screen *below, struct doc *d, bool heading);
+/* "Words on this page" for the screen below. */
+struct screen *scr_words_new(struct app *a, struct screen *below);
 
 #endif
