@@ -31,8 +31,8 @@ LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
-CORE := util i18n text charset form form_check form_data guide intake store store_staff site outfile remote
-UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_prompt scr_staff scr_record staff export_xlsx cli main
+CORE := util i18n text charset form form_check form_data form_review form_glossary guide intake store store_staff site outfile remote
+UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_staff scr_record staff export_xlsx cli main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
@@ -95,6 +95,13 @@ build/asan/paths.o: src/paths.c Makefile | build/.deps-build
 
 zorgkiosk: $(OBJ) build/obj/paths.o
 	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+# The benchmarks time the release build, reading its site file from
+# ZK_TEST_CONF as the test build does.
+build/bench/site.o: src/site.c $(HDR) | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(HARDEN) -DZK_TEST_HOOKS -c $< -o $@
+build/zorgkiosk-bench: $(filter-out build/obj/site.o,$(OBJ)) build/bench/site.o build/obj/paths.o
+	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-asan: $(ASAN_OBJ) build/asan/paths.o
@@ -151,7 +158,7 @@ check: build/.deps-check all
 	$(MAKE) --no-print-directory pkg-check
 
 # Speed, bytes and memory; prints numbers and never fails on them.
-bench: all build/.deps-check
+bench: all build/zorgkiosk-bench build/.deps-check
 	@scripts/install-deps.sh bench
 	$(PYTHON) bench/wire.py
 	$(PYTHON) bench/staff.py

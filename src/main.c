@@ -216,6 +216,21 @@ load_forms(const char *dir, FILE *out)
 	return f;
 }
 
+/* What check-forms lists without failing: pages whose facts are overdue
+ * for checking, sections past their end date, unused glossary words. */
+static void
+print_form_warnings(const struct forms *f)
+{
+	struct day d = guide_today();
+	char *warnings = NULL;
+
+	forms_review(f, form_date(d.year, d.month, d.day), site.review_days, &warnings);
+	glossary_unused(f, &warnings);
+	if (warnings != NULL)
+		fputs(warnings, stdout);
+	free(warnings);
+}
+
 /* Why the database could not be opened, for the administrator or staff
  * member who reads it at start (the visitor's messages are store_message's). */
 static const char *
@@ -436,6 +451,7 @@ main(int argc, char **argv)
 
 		i18n_set(o.lang);
 		f = load_forms(dir, stdout);
+		print_form_warnings(f);
 		printf(_("%s: the forms are fine: %zu pages, %zu question flows, %zu intake fields.\n"),
 		    dir, f->npages, f->nflows, f->nfields);
 		forms_free(f);

@@ -157,6 +157,23 @@ row_label(const struct forms *f, const struct store_row *r, int width)
 	return out;
 }
 
+/* One line while any page's facts are overdue for checking. */
+static void
+review_warning(const struct forms *f, struct doc *d)
+{
+	struct day t = guide_today();
+	char *list = NULL, *line;
+	size_t n = forms_review(f, form_date(t.year, t.month, t.day), site.review_days, &list);
+
+	free(list);
+	if (n == 0)
+		return;
+	/* L10N: staff list; %zu: how many pages, flows or files of forms/. */
+	line = xasprintf(_("Facts overdue for checking on %zu page(s) of the kiosk: run zorgkiosk check-forms."), n);
+	doc_text(d, line, UI_NOTICE, 0);
+	free(line);
+}
+
 static void
 list_build(struct screen *s, struct doc *d)
 {
@@ -164,6 +181,8 @@ list_build(struct screen *s, struct doc *d)
 	const struct forms *f = s->app->forms;
 	const struct page *op = l->option ? forms_page(f, l->option) : NULL;
 	char *line, *head;
+
+	review_warning(f, d);
 
 	/* Read again after a change in a request, or when the page size changed. */
 	if (l->seen_changes != s->app->changes || l->page != page_size()) {
