@@ -266,6 +266,17 @@ side_file_used(const char *path, const char *ext)
 	return used;
 }
 
+static bool
+side_file_exists(const char *path, const char *ext)
+{
+	char *p = xasprintf("%s%s", path, ext);
+	struct stat st;
+	bool exists = lstat(p, &st) == 0;
+
+	free(p);
+	return exists;
+}
+
 static unsigned long
 be32(const unsigned char *p)
 {
@@ -278,7 +289,7 @@ be32(const unsigned char *p)
  * application_id; new is an empty file, or an empty SQLite database that
  * never had a table, with no -wal beside it. */
 static enum store_rc
-check_header(const char *path, char **detail)
+check_header(const char *path, unsigned long *version, char **detail)
 {
 	unsigned char h[100];
 	struct stat st;
@@ -305,8 +316,9 @@ check_header(const char *path, char **detail)
 		return STORE_NOTOURS;
 	}
 	/* Offsets 68, 60 and 40: application_id, user_version, schema cookie. */
+	*version = be32(h + 60);
 	if (be32(h + 68) == STORE_APP_ID)
-		return be32(h + 60) > STORE_SCHEMA ? STORE_NEWER : STORE_OK;
+		return *version > STORE_SCHEMA ? STORE_NEWER : STORE_OK;
 	if (be32(h + 68) == 0 && be32(h + 60) == 0 && be32(h + 40) == 0 &&
 	    !side_file_used(path, "-wal") && !side_file_used(path, "-journal"))
 		return STORE_OK;
@@ -422,11 +434,14 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 {
 	struct store *s;
 	sqlite3 *db = NULL;
+	unsigned long version = 0;
+	bool fresh;
 	int r;
 
 	*detail = NULL;
-	if ((*rc = check_header(path, detail)) != STORE_OK)
+	if ((*rc = check_header(path, &version, detail)) != STORE_OK)
 		return NULL;
+	fresh = !side_file_exists(path, "-wal") && !side_file_exists(path, "-shm");
 	if (create_file(path, mode, gid) != 0) {
 		int err = errno;
 
@@ -460,12 +475,21 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 	}
 	if (*rc == STORE_OK) {
 		r = exec(db, "PRAGMA journal_mode = WAL");
+		/* After a migration, bring the new user_version from the WAL into
+		 * the file's header: an older zorgkiosk reads it there, and then
+		 * refuses the file without opening it. */
+		if (r == SQLITE_OK && version < STORE_SCHEMA)
+			exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
 		if (r != SQLITE_OK) {
 			*rc = why(db, path, r);
 			*detail = xstrdup(sqlite3_errmsg(db));
 		}
 	}
 	if (*rc != STORE_OK) {
+		/* The -wal and -shm SQLite made for reading go again (an empty
+		 * WAL checkpoints nothing); ones that were there stay as found. */
+		if (fresh)
+			sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 		sqlite3_close(db);
 		return NULL;
 	}
