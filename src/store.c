@@ -299,12 +299,12 @@ check_header(const char *path, unsigned long *version, char **detail)
 	if (fd < 0 && errno == ENOENT)
 		return STORE_OK;
 	if (fd < 0) {
-		*detail = xasprintf("%s: %s", path, strerror(errno));
+		*detail = xstrdup(strerror(errno));
 		return errno == ELOOP ? STORE_NOTOURS : STORE_READONLY;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		*detail = xasprintf("%s: %s", path, _("not a regular file"));
+		*detail = xstrdup(_("not a regular file"));
 		return STORE_NOTOURS;
 	}
 	n = st.st_size == 0 ? 0 : pread(fd, h, sizeof h, 0);
@@ -312,7 +312,7 @@ check_header(const char *path, unsigned long *version, char **detail)
 	if (st.st_size == 0 && !side_file_used(path, "-wal"))
 		return STORE_OK;
 	if (n != (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0) {
-		*detail = xasprintf("%s: %s", path, _("not a SQLite database"));
+		*detail = xstrdup(_("not a SQLite database"));
 		return STORE_NOTOURS;
 	}
 	/* Offsets 68, 60 and 40: application_id, user_version, schema cookie. */
@@ -322,29 +322,30 @@ check_header(const char *path, unsigned long *version, char **detail)
 	if (be32(h + 68) == 0 && be32(h + 60) == 0 && be32(h + 40) == 0 &&
 	    !side_file_used(path, "-wal") && !side_file_used(path, "-journal"))
 		return STORE_OK;
-	*detail = xasprintf("%s: %s", path, _("another program's database"));
+	*detail = xstrdup(_("another program's database"));
 	return STORE_NOTOURS;
 }
 
-/* The errno of writing path, its -wal or its -shm, as far as the file
- * system tells without writing: EROFS, EPERM (immutable), EACCES, or 0. */
+/* The errno of opening path, its -wal or its -shm for writing (nothing
+ * is written): EROFS, EPERM (immutable), EACCES, or 0. access() does not
+ * see a file system that the kernel made read-only after an error; open()
+ * does. Only with no SQLite connection to path open in this process: a
+ * close() drops every lock the process holds on the file. */
 static int
 write_errno(const char *path)
 {
 	static const char *const ext[] = { "", "-wal", "-shm" };
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
 	struct statvfs vfs;
-	int err = 0;
+	int err = 0, fd;
 
-	if (slash != NULL)
-		slash[slash == dir] = '\0';
-	if (statvfs(slash != NULL ? dir : ".", &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
-		err = EROFS;
-	free(dir);
 	for (size_t i = 0; err == 0 && i < sizeof ext / sizeof ext[0]; i++) {
 		char *p = xasprintf("%s%s", path, ext[i]);
 
-		if (faccessat(AT_FDCWD, p, W_OK, AT_EACCESS) != 0 && errno != ENOENT)
+		if (i == 0 && statvfs(p, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+			err = EROFS;
+		else if ((fd = open(p, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) >= 0)
+			close(fd);
+		else if (errno != ENOENT)
 			err = errno;
 		free(p);
 	}
@@ -352,7 +353,8 @@ write_errno(const char *path)
 }
 
 /* rc made precise: why path cannot be written, from err (the errno the
- * system gave SQLite, or 0) and from the files themselves. */
+ * system gave SQLite, or 0) and from the files themselves (see
+ * write_errno for when this may be called). */
 static enum store_rc
 diagnose(const char *path, enum store_rc rc, int err)
 {
@@ -370,13 +372,6 @@ diagnose(const char *path, enum store_rc rc, int err)
 	if (err == EIO)
 		return STORE_IOERR;
 	return rc;
-}
-
-/* rc of SQLite on db made precise for path. */
-static enum store_rc
-why(sqlite3 *db, const char *path, int rc)
-{
-	return diagnose(path, store_rc_of(rc), db != NULL ? sqlite3_system_errno(db) : 0);
 }
 
 /* Open a connection to path for reading and writing, with the settings
@@ -405,7 +400,7 @@ connect(const char *path, int *rc)
 /* PRAGMA quick_check: every page readable and every b-tree sound (without
  * comparing indexes to tables, which would read the file many times). */
 static enum store_rc
-quick_check(sqlite3 *db, const char *path, char **detail)
+quick_check(sqlite3 *db, char **detail, int *err)
 {
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
@@ -414,19 +409,20 @@ quick_check(sqlite3 *db, const char *path, char **detail)
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		result = (const char *)sqlite3_column_text(st, 0);
 		if (!str_eq(result, "ok")) {
-			*detail = xasprintf("%s: quick_check: %s", path, result ? result : "?");
+			*detail = xasprintf("quick_check: %s", result ? result : "?");
 			sqlite3_finalize(st);
 			return STORE_DAMAGED;
 		}
 		rc = SQLITE_OK;
 	}
 	if (rc != SQLITE_OK)
-		*detail = xasprintf("%s: %s", path, sqlite3_errmsg(db));
+		*detail = xstrdup(sqlite3_errmsg(db));
 	sqlite3_finalize(st);
 	/* The header said ours, so a file SQLite cannot read is damaged. */
 	if ((rc & 0xff) == SQLITE_NOTADB)
 		return STORE_DAMAGED;
-	return rc == SQLITE_OK ? STORE_OK : why(db, path, rc);
+	*err = sqlite3_system_errno(db);
+	return store_rc_of(rc);
 }
 
 struct store *
@@ -436,17 +432,16 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 	sqlite3 *db = NULL;
 	unsigned long version = 0;
 	bool fresh;
-	int r;
+	int r, err = 0;
 
 	*detail = NULL;
 	if ((*rc = check_header(path, &version, detail)) != STORE_OK)
 		return NULL;
 	fresh = !side_file_exists(path, "-wal") && !side_file_exists(path, "-shm");
 	if (create_file(path, mode, gid) != 0) {
-		int err = errno;
-
+		err = errno;
 		*rc = diagnose(path, err == ENOSPC ? STORE_FULL : STORE_READONLY, err);
-		*detail = xasprintf("%s: %s", path, strerror(err));
+		*detail = xstrdup(strerror(err));
 		return NULL;
 	}
 	db = connect(path, &r);
@@ -459,19 +454,17 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 	 * checkpoint a WAL into it. */
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (r != SQLITE_OK) {
-		*rc = why(db, path, r);
+		*rc = store_rc_of(r);
+		err = sqlite3_system_errno(db);
 		*detail = xstrdup(sqlite3_errmsg(db));
 	} else if (sqlite3_db_readonly(db, "main") == 1) {
 		/* SQLite opens a file it cannot write read-only without a word;
 		 * the kiosk must know before a caregiver fills in the form. */
-		int err = write_errno(path);
-
-		*rc = diagnose(path, STORE_READONLY, err);
-		*detail = xasprintf("%s: %s", path, strerror(err ? err : EACCES));
-	} else if ((*rc = quick_check(db, path, detail)) == STORE_OK) {
+		*rc = STORE_READONLY;
+		*detail = xstrdup(_("it can be opened for reading only"));
+	} else if ((*rc = quick_check(db, detail, &err)) == STORE_OK) {
 		*rc = migrate(db, detail);
-		if (*rc != STORE_OK && *rc != STORE_NOTOURS && *rc != STORE_NEWER)
-			*rc = diagnose(path, *rc, sqlite3_system_errno(db));
+		err = sqlite3_system_errno(db);
 	}
 	if (*rc == STORE_OK) {
 		r = exec(db, "PRAGMA journal_mode = WAL");
@@ -481,7 +474,8 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 		if (r == SQLITE_OK && version < STORE_SCHEMA)
 			exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
 		if (r != SQLITE_OK) {
-			*rc = why(db, path, r);
+			*rc = store_rc_of(r);
+			err = sqlite3_system_errno(db);
 			*detail = xstrdup(sqlite3_errmsg(db));
 		}
 	}
@@ -491,6 +485,8 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 		if (fresh)
 			sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 		sqlite3_close(db);
+		/* Closed first: see write_errno. */
+		*rc = diagnose(path, *rc, err);
 		return NULL;
 	}
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
@@ -546,9 +542,10 @@ next_seq(sqlite3 *db, int year, int *seq)
 	return rc;
 }
 
-/* Store the intake through db, in this process; see store_submit. */
+/* Store the intake through db, in this process; see store_submit. On
+ * failure *err is the errno the system gave SQLite (for diagnose). */
 static enum store_rc
-submit_here(sqlite3 *db, const char *path, const struct intake *in, enum lang ui, int year, char *ref)
+submit_here(sqlite3 *db, const struct intake *in, enum lang ui, int year, char *ref, int *err)
 {
 	const struct forms *f = in->forms;
 	sqlite3_stmt *st = NULL;
@@ -559,8 +556,10 @@ submit_here(sqlite3 *db, const char *path, const struct intake *in, enum lang ui
 	store_now(created);
 	/* IMMEDIATE takes the write lock now, so the sequence number taken
 	 * below cannot be taken by another kiosk before we insert. */
-	if ((rc = exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK)
-		return why(db, path, rc);
+	if ((rc = exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK) {
+		*err = sqlite3_system_errno(db);
+		return store_rc_of(rc);
+	}
 	rc = next_seq(db, year, &seq);
 	/* At least four digits: after MZ-2026-9999 comes MZ-2026-10000. */
 	snprintf(newref, sizeof newref, "MZ-%04d-%04d", year, seq);
@@ -600,11 +599,9 @@ submit_here(sqlite3 *db, const char *path, const struct intake *in, enum lang ui
 	if (rc == SQLITE_OK)
 		rc = exec(db, "COMMIT");
 	if (rc != SQLITE_OK) {
-		int err = sqlite3_system_errno(db);
-		enum store_rc out = diagnose(path, store_rc_of(rc), err);
-
+		*err = sqlite3_system_errno(db);
 		exec(db, "ROLLBACK");
-		return out;
+		return store_rc_of(rc);
 	}
 	memcpy(ref, newref, strlen(newref) + 1);
 	return STORE_OK;
@@ -621,17 +618,25 @@ static void __attribute__((noreturn))
 submit_child(const char *path, int fd, const struct intake *in, enum lang ui, int year)
 {
 	struct submit_result res = { .rc = STORE_ERROR };
-	int rc;
+	int rc, err = 0;
 	sqlite3 *db = connect(path, &rc);
 
-	if (db != NULL)
-		res.rc = rc == SQLITE_OK ? submit_here(db, path, in, ui, year, res.ref) : why(db, path, rc);
-	if (write(fd, &res, sizeof res) != (ssize_t)sizeof res)
+	if (db != NULL && rc == SQLITE_OK)
+		res.rc = submit_here(db, in, ui, year, res.ref, &err);
+	else if (db != NULL)
+		res.rc = store_rc_of(rc), err = sqlite3_system_errno(db);
+	/* Stored: say so at once (closing may still meet a fault). */
+	if (res.rc == STORE_OK && write(fd, &res, sizeof res) != (ssize_t)sizeof res)
 		_exit(1);
 	/* The parent is waiting: leave checkpoints to the commits (every
 	 * 1000 pages) and to the last store_close. */
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_close(db);
+	if (res.rc != STORE_OK) {
+		res.rc = diagnose(path, res.rc, err);
+		if (write(fd, &res, sizeof res) != (ssize_t)sizeof res)
+			_exit(1);
+	}
 	_exit(0);
 }
 
@@ -651,7 +656,7 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 	 * shares open files within a process, so ours is closed first:
 	 * without a checkpoint, which would touch the -shm here. */
 	if (pipe2(fds, O_CLOEXEC) != 0)
-		return submit_here(s->db, s->path, in, ui, year, ref);
+		return submit_here(s->db, in, ui, year, ref, &rc);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	sqlite3_close(s->db);
 	s->db = NULL;
@@ -671,12 +676,12 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 	close(fds[0]);
 	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	/* The child died: ask the files why (before we open them again). */
+	if (pid > 0 && got != sizeof res)
+		res.rc = diagnose(s->path, STORE_IOERR, 0);
 	s->db = connect(s->path, &rc);
 	if (pid < 0)
-		return submit_here(s->db, s->path, in, ui, year, ref);
-	if (got != sizeof res)
-		/* The child died: ask the files why. */
-		return diagnose(s->path, STORE_IOERR, 0);
+		return submit_here(s->db, in, ui, year, ref, &rc);
 	if (res.rc == STORE_OK)
 		memcpy(ref, res.ref, strlen(res.ref) + 1);
 	return res.rc;
