@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,8 @@
 /* "ZKIO": marks a database as ours, so another file is never changed. */
 #define STORE_APP_ID 0x5A4B494F
 #define STORE_BUSY_MS 5000
+/* How long a submit may take before the disk is taken for dead. */
+#define STORE_CHILD_MS (6 * STORE_BUSY_MS)
 
 /* Forward migrations: migrations[v] takes user_version v to v + 1. Every
  * statement runs inside one transaction with the version bump. */
@@ -662,11 +666,28 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 	s->db = NULL;
 	pid = fork();
 	if (pid == 0) {
+		sigset_t all;
+
+		/* Not the kiosk's signal handlers, nor the keys of its terminal
+		 * (a fault such as SIGBUS is delivered all the same). */
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		setpgid(0, 0);
 		close(fds[0]);
 		submit_child(s->path, fds[1], in, ui, year);
 	}
 	close(fds[1]);
 	while (pid > 0 && got < sizeof res) {
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+
+		/* A disk that does not answer at all must not hang the kiosk. */
+		n = poll(&pfd, 1, STORE_CHILD_MS);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			kill(pid, SIGKILL);
+			break;
+		}
 		n = read(fds[0], (char *)&res + got, sizeof res - got);
 		if (n > 0)
 			got += (size_t)n;
