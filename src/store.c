@@ -662,7 +662,14 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		return submit_here(s->db, in, ui, year, ref, &rc);
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	sqlite3_close(s->db);
+	if (sqlite3_close(s->db) != SQLITE_OK) {
+		/* A statement is still open: no child then, rather than one that
+		 * shares SQLite's view of the file with us. */
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+		close(fds[0]);
+		close(fds[1]);
+		return submit_here(s->db, in, ui, year, ref, &rc);
+	}
 	s->db = NULL;
 	pid = fork();
 	if (pid == 0) {
