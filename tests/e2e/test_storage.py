@@ -24,11 +24,15 @@ from zkharness import REF_RE, T
 LANG = 'nl'
 NAME = 'Opslag Test'
 
+# Why the database was refused at start, for the administrator (stderr).
+REASON = {
+    'notours': 'it is damaged or is not a zorgkiosk database; it was not changed',
+    'newer': 'it was made by a newer version of zorgkiosk',
+    'damaged': 'it is damaged (it was not changed); restore it from a backup',
+    'rofs': 'the disk that holds it is read-only',
+}
+# What the caregiver is told when sending fails.
 MSG = {
-    'notours': 'The database file is damaged or is not a zorgkiosk database. It has not been changed.',
-    'newer': 'The database was made by a newer version of zorgkiosk.',
-    'damaged': 'The database is damaged, so nothing can be stored. It has not been changed. '
-               'Please tell a staff member: it must be restored from a backup.',
     'rofs': 'The disk that holds the database is read-only, so nothing was stored. Your answers are '
             'still here. Please tell a staff member.',
     'immutable': 'The database is locked against every change (immutable), so nothing was stored. '
@@ -116,7 +120,7 @@ def test_damaged_database_is_refused_before_the_welcome(kiosk, tmp_path):
     data[(root - 1) * page + 8:(root - 1) * page + 200] = random.Random(4).randbytes(192)
     db.write_bytes(bytes(data))
     before = sums(db)
-    problem = refused(kiosk, db, MSG['damaged'])
+    problem = refused(kiosk, db, REASON['damaged'])
     assert problem is None, problem
     assert sums(db) == before, 'the damaged database was changed'
 
@@ -132,31 +136,31 @@ def test_files_not_ours_are_not_changed_in_any_byte(kiosk, tmp_path):
     d.mkdir()
     leave_wal(d / 'zk.db', "CREATE TABLE recipe (name TEXT, minutes INTEGER);"
                            "INSERT INTO recipe VALUES ('stamppot', 45); INSERT INTO recipe VALUES ('hutspot', 40);")
-    cases.append(('another program with a pending -wal', d / 'zk.db', MSG['notours']))
+    cases.append(('another program with a pending -wal', d / 'zk.db', REASON['notours']))
 
     d = tmp_path / 'random'
     d.mkdir()
     (d / 'zk.db').write_bytes(random.Random(7).randbytes(20000))
-    cases.append(('random bytes', d / 'zk.db', MSG['notours']))
+    cases.append(('random bytes', d / 'zk.db', REASON['notours']))
 
     d = tmp_path / 'text'
     d.mkdir()
     (d / 'zk.db').write_text('Boodschappen:\n- brood\n- melk\n- kaas\n' * 200)
-    cases.append(('a text', d / 'zk.db', MSG['notours']))
+    cases.append(('a text', d / 'zk.db', REASON['notours']))
 
     d = tmp_path / 'empty'
     d.mkdir()
     leave_wal(d / 'other.db', "CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('mine');")
     (d / 'zk.db').write_bytes(b'')
     shutil.copy(str(d / 'other.db-wal'), str(d / 'zk.db-wal'))
-    cases.append(('an empty file beside another program\'s -wal', d / 'zk.db', MSG['notours']))
+    cases.append(('an empty file beside another program\'s -wal', d / 'zk.db', REASON['notours']))
 
     d = tmp_path / 'newer'
     d.mkdir()
     make_zorgkiosk_db(kiosk, d / 'zk.db')
     leave_wal(d / 'zk.db', "PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE);"
                            "INSERT INTO audit (at, staff, action) VALUES ('2030-01-01T00:00:00Z', 'x', 'newer');")
-    cases.append(('a newer zorgkiosk database with a pending -wal', d / 'zk.db', MSG['newer']))
+    cases.append(('a newer zorgkiosk database with a pending -wal', d / 'zk.db', REASON['newer']))
 
     problems = []
     for what, db, msgid in cases:
@@ -189,7 +193,7 @@ def test_read_only_file_system_is_refused_at_start_with_its_own_message(kiosk, t
     db = tmpfs / 'zk.db'
     make_zorgkiosk_db(kiosk, db)
     subprocess.run(['mount', '-o', 'remount,ro', str(tmpfs)], check=True)
-    problem = refused(kiosk, db, MSG['rofs'])
+    problem = refused(kiosk, db, REASON['rofs'])
     assert problem is None, problem
 
 
