@@ -1211,7 +1211,7 @@ test_read_only_file_system(void **state)
 	enum store_rc rc;
 
 	if (mnt == NULL) {
-		print_message("skipped: mounting a tmpfs needs root\n");
+		print_message("skipped: cannot mount a tmpfs here (needs root, as in CI)\n");
 		skip();
 	}
 	db = xasprintf("%s/zk.db", mnt);
