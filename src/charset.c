@@ -151,7 +151,7 @@ charset_display(const char *s, size_t *len)
 	uselocale(old);
 	*op = '\0';
 	out = decode(buf, (size_t)(op - buf), false, len);
-	free(buf);
+	wipe_free(buf);
 	return out;
 }
 
@@ -181,14 +181,14 @@ charset_from_term(const char *bytes, size_t n)
 		out = op = xmalloc(ol);
 		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
 			iconv_close(cd);
-			free(out);
+			wipe_free(out);
 			return NULL;
 		}
 		iconv_close(cd);
 		*op = '\0';
 	}
 	if (!charset_valid_utf8(out, false)) {
-		free(out);
+		wipe_free(out);
 		return NULL;
 	}
 	return out;

@@ -33,6 +33,9 @@ bool ui_term_usable(void);
 void ui_init(bool raw_keys, bool low_bandwidth);
 /* Restore the terminal; safe to call twice. */
 void ui_end(void);
+/* Line mode: write to stdout what clears the screen and its scrollback,
+ * when TERM names a terminal that can (nothing for TERM=dumb). */
+void ui_put_clear_codes(void);
 /* Whether the terminal is at least UI_MIN_COLS x UI_MIN_LINES. */
 bool ui_big_enough(void);
 /* Draw the "please enlarge" message. */
