@@ -93,9 +93,9 @@ review_activate(struct screen *s, int id)
 			app_notice(a, store_message(v->failed));
 			break;
 		}
-		/* Stored: wipe the answers, and let no Back lead to them. */
-		intake_clear(&a->intake);
-		a->has_intake = false;
+		/* Stored: wipe the answers and every copy, and let no Back lead
+		 * to them. */
+		app_forget(a);
 		app_to_menu(a);
 		app_push(a, scr_done_new(a, ref));
 		break;
