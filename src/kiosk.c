@@ -89,8 +89,6 @@ app_forget(struct app *a)
 	a->keep_draft = false;
 	a->notice[0] = '\0';
 	a->wipes++;
-	/* Repaint every cell: nothing of the last caregiver may remain. */
-	ui_repaint();
 }
 
 void
@@ -150,6 +148,8 @@ app_home(struct app *a)
 		a->stack[0]->focus = 1;
 		a->stack[0]->scroll = 0;
 	}
+	/* Repaint every cell: nothing of the last caregiver may remain. */
+	ui_repaint();
 }
 
 void

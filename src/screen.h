@@ -86,8 +86,8 @@ void app_close(struct app *a);
 void app_to_menu(struct app *a);
 /* Wipe everything typed and return to the welcome in the start language. */
 void app_home(struct app *a);
-/* Wipe everything typed (the answers, the consent to a draft, the notice)
- * and send the whole screen again; the screens stay. */
+/* Wipe everything typed (the answers, the consent to a draft, the notice);
+ * the screens stay, and line mode clears its buffers and terminal too. */
 void app_forget(struct app *a);
 /* Whether a dropped link may keep the answers as a draft, if the caregiver
  * agrees: outside kiosk mode, for a known login, never for staff. */
