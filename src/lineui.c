@@ -206,7 +206,7 @@ forget_terminal(struct app *a, char *line)
 static void
 ask_pin(struct app *a, char *line)
 {
-	struct termios t, quiet;
+	struct termios t = { 0 }, quiet;
 	bool tty = tcgetattr(STDIN_FILENO, &t) == 0;
 	size_t len;
 
