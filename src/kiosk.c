@@ -23,10 +23,50 @@
 
 static volatile sig_atomic_t quit_signal, resumed;
 
+/* Signals whose default action ends the process, besides SIGINT and
+ * SIGQUIT (keys, see app_signals) and the faults below: each one ends the
+ * loop, which gives the terminal back as it was found. */
+static const int quit_signals[] = {
+	SIGTERM, SIGHUP, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+#ifdef SIGPOLL
+	SIGPOLL,
+#endif
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+#ifdef SIGPWR
+	SIGPWR,
+#endif
+#ifdef SIGEMT
+	SIGEMT,
+#endif
+#ifdef SIGLOST
+	SIGLOST,
+#endif
+};
+
+/* Faults: the loop is never reached again. The handler gives the terminal
+ * back, then the signal does what it did before (the default action, or
+ * a sanitizer's report). */
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS };
+static struct sigaction fatal_before[sizeof fatal_signals / sizeof fatal_signals[0]];
+
 static void
 on_quit(int sig)
 {
 	quit_signal = sig;
+}
+
+static void
+on_fatal(int sig)
+{
+	ui_give_back();
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		if (fatal_signals[i] == sig)
+			sigaction(sig, &fatal_before[i], NULL);
+	/* Blocked until this handler returns; a fault that came from an
+	 * instruction also comes again when it runs once more. */
+	raise(sig);
 }
 
 /* After Ctrl-Z and fg curses has cleared the screen: draw it all again. */
@@ -451,10 +491,14 @@ app_signals(struct app *a)
 	 * its own only where ours are not). */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_quit;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (size_t i = 0; i < sizeof quit_signals / sizeof quit_signals[0]; i++)
+		sigaction(quit_signals[i], &sa, NULL);
+	/* Real-time signals end a process too; none is used here. */
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &sa, NULL);
 	if (!a->kiosk_mode) {
 		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGQUIT, &sa, NULL);
 		sa.sa_handler = on_resume;
 		sigaction(SIGCONT, &sa, NULL);
 	} else {
@@ -463,6 +507,13 @@ app_signals(struct app *a)
 		sigaction(SIGQUIT, &sa, NULL);
 		sigaction(SIGTSTP, &sa, NULL);
 	}
+	/* Once: a second time would save our own handler as the one before. */
+	static bool fatal_set;
+
+	sa.sa_handler = on_fatal;
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0] && !fatal_set; i++)
+		sigaction(fatal_signals[i], &sa, &fatal_before[i]);
+	fatal_set = true;
 }
 
 int

@@ -108,8 +108,10 @@ void app_back(struct app *a);
 void app_help(struct app *a);
 /* F2: the other language, at once. */
 void app_switch_language(struct app *a);
-/* Start in the right mode; quit on SIGTERM and SIGHUP (and SIGINT outside
- * kiosk mode), which only set a flag. */
+/* Start in the right mode; quit on SIGTERM, SIGHUP and every other signal
+ * whose default action ends the process (and SIGINT and SIGQUIT outside
+ * kiosk mode), which only set a flag; on a fault (SIGSEGV, SIGBUS, ...)
+ * give the terminal back before the signal ends the process. */
 void app_signals(struct app *a);
 /* Kiosk mode: end the kiosk when pin is the exit PIN; after three wrong
  * tries no PIN is taken for a minute. Says what happened in a notice. */

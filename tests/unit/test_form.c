@@ -229,6 +229,15 @@ make_too_big(const char *path)
 	free(valid);
 }
 
+/* guide.conf is a FIFO that no one writes: reading it would wait for ever. */
+static void
+make_fifo(const char *path)
+{
+	unlink(path);
+	if (mkfifo(path, 0600) != 0)
+		fail_msg("mkfifo %s: %s", path, strerror(errno));
+}
+
 /* No intake.conf at all. */
 static void
 make_missing(const char *path)
@@ -258,6 +267,14 @@ static const struct broken cases[] = {
 	  make_too_big },
 	{ "form-2.11 impossible date in a window", "guide.conf", "guide-impossible-date.conf",
 	  "\"until\" must be a date written MM-DD", NULL },
+	{ "form-2.12 @include is refused", "guide.conf", "guide-include.conf",
+	  "@include is not allowed: write everything in this file", NULL },
+	{ "form-2.13 a zero byte in a text", "guide.conf", "guide-nul-byte.conf",
+	  "this file holds a zero byte (NUL)", NULL },
+	{ "form-2.14 \\x00 in a text", "guide.conf", "guide-nul-escape.conf",
+	  "a text holds \\x00 (a zero byte)", NULL },
+	{ "form-2.15 guide.conf is a FIFO", "guide.conf", NULL, "not a form file, or larger than 1 MB",
+	  make_fifo },
 	{ "form-3.1 unknown field type", "intake.conf", "intake-field-type.conf",
 	  "\"type\" must be one of: text, textarea, phone, email, choice, options, consent", NULL },
 	{ "form-3.2 required is not true/false", "intake.conf", "intake-required-not-bool.conf",
