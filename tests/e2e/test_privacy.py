@@ -18,9 +18,10 @@ from zkharness import BTAB, SPACE, TAB, UP, T, db_rows
 IDLE = 10  # the smallest --idle the kiosk accepts
 
 # The builds whose memory is read: the one under test (with ASan, whose
-# quarantine keeps freed blocks) and the release build when it is there
-# (whose allocator hands freed blocks out again).
-RELEASE = os.path.join(zkharness.ROOT, 'zorgkiosk')
+# quarantine keeps freed blocks) and, when it is there, the release build
+# compiled with the test hook only (glibc's allocator, which hands freed
+# blocks out again; `make e2e` builds it).
+RELEASE = os.path.join(zkharness.ROOT, 'build', 'zorgkiosk-release-test')
 BUILDS = [None] + ([RELEASE] if os.access(RELEASE, os.X_OK) else [])
 
 
