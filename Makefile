@@ -77,7 +77,7 @@ build/.deps-check: scripts/install-deps.sh build/.deps-build
 build/obj/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -c $< -o $@
-# The sanitizer build is the test build: it alone reads ZK_TEST_CONF.
+# The test builds (sanitizers; release-test) alone read ZK_TEST_CONF.
 build/asan/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -DZK_TEST_HOOKS -c $< -o $@
