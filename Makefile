@@ -36,6 +36,8 @@ UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
+# The release build with the test hook only: its memory is what ships.
+RTEST_OBJ := $(patsubst %,build/rtest/%.o,$(CORE) $(UI))
 ASAN_CORE := $(patsubst %,build/asan/%.o,$(CORE))
 HDR := $(wildcard src/*.h)
 
@@ -78,10 +80,14 @@ build/.deps-check: scripts/install-deps.sh build/.deps-build
 build/obj/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -c $< -o $@
-# The sanitizer build is the test build: it alone reads ZK_TEST_CONF.
+# The test builds (sanitizers; release-test) alone read ZK_TEST_CONF.
 build/asan/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -DZK_TEST_HOOKS -c $< -o $@
+
+build/rtest/%.o: src/%.c $(HDR) | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(HARDEN) -DZK_TEST_HOOKS -c $< -o $@
 
 build/obj/paths.o: src/paths.c Makefile | build/.deps-build
 	@mkdir -p $(@D)
@@ -106,6 +112,8 @@ build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-asan: $(ASAN_OBJ) build/asan/paths.o
 	$(CC) $(SANITIZE) $^ $(DEPS_LIBS) -o $@
+build/zorgkiosk-release-test: $(RTEST_OBJ) build/obj/paths.o
+	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 
 build/locale/%/LC_MESSAGES/zorgkiosk.mo: locale/%.po | build/.deps-build
 	@mkdir -p $(@D)
@@ -146,7 +154,7 @@ unit: $(patsubst %,build/%,$(UNIT_TESTS))
 
 # End-to-end tests drive the real binary (the sanitizer build) in a
 # pseudo-terminal and read the screen through pyte.
-e2e: all build/zorgkiosk-asan build/.deps-check
+e2e: all build/zorgkiosk-asan build/zorgkiosk-release-test build/.deps-check
 	$(SAN_ENV) ZK_BIN=$(CURDIR)/build/zorgkiosk-asan ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/e2e
 
 check: build/.deps-check all
@@ -219,4 +227,4 @@ pkg-check: build/.deps-check
 	else ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/pkg; fi
 
 clean:
-	rm -rf build/obj build/asan build/fuzz build/locale build/test_* build/zorgkiosk-* zorgkiosk
+	rm -rf build/obj build/asan build/rtest build/fuzz build/locale build/test_* build/zorgkiosk-* zorgkiosk

@@ -429,6 +429,97 @@ quick_check(sqlite3 *db, char **detail, int *err)
 	return store_rc_of(rc);
 }
 
+/*
+** SQLite's memory, wiped when it is given back: its page cache, records
+** and bound values hold answers. Each block starts with its size.
+*/
+#define MEM_HEAD 16 /* keeps the 16-byte alignment of malloc */
+
+static void *
+mem_malloc(int n)
+{
+	size_t *p = malloc((size_t)n + MEM_HEAD);
+
+	if (p == NULL)
+		return NULL;
+	*p = (size_t)n;
+	return (char *)p + MEM_HEAD;
+}
+
+static int
+mem_size(void *p)
+{
+	return p == NULL ? 0 : (int)*(size_t *)(void *)((char *)p - MEM_HEAD);
+}
+
+static void
+mem_free(void *p)
+{
+	if (p != NULL) {
+		char *head = (char *)p - MEM_HEAD;
+
+		explicit_bzero(head, (size_t)mem_size(p) + MEM_HEAD);
+		free(head);
+	}
+}
+
+static void *
+mem_realloc(void *p, int n)
+{
+	void *q = mem_malloc(n);
+
+	if (q != NULL && p != NULL) {
+		memcpy(q, p, (size_t)(mem_size(p) < n ? mem_size(p) : n));
+		mem_free(p);
+	}
+	return q;
+}
+
+static int
+mem_roundup(int n)
+{
+	return (n + 7) & ~7;
+}
+
+static int
+mem_init(void *ignored)
+{
+	(void)ignored;
+	return SQLITE_OK;
+}
+
+static void
+mem_shutdown(void *ignored)
+{
+	(void)ignored;
+}
+
+/* Before SQLite's first use: the wiping allocator, and no memory that
+ * SQLite keeps for reuse without freeing it (lookaside slots, the bulk of
+ * page-cache pages), so that releasing memory wipes every copy. */
+static void
+configure_memory(void)
+{
+	static const sqlite3_mem_methods wiping = {
+		mem_malloc, mem_free, mem_realloc, mem_size, mem_roundup, mem_init, mem_shutdown, NULL,
+	};
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	sqlite3_config(SQLITE_CONFIG_MALLOC, &wiping);
+	sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
+/* Give back (and so wipe) the cached pages that held answers. */
+static void
+forget_pages(sqlite3 *db)
+{
+	sqlite3_db_release_memory(db);
+}
+
 struct store *
 store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **detail)
 {
@@ -442,6 +533,7 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 	if ((*rc = check_header(path, &version, detail)) != STORE_OK)
 		return NULL;
 	fresh = !side_file_exists(path, "-wal") && !side_file_exists(path, "-shm");
+	configure_memory();
 	if (create_file(path, mode, gid) != 0) {
 		err = errno;
 		*rc = diagnose(path, err == ENOSPC ? STORE_FULL : STORE_READONLY, err);
@@ -597,7 +689,7 @@ submit_here(sqlite3 *db, const struct intake *in, enum lang ui, int year, char *
 			sqlite3_bind_text(st, 3, v, -1, SQLITE_TRANSIENT);
 			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
 		}
-		free(value);
+		wipe_free(value);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_OK)
@@ -605,8 +697,10 @@ submit_here(sqlite3 *db, const struct intake *in, enum lang ui, int year, char *
 	if (rc != SQLITE_OK) {
 		*err = sqlite3_system_errno(db);
 		exec(db, "ROLLBACK");
+		forget_pages(db);
 		return store_rc_of(rc);
 	}
+	forget_pages(db);
 	memcpy(ref, newref, strlen(newref) + 1);
 	return STORE_OK;
 }
@@ -746,6 +840,7 @@ store_draft_save(struct store *s, const char *login, const struct intake *in, en
 		rc = exec(s->db, "COMMIT");
 	if (rc != SQLITE_OK)
 		exec(s->db, "ROLLBACK");
+	forget_pages(s->db);
 	return store_rc_of(rc);
 }
 
@@ -791,6 +886,7 @@ store_draft_take(struct store *s, const char *login, const struct forms *f, stru
 		}
 	}
 	exec(s->db, "COMMIT");
+	forget_pages(s->db);
 	return found;
 }
 

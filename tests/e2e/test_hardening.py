@@ -16,7 +16,7 @@ import pytest
 from rawpty import (LineSession, alive, fill_and_review, focus_rows, integrity, key_bar, proc_state, raw,
                     sanitizer, send_and_ref, shows, submit_script, to_form, wait_form)
 import zkharness
-from zkharness import BIN, ESC, ESC_DELAY, F2, REF_RE, TAB, T, base_env, db_intake, db_rows
+from zkharness import BIN, BTAB, ESC, ESC_DELAY, F2, REF_RE, TAB, T, base_env, db_intake, db_rows
 
 STORE_MSGIDS = [
     'The system is busy right now. Your answers are still here: please try again in a moment.',
@@ -422,6 +422,14 @@ def test_sighup_in_the_form_keeps_a_draft_offered_at_the_next_start(kiosk, forms
     to_form(k, forms, 'nl')
     k.send('Draft Tester')
     k.wait_for('[Draft Tester')
+    # Kept only with consent, ticked above the first question.
+    keep = T('Keep what you typed for one day if the connection drops?', 'nl')
+    k.quiet(0.1)
+    k.send(BTAB)
+    k.wait_for('[ ] ' + keep)
+    k.quiet(0.1)
+    k.send(' ')
+    k.wait_for('[x] ' + keep)
     k.quiet(0.3)
     k.proc.send_signal(signal.SIGHUP)
     _end(k, 0)
