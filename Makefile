@@ -37,7 +37,6 @@ OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
 # The release build with the test hook only: its memory is what ships.
-RTEST_OBJ := $(patsubst %,build/rtest/%.o,$(CORE) $(UI))
 ASAN_CORE := $(patsubst %,build/asan/%.o,$(CORE))
 HDR := $(wildcard src/*.h)
 
@@ -85,10 +84,6 @@ build/asan/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -DZK_TEST_HOOKS -c $< -o $@
 
-build/rtest/%.o: src/%.c $(HDR) | build/.deps-build
-	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(HARDEN) -DZK_TEST_HOOKS -c $< -o $@
-
 build/obj/paths.o: src/paths.c Makefile | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) $(DEV_PATHS) -c $< -o $@
@@ -101,19 +96,17 @@ build/asan/paths.o: src/paths.c Makefile | build/.deps-build
 
 zorgkiosk: $(OBJ) build/obj/paths.o
 	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
-# The benchmarks time the release build, reading its site file from
-# ZK_TEST_CONF as the test build does.
-build/bench/site.o: src/site.c $(HDR) | build/.deps-build
+# The release build as tests and benchmarks run it: the same objects, but
+# reading its site file from ZK_TEST_CONF as the sanitizer build does.
+build/rtest/site.o: src/site.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -DZK_TEST_HOOKS -c $< -o $@
-build/zorgkiosk-bench: $(filter-out build/obj/site.o,$(OBJ)) build/bench/site.o build/obj/paths.o
+build/zorgkiosk-release-test: $(filter-out build/obj/site.o,$(OBJ)) build/rtest/site.o build/obj/paths.o
 	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-asan: $(ASAN_OBJ) build/asan/paths.o
 	$(CC) $(SANITIZE) $^ $(DEPS_LIBS) -o $@
-build/zorgkiosk-release-test: $(RTEST_OBJ) build/obj/paths.o
-	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 
 build/locale/%/LC_MESSAGES/zorgkiosk.mo: locale/%.po | build/.deps-build
 	@mkdir -p $(@D)
@@ -166,7 +159,7 @@ check: build/.deps-check all
 	$(MAKE) --no-print-directory pkg-check
 
 # Speed, bytes and memory; prints numbers and never fails on them.
-bench: all build/zorgkiosk-bench build/.deps-check
+bench: all build/zorgkiosk-release-test build/.deps-check
 	@scripts/install-deps.sh bench
 	$(PYTHON) bench/wire.py
 	$(PYTHON) bench/staff.py
