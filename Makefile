@@ -27,7 +27,7 @@ LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
-CORE := util i18n text charset form form_check form_data guide intake store store_staff
+CORE := util i18n text charset form form_check form_data guide intake store store_staff store_search
 UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_prompt scr_staff scr_record staff cli main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))

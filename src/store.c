@@ -11,13 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "charset.h"
 #include "store_int.h"
 #include "util.h"
 
 /* "ZKIO": marks a database as ours, so another file is never changed. */
 #define STORE_APP_ID 0x5A4B494F
 #define STORE_BUSY_MS 5000
+/* While another program writes, try again this often: SQLite's own wait
+ * grows to 100 ms steps, so one visitor could wait long after the lock
+ * was free again. */
+#define STORE_BUSY_STEP_US 500
 
 /* Forward migrations: migrations[v] takes user_version v to v + 1. Every
  * statement runs inside one transaction with the version bump. */
@@ -84,7 +87,33 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"  field TEXT NOT NULL,"
 	"  value TEXT NOT NULL,"
 	"  PRIMARY KEY (login, field)) WITHOUT ROWID;",
+	/* 3 -> 4: the reference-number sequence (placeholder while that
+	 * migration is written elsewhere; it takes this place). */
+	"SELECT 1;",
+	/* 4 -> 5: the search index (store_search.c). search_field lists the
+	 * fields indexed, and down to which request the answers stored before
+	 * are still to be added (todo; 0 when complete); search_text holds
+	 * their answers without accents;
+	 * search is an FTS5 trigram index over it. The trigger filling
+	 * both from answer is made by store_search_schema(). */
+	"CREATE TABLE search_field (field TEXT PRIMARY KEY, todo INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE search_text ("
+	"  id INTEGER PRIMARY KEY,"
+	"  intake_id INTEGER NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  folded TEXT NOT NULL);"
+	"CREATE INDEX search_text_intake ON search_text(intake_id, field);"
+	"CREATE VIRTUAL TABLE search USING fts5(folded, content = 'search_text', content_rowid = 'id',"
+	"  tokenize = 'trigram');"
+	"CREATE TRIGGER search_text_remove AFTER DELETE ON search_text BEGIN"
+	"  INSERT INTO search (search, rowid, folded) VALUES ('delete', old.id, old.folded); END;"
+	/* Answers go with their request (purge), never one by one. */
+	"CREATE TRIGGER answer_unsearch AFTER DELETE ON answer BEGIN"
+	"  DELETE FROM search_text WHERE intake_id = old.intake_id AND field = old.field; END;",
 };
+
+/* Index into migrations of the step that also needs store_search_schema. */
+#define MIGRATION_SEARCH 4
 
 enum store_rc
 store_rc_of(int rc)
@@ -184,6 +213,13 @@ migrate(sqlite3 *db, char **detail)
 	enum store_rc out = STORE_OK;
 	char *bump;
 
+	/* Most starts find the file up to date: a read says so, without a
+	 * write transaction and its syncs. */
+	if (pragma_int(db, "PRAGMA user_version", &version) == SQLITE_OK &&
+	    pragma_int(db, "PRAGMA application_id", &app) == SQLITE_OK &&
+	    version == STORE_SCHEMA && app == STORE_APP_ID)
+		return STORE_OK;
+	version = app = 0;
 	if ((rc = exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK)
 		goto fail;
 	if ((rc = pragma_int(db, "PRAGMA user_version", &version)) != SQLITE_OK ||
@@ -196,6 +232,8 @@ migrate(sqlite3 *db, char **detail)
 		out = STORE_NEWER;
 	for (; out == STORE_OK && version < STORE_SCHEMA; version++) {
 		if ((rc = exec(db, migrations[version])) != SQLITE_OK)
+			goto fail;
+		if (version == MIGRATION_SEARCH && (rc = store_search_schema(db)) != SQLITE_OK)
 			goto fail;
 	}
 	if (out == STORE_OK) {
@@ -216,25 +254,32 @@ fail:
 }
 
 /* fold(text): text in lower case for every alphabet, not only ASCII as
- * SQLite's lower() and LIKE do: "öztürk" finds "Öztürk". */
+ * SQLite's lower() and LIKE do, and without accents: "ozturk" finds
+ * "Öztürk". */
 static void
 sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const unsigned char *in = sqlite3_value_text(argv[0]);
-	wchar_t *w;
-	size_t n;
-	char *out;
 
 	(void)argc;
-	if (in == NULL) {
+	if (in == NULL)
 		sqlite3_result_null(ctx);
-		return;
-	}
-	w = charset_decode_utf8((const char *)in, &n);
-	charset_fold(w, n);
-	out = charset_utf8(w, n);
-	free(w);
-	sqlite3_result_text(ctx, out, -1, free);
+	else
+		sqlite3_result_text(ctx, store_fold((const char *)in), -1, free);
+}
+
+/* Busy handler: wait in short steps, up to STORE_BUSY_MS in all, so a
+ * submit goes ahead soon after the other writer's commit. */
+static int
+busy_wait(void *arg, int count)
+{
+	struct timespec step = { 0, STORE_BUSY_STEP_US * 1000L };
+
+	(void)arg;
+	if ((long long)count * STORE_BUSY_STEP_US >= STORE_BUSY_MS * 1000LL)
+		return 0;
+	nanosleep(&step, NULL);
+	return 1;
 }
 
 struct store *
@@ -255,7 +300,8 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 		sqlite3_extended_result_codes(db, 1);
 		sqlite3_create_function(db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 		    NULL, sql_fold, NULL, NULL);
-		sqlite3_busy_timeout(db, STORE_BUSY_MS);
+		store_search_functions(db);
+		sqlite3_busy_handler(db, busy_wait, NULL);
 		/* SQLite opens a file it cannot write read-only without a word;
 		 * the kiosk must know before a caregiver fills in the form. */
 		if (sqlite3_db_readonly(db, "main") == 1) {
@@ -267,7 +313,7 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 		}
 		if (*rc == STORE_OK) {
 			r = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-			    " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;");
+			    " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA mmap_size = 1073741824;");
 			if (r != SQLITE_OK) {
 				*rc = store_rc_of(r);
 				*detail = xstrdup(sqlite3_errmsg(db));

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "charset.h"
 #include "store_int.h"
 #include "util.h"
 
@@ -31,9 +32,9 @@ store_status_label(const char *status)
 /* A growing SQL text with the values bound later, in order. */
 struct query {
 	sqlite3_str *sql;
-	const char *text[16];
-	long long num[16];
-	bool is_num[16];
+	const char *text[64];
+	long long num[64];
+	bool is_num[64];
 	int n;
 };
 
@@ -41,13 +42,94 @@ static void
 bind_text(struct query *q, const char *sql, const char *v)
 {
 	sqlite3_str_appendall(q->sql, sql);
+	if (q->n == 64)
+		die("too many values in one query");
 	q->is_num[q->n] = false;
 	q->text[q->n++] = v;
 }
 
+/* How a search is answered (filter_strings chooses). */
+enum search_plan {
+	SEARCH_NONE,  /* no search */
+	SEARCH_SCAN,  /* read the answers of every request in turn */
+	SEARCH_DENSE, /* many hits: walk the list, check each in search_text */
+	SEARCH_HITS,  /* few hits: the index finds them, then they are sorted */
+};
+
+/* The filter's helper strings and the search plan. */
+struct filter_strings {
+	enum search_plan plan;
+	char *folded, *like;   /* the search folded, and as "%folded%" */
+	char *phone;           /* normalised phone number, or NULL */
+	char *digits, *digits_like; /* a phone number's digits, or NULL */
+	char *match[3];        /* FTS5 phrases of folded, phone, digits */
+	char until[16];
+};
+
+/* Above this many index hits, walking the list finds a page sooner. */
+#define SEARCH_DENSE_HITS 2000
+
+/* The OR of what a searchable answer t.col may match (bound in order). */
+static void
+add_alternatives(struct query *q, const struct filter_strings *fs, const char *col)
+{
+	char *sql = xasprintf("(fold(%s) LIKE ? ESCAPE '\\'", col);
+
+	bind_text(q, sql, fs->like);
+	free(sql);
+	if (fs->phone != NULL) {
+		sql = xasprintf(" OR %s = ?", col);
+		bind_text(q, sql, fs->phone);
+		free(sql);
+	}
+	if (fs->digits != NULL) {
+		sql = xasprintf(" OR %s LIKE ? ESCAPE '\\'", col);
+		bind_text(q, sql, fs->digits_like);
+		free(sql);
+	}
+	sqlite3_str_appendall(q->sql, ")");
+}
+
+/* " IN (?, ?, ...)" with the searchable fields. */
+static void
+add_fields_in(struct query *q, const struct store_filter *f)
+{
+	sqlite3_str_appendall(q->sql, " IN (");
+	for (size_t k = 0; k < f->nsearch && k < 8; k++)
+		bind_text(q, k ? ", ?" : "?", f->search_fields[k]);
+	sqlite3_str_appendall(q->sql, ")");
+}
+
+/* The FROM clause: with few hits, the requests the index found. */
+static void
+add_from(struct query *q, const struct store_filter *f, const struct filter_strings *fs)
+{
+	if (fs->plan != SEARCH_HITS) {
+		sqlite3_str_appendall(q->sql, " FROM intake i");
+		return;
+	}
+	bind_text(q, " FROM (SELECT id FROM intake WHERE ref = upper(?)", f->search);
+	for (int m = 0; m < 3; m++) {
+		const char *cond[3] = { "fold(t.folded) LIKE ? ESCAPE '\\'", "t.folded = ?",
+			"t.folded LIKE ? ESCAPE '\\'" };
+		const char *value[3] = { fs->like, fs->phone, fs->digits_like };
+
+		if (fs->match[m] == NULL)
+			continue;
+		bind_text(q, " UNION SELECT t.intake_id FROM search JOIN search_text t ON t.id = search.rowid"
+		    " WHERE search MATCH ?", fs->match[m]);
+		sqlite3_str_appendall(q->sql, " AND t.field");
+		add_fields_in(q, f);
+		sqlite3_str_appendall(q->sql, " AND ");
+		bind_text(q, cond[m], value[m]);
+	}
+	/* CROSS JOIN: from the hits to their requests, never the other way. */
+	sqlite3_str_appendall(q->sql, ") h CROSS JOIN intake i ON i.id = h.id");
+}
+
 /* Add the WHERE clause for f. */
 static void
-add_filter(struct query *q, const struct store_filter *f, char *like, char *phone, char *until)
+add_filter(struct query *q, const struct store_filter *f, const struct filter_strings *fs)
 {
 	const char *options_field = f->options_field;
 
@@ -61,17 +143,18 @@ add_filter(struct query *q, const struct store_filter *f, char *like, char *phon
 	if (f->since != NULL)
 		bind_text(q, " AND i.created_at >= ?", f->since);
 	if (f->until != NULL)
-		bind_text(q, " AND i.created_at < ?", until);
-	if (f->search != NULL && *f->search) {
+		bind_text(q, " AND i.created_at < ?", fs->until);
+	if (fs->plan == SEARCH_SCAN || fs->plan == SEARCH_DENSE) {
+		bool scan = fs->plan == SEARCH_SCAN;
+
 		bind_text(q, " AND (i.ref = upper(?)", f->search);
 		if (f->nsearch > 0) {
-			sqlite3_str_appendall(q->sql, " OR EXISTS (SELECT 1 FROM answer q WHERE q.intake_id = i.id AND q.field IN (");
-			for (size_t k = 0; k < f->nsearch && q->n < 12; k++)
-				bind_text(q, k ? ", ?" : "?", f->search_fields[k]);
-			bind_text(q, ") AND (fold(q.value) LIKE fold(?) ESCAPE '\\'", like);
-			if (phone != NULL)
-				bind_text(q, " OR q.value = ?", phone);
-			sqlite3_str_appendall(q->sql, "))");
+			sqlite3_str_appendall(q->sql, scan ? " OR EXISTS (SELECT 1 FROM answer t WHERE t.intake_id = i.id"
+			    " AND t.field" : " OR EXISTS (SELECT 1 FROM search_text t WHERE t.intake_id = i.id AND t.field");
+			add_fields_in(q, f);
+			sqlite3_str_appendall(q->sql, " AND ");
+			add_alternatives(q, fs, scan ? "t.value" : "t.folded");
+			sqlite3_str_appendall(q->sql, ")");
 		}
 		sqlite3_str_appendall(q->sql, ")");
 	}
@@ -91,6 +174,45 @@ like_pattern(const char *s)
 	}
 	*p++ = '%';
 	*p = '\0';
+	return out;
+}
+
+/* text as one FTS5 phrase: in double quotes, a quote doubled. */
+static char *
+fts_phrase(const char *text)
+{
+	char *out = xmalloc(strlen(text) * 2 + 3), *p = out;
+
+	*p++ = '"';
+	for (; *text; text++) {
+		if (*text == '"')
+			*p++ = '"';
+		*p++ = *text;
+	}
+	*p++ = '"';
+	*p = '\0';
+	return out;
+}
+
+/* The digits of a phone number written with spaces, dashes, dots or
+ * brackets ("12 34 56"), so that part of a number is found however it
+ * was written; NULL when s is not like that. Caller frees. */
+static char *
+phone_digits(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *p = out;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			*p++ = *s;
+		else if (!strchr(" -().+", *s))
+			break;
+	}
+	*p = '\0';
+	if (*s != '\0' || p - out < 3) {
+		free(out);
+		return NULL;
+	}
 	return out;
 }
 
@@ -127,17 +249,53 @@ col_copy(sqlite3_stmt *st, int i, char *buf, size_t size)
 	snprintf(buf, size, "%s", v ? (const char *)v : "");
 }
 
-/* The filter's helper strings (search pattern, phone, day after until). */
-struct filter_strings {
-	char *like, *phone, until[16];
-};
+/* Up to SEARCH_DENSE_HITS: how many index entries hold phrase. */
+static int
+index_hits(struct store *s, const char *phrase)
+{
+	sqlite3_stmt *st;
+	int n = SEARCH_DENSE_HITS;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)",
+	    -1, &st, NULL) != SQLITE_OK)
+		return n;
+	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, SEARCH_DENSE_HITS);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Choose how to search: the index needs three characters (a trigram). */
+static void
+choose_plan(struct store *s, const struct store_filter *f, struct filter_strings *fs)
+{
+	fs->plan = SEARCH_SCAN;
+	if (charset_utf8_len(fs->folded) < 3 || !store_search_ready(s, f->search_fields, f->nsearch))
+		return;
+	fs->match[0] = fts_phrase(fs->folded);
+	fs->match[1] = fs->phone ? fts_phrase(fs->phone) : NULL;
+	fs->match[2] = fs->digits ? fts_phrase(fs->digits) : NULL;
+	fs->plan = index_hits(s, fs->match[0]) >= SEARCH_DENSE_HITS ? SEARCH_DENSE : SEARCH_HITS;
+}
 
 static void
-filter_strings(const struct store_filter *f, struct filter_strings *fs)
+filter_strings(struct store *s, const struct store_filter *f, struct filter_strings *fs)
 {
-	fs->like = f->search ? like_pattern(f->search) : NULL;
-	fs->phone = f->search ? intake_phone_normalize(f->search) : NULL;
-	fs->until[0] = '\0';
+	memset(fs, 0, sizeof *fs);
+	if (f->search != NULL && *f->search) {
+		fs->folded = store_fold(f->search);
+		fs->like = like_pattern(fs->folded);
+		fs->phone = intake_phone_normalize(f->search);
+		fs->digits = phone_digits(f->search);
+		if (fs->digits != NULL && str_eq(fs->digits, fs->folded)) {
+			free(fs->digits);
+			fs->digits = NULL;
+		}
+		fs->digits_like = fs->digits ? like_pattern(fs->digits) : NULL;
+		choose_plan(s, f, fs);
+	}
 	if (f->until != NULL) {
 		int y, m, d;
 
@@ -154,8 +312,13 @@ filter_strings(const struct store_filter *f, struct filter_strings *fs)
 static void
 filter_strings_free(struct filter_strings *fs)
 {
+	free(fs->folded);
 	free(fs->like);
 	free(fs->phone);
+	free(fs->digits);
+	free(fs->digits_like);
+	for (int m = 0; m < 3; m++)
+		free(fs->match[m]);
 }
 
 enum store_rc
@@ -171,12 +334,13 @@ store_list(struct store *s, const struct store_filter *f, const char *name_field
 
 	*rows = xcalloc(cap, sizeof **rows);
 	*n = 0;
-	filter_strings(f, &fs);
+	filter_strings(s, f, &fs);
 	bind_text(&q, "SELECT i.id, i.created_at, i.ref, i.status,"
 	    " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?),", name_field ? name_field : "");
-	bind_text(&q, " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?) FROM intake i",
+	bind_text(&q, " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?)",
 	    f->options_field ? f->options_field : "");
-	add_filter(&q, f, fs.like, fs.phone, fs.until);
+	add_from(&q, f, &fs);
+	add_filter(&q, f, &fs);
 	if (key != NULL) {
 		/* Keyset paging: the index on (created_at, id) finds the place. */
 		bind_text(&q, dir > 0 ? " AND (i.created_at, i.id) < (?, " : dir == 0 ? " AND (i.created_at, i.id) <= (?, "
@@ -222,24 +386,42 @@ store_rows_free(struct store_row *rows, size_t n)
 	free(rows);
 }
 
+/* Read the answers of r (id set) with st, "SELECT field, value FROM answer
+ * WHERE intake_id = ?", prepared once for many requests. */
+static int
+read_answers(sqlite3_stmt *st, struct store_record *r)
+{
+	size_t cap = 0;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, r->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (r->nanswers == cap) {
+			cap = cap ? cap * 2 : 16;
+			r->answers = xreallocarray(r->answers, cap, sizeof *r->answers);
+		}
+		r->answers[r->nanswers].field = col_dup(st, 0);
+		r->answers[r->nanswers++].value = col_dup(st, 1);
+	}
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+#define ANSWERS_SQL "SELECT field, value FROM answer WHERE intake_id = ?"
+
 /* Read the answers and history of r (id set). */
 static int
 read_details(struct store *s, struct store_record *r, bool events)
 {
 	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(s->db, "SELECT field, value FROM answer WHERE intake_id = ?", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(s->db, ANSWERS_SQL, -1, &st, NULL);
 
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, r->id);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			r->answers = xreallocarray(r->answers, r->nanswers + 1, sizeof *r->answers);
-			r->answers[r->nanswers].field = col_dup(st, 0);
-			r->answers[r->nanswers++].value = col_dup(st, 1);
-		}
+		rc = read_answers(st, r);
 		sqlite3_finalize(st);
 	}
-	if (rc != SQLITE_DONE || !events)
-		return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	if (rc != SQLITE_OK || !events)
+		return rc;
 	rc = sqlite3_prepare_v2(s->db, "SELECT at, staff, old_status, new_status, note FROM event"
 	    " WHERE intake_id = ? ORDER BY id", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
@@ -513,28 +695,61 @@ store_each(struct store *s, const struct store_filter *f, void (*fn)(void *, con
 {
 	struct query q = { .sql = sqlite3_str_new(s->db) };
 	struct filter_strings fs;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *answers = NULL;
 	int rc;
 
-	filter_strings(f, &fs);
-	sqlite3_str_appendall(q.sql, "SELECT " HEAD_COLUMNS " FROM intake i");
-	add_filter(&q, f, fs.like, fs.phone, fs.until);
+	filter_strings(s, f, &fs);
+	sqlite3_str_appendall(q.sql, "SELECT " HEAD_COLUMNS);
+	add_from(&q, f, &fs);
+	add_filter(&q, f, &fs);
 	sqlite3_str_appendall(q.sql, " ORDER BY i.created_at, i.id");
 	/* One read transaction: a consistent export while kiosks write. */
 	rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = prepare(s, &q, &st);
+	else
+		sqlite3_free(sqlite3_str_finish(q.sql));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, ANSWERS_SQL, -1, &answers, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_record r;
 
 		read_head(st, &r);
-		rc = read_details(s, &r, false);
+		rc = read_answers(answers, &r);
 		if (rc == SQLITE_OK)
 			fn(ctx, &r);
 		store_record_free(&r);
 	}
+	sqlite3_finalize(answers);
 	sqlite3_finalize(st);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	filter_strings_free(&fs);
+	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(rc);
+}
+
+enum store_rc
+store_stats(struct store *s, const struct store_filter *f, const char *options_field,
+    void (*fn)(void *, const char *, const char *, const char *, long long), void *ctx)
+{
+	struct query q = { .sql = sqlite3_str_new(s->db) };
+	struct filter_strings fs;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	filter_strings(s, f, &fs);
+	bind_text(&q, "SELECT substr(i.created_at, 1, 7), i.status,"
+	    " coalesce((SELECT value FROM answer WHERE intake_id = i.id AND field = ?), ''), count(*)",
+	    options_field ? options_field : "");
+	add_from(&q, f, &fs);
+	add_filter(&q, f, &fs);
+	sqlite3_str_appendall(q.sql, " GROUP BY 1, 2, 3");
+	rc = prepare(s, &q, &st);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		    (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
 	filter_strings_free(&fs);
 	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(rc);
 }
@@ -556,6 +771,10 @@ store_purge(struct store *s, const char *cutoff, const char *staff, int *count)
 		*count = sqlite3_changes(s->db);
 		sqlite3_finalize(st);
 	}
+	/* The index keeps a deleted entry's trigrams until its segments are
+	 * merged: merge them all now, so no purged name stays in its pages. */
+	if (rc == SQLITE_OK && *count > 0)
+		rc = sqlite3_exec(s->db, "INSERT INTO search (search) VALUES ('optimize')", NULL, NULL, NULL);
 	detail = xasprintf("%d closed requests created before %s", *count, cutoff);
 	if (rc == SQLITE_OK)
 		rc = insert_audit(s, staff, "purge", NULL, detail);
