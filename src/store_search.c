@@ -108,9 +108,11 @@ store_search_schema(sqlite3 *db)
 		for (int i = 0; i < n; i++)
 			sqlite3_str_appendall(sql, "replace(");
 		sqlite3_str_appendall(sql, "folded");
-		for (int i = 0; i < n; i++)
-			sqlite3_str_appendf(sql, ", '%c%c', '%s')", (char)(0xC0 | (step[i] >> 6)),
-			    (char)(0x80 | (step[i] & 0x3F)), plain[step[i] - 0xC0]);
+		for (int i = 0; i < n; i++) {
+			char utf8[3] = { (char)(0xC0 | (step[i] >> 6)), (char)(0x80 | (step[i] & 0x3F)), '\0' };
+
+			sqlite3_str_appendf(sql, ", '%s', '%s')", utf8, plain[step[i] - 0xC0]);
+		}
 		sqlite3_str_appendall(sql, " WHERE id = last_insert_rowid() AND folded GLOB '*[^ -~]*';");
 	}
 	sqlite3_str_appendall(sql, " INSERT INTO search (rowid, folded)"

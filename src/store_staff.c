@@ -645,13 +645,43 @@ insert_label(sqlite3_stmt *st, int version, const char *field, const char *choic
 	return rc;
 }
 
+/* Whether every label of f is stored already: then a start needs no write
+ * transaction (and no syncs). */
+static bool
+labels_stored(struct store *s, const struct forms *f)
+{
+	sqlite3_stmt *st;
+	bool all = true;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM label WHERE form_version = ? AND field = ? AND choice = ?"
+	    " AND lang = ?", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	for (size_t i = 0; all && i < f->nfields; i++) {
+		const struct field *fd = &f->fields[i];
+
+		for (size_t c = 0; all && c <= fd->nchoices; c++)
+			for (int l = 0; all && l < LANG_COUNT; l++) {
+				sqlite3_reset(st);
+				sqlite3_bind_int(st, 1, f->intake_version);
+				sqlite3_bind_text(st, 2, fd->id, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 3, c == 0 ? "" : fd->choices[c - 1].id, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 4, i18n_code((enum lang)l), -1, SQLITE_STATIC);
+				all = sqlite3_step(st) == SQLITE_ROW;
+			}
+	}
+	sqlite3_finalize(st);
+	return all;
+}
+
 enum store_rc
 store_save_labels(struct store *s, const struct forms *f)
 {
 	sqlite3_stmt *st;
-	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int rc;
 
-	if (rc != SQLITE_OK)
+	if (labels_stored(s, f))
+		return STORE_OK;
+	if ((rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
 		return store_rc_of(rc);
 	/* OR IGNORE: the labels of a version are kept as first seen. */
 	rc = sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO label (form_version, field, choice, lang, text)"
