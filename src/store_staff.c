@@ -63,20 +63,32 @@ struct filter_strings {
 	char *phone;           /* normalised phone number, or NULL */
 	char *digits, *digits_like; /* a phone number's digits, or NULL */
 	char *match[3];        /* FTS5 phrases of folded, phone, digits */
+	bool ascii;            /* folded is plain ASCII */
 	char until[16];
 };
 
 /* Above this many index hits, walking the list finds a page sooner. */
 #define SEARCH_DENSE_HITS 2000
 
-/* The OR of what a searchable answer t.col may match (bound in order). */
-static void
-add_alternatives(struct query *q, const struct filter_strings *fs, const char *col)
+/* "col LIKE ?" for the folded search. search_text has no accents left
+ * and LIKE ignores the case of ASCII: a search in ASCII needs no fold(),
+ * which costs a conversion per row. */
+static char *
+like_folded(const struct filter_strings *fs, const char *col, bool accents)
 {
-	char *sql = xasprintf("(fold(%s) LIKE ? ESCAPE '\\'", col);
+	return xasprintf(fs->ascii && !accents ? "%s LIKE ? ESCAPE '\\'" : "fold(%s) LIKE ? ESCAPE '\\'", col);
+}
+
+/* The OR of what a searchable answer col may match (bound in order);
+ * accents: col is an answer as typed, not search_text. */
+static void
+add_alternatives(struct query *q, const struct filter_strings *fs, const char *col, bool accents)
+{
+	char *like = like_folded(fs, col, accents), *sql = xasprintf("(%s", like);
 
 	bind_text(q, sql, fs->like);
 	free(sql);
+	free(like);
 	if (fs->phone != NULL) {
 		sql = xasprintf(" OR %s = ?", col);
 		bind_text(q, sql, fs->phone);
@@ -109,19 +121,29 @@ add_from(struct query *q, const struct store_filter *f, const struct filter_stri
 		return;
 	}
 	bind_text(q, " FROM (SELECT id FROM intake WHERE ref = upper(?)", f->search);
+	if (fs->match[0] == NULL) {
+		/* too short for the FTS index: read search_text */
+		sqlite3_str_appendall(q->sql, " UNION SELECT t.intake_id FROM search_text t WHERE t.field");
+		add_fields_in(q, f);
+		sqlite3_str_appendall(q->sql, " AND ");
+		add_alternatives(q, fs, "t.folded", false);
+	}
 	for (int m = 0; m < 3; m++) {
-		const char *cond[3] = { "fold(t.folded) LIKE ? ESCAPE '\\'", "t.folded = ?",
-			"t.folded LIKE ? ESCAPE '\\'" };
+		char *like = like_folded(fs, "t.folded", false);
+		const char *cond[3] = { like, "t.folded = ?", "t.folded LIKE ? ESCAPE '\\'" };
 		const char *value[3] = { fs->like, fs->phone, fs->digits_like };
 
-		if (fs->match[m] == NULL)
+		if (fs->match[m] == NULL) {
+			free(like);
 			continue;
+		}
 		bind_text(q, " UNION SELECT t.intake_id FROM search JOIN search_text t ON t.id = search.rowid"
 		    " WHERE search MATCH ?", fs->match[m]);
 		sqlite3_str_appendall(q->sql, " AND t.field");
 		add_fields_in(q, f);
 		sqlite3_str_appendall(q->sql, " AND ");
 		bind_text(q, cond[m], value[m]);
+		free(like);
 	}
 	/* CROSS JOIN: from the hits to their requests, never the other way. */
 	sqlite3_str_appendall(q->sql, ") h CROSS JOIN intake i ON i.id = h.id");
@@ -153,7 +175,7 @@ add_filter(struct query *q, const struct store_filter *f, const struct filter_st
 			    " AND t.field" : " OR EXISTS (SELECT 1 FROM search_text t WHERE t.intake_id = i.id AND t.field");
 			add_fields_in(q, f);
 			sqlite3_str_appendall(q->sql, " AND ");
-			add_alternatives(q, fs, scan ? "t.value" : "t.folded");
+			add_alternatives(q, fs, scan ? "t.value" : "t.folded", scan);
 			sqlite3_str_appendall(q->sql, ")");
 		}
 		sqlite3_str_appendall(q->sql, ")");
@@ -249,17 +271,21 @@ col_copy(sqlite3_stmt *st, int i, char *buf, size_t size)
 	snprintf(buf, size, "%s", v ? (const char *)v : "");
 }
 
-/* Up to SEARCH_DENSE_HITS: how many index entries hold phrase. */
+/* Up to SEARCH_DENSE_HITS: how many index entries hold the search (the
+ * FTS phrase, or for one or two characters, the LIKE pattern). */
 static int
-index_hits(struct store *s, const char *phrase)
+index_hits(struct store *s, const struct filter_strings *fs)
 {
 	sqlite3_stmt *st;
-	int n = SEARCH_DENSE_HITS;
+	char *sql = fs->match[0] ? xstrdup("SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)")
+	    : xasprintf("SELECT count(*) FROM (SELECT 1 FROM search_text t WHERE %s LIMIT ?)",
+	    fs->ascii ? "t.folded LIKE ? ESCAPE '\\'" : "fold(t.folded) LIKE ? ESCAPE '\\'");
+	int n = SEARCH_DENSE_HITS, rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 
-	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)",
-	    -1, &st, NULL) != SQLITE_OK)
+	free(sql);
+	if (rc != SQLITE_OK)
 		return n;
-	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 1, fs->match[0] ? fs->match[0] : fs->like, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 2, SEARCH_DENSE_HITS);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
@@ -267,17 +293,20 @@ index_hits(struct store *s, const char *phrase)
 	return n;
 }
 
-/* Choose how to search: the index needs three characters (a trigram). */
+/* Choose how to search: the FTS index needs three characters. */
 static void
 choose_plan(struct store *s, const struct store_filter *f, struct filter_strings *fs)
 {
 	fs->plan = SEARCH_SCAN;
-	if (charset_utf8_len(fs->folded) < 3 || !store_search_ready(s, f->search_fields, f->nsearch))
+	if (!store_search_ready(s, f->search_fields, f->nsearch))
 		return;
-	fs->match[0] = fts_phrase(fs->folded);
-	fs->match[1] = fs->phone ? fts_phrase(fs->phone) : NULL;
-	fs->match[2] = fs->digits ? fts_phrase(fs->digits) : NULL;
-	fs->plan = index_hits(s, fs->match[0]) >= SEARCH_DENSE_HITS ? SEARCH_DENSE : SEARCH_HITS;
+	/* One or two characters have no trigram: search_text is read. */
+	if (charset_utf8_len(fs->folded) >= 3) {
+		fs->match[0] = fts_phrase(fs->folded);
+		fs->match[1] = fs->phone ? fts_phrase(fs->phone) : NULL;
+		fs->match[2] = fs->digits ? fts_phrase(fs->digits) : NULL;
+	}
+	fs->plan = index_hits(s, fs) >= SEARCH_DENSE_HITS ? SEARCH_DENSE : SEARCH_HITS;
 }
 
 static void
@@ -286,6 +315,9 @@ filter_strings(struct store *s, const struct store_filter *f, struct filter_stri
 	memset(fs, 0, sizeof *fs);
 	if (f->search != NULL && *f->search) {
 		fs->folded = store_fold(f->search);
+		fs->ascii = true;
+		for (const char *c = fs->folded; *c; c++)
+			fs->ascii = fs->ascii && (unsigned char)*c < 0x80;
 		fs->like = like_pattern(fs->folded);
 		fs->phone = intake_phone_normalize(f->search);
 		fs->digits = phone_digits(f->search);
