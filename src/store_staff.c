@@ -789,30 +789,137 @@ store_each(struct store *s, const struct store_filter *f, void (*fn)(void *, con
 	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(rc);
 }
 
+/* Counts per group for store_stats: a hash table of "month\x1fstatus\x1f
+ * options" keys; a few thousand groups for a million requests. */
+struct groups {
+	char **keys;
+	long long *counts;
+	size_t *slots; /* index + 1 into keys; 0: empty */
+	size_t n, cap, nslots;
+};
+
+static size_t
+hash_of(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+groups_grow(struct groups *g)
+{
+	size_t nslots = g->nslots ? g->nslots * 2 : 1024;
+
+	free(g->slots);
+	g->slots = xcalloc(nslots, sizeof *g->slots);
+	g->nslots = nslots;
+	for (size_t i = 0; i < g->n; i++) {
+		size_t h = hash_of(g->keys[i]) & (nslots - 1);
+
+		while (g->slots[h])
+			h = (h + 1) & (nslots - 1);
+		g->slots[h] = i + 1;
+	}
+}
+
+static void
+groups_add(struct groups *g, const char *key)
+{
+	size_t h;
+
+	if (2 * (g->n + 1) > g->nslots)
+		groups_grow(g);
+	for (h = hash_of(key) & (g->nslots - 1); g->slots[h]; h = (h + 1) & (g->nslots - 1))
+		if (strcmp(g->keys[g->slots[h] - 1], key) == 0) {
+			g->counts[g->slots[h] - 1]++;
+			return;
+		}
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 256;
+		g->keys = xreallocarray(g->keys, g->cap, sizeof *g->keys);
+		g->counts = xreallocarray(g->counts, g->cap, sizeof *g->counts);
+	}
+	g->keys[g->n] = xstrdup(key);
+	g->counts[g->n] = 1;
+	g->slots[h] = ++g->n;
+}
+
 enum store_rc
 store_stats(struct store *s, const struct store_filter *f, const char *options_field,
     void (*fn)(void *, const char *, const char *, const char *, long long), void *ctx)
 {
 	struct query q = { .sql = sqlite3_str_new(s->db) };
 	struct filter_strings fs;
-	sqlite3_stmt *st = NULL;
-	int rc;
+	struct groups g = { 0 };
+	sqlite3_stmt *st = NULL, *opt = NULL;
+	char key[512];
+	int rc, opt_rc = SQLITE_DONE;
 
 	filter_strings(s, f, &fs);
-	bind_text(&q, "SELECT substr(i.created_at, 1, 7), i.status,"
-	    " coalesce((SELECT value FROM answer WHERE intake_id = i.id AND field = ?), ''), count(*)",
-	    options_field ? options_field : "");
+	/* Counted here rather than by GROUP BY: SQLite would sort a million
+	 * rows first. The options are read in one pass over the answers,
+	 * beside the requests in the same order (by id): a million lookups
+	 * would take longer than reading them all. */
+	sqlite3_str_appendall(q.sql, "SELECT i.id, substr(i.created_at, 1, 7), i.status");
 	add_from(&q, f, &fs);
 	add_filter(&q, f, &fs);
-	sqlite3_str_appendall(q.sql, " GROUP BY 1, 2, 3");
-	rc = prepare(s, &q, &st);
+	sqlite3_str_appendall(q.sql, " ORDER BY i.id");
+	rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = prepare(s, &q, &st);
+	else
+		sqlite3_free(sqlite3_str_finish(q.sql));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "SELECT intake_id, value FROM answer WHERE field = ? ORDER BY intake_id",
+		    -1, &opt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(opt, 1, options_field ? options_field : "", -1, SQLITE_STATIC);
+		opt_rc = sqlite3_step(opt);
+	}
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-		    (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3));
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const char *options = "";
+
+		while (opt_rc == SQLITE_ROW && sqlite3_column_int64(opt, 0) < id)
+			opt_rc = sqlite3_step(opt);
+		if (opt_rc == SQLITE_ROW && sqlite3_column_int64(opt, 0) == id)
+			options = (const char *)sqlite3_column_text(opt, 1);
+		const char *month = (const char *)sqlite3_column_text(st, 1), *status = (const char *)sqlite3_column_text(st, 2);
+		size_t nm = strlen(month), ns = strlen(status), no = strlen(options);
+
+		if (nm + ns + no + 3 > sizeof key)
+			no = sizeof key - 3 - nm - ns; /* months and statuses are short */
+		memcpy(key, month, nm);
+		key[nm] = '\x1f';
+		memcpy(key + nm + 1, status, ns);
+		key[nm + 1 + ns] = '\x1f';
+		memcpy(key + nm + ns + 2, options, no);
+		key[nm + ns + 2 + no] = '\0';
+		groups_add(&g, key);
 		rc = SQLITE_OK;
 	}
+	if (rc == SQLITE_DONE && opt_rc != SQLITE_ROW && opt_rc != SQLITE_DONE)
+		rc = opt_rc;
+	sqlite3_finalize(opt);
 	sqlite3_finalize(st);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	filter_strings_free(&fs);
+	for (size_t i = 0; i < g.n; i++) {
+		char *month = g.keys[i], *status = strchr(month, '\x1f'), *options;
+
+		*status++ = '\0';
+		options = strchr(status, '\x1f');
+		*options++ = '\0';
+		if (rc == SQLITE_DONE)
+			fn(ctx, month, status, options, g.counts[i]);
+		free(g.keys[i]);
+	}
+	free(g.keys);
+	free(g.counts);
+	free(g.slots);
 	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(rc);
 }
 
