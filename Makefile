@@ -139,6 +139,8 @@ bench: all build/.deps-check
 	@scripts/install-deps.sh bench
 	$(PYTHON) bench/wire.py
 	$(PYTHON) bench/staff.py
+	$(PYTHON) bench/writers.py
+	$(PYTHON) bench/capacity.py
 
 build/fuzz/%.o: src/%.c $(HDR) | build/.deps-check
 	@mkdir -p $(@D)
