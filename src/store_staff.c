@@ -313,6 +313,11 @@ static void
 filter_strings(struct store *s, const struct store_filter *f, struct filter_strings *fs)
 {
 	memset(fs, 0, sizeof *fs);
+	/* A staff list is where search starts: make the index ready before
+	 * the first search (after the upgrade that made it, this takes once
+	 * as long as the requests already stored need). */
+	if (f->nsearch > 0)
+		store_search_ready(s, f->search_fields, f->nsearch);
 	if (f->search != NULL && *f->search) {
 		fs->folded = store_fold(f->search);
 		fs->ascii = true;
