@@ -77,6 +77,7 @@ def main():
         results = [run(n, lines, send, tmp) for n in SESSIONS]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    print("host load average at the end: %.1f %.1f %.1f (other programs share the CPUs)" % os.getloadavg())
     print("capacity: N kiosk sessions at once, visitors one after another, %.0f s each; %d lines"
           " typed per request; host with %d CPUs" % (SECONDS, len(lines) + 1, os.cpu_count()))
     print("  %5s %9s %9s %7s %11s %9s %9s %9s %8s" % ("N", "submits", "per s", "errors", "MiB/session",

@@ -47,6 +47,7 @@ def main():
                 for s in sessions:
                     s.finish()
         n = subprocess.run(["sqlite3", db, "SELECT count(*) FROM intake"], capture_output=True, text=True)
+        print("host load average at the end: %.1f %.1f %.1f (other programs share the CPUs)" % os.getloadavg())
         print("submits under load: %d writers at once, %d rounds" % (WRITERS, ROUNDS))
         print("  %-34s %d (in the database: %s)" % ("requests stored", len(waits), n.stdout.strip() or "?"))
         print("  %-34s %d" % ("requests failed or lost", failed))
