@@ -282,6 +282,19 @@ busy_wait(void *arg, int count)
 	return 1;
 }
 
+/* exec, waiting while another program holds a lock that SQLite does not
+ * wait for itself: switching to WAL needs the file alone for a moment,
+ * which kiosks starting together on a new file each want. */
+static int
+exec_waiting(sqlite3 *db, const char *sql)
+{
+	int rc;
+
+	for (int n = 0; ((rc = exec(db, sql)) & 0xff) == SQLITE_BUSY && busy_wait(NULL, n); n++)
+		;
+	return rc;
+}
+
 struct store *
 store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **detail)
 {
@@ -312,8 +325,10 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 			*rc = migrate(db, detail);
 		}
 		if (*rc == STORE_OK) {
-			r = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-			    " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA mmap_size = 1073741824;");
+			r = exec_waiting(db, "PRAGMA journal_mode = WAL");
+			if (r == SQLITE_OK)
+				r = exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+				    " PRAGMA secure_delete = ON; PRAGMA mmap_size = 1073741824;");
 			if (r != SQLITE_OK) {
 				*rc = store_rc_of(r);
 				*detail = xstrdup(sqlite3_errmsg(db));
