@@ -52,7 +52,8 @@ bind_text(struct query *q, const char *sql, const char *v)
 enum search_plan {
 	SEARCH_NONE,  /* no search */
 	SEARCH_SCAN,  /* read the answers of every request in turn */
-	SEARCH_DENSE, /* many hits: walk the list, check each in search_text */
+	SEARCH_DENSE, /* very many hits: walk the list, check each in search_text */
+	SEARCH_SET,   /* many: walk the list, look each up in the hits found */
 	SEARCH_HITS,  /* few hits: the index finds them, then they are sorted */
 };
 
@@ -67,8 +68,12 @@ struct filter_strings {
 	char until[16];
 };
 
-/* Above this many index hits, walking the list finds a page sooner. */
-#define SEARCH_DENSE_HITS 2000
+/* Up to SEARCH_FEW_HITS index hits, the hits are sorted; up to
+ * SEARCH_MANY_HITS, the list is walked and each request looked up among
+ * the hits; above, walking the list and checking each finds a page
+ * sooner than collecting the hits would. */
+#define SEARCH_FEW_HITS 500
+#define SEARCH_MANY_HITS 5000
 
 /* "col LIKE ?" for the folded search. search_text has no accents left
  * and LIKE ignores the case of ASCII: a search in ASCII needs no fold(),
@@ -112,15 +117,11 @@ add_fields_in(struct query *q, const struct store_filter *f)
 	sqlite3_str_appendall(q->sql, ")");
 }
 
-/* The FROM clause: with few hits, the requests the index found. */
+/* "SELECT id ...": the requests the index finds for the search. */
 static void
-add_from(struct query *q, const struct store_filter *f, const struct filter_strings *fs)
+add_hits(struct query *q, const struct store_filter *f, const struct filter_strings *fs)
 {
-	if (fs->plan != SEARCH_HITS) {
-		sqlite3_str_appendall(q->sql, " FROM intake i");
-		return;
-	}
-	bind_text(q, " FROM (SELECT id FROM intake WHERE ref = upper(?)", f->search);
+	bind_text(q, "SELECT id FROM intake WHERE ref = upper(?)", f->search);
 	if (fs->match[0] == NULL) {
 		/* too short for the FTS index: read search_text */
 		sqlite3_str_appendall(q->sql, " UNION SELECT t.intake_id FROM search_text t WHERE t.field");
@@ -145,6 +146,18 @@ add_from(struct query *q, const struct store_filter *f, const struct filter_stri
 		bind_text(q, cond[m], value[m]);
 		free(like);
 	}
+}
+
+/* The FROM clause: with few hits, the requests the index found. */
+static void
+add_from(struct query *q, const struct store_filter *f, const struct filter_strings *fs)
+{
+	if (fs->plan != SEARCH_HITS) {
+		sqlite3_str_appendall(q->sql, " FROM intake i");
+		return;
+	}
+	sqlite3_str_appendall(q->sql, " FROM (");
+	add_hits(q, f, fs);
 	/* CROSS JOIN: from the hits to their requests, never the other way. */
 	sqlite3_str_appendall(q->sql, ") h CROSS JOIN intake i ON i.id = h.id");
 }
@@ -166,6 +179,12 @@ add_filter(struct query *q, const struct store_filter *f, const struct filter_st
 		bind_text(q, " AND i.created_at >= ?", f->since);
 	if (f->until != NULL)
 		bind_text(q, " AND i.created_at < ?", fs->until);
+	if (fs->plan == SEARCH_SET) {
+		/* "+": not through the primary key, but the list's order */
+		sqlite3_str_appendall(q->sql, " AND +i.id IN (");
+		add_hits(q, f, fs);
+		sqlite3_str_appendall(q->sql, ")");
+	}
 	if (fs->plan == SEARCH_SCAN || fs->plan == SEARCH_DENSE) {
 		bool scan = fs->plan == SEARCH_SCAN;
 
@@ -271,7 +290,7 @@ col_copy(sqlite3_stmt *st, int i, char *buf, size_t size)
 	snprintf(buf, size, "%s", v ? (const char *)v : "");
 }
 
-/* Up to SEARCH_DENSE_HITS: how many index entries hold the search (the
+/* Up to SEARCH_MANY_HITS: how many index entries hold the search (the
  * FTS phrase, or for one or two characters, the LIKE pattern). */
 static int
 index_hits(struct store *s, const struct filter_strings *fs)
@@ -280,33 +299,48 @@ index_hits(struct store *s, const struct filter_strings *fs)
 	char *sql = fs->match[0] ? xstrdup("SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)")
 	    : xasprintf("SELECT count(*) FROM (SELECT 1 FROM search_text t WHERE %s LIMIT ?)",
 	    fs->ascii ? "t.folded LIKE ? ESCAPE '\\'" : "fold(t.folded) LIKE ? ESCAPE '\\'");
-	int n = SEARCH_DENSE_HITS, rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+	int n = SEARCH_MANY_HITS, rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 
 	free(sql);
 	if (rc != SQLITE_OK)
 		return n;
 	sqlite3_bind_text(st, 1, fs->match[0] ? fs->match[0] : fs->like, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 2, SEARCH_DENSE_HITS);
+	sqlite3_bind_int(st, 2, SEARCH_MANY_HITS);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		n = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
 	return n;
 }
 
+/* The part of s to look up in the index: all of it, but for a phone
+ * number from its third digit on. Every number starts with 06 or +31, so
+ * their trigrams are in nearly every entry and cost the most to read; the
+ * LIKE on the rows found still compares the whole. */
+static const char *
+phrase_part(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 8 && strspn(s, "+0123456789") == n ? s + 2 : s;
+}
+
 /* Choose how to search: the FTS index needs three characters. */
 static void
 choose_plan(struct store *s, const struct store_filter *f, struct filter_strings *fs)
 {
+	int hits;
+
 	fs->plan = SEARCH_SCAN;
 	if (!store_search_ready(s, f->search_fields, f->nsearch))
 		return;
 	/* One or two characters have no trigram: search_text is read. */
 	if (charset_utf8_len(fs->folded) >= 3) {
-		fs->match[0] = fts_phrase(fs->folded);
-		fs->match[1] = fs->phone ? fts_phrase(fs->phone) : NULL;
-		fs->match[2] = fs->digits ? fts_phrase(fs->digits) : NULL;
+		fs->match[0] = fts_phrase(phrase_part(fs->folded));
+		fs->match[1] = fs->phone ? fts_phrase(phrase_part(fs->phone)) : NULL;
+		fs->match[2] = fs->digits ? fts_phrase(phrase_part(fs->digits)) : NULL;
 	}
-	fs->plan = index_hits(s, fs) >= SEARCH_DENSE_HITS ? SEARCH_DENSE : SEARCH_HITS;
+	hits = index_hits(s, fs);
+	fs->plan = hits < SEARCH_FEW_HITS ? SEARCH_HITS : hits < SEARCH_MANY_HITS ? SEARCH_SET : SEARCH_DENSE;
 }
 
 static void
