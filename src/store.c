@@ -17,10 +17,11 @@
 /* "ZKIO": marks a database as ours, so another file is never changed. */
 #define STORE_APP_ID 0x5A4B494F
 #define STORE_BUSY_MS 5000
-/* While another program writes, try again this often: SQLite's own wait
- * grows to 100 ms steps, so one visitor could wait long after the lock
- * was free again. */
+/* While another program writes, try again after 0.5 ms, 1 ms, ... up to
+ * STORE_BUSY_STEPS half-milliseconds: SQLite's own wait grows to 100 ms
+ * steps, so one visitor could wait long after the lock was free again. */
 #define STORE_BUSY_STEP_US 500
+#define STORE_BUSY_STEPS 16
 
 /* Forward migrations: migrations[v] takes user_version v to v + 1. Every
  * statement runs inside one transaction with the version bump. */
@@ -268,15 +269,27 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(ctx, store_fold((const char *)in), -1, free);
 }
 
-/* Busy handler: wait in short steps, up to STORE_BUSY_MS in all, so a
- * submit goes ahead soon after the other writer's commit. */
+/* The wait before the count-th retry: short steps first, so a submit goes
+ * ahead soon after the other writer's commit, then longer ones, so that
+ * waiting writers leave the lock free now and then for a program whose
+ * own waits are long (SQLite's: up to 100 ms a step). */
+static long
+busy_step_us(int count)
+{
+	return STORE_BUSY_STEP_US * (count < STORE_BUSY_STEPS ? count + 1 : STORE_BUSY_STEPS);
+}
+
+/* Busy handler: waits busy_step_us steps, up to STORE_BUSY_MS in all. */
 static int
 busy_wait(void *arg, int count)
 {
-	struct timespec step = { 0, STORE_BUSY_STEP_US * 1000L };
+	long long waited = 0;
+	struct timespec step = { 0, busy_step_us(count) * 1000L };
 
 	(void)arg;
-	if ((long long)count * STORE_BUSY_STEP_US >= STORE_BUSY_MS * 1000LL)
+	for (int k = 0; k < count && waited < STORE_BUSY_MS * 1000LL; k++)
+		waited += busy_step_us(k);
+	if (waited >= STORE_BUSY_MS * 1000LL)
 		return 0;
 	nanosleep(&step, NULL);
 	return 1;
