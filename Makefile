@@ -31,7 +31,7 @@ LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
-CORE := util i18n text charset form form_check form_data form_review form_glossary guide intake store store_staff site outfile remote
+CORE := util i18n text charset form form_check form_data form_review form_glossary guide intake store store_staff store_search site outfile remote
 UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_staff scr_record staff export_xlsx cli main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
@@ -163,6 +163,8 @@ bench: all build/zorgkiosk-release-test build/.deps-check
 	@scripts/install-deps.sh bench
 	$(PYTHON) bench/wire.py
 	$(PYTHON) bench/staff.py
+	$(PYTHON) bench/writers.py
+	$(PYTHON) bench/capacity.py
 
 build/fuzz/%.o: src/%.c $(HDR) | build/.deps-check
 	@mkdir -p $(@D)

@@ -300,7 +300,7 @@ cli_export(struct store *s, const struct forms *f, const struct store_filter *fl
 struct tally_row {
 	char month[8];
 	char key[48];
-	int n;
+	long long n;
 };
 
 struct tally {
@@ -309,42 +309,35 @@ struct tally {
 };
 
 static void
-tally_add(struct tally *t, const char *month, const char *key)
+tally_add(struct tally *t, const char *month, const char *key, long long n)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (str_eq(t->rows[i].month, month) && str_eq(t->rows[i].key, key)) {
-			t->rows[i].n++;
+			t->rows[i].n += n;
 			return;
 		}
 	t->rows = xreallocarray(t->rows, t->n + 1, sizeof *t->rows);
 	snprintf(t->rows[t->n].month, sizeof t->rows[t->n].month, "%s", month);
 	snprintf(t->rows[t->n].key, sizeof t->rows[t->n].key, "%s", key);
-	t->rows[t->n++].n = 1;
+	t->rows[t->n++].n = n;
 }
 
 struct stats_ctx {
-	const struct forms *f;
 	struct tally options, statuses;
 };
 
+/* One group counted by store_stats: n requests of month with status and
+ * these options ticked. */
 static void
-stats_one(void *ctx, const struct store_record *r)
+stats_group(void *ctx, const char *month, const char *status, const char *options, long long n)
 {
 	struct stats_ctx *c = ctx;
-	char month[8];
+	char *list = xstrdup(options), *save = NULL;
 
-	snprintf(month, sizeof month, "%.7s", r->created);
-	tally_add(&c->statuses, month, r->status);
-	for (size_t i = 0; i < c->f->nfields; i++) {
-		char *list, *save = NULL;
-
-		if (c->f->fields[i].type != FIELD_OPTIONS)
-			continue;
-		list = xstrdup(answer_of(r, c->f->fields[i].id));
-		for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save))
-			tally_add(&c->options, month, id);
-		free(list);
-	}
+	tally_add(&c->statuses, month, status, n);
+	for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save))
+		tally_add(&c->options, month, id, n);
+	free(list);
 }
 
 static int
@@ -353,7 +346,7 @@ month_cmp(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-static int
+static long long
 tally_count(const struct tally *t, const char *month, const char *key)
 {
 	for (size_t i = 0; i < t->n; i++)
@@ -382,15 +375,15 @@ print_tally(struct tally *t, const char *kind, const char *const *keys, size_t n
 	qsort(months, nm, sizeof months[0], month_cmp);
 	for (size_t m = 0; m < nm; m++)
 		for (size_t k = 0; k < nkeys; k++) {
-			int n = tally_count(t, months[m], keys[k]);
+			long long n = tally_count(t, months[m], keys[k]);
 			const struct page *p = str_eq(kind, "option") ? forms_page(f, keys[k]) : NULL;
 
 			if (n == 0)
 				continue;
 			if (csv)
-				printf("%s,%s,%s,%d\r\n", months[m], kind, keys[k], n);
+				printf("%s,%s,%s,%lld\r\n", months[m], kind, keys[k], n);
 			else
-				printf("%-8s  %-40s  %6d\n", months[m],
+				printf("%-8s  %-40s  %6lld\n", months[m],
 				    p ? tr(&p->title) : str_eq(kind, "status") ? store_status_label(keys[k]) : keys[k], n);
 		}
 	free(months);
@@ -400,10 +393,16 @@ print_tally(struct tally *t, const char *kind, const char *const *keys, size_t n
 static int
 run_stats(struct store *s, const struct forms *f, const struct cli_args *a)
 {
-	struct stats_ctx c = { .f = f };
+	struct stats_ctx c = { 0 };
 	struct store_filter flt = { .since = a->since, .until = a->until, .status = a->status };
 	bool csv = str_eq(a->format, "csv");
-	enum store_rc rc = store_each(s, &flt, stats_one, &c);
+	const char *options_field = NULL;
+	enum store_rc rc;
+
+	for (size_t i = 0; i < f->nfields; i++)
+		if (f->fields[i].type == FIELD_OPTIONS && options_field == NULL)
+			options_field = f->fields[i].id;
+	rc = store_stats(s, &flt, options_field, stats_group, &c);
 
 	if (rc != STORE_OK) {
 		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));

@@ -15,7 +15,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "charset.h"
 #include "store_int.h"
 #include "util.h"
 
@@ -24,6 +23,11 @@
 #define STORE_BUSY_MS 5000
 /* How long a submit may take before the disk is taken for dead. */
 #define STORE_CHILD_MS (6 * STORE_BUSY_MS)
+/* While another program writes, try again after 0.5 ms, 1 ms, ... up to
+ * STORE_BUSY_STEPS half-milliseconds: SQLite's own wait grows to 100 ms
+ * steps, so one visitor could wait long after the lock was free again. */
+#define STORE_BUSY_STEP_US 500
+#define STORE_BUSY_STEPS 16
 
 /* Forward migrations: migrations[v] takes user_version v to v + 1. Every
  * statement runs inside one transaction with the version bump. */
@@ -104,7 +108,30 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"    SELECT CAST(substr(ref, 4, 4) AS INTEGER), CAST(substr(ref, 9) AS INTEGER) FROM audit"
 	"    WHERE ref GLOB 'MZ-[0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]*')"
 	"  GROUP BY year;",
+	/* 4 -> 5: the search index (store_search.c). search_field lists the
+	 * fields indexed, and down to which request the answers stored before
+	 * are still to be added (todo; 0 when complete); search_text holds
+	 * their answers without accents;
+	 * search is an FTS5 trigram index over it. The trigger filling
+	 * both from answer is made by store_search_schema(). */
+	"CREATE TABLE search_field (field TEXT PRIMARY KEY, todo INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE search_text ("
+	"  id INTEGER PRIMARY KEY,"
+	"  intake_id INTEGER NOT NULL,"
+	"  field TEXT NOT NULL,"
+	"  folded TEXT NOT NULL);"
+	"CREATE INDEX search_text_intake ON search_text(intake_id, field);"
+	"CREATE VIRTUAL TABLE search USING fts5(folded, content = 'search_text', content_rowid = 'id',"
+	"  tokenize = 'trigram');"
+	"CREATE TRIGGER search_text_remove AFTER DELETE ON search_text BEGIN"
+	"  INSERT INTO search (search, rowid, folded) VALUES ('delete', old.id, old.folded); END;"
+	/* Answers go with their request (purge), never one by one. */
+	"CREATE TRIGGER answer_unsearch AFTER DELETE ON answer BEGIN"
+	"  DELETE FROM search_text WHERE intake_id = old.intake_id AND field = old.field; END;",
 };
+
+/* Index into migrations of the step that also needs store_search_schema. */
+#define MIGRATION_SEARCH 4
 
 enum store_rc
 store_rc_of(int rc)
@@ -205,6 +232,13 @@ migrate(sqlite3 *db, char **detail)
 	enum store_rc out = STORE_OK;
 	char *bump;
 
+	/* Most starts find the file up to date: a read says so, without a
+	 * write transaction and its syncs. */
+	if (pragma_int(db, "PRAGMA user_version", &version) == SQLITE_OK &&
+	    pragma_int(db, "PRAGMA application_id", &app) == SQLITE_OK &&
+	    version == STORE_SCHEMA && app == STORE_APP_ID)
+		return STORE_OK;
+	version = app = 0;
 	if ((rc = exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK)
 		goto fail;
 	if ((rc = pragma_int(db, "PRAGMA user_version", &version)) != SQLITE_OK ||
@@ -217,6 +251,8 @@ migrate(sqlite3 *db, char **detail)
 		out = STORE_NEWER;
 	for (; out == STORE_OK && version < STORE_SCHEMA; version++) {
 		if ((rc = exec(db, migrations[version])) != SQLITE_OK)
+			goto fail;
+		if (version == MIGRATION_SEARCH && (rc = store_search_schema(db)) != SQLITE_OK)
 			goto fail;
 	}
 	if (out == STORE_OK) {
@@ -237,25 +273,57 @@ fail:
 }
 
 /* fold(text): text in lower case for every alphabet, not only ASCII as
- * SQLite's lower() and LIKE do: "öztürk" finds "Öztürk". */
+ * SQLite's lower() and LIKE do, and without accents: "ozturk" finds
+ * "Öztürk". */
 static void
 sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const unsigned char *in = sqlite3_value_text(argv[0]);
-	wchar_t *w;
-	size_t n;
-	char *out;
 
 	(void)argc;
-	if (in == NULL) {
+	if (in == NULL)
 		sqlite3_result_null(ctx);
-		return;
-	}
-	w = charset_decode_utf8((const char *)in, &n);
-	charset_fold(w, n);
-	out = charset_utf8(w, n);
-	free(w);
-	sqlite3_result_text(ctx, out, -1, free);
+	else
+		sqlite3_result_text(ctx, store_fold((const char *)in), -1, free);
+}
+
+/* The wait before the count-th retry: short steps first, so a submit goes
+ * ahead soon after the other writer's commit, then longer ones, so that
+ * waiting writers leave the lock free now and then for a program whose
+ * own waits are long (SQLite's: up to 100 ms a step). */
+static long
+busy_step_us(int count)
+{
+	return STORE_BUSY_STEP_US * (count < STORE_BUSY_STEPS ? count + 1 : STORE_BUSY_STEPS);
+}
+
+/* Busy handler: waits busy_step_us steps, up to STORE_BUSY_MS in all. */
+static int
+busy_wait(void *arg, int count)
+{
+	long long waited = 0;
+	struct timespec step = { 0, busy_step_us(count) * 1000L };
+
+	(void)arg;
+	for (int k = 0; k < count && waited < STORE_BUSY_MS * 1000LL; k++)
+		waited += busy_step_us(k);
+	if (waited >= STORE_BUSY_MS * 1000LL)
+		return 0;
+	nanosleep(&step, NULL);
+	return 1;
+}
+
+/* exec, waiting while another program holds a lock that SQLite does not
+ * wait for itself: switching to WAL needs the file alone for a moment,
+ * which kiosks starting together on a new file each want. */
+static int
+exec_waiting(sqlite3 *db, const char *sql)
+{
+	int rc;
+
+	for (int n = 0; ((rc = exec(db, sql)) & 0xff) == SQLITE_BUSY && busy_wait(NULL, n); n++)
+		;
+	return rc;
 }
 
 /* Whether beside path there is a non-empty file path+ext. */
@@ -392,7 +460,8 @@ connect(const char *path, int *rc)
 	sqlite3_extended_result_codes(db, 1);
 	sqlite3_create_function(db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 	    NULL, sql_fold, NULL, NULL);
-	sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	store_search_functions(db);
+	sqlite3_busy_handler(db, busy_wait, NULL);
 	/* No memory map of the database file: a disk error there would be a
 	 * SIGBUS instead of an error code. */
 	if (*rc == SQLITE_OK)
@@ -540,6 +609,15 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 		*detail = xstrdup(strerror(err));
 		return NULL;
 	}
+	/* An immutable file or a read-only disk, found before any connection
+	 * (see write_errno): opening alone may not write, so SQLite would not
+	 * say until the first request is sent. */
+	if ((err = write_errno(path)) == EROFS || err == EPERM) {
+		*rc = diagnose(path, STORE_READONLY, err);
+		*detail = xstrdup(strerror(err));
+		return NULL;
+	}
+	err = 0;
 	db = connect(path, &r);
 	if (db == NULL) {
 		*rc = STORE_ERROR;
@@ -563,7 +641,7 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 		err = sqlite3_system_errno(db);
 	}
 	if (*rc == STORE_OK) {
-		r = exec(db, "PRAGMA journal_mode = WAL");
+		r = exec_waiting(db, "PRAGMA journal_mode = WAL");
 		/* After a migration, bring the new user_version from the WAL into
 		 * the file's header: an older zorgkiosk reads it there, and then
 		 * refuses the file without opening it. */

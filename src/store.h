@@ -30,7 +30,7 @@ enum store_rc {
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 4
+#define STORE_SCHEMA 5
 
 /* Open the database at path, creating it (and its folder) with mode, e.g.
  * 0600, when it does not exist, check it and migrate it. gid >= 0 gives the
@@ -142,6 +142,12 @@ char *store_label(struct store *s, int form_version, const char *field, const ch
 /* Call fn for each request matching f, oldest first, with its answers. */
 enum store_rc store_each(struct store *s, const struct store_filter *f,
     void (*fn)(void *ctx, const struct store_record *r), void *ctx);
+/* Count the requests matching f by month ("YYYY-MM"), status and answer
+ * to options_field (the options ticked, "" if none), one call of fn per
+ * group, in no particular order. Counts in the database: no request is
+ * read in full. */
+enum store_rc store_stats(struct store *s, const struct store_filter *f, const char *options_field,
+    void (*fn)(void *ctx, const char *month, const char *status, const char *options, long long n), void *ctx);
 /* Delete closed requests created before cutoff (YYYY-MM-DD), so that their
  * data is gone from the file too; *count gets how many. Writes audit. */
 enum store_rc store_purge(struct store *s, const char *cutoff, const char *staff, int *count);

@@ -9,11 +9,27 @@
 struct store {
 	sqlite3 *db;
 	char *path;
+	bool search_ready; /* the search index holds the fields asked for */
 };
 
 /* The store_rc for a SQLite result code. */
 enum store_rc store_rc_of(int rc);
 /* Now, in UTC, as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 32 bytes). */
 void store_now(char *buf);
+
+
+/* store_search.c: the search index. */
+/* s without accents: "Öztürk" becomes "Ozturk" (Latin letters; the case is
+ * kept). Caller frees. */
+char *store_unaccent(const char *s);
+/* s in lower case without accents, as search compares. Caller frees. */
+char *store_fold(const char *s);
+/* Create the trigger that indexes new answers (part of a migration). */
+int store_search_schema(sqlite3 *db);
+/* Register unaccent() on db. */
+void store_search_functions(sqlite3 *db);
+/* True when the search index holds the answers to all n fields; adds the
+ * ones missing (with the answers stored so far) first. */
+bool store_search_ready(struct store *s, const char *const *fields, size_t n);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "charset.h"
 #include "store_int.h"
 #include "util.h"
 
@@ -31,9 +32,9 @@ store_status_label(const char *status)
 /* A growing SQL text with the values bound later, in order. */
 struct query {
 	sqlite3_str *sql;
-	const char *text[16];
-	long long num[16];
-	bool is_num[16];
+	const char *text[64];
+	long long num[64];
+	bool is_num[64];
 	int n;
 };
 
@@ -41,13 +42,129 @@ static void
 bind_text(struct query *q, const char *sql, const char *v)
 {
 	sqlite3_str_appendall(q->sql, sql);
+	if (q->n == 64)
+		die("too many values in one query");
 	q->is_num[q->n] = false;
 	q->text[q->n++] = v;
 }
 
+/* How a search is answered (filter_strings chooses). */
+enum search_plan {
+	SEARCH_NONE,  /* no search */
+	SEARCH_SCAN,  /* read the answers of every request in turn */
+	SEARCH_DENSE, /* very many hits: walk the list, check each in search_text */
+	SEARCH_SET,   /* many: walk the list, look each up in the hits found */
+	SEARCH_HITS,  /* few hits: the index finds them, then they are sorted */
+};
+
+/* The filter's helper strings and the search plan. */
+struct filter_strings {
+	enum search_plan plan;
+	char *folded, *like;   /* the search folded, and as "%folded%" */
+	char *phone;           /* normalised phone number, or NULL */
+	char *digits, *digits_like; /* a phone number's digits, or NULL */
+	char *match[3];        /* FTS5 phrases of folded, phone, digits */
+	bool ascii;            /* folded is plain ASCII */
+	char until[16];
+};
+
+/* Up to SEARCH_FEW_HITS index hits, the hits are sorted; up to
+ * SEARCH_MANY_HITS, the list is walked and each request looked up among
+ * the hits; above, walking the list and checking each finds a page
+ * sooner than collecting the hits would. */
+#define SEARCH_FEW_HITS 500
+#define SEARCH_MANY_HITS 5000
+
+/* "col LIKE ?" for the folded search. search_text has no accents left
+ * and LIKE ignores the case of ASCII: a search in ASCII needs no fold(),
+ * which costs a conversion per row. */
+static char *
+like_folded(const struct filter_strings *fs, const char *col, bool accents)
+{
+	return xasprintf(fs->ascii && !accents ? "%s LIKE ? ESCAPE '\\'" : "fold(%s) LIKE ? ESCAPE '\\'", col);
+}
+
+/* The OR of what a searchable answer col may match (bound in order);
+ * accents: col is an answer as typed, not search_text. */
+static void
+add_alternatives(struct query *q, const struct filter_strings *fs, const char *col, bool accents)
+{
+	char *like = like_folded(fs, col, accents), *sql = xasprintf("(%s", like);
+
+	bind_text(q, sql, fs->like);
+	free(sql);
+	free(like);
+	if (fs->phone != NULL) {
+		sql = xasprintf(" OR %s = ?", col);
+		bind_text(q, sql, fs->phone);
+		free(sql);
+	}
+	if (fs->digits != NULL) {
+		sql = xasprintf(" OR %s LIKE ? ESCAPE '\\'", col);
+		bind_text(q, sql, fs->digits_like);
+		free(sql);
+	}
+	sqlite3_str_appendall(q->sql, ")");
+}
+
+/* " IN (?, ?, ...)" with the searchable fields. */
+static void
+add_fields_in(struct query *q, const struct store_filter *f)
+{
+	sqlite3_str_appendall(q->sql, " IN (");
+	for (size_t k = 0; k < f->nsearch && k < 8; k++)
+		bind_text(q, k ? ", ?" : "?", f->search_fields[k]);
+	sqlite3_str_appendall(q->sql, ")");
+}
+
+/* "SELECT id ...": the requests the index finds for the search. */
+static void
+add_hits(struct query *q, const struct store_filter *f, const struct filter_strings *fs)
+{
+	bind_text(q, "SELECT id FROM intake WHERE ref = upper(?)", f->search);
+	if (fs->match[0] == NULL) {
+		/* too short for the FTS index: read search_text */
+		sqlite3_str_appendall(q->sql, " UNION SELECT t.intake_id FROM search_text t WHERE t.field");
+		add_fields_in(q, f);
+		sqlite3_str_appendall(q->sql, " AND ");
+		add_alternatives(q, fs, "t.folded", false);
+	}
+	for (int m = 0; m < 3; m++) {
+		char *like = like_folded(fs, "t.folded", false);
+		const char *cond[3] = { like, "t.folded = ?", "t.folded LIKE ? ESCAPE '\\'" };
+		const char *value[3] = { fs->like, fs->phone, fs->digits_like };
+
+		if (fs->match[m] == NULL) {
+			free(like);
+			continue;
+		}
+		bind_text(q, " UNION SELECT t.intake_id FROM search JOIN search_text t ON t.id = search.rowid"
+		    " WHERE search MATCH ?", fs->match[m]);
+		sqlite3_str_appendall(q->sql, " AND t.field");
+		add_fields_in(q, f);
+		sqlite3_str_appendall(q->sql, " AND ");
+		bind_text(q, cond[m], value[m]);
+		free(like);
+	}
+}
+
+/* The FROM clause: with few hits, the requests the index found. */
+static void
+add_from(struct query *q, const struct store_filter *f, const struct filter_strings *fs)
+{
+	if (fs->plan != SEARCH_HITS) {
+		sqlite3_str_appendall(q->sql, " FROM intake i");
+		return;
+	}
+	sqlite3_str_appendall(q->sql, " FROM (");
+	add_hits(q, f, fs);
+	/* CROSS JOIN: from the hits to their requests, never the other way. */
+	sqlite3_str_appendall(q->sql, ") h CROSS JOIN intake i ON i.id = h.id");
+}
+
 /* Add the WHERE clause for f. */
 static void
-add_filter(struct query *q, const struct store_filter *f, char *like, char *phone, char *until)
+add_filter(struct query *q, const struct store_filter *f, const struct filter_strings *fs)
 {
 	const char *options_field = f->options_field;
 
@@ -61,17 +178,24 @@ add_filter(struct query *q, const struct store_filter *f, char *like, char *phon
 	if (f->since != NULL)
 		bind_text(q, " AND i.created_at >= ?", f->since);
 	if (f->until != NULL)
-		bind_text(q, " AND i.created_at < ?", until);
-	if (f->search != NULL && *f->search) {
+		bind_text(q, " AND i.created_at < ?", fs->until);
+	if (fs->plan == SEARCH_SET) {
+		/* "+": not through the primary key, but the list's order */
+		sqlite3_str_appendall(q->sql, " AND +i.id IN (");
+		add_hits(q, f, fs);
+		sqlite3_str_appendall(q->sql, ")");
+	}
+	if (fs->plan == SEARCH_SCAN || fs->plan == SEARCH_DENSE) {
+		bool scan = fs->plan == SEARCH_SCAN;
+
 		bind_text(q, " AND (i.ref = upper(?)", f->search);
 		if (f->nsearch > 0) {
-			sqlite3_str_appendall(q->sql, " OR EXISTS (SELECT 1 FROM answer q WHERE q.intake_id = i.id AND q.field IN (");
-			for (size_t k = 0; k < f->nsearch && q->n < 12; k++)
-				bind_text(q, k ? ", ?" : "?", f->search_fields[k]);
-			bind_text(q, ") AND (fold(q.value) LIKE fold(?) ESCAPE '\\'", like);
-			if (phone != NULL)
-				bind_text(q, " OR q.value = ?", phone);
-			sqlite3_str_appendall(q->sql, "))");
+			sqlite3_str_appendall(q->sql, scan ? " OR EXISTS (SELECT 1 FROM answer t WHERE t.intake_id = i.id"
+			    " AND t.field" : " OR EXISTS (SELECT 1 FROM search_text t WHERE t.intake_id = i.id AND t.field");
+			add_fields_in(q, f);
+			sqlite3_str_appendall(q->sql, " AND ");
+			add_alternatives(q, fs, scan ? "t.value" : "t.folded", scan);
+			sqlite3_str_appendall(q->sql, ")");
 		}
 		sqlite3_str_appendall(q->sql, ")");
 	}
@@ -91,6 +215,45 @@ like_pattern(const char *s)
 	}
 	*p++ = '%';
 	*p = '\0';
+	return out;
+}
+
+/* text as one FTS5 phrase: in double quotes, a quote doubled. */
+static char *
+fts_phrase(const char *text)
+{
+	char *out = xmalloc(strlen(text) * 2 + 3), *p = out;
+
+	*p++ = '"';
+	for (; *text; text++) {
+		if (*text == '"')
+			*p++ = '"';
+		*p++ = *text;
+	}
+	*p++ = '"';
+	*p = '\0';
+	return out;
+}
+
+/* The digits of a phone number written with spaces, dashes, dots or
+ * brackets ("12 34 56"), so that part of a number is found however it
+ * was written; NULL when s is not like that. Caller frees. */
+static char *
+phone_digits(const char *s)
+{
+	char *out = xmalloc(strlen(s) + 1), *p = out;
+
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			*p++ = *s;
+		else if (!strchr(" -().+", *s))
+			break;
+	}
+	*p = '\0';
+	if (*s != '\0' || p - out < 3) {
+		free(out);
+		return NULL;
+	}
 	return out;
 }
 
@@ -127,17 +290,83 @@ col_copy(sqlite3_stmt *st, int i, char *buf, size_t size)
 	snprintf(buf, size, "%s", v ? (const char *)v : "");
 }
 
-/* The filter's helper strings (search pattern, phone, day after until). */
-struct filter_strings {
-	char *like, *phone, until[16];
-};
+/* Up to SEARCH_MANY_HITS: how many index entries hold the search (the
+ * FTS phrase, or for one or two characters, the LIKE pattern). */
+static int
+index_hits(struct store *s, const struct filter_strings *fs)
+{
+	sqlite3_stmt *st;
+	char *sql = fs->match[0] ? xstrdup("SELECT count(*) FROM (SELECT 1 FROM search WHERE search MATCH ? LIMIT ?)")
+	    : xasprintf("SELECT count(*) FROM (SELECT 1 FROM search_text t WHERE %s LIMIT ?)",
+	    fs->ascii ? "t.folded LIKE ? ESCAPE '\\'" : "fold(t.folded) LIKE ? ESCAPE '\\'");
+	int n = SEARCH_MANY_HITS, rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+	free(sql);
+	if (rc != SQLITE_OK)
+		return n;
+	sqlite3_bind_text(st, 1, fs->match[0] ? fs->match[0] : fs->like, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 2, SEARCH_MANY_HITS);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* The part of s to look up in the index: all of it, but for a phone
+ * number from its third digit on. Every number starts with 06 or +31, so
+ * their trigrams are in nearly every entry and cost the most to read; the
+ * LIKE on the rows found still compares the whole. */
+static const char *
+phrase_part(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n >= 8 && strspn(s, "+0123456789") == n ? s + 2 : s;
+}
+
+/* Choose how to search: the FTS index needs three characters. */
+static void
+choose_plan(struct store *s, const struct store_filter *f, struct filter_strings *fs)
+{
+	int hits;
+
+	fs->plan = SEARCH_SCAN;
+	if (!store_search_ready(s, f->search_fields, f->nsearch))
+		return;
+	/* One or two characters have no trigram: search_text is read. */
+	if (charset_utf8_len(fs->folded) >= 3) {
+		fs->match[0] = fts_phrase(phrase_part(fs->folded));
+		fs->match[1] = fs->phone ? fts_phrase(phrase_part(fs->phone)) : NULL;
+		fs->match[2] = fs->digits ? fts_phrase(phrase_part(fs->digits)) : NULL;
+	}
+	hits = index_hits(s, fs);
+	fs->plan = hits < SEARCH_FEW_HITS ? SEARCH_HITS : hits < SEARCH_MANY_HITS ? SEARCH_SET : SEARCH_DENSE;
+}
 
 static void
-filter_strings(const struct store_filter *f, struct filter_strings *fs)
+filter_strings(struct store *s, const struct store_filter *f, struct filter_strings *fs)
 {
-	fs->like = f->search ? like_pattern(f->search) : NULL;
-	fs->phone = f->search ? intake_phone_normalize(f->search) : NULL;
-	fs->until[0] = '\0';
+	memset(fs, 0, sizeof *fs);
+	/* A staff list is where search starts: make the index ready before
+	 * the first search (after the upgrade that made it, this takes once
+	 * as long as the requests already stored need). */
+	if (f->nsearch > 0)
+		store_search_ready(s, f->search_fields, f->nsearch);
+	if (f->search != NULL && *f->search) {
+		fs->folded = store_fold(f->search);
+		fs->ascii = true;
+		for (const char *c = fs->folded; *c; c++)
+			fs->ascii = fs->ascii && (unsigned char)*c < 0x80;
+		fs->like = like_pattern(fs->folded);
+		fs->phone = intake_phone_normalize(f->search);
+		fs->digits = phone_digits(f->search);
+		if (fs->digits != NULL && str_eq(fs->digits, fs->folded)) {
+			free(fs->digits);
+			fs->digits = NULL;
+		}
+		fs->digits_like = fs->digits ? like_pattern(fs->digits) : NULL;
+		choose_plan(s, f, fs);
+	}
 	if (f->until != NULL) {
 		int y, m, d;
 
@@ -154,8 +383,13 @@ filter_strings(const struct store_filter *f, struct filter_strings *fs)
 static void
 filter_strings_free(struct filter_strings *fs)
 {
+	free(fs->folded);
 	free(fs->like);
 	free(fs->phone);
+	free(fs->digits);
+	free(fs->digits_like);
+	for (int m = 0; m < 3; m++)
+		free(fs->match[m]);
 }
 
 enum store_rc
@@ -171,12 +405,13 @@ store_list(struct store *s, const struct store_filter *f, const char *name_field
 
 	*rows = xcalloc(cap, sizeof **rows);
 	*n = 0;
-	filter_strings(f, &fs);
+	filter_strings(s, f, &fs);
 	bind_text(&q, "SELECT i.id, i.created_at, i.ref, i.status,"
 	    " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?),", name_field ? name_field : "");
-	bind_text(&q, " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?) FROM intake i",
+	bind_text(&q, " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?)",
 	    f->options_field ? f->options_field : "");
-	add_filter(&q, f, fs.like, fs.phone, fs.until);
+	add_from(&q, f, &fs);
+	add_filter(&q, f, &fs);
 	if (key != NULL) {
 		/* Keyset paging: the index on (created_at, id) finds the place. */
 		bind_text(&q, dir > 0 ? " AND (i.created_at, i.id) < (?, " : dir == 0 ? " AND (i.created_at, i.id) <= (?, "
@@ -222,24 +457,42 @@ store_rows_free(struct store_row *rows, size_t n)
 	free(rows);
 }
 
+/* Read the answers of r (id set) with st, "SELECT field, value FROM answer
+ * WHERE intake_id = ?", prepared once for many requests. */
+static int
+read_answers(sqlite3_stmt *st, struct store_record *r)
+{
+	size_t cap = 0;
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, r->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (r->nanswers == cap) {
+			cap = cap ? cap * 2 : 16;
+			r->answers = xreallocarray(r->answers, cap, sizeof *r->answers);
+		}
+		r->answers[r->nanswers].field = col_dup(st, 0);
+		r->answers[r->nanswers++].value = col_dup(st, 1);
+	}
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+#define ANSWERS_SQL "SELECT field, value FROM answer WHERE intake_id = ?"
+
 /* Read the answers and history of r (id set). */
 static int
 read_details(struct store *s, struct store_record *r, bool events)
 {
 	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(s->db, "SELECT field, value FROM answer WHERE intake_id = ?", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(s->db, ANSWERS_SQL, -1, &st, NULL);
 
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, r->id);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			r->answers = xreallocarray(r->answers, r->nanswers + 1, sizeof *r->answers);
-			r->answers[r->nanswers].field = col_dup(st, 0);
-			r->answers[r->nanswers++].value = col_dup(st, 1);
-		}
+		rc = read_answers(st, r);
 		sqlite3_finalize(st);
 	}
-	if (rc != SQLITE_DONE || !events)
-		return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	if (rc != SQLITE_OK || !events)
+		return rc;
 	rc = sqlite3_prepare_v2(s->db, "SELECT at, staff, old_status, new_status, note FROM event"
 	    " WHERE intake_id = ? ORDER BY id", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
@@ -463,13 +716,43 @@ insert_label(sqlite3_stmt *st, int version, const char *field, const char *choic
 	return rc;
 }
 
+/* Whether every label of f is stored already: then a start needs no write
+ * transaction (and no syncs). */
+static bool
+labels_stored(struct store *s, const struct forms *f)
+{
+	sqlite3_stmt *st;
+	bool all = true;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM label WHERE form_version = ? AND field = ? AND choice = ?"
+	    " AND lang = ?", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	for (size_t i = 0; all && i < f->nfields; i++) {
+		const struct field *fd = &f->fields[i];
+
+		for (size_t c = 0; all && c <= fd->nchoices; c++)
+			for (int l = 0; all && l < LANG_COUNT; l++) {
+				sqlite3_reset(st);
+				sqlite3_bind_int(st, 1, f->intake_version);
+				sqlite3_bind_text(st, 2, fd->id, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 3, c == 0 ? "" : fd->choices[c - 1].id, -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 4, i18n_code((enum lang)l), -1, SQLITE_STATIC);
+				all = sqlite3_step(st) == SQLITE_ROW;
+			}
+	}
+	sqlite3_finalize(st);
+	return all;
+}
+
 enum store_rc
 store_save_labels(struct store *s, const struct forms *f)
 {
 	sqlite3_stmt *st;
-	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	int rc;
 
-	if (rc != SQLITE_OK)
+	if (labels_stored(s, f))
+		return STORE_OK;
+	if ((rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) != SQLITE_OK)
 		return store_rc_of(rc);
 	/* OR IGNORE: the labels of a version are kept as first seen. */
 	rc = sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO label (form_version, field, choice, lang, text)"
@@ -513,29 +796,169 @@ store_each(struct store *s, const struct store_filter *f, void (*fn)(void *, con
 {
 	struct query q = { .sql = sqlite3_str_new(s->db) };
 	struct filter_strings fs;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st = NULL, *answers = NULL;
 	int rc;
 
-	filter_strings(f, &fs);
-	sqlite3_str_appendall(q.sql, "SELECT " HEAD_COLUMNS " FROM intake i");
-	add_filter(&q, f, fs.like, fs.phone, fs.until);
+	filter_strings(s, f, &fs);
+	sqlite3_str_appendall(q.sql, "SELECT " HEAD_COLUMNS);
+	add_from(&q, f, &fs);
+	add_filter(&q, f, &fs);
 	sqlite3_str_appendall(q.sql, " ORDER BY i.created_at, i.id");
 	/* One read transaction: a consistent export while kiosks write. */
 	rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = prepare(s, &q, &st);
+	else
+		sqlite3_free(sqlite3_str_finish(q.sql));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, ANSWERS_SQL, -1, &answers, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_record r;
 
 		read_head(st, &r);
-		rc = read_details(s, &r, false);
+		rc = read_answers(answers, &r);
 		if (rc == SQLITE_OK)
 			fn(ctx, &r);
 		store_record_free(&r);
 	}
+	sqlite3_finalize(answers);
 	sqlite3_finalize(st);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	filter_strings_free(&fs);
+	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(rc);
+}
+
+/* Counts per group for store_stats: a hash table of "month\x1fstatus\x1f
+ * options" keys; a few thousand groups for a million requests. */
+struct groups {
+	char **keys;
+	long long *counts;
+	size_t *slots; /* index + 1 into keys; 0: empty */
+	size_t n, cap, nslots;
+};
+
+static size_t
+hash_of(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+groups_grow(struct groups *g)
+{
+	size_t nslots = g->nslots ? g->nslots * 2 : 1024;
+
+	free(g->slots);
+	g->slots = xcalloc(nslots, sizeof *g->slots);
+	g->nslots = nslots;
+	for (size_t i = 0; i < g->n; i++) {
+		size_t h = hash_of(g->keys[i]) & (nslots - 1);
+
+		while (g->slots[h])
+			h = (h + 1) & (nslots - 1);
+		g->slots[h] = i + 1;
+	}
+}
+
+static void
+groups_add(struct groups *g, const char *key)
+{
+	size_t h;
+
+	if (2 * (g->n + 1) > g->nslots)
+		groups_grow(g);
+	for (h = hash_of(key) & (g->nslots - 1); g->slots[h]; h = (h + 1) & (g->nslots - 1))
+		if (strcmp(g->keys[g->slots[h] - 1], key) == 0) {
+			g->counts[g->slots[h] - 1]++;
+			return;
+		}
+	if (g->n == g->cap) {
+		g->cap = g->cap ? g->cap * 2 : 256;
+		g->keys = xreallocarray(g->keys, g->cap, sizeof *g->keys);
+		g->counts = xreallocarray(g->counts, g->cap, sizeof *g->counts);
+	}
+	g->keys[g->n] = xstrdup(key);
+	g->counts[g->n] = 1;
+	g->slots[h] = ++g->n;
+}
+
+enum store_rc
+store_stats(struct store *s, const struct store_filter *f, const char *options_field,
+    void (*fn)(void *, const char *, const char *, const char *, long long), void *ctx)
+{
+	struct query q = { .sql = sqlite3_str_new(s->db) };
+	struct filter_strings fs;
+	struct groups g = { 0 };
+	sqlite3_stmt *st = NULL, *opt = NULL;
+	char key[512];
+	int rc, opt_rc = SQLITE_DONE;
+
+	filter_strings(s, f, &fs);
+	/* Counted here rather than by GROUP BY: SQLite would sort a million
+	 * rows first. The options are read in one pass over the answers,
+	 * beside the requests in the same order (by id): a million lookups
+	 * would take longer than reading them all. */
+	sqlite3_str_appendall(q.sql, "SELECT i.id, substr(i.created_at, 1, 7), i.status");
+	add_from(&q, f, &fs);
+	add_filter(&q, f, &fs);
+	sqlite3_str_appendall(q.sql, " ORDER BY i.id");
+	rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = prepare(s, &q, &st);
+	else
+		sqlite3_free(sqlite3_str_finish(q.sql));
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "SELECT intake_id, value FROM answer WHERE field = ? ORDER BY intake_id",
+		    -1, &opt, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_text(opt, 1, options_field ? options_field : "", -1, SQLITE_STATIC);
+		opt_rc = sqlite3_step(opt);
+	}
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sqlite3_int64 id = sqlite3_column_int64(st, 0);
+		const char *options = "";
+
+		while (opt_rc == SQLITE_ROW && sqlite3_column_int64(opt, 0) < id)
+			opt_rc = sqlite3_step(opt);
+		if (opt_rc == SQLITE_ROW && sqlite3_column_int64(opt, 0) == id)
+			options = (const char *)sqlite3_column_text(opt, 1);
+		const char *month = (const char *)sqlite3_column_text(st, 1), *status = (const char *)sqlite3_column_text(st, 2);
+		size_t nm = strlen(month), ns = strlen(status), no = strlen(options);
+
+		if (nm + ns + no + 3 > sizeof key)
+			no = sizeof key - 3 - nm - ns; /* months and statuses are short */
+		memcpy(key, month, nm);
+		key[nm] = '\x1f';
+		memcpy(key + nm + 1, status, ns);
+		key[nm + 1 + ns] = '\x1f';
+		memcpy(key + nm + ns + 2, options, no);
+		key[nm + ns + 2 + no] = '\0';
+		groups_add(&g, key);
+		rc = SQLITE_OK;
+	}
+	if (rc == SQLITE_DONE && opt_rc != SQLITE_ROW && opt_rc != SQLITE_DONE)
+		rc = opt_rc;
+	sqlite3_finalize(opt);
+	sqlite3_finalize(st);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	filter_strings_free(&fs);
+	for (size_t i = 0; i < g.n; i++) {
+		char *month = g.keys[i], *status = strchr(month, '\x1f'), *options;
+
+		*status++ = '\0';
+		options = strchr(status, '\x1f');
+		*options++ = '\0';
+		if (rc == SQLITE_DONE)
+			fn(ctx, month, status, options, g.counts[i]);
+		free(g.keys[i]);
+	}
+	free(g.keys);
+	free(g.counts);
+	free(g.slots);
 	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(rc);
 }
 
@@ -556,6 +979,10 @@ store_purge(struct store *s, const char *cutoff, const char *staff, int *count)
 		*count = sqlite3_changes(s->db);
 		sqlite3_finalize(st);
 	}
+	/* The index keeps a deleted entry's trigrams until its segments are
+	 * merged: merge them all now, so no purged name stays in its pages. */
+	if (rc == SQLITE_OK && *count > 0)
+		rc = sqlite3_exec(s->db, "INSERT INTO search (search) VALUES ('optimize')", NULL, NULL, NULL);
 	detail = xasprintf("%d closed requests created before %s", *count, cutoff);
 	if (rc == SQLITE_OK)
 		rc = insert_audit(s, staff, "purge", NULL, detail);

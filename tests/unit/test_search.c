@@ -1,0 +1,446 @@
+/* test_search.c: the staff search (store_list with a search) over the
+ * search index: the same requests as reading every answer would find,
+ * without regard to case or accents, by part of a name, phone number or
+ * e-mail address or by reference; requests written by other programs;
+ * an index built for requests stored before it; many hits and paging;
+ * and a purge that leaves no trace of a name in the database file. */
+#include "unit.h"
+
+#include <sqlite3.h>
+
+#include "i18n.h"
+#include "intake.h"
+#include "store.h"
+
+static struct forms *forms;
+static const char *const search_fields[] = { "name", "phone", "email" };
+
+struct fixture {
+	char *dir, *db;
+	struct store *s;
+};
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	forms = unit_load_valid();
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	forms_free(forms);
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = xcalloc(1, sizeof *fx);
+	enum store_rc rc;
+	char *detail = NULL;
+
+	fx->dir = unit_tmpdir();
+	fx->db = xasprintf("%s/zk.db", fx->dir);
+	fx->s = store_open(fx->db, 0600, (gid_t)-1, &rc, &detail);
+	free(detail);
+	*state = fx;
+	return fx->s == NULL ? -1 : 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	store_close(fx->s);
+	unit_rmtree(fx->dir);
+	free(fx->dir);
+	free(fx->db);
+	free(fx);
+	return 0;
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static sqlite3 *
+raw_open(const char *path)
+{
+	sqlite3 *db = NULL;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		fail_msg("sqlite3_open_v2(%s)", path);
+	sqlite3_busy_timeout(db, 5000);
+	/* Durability is not what these tests are about: no syncs. */
+	sqlite3_exec(db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+	return db;
+}
+
+static void
+raw_exec(sqlite3 *db, const char *sql)
+{
+	char *err = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
+		print_error("%s: %s\n", sql, err);
+		sqlite3_free(err);
+		fail();
+	}
+}
+
+static long long
+raw_int(sqlite3 *db, const char *sql, const char *arg)
+{
+	sqlite3_stmt *st;
+	long long v = -1;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+	if (arg != NULL)
+		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* One request written straight into the tables by another program (as
+ * SQLite's own tools or a script would), so the triggers must index it. */
+static void
+insert_raw(sqlite3 *db, const char *ref, const char *created, const char *status, const char *name,
+    const char *phone, const char *email)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 id;
+	const char *fields[] = { "name", "phone", "email", "situation" };
+	const char *values[] = { name, phone, email, "Ik zorg voor mijn moeder." };
+
+	if (sqlite3_prepare_v2(db, "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version, status)"
+	    " VALUES (?1, substr(?1, 4, 4), substr(?1, 9), ?2, 'nl', 1, ?3)", -1, &st, NULL) != SQLITE_OK)
+		fail_msg("insert: %s", sqlite3_errmsg(db));
+	sqlite3_bind_text(st, 1, ref, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, created, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fail_msg("insert %s: %s", ref, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	id = sqlite3_last_insert_rowid(db);
+	sqlite3_prepare_v2(db, "INSERT INTO answer (intake_id, field, value) VALUES (?, ?, ?)", -1, &st, NULL);
+	for (size_t i = 0; i < UNIT_LEN(fields); i++) {
+		if (values[i] == NULL)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, fields[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, values[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			fail_msg("answer %s: %s", ref, sqlite3_errmsg(db));
+	}
+	sqlite3_finalize(st);
+}
+
+/* The references store_list finds for query (newest first, all of them,
+ * limit at most), comma-separated. Caller frees. */
+static char *
+search_refs(struct store *s, const char *query, const char *status, int limit)
+{
+	struct store_filter f = { .search = query, .status = status, .search_fields = search_fields,
+		.nsearch = UNIT_LEN(search_fields) };
+	struct store_row *rows;
+	size_t n;
+	sqlite3_str *out = sqlite3_str_new(NULL);
+	char *refs, *copy;
+
+	assert_int_equal(store_list(s, &f, "name", NULL, 0, limit, &rows, &n), STORE_OK);
+	for (size_t i = 0; i < n; i++)
+		sqlite3_str_appendf(out, "%s%s", i ? "," : "", rows[i].ref);
+	store_rows_free(rows, n);
+	refs = sqlite3_str_finish(out);
+	copy = xstrdup(refs ? refs : "");
+	sqlite3_free(refs);
+	return copy;
+}
+
+struct search_case {
+	const char *name, *query, *want;
+};
+
+static void
+check_cases(struct store *s, const struct search_case *c, size_t n)
+{
+	bool ok = true;
+
+	for (size_t i = 0; i < n; i++) {
+		char *got = search_refs(s, c[i].query, NULL, 100);
+
+		if (!str_eq(got, c[i].want)) {
+			print_error("%s: search \"%s\" found \"%s\", want \"%s\"\n", c[i].name, c[i].query, got, c[i].want);
+			ok = false;
+		}
+		free(got);
+	}
+	if (!ok)
+		fail();
+}
+
+/* Four people; the newest first in the list: D, C, B, A. */
+static void
+insert_people(sqlite3 *db)
+{
+	insert_raw(db, "MZ-2026-0001", "2026-01-05T10:00:00Z", "new", "Joke Öztürk", "0612345678", "joke@example.nl");
+	insert_raw(db, "MZ-2026-0002", "2026-02-05T10:00:00Z", "new", "José Éclair", "+31201234567", NULL);
+	insert_raw(db, "MZ-2026-0003", "2026-03-05T10:00:00Z", "closed", "ANNA de Vries", "0704567890",
+	    "anna_vries@example.org");
+	insert_raw(db, "MZ-2026-0004", "2026-04-05T10:00:00Z", "new", "Wilma Zoekbaar", NULL, "w.z@voorbeeld.nl");
+}
+
+#define A "MZ-2026-0001"
+#define B "MZ-2026-0002"
+#define C "MZ-2026-0003"
+#define D "MZ-2026-0004"
+
+static const struct search_case cases[] = {
+	/* the queries of the staff terminal tests, as before */
+	{ "search-1.1", "Zoekbaar", D },
+	{ "search-1.2", "MZ-2026-0003", C },
+	{ "search-1.3", "mz-2026-0003", C },
+	{ "search-1.4", "MZ-2026-9999", "" },
+	{ "search-1.5", "nobody@nowhere.example", "" },
+	{ "search-1.6", "example", C "," A },
+	{ "search-1.7", "de Vries", C },
+	/* case */
+	{ "search-2.1", "anna", C },
+	{ "search-2.2", "ZOEKBAAR", D },
+	{ "search-2.3", "wILMA zOEK", D },
+	/* accents, both ways */
+	{ "search-3.1", "ozturk", A },
+	{ "search-3.2", "Öztürk", A },
+	{ "search-3.3", "ÖZTÜRK", A },
+	{ "search-3.4", "oztürk", A },
+	{ "search-3.5", "jose", B },
+	{ "search-3.6", "josé", B },
+	{ "search-3.7", "eclair", B },
+	{ "search-3.8", "ÉCLAIR", B },
+	{ "search-3.9", "Joke Ozturk", A },
+	/* phone numbers, whole and in part, however written */
+	{ "search-4.1", "0612345678", A },
+	{ "search-4.2", "06 12345678", A },
+	{ "search-4.3", "06-1234 5678", A },
+	{ "search-4.4", "12345678", A },
+	{ "search-4.5", "1234 5678", A },
+	{ "search-4.6", "70456", C },
+	{ "search-4.7", "+31 20 1234567", B },
+	{ "search-4.8", "567", C "," B "," A },
+	/* e-mail, and LIKE's wildcards taken as they are */
+	{ "search-5.1", "anna_vries", C },
+	{ "search-5.2", "anna%vries", "" },
+	{ "search-5.3", "w.z@", D },
+	{ "search-5.4", "a_n", "" },
+	/* one or two characters (no trigram): still found */
+	{ "search-6.1", "öz", A },
+	{ "search-6.2", "OZ", A },
+	{ "search-6.3", "éc", B },
+	{ "search-6.4", "qx", "" },
+	/* what is not a searchable field is not searched */
+	{ "search-7.1", "moeder", "" },
+};
+
+/* ------------------------------------------------------------ tests */
+
+/* Requests written by another program are found like the kiosk's own. */
+static void
+test_search_cases(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+
+	insert_people(db);
+	sqlite3_close(db);
+	check_cases(fx->s, cases, UNIT_LEN(cases));
+}
+
+/* The index is kept by the triggers: rows written after the index was
+ * made are in it, in the same transaction. */
+static void
+test_search_index_kept(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+	char *got;
+
+	insert_raw(db, "MZ-2025-0001", "2025-01-01T10:00:00Z", "new", "Eerste Persoon", "0611111111", NULL);
+	got = search_refs(fx->s, "Eerste", NULL, 10); /* makes the index */
+	assert_string_equal(got, "MZ-2025-0001");
+	free(got);
+	insert_people(db);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search WHERE search MATCH '\"ozturk\"'", NULL), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_text", NULL), 2 + 4 * 3 - 2);
+	/* a transaction rolled back leaves nothing in the index */
+	raw_exec(db, "BEGIN");
+	insert_raw(db, "MZ-2026-0099", "2026-05-05T10:00:00Z", "new", "Teruggedraaid Mens", NULL, NULL);
+	raw_exec(db, "ROLLBACK");
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search WHERE search MATCH '\"teruggedraaid\"'", NULL), 0);
+	sqlite3_close(db);
+	check_cases(fx->s, cases, UNIT_LEN(cases));
+}
+
+/* A database from before the index: the upgrade makes it, and the first
+ * search fills it with the requests stored before. */
+static void
+test_search_upgrade(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+	enum store_rc rc;
+	char *detail = NULL;
+
+	store_close(fx->s);
+	insert_people(db);
+	raw_exec(db, "DROP TRIGGER answer_search; DROP TRIGGER answer_unsearch; DROP TABLE search;"
+	    " DROP TABLE search_text; DROP TABLE search_field; PRAGMA user_version = 4;");
+	sqlite3_close(db);
+	fx->s = store_open(fx->db, 0600, (gid_t)-1, &rc, &detail);
+	assert_int_equal(rc, STORE_OK);
+	free(detail);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "PRAGMA user_version", NULL), STORE_SCHEMA);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_text", NULL), 0);
+	sqlite3_close(db);
+	check_cases(fx->s, cases, UNIT_LEN(cases));
+}
+
+/* The references found for query, limit at most, with status. */
+static size_t
+count_found(struct store *s, const char *query, const char *status)
+{
+	struct store_filter f = { .search = query, .status = status, .search_fields = search_fields,
+		.nsearch = UNIT_LEN(search_fields) };
+	struct store_row *rows;
+	size_t n;
+
+	assert_int_equal(store_list(s, &f, "name", NULL, 0, 30000, &rows, &n), STORE_OK);
+	store_rows_free(rows, n);
+	return n;
+}
+
+/* Many hits (hundreds: the list is walked and each request looked up
+ * among the hits; tens of thousands: each is checked as the list is
+ * walked): the same requests, in the same order, page after page, and
+ * with a status filter. */
+static void
+test_search_many_hits(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+	struct store_filter f = { .search = "jansen", .search_fields = search_fields,
+		.nsearch = UNIT_LEN(search_fields) };
+	struct store_row *page1, *page2, *all;
+	size_t n1, n2, nall;
+	char ref[32], created[32];
+
+	raw_exec(db, "BEGIN");
+	for (int i = 1; i <= 5500; i++) {
+		snprintf(ref, sizeof ref, "MZ-2024-%04d", i);
+		snprintf(created, sizeof created, "2024-%02d-%02dT%02d:%02d:00Z", 1 + i % 12, 1 + i % 28, i % 24, i % 60);
+		insert_raw(db, ref, created, i % 2 ? "new" : "closed",
+		    i % 8 ? "Piet Klaassen" : i % 16 ? "Piet Jansen" : "Piet Jänsen", NULL, NULL);
+	}
+	raw_exec(db, "COMMIT");
+	insert_people(db);
+	sqlite3_close(db);
+	assert_int_equal(store_list(fx->s, &f, "name", NULL, 0, 3000, &all, &nall), STORE_OK);
+	assert_int_equal(nall, 687);
+	assert_int_equal(store_list(fx->s, &f, "name", NULL, 0, 17, &page1, &n1), STORE_OK);
+	assert_int_equal(store_list(fx->s, &f, "name", &page1[16].key, 1, 17, &page2, &n2), STORE_OK);
+	assert_int_equal(n1 + n2, 34);
+	for (size_t i = 0; i < 34; i++)
+		assert_string_equal(i < 17 ? page1[i].ref : page2[i - 17].ref, all[i].ref);
+	store_rows_free(page1, n1);
+	store_rows_free(page2, n2);
+	store_rows_free(all, nall);
+	assert_int_equal(count_found(fx->s, "jansen", "closed"), 687);
+	assert_int_equal(count_found(fx->s, "jansen", "new"), 0);
+	assert_int_equal(count_found(fx->s, "piet", NULL), 5500);
+	assert_int_equal(count_found(fx->s, "PIET KLAASSEN", "new"), 2750);
+	assert_int_equal(count_found(fx->s, "ie", NULL), 5500 + 1);
+	check_cases(fx->s, cases, UNIT_LEN(cases));
+}
+
+/* Whether the bytes of path (and its WAL) hold needle, in any case. */
+static bool
+file_holds(const char *path, const char *needle)
+{
+	bool found = false;
+
+	for (int w = 0; w < 2 && !found; w++) {
+		char *p = xasprintf("%s%s", path, w ? "-wal" : "");
+		size_t n = 0, k = strlen(needle);
+		char *data = unit_exists(p) ? unit_read(p, &n) : NULL;
+
+		for (size_t i = 0; data != NULL && i + k <= n && !found; i++)
+			found = strncasecmp(data + i, needle, k) == 0;
+		free(data);
+		free(p);
+	}
+	return found;
+}
+
+/* Purge leaves nothing of a name in the file: not in the answers, not in
+ * search_text, not in the pages of the FTS index. The index keeps a term
+ * as bytes only when it shares no prefix with the term before it: "qvj"
+ * is the one trigram of the name, and no other term starts with q. */
+static void
+test_search_purge(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+	static const char *const traces[] = { "qvj", "0698765432" };
+	static const char *const in_index = "SELECT count(*) FROM search_data WHERE instr(block, CAST(?1 AS BLOB)) > 0";
+	int count = 0;
+	char *got;
+
+	insert_raw(db, "MZ-2020-0001", "2020-01-01T10:00:00Z", "closed", "Qvj", "0698765432", NULL);
+	insert_raw(db, "MZ-2026-0001", "2026-01-05T10:00:00Z", "new", "Joke Ohmann", "0612345678", NULL);
+	sqlite3_close(db);
+	got = search_refs(fx->s, "QVJ", NULL, 10);
+	assert_string_equal(got, "MZ-2020-0001");
+	free(got);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, in_index, "qvj"), 1);
+	sqlite3_close(db);
+
+	assert_int_equal(store_purge(fx->s, "2025-01-01", "tester", &count), STORE_OK);
+	assert_int_equal(count, 1);
+	got = search_refs(fx->s, "qvj", NULL, 10);
+	assert_string_equal(got, "");
+	free(got);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, in_index, "qvj"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_text", NULL), 2);
+	sqlite3_close(db);
+	for (size_t i = 0; i < UNIT_LEN(traces); i++)
+		if (file_holds(fx->db, traces[i]))
+			fail_msg("after the purge, the database file still holds \"%s\"", traces[i]);
+	got = search_refs(fx->s, "Ohmann", NULL, 10);
+	assert_string_equal(got, "MZ-2026-0001");
+	free(got);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_search_cases),
+		T(test_search_index_kept),
+		T(test_search_upgrade),
+		T(test_search_many_hits),
+		T(test_search_purge),
+	};
+
+	return cmocka_run_group_tests_name("search", tests, group_setup, group_teardown);
+}
