@@ -8,7 +8,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-os.environ.setdefault("ZK_BIN", os.path.join(ROOT, "zorgkiosk"))
+os.environ.setdefault("ZK_BIN", os.path.join(ROOT, "build", "zorgkiosk-release-test"))
 os.environ.setdefault("ZK_ROOT", ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
 
