@@ -22,13 +22,15 @@ HARDEN    := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
 CFLAGS    ?= -O2 -g
 DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEPS_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
+# libcups has no pkg-config file in Debian 12.
+UI_LIBS    := -lcups
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(CFLAGS)
 LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
-CORE := util i18n text charset form form_check form_data guide intake store store_staff
-UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_prompt scr_staff scr_record staff cli main
+CORE := util i18n text charset form form_check form_data form_extra guide intake store store_staff takehome pdf
+UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_prompt scr_staff scr_record scr_care scr_plan scr_takehome print staff cli main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
@@ -82,16 +84,20 @@ build/obj/paths.o: src/paths.c Makefile | build/.deps-build
 build/obj/paths-install.o: src/paths.c Makefile | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) $(INST_PATHS) -c $< -o $@
+# The test build takes its printer from ZK_TEST_PRINTER (see print.c).
+build/asan/print.o: src/print.c $(HDR) Makefile | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -DZK_TEST_HOOKS -c $< -o $@
 build/asan/paths.o: src/paths.c Makefile | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) $(DEV_PATHS) -c $< -o $@
 
 zorgkiosk: $(OBJ) build/obj/paths.o
-	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) $(UI_LIBS) -o $@
 build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
-	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) $(UI_LIBS) -o $@
 build/zorgkiosk-asan: $(ASAN_OBJ) build/asan/paths.o
-	$(CC) $(SANITIZE) $^ $(DEPS_LIBS) -o $@
+	$(CC) $(SANITIZE) $^ $(DEPS_LIBS) $(UI_LIBS) -o $@
 
 build/locale/%/LC_MESSAGES/zorgkiosk.mo: locale/%.po | build/.deps-build
 	@mkdir -p $(@D)

@@ -104,6 +104,7 @@ app_close(struct app *a)
 	if (a->has_intake)
 		intake_clear(&a->intake);
 	a->has_intake = false;
+	visit_wipe(&a->visit);
 	doc_free(&a->doc);
 }
 
@@ -122,6 +123,7 @@ app_home(struct app *a)
 	if (a->has_intake)
 		intake_clear(&a->intake);
 	a->has_intake = false;
+	visit_wipe(&a->visit);
 	i18n_set(a->start_lang);
 	if (a->staff == NULL) {
 		a->stack[0]->focus = 1;
