@@ -429,3 +429,22 @@ def test_privacy_after_print_and_wipe(kiosk, forms, extra, cups):
     assert forms.pages['day_care']['title'][lang] in text, text
     for gone in (ref, secret, band['title'][lang], forms.pages['short_stay']['title'][lang], 'Bea Visser'):
         assert gone not in text, '%r of the last visitor is on the next printout:\n%s' % (gone, text)
+
+
+def test_staff_see_the_band_only(kiosk, tmp_path, forms, extra):
+    """A request with the check's result: staff read the band by its
+    name, under the check's title."""
+    import staffutil as su
+    from zkharness import ENTER
+    check = extra['check']
+    band = check['bands'][1]
+    db = tmp_path / 'staff.db'
+    su.create_db(db)
+    su.insert_request(db, 'MZ-2026-0007', '2026-11-30 10:00:00', su.answers('Cor Bandstra', care_check=band['id']))
+    k = su.staff_terminal(kiosk, db, rows=50)
+    k.wait_for('MZ-2026-0007')
+    k.send(ENTER)
+    k.wait_for(T('History', 'en'))
+    seen = ' '.join(l.strip() for l in k.text())
+    assert re.sub(r'\s+', ' ', '%s %s' % (check['title']['en'], band['title']['en'])) in re.sub(r'\s+', ' ', seen), k.dump()
+    assert 'care_check' not in seen
