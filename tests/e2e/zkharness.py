@@ -155,6 +155,13 @@ class Forms:
         self.pages = {p['id']: p for p in self.guide.get('pages', [])}
         self.flows = {f['id']: f for f in self.guide.get('flows', [])}
         self.fields = list(self.intake['fields'])
+        # "How are you doing?" (check.conf), when the folder has one: the
+        # menu may name it like a page or a flow.
+        check = os.path.join(path, 'check.conf')
+        self.checks = {}
+        if os.path.isfile(check):
+            c = libcfg.load(check)
+            self.checks[c['id']] = c
 
     @staticmethod
     def tr(text, lang):
@@ -173,7 +180,7 @@ class Forms:
         return str(self.menu_items().index(item_id) + 1)
 
     def title(self, item_id, lang):
-        it = self.pages.get(item_id) or self.flows[item_id]
+        it = self.pages.get(item_id) or self.flows.get(item_id) or self.checks[item_id]
         return it['title'][lang]
 
     def request_pages(self):
