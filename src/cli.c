@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "guide.h"
 #include "intake.h"
+#include "outfile.h"
+#include "site.h"
 #include "util.h"
 
 static const char *const commands[] = { "export", "stats", "purge", "audit", NULL };
@@ -88,8 +91,8 @@ cli_check(const char *command, const struct cli_args *a)
 		fprintf(stderr, _("zorgkiosk: stats --format takes table or csv.\n"));
 		return false;
 	}
-	if (str_eq(command, "purge") && (a->older_than == NULL || !cutoff_date(a->older_than, cut, sizeof cut))) {
-		fprintf(stderr, _("zorgkiosk: purge needs --older-than with a period such as 12m, 30d, 8w or 2y.\n"));
+	if (str_eq(command, "purge") && a->older_than != NULL && !cutoff_date(a->older_than, cut, sizeof cut)) {
+		fprintf(stderr, _("zorgkiosk: purge --older-than takes a period such as 12m, 30d, 8w or 2y.\n"));
 		return false;
 	}
 	return true;
@@ -349,13 +352,6 @@ print_audit(void *ctx, const char *at, const char *staff, const char *action, co
 	printf("%s\t%s\t%s\t%s\t%s\n", at, staff, action, ref, detail);
 }
 
-/* The export output: a file only the owner can read, or stdout. */
-static FILE *
-open_output(const char *path)
-{
-	return path == NULL || str_eq(path, "-") ? stdout : open_private(path);
-}
-
 int
 cli_run(struct store *s, const struct forms *f, const char *login, const char *command,
     const struct cli_args *a)
@@ -369,16 +365,21 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		if (f->fields[i].type == FIELD_OPTIONS)
 			flt.options_field = f->fields[i].id;
 	if (str_eq(command, "export")) {
-		FILE *out = open_output(a->output);
-		char *detail;
+		bool to_file = a->output != NULL && !str_eq(a->output, "-");
+		char *detail, *why = NULL;
+		FILE *out = to_file ? outfile_create(a->output, site.database, &why) : stdout;
 
 		if (out == NULL) {
-			fprintf(stderr, _("zorgkiosk: cannot write %s: %s\n"), a->output, strerror(errno));
+			fprintf(stderr, "zorgkiosk: %s\n", why);
+			free(why);
 			return 1;
 		}
 		rc = cli_export(s, f, &flt, a->format ? a->format : "csv", a->excel, out, &count);
-		if (fflush(out) != 0 || (out != stdout && fclose(out) != 0))
-			rc = rc == STORE_OK ? STORE_ERROR : rc;
+		if (fflush(out) != 0 || (to_file && fclose(out) != 0))
+			rc = rc == STORE_OK ? STORE_FULL : rc;
+		/* A half-written export is worse than none: it looks complete. */
+		if (rc != STORE_OK && to_file)
+			unlink(a->output);
 		detail = xasprintf("%s%s, %d requests%s%s%s%s%s%s", a->format ? a->format : "csv",
 		    a->excel ? " (excel)" : "", count, a->since ? ", since " : "", a->since ? a->since : "",
 		    a->until ? ", until " : "", a->until ? a->until : "", a->status ? ", status " : "",
@@ -388,9 +389,10 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 	} else if (str_eq(command, "stats")) {
 		return run_stats(s, f, a);
 	} else if (str_eq(command, "purge")) {
-		char cut[16];
+		char cut[16], *period = a->older_than ? xstrdup(a->older_than) : xasprintf("%dm", site.retention_months);
 
-		cutoff_date(a->older_than, cut, sizeof cut);
+		cutoff_date(period, cut, sizeof cut);
+		free(period);
 		rc = store_purge(s, cut, login, &count);
 		if (rc == STORE_OK)
 			printf(ngettext("Removed %d closed request created before %s.\n",

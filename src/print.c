@@ -10,9 +10,6 @@
 #include "site.h"
 #include "util.h"
 
-/* The site settings until the site loader is linked in: its definition
- * replaces this one, and no printer is configured without it. */
-__attribute__((weak)) struct site site;
 
 /* How long to wait for the print server before giving up. */
 #define CONNECT_MS 5000
@@ -20,21 +17,12 @@ __attribute__((weak)) struct site site;
 static const char *
 queue(void)
 {
-#ifdef ZK_TEST_HOOKS
-	/* The tests' own print server, until the tests can write a site file. */
-	if (getenv("ZK_TEST_PRINTER") != NULL && *getenv("ZK_TEST_PRINTER") != '\0')
-		return getenv("ZK_TEST_PRINTER");
-#endif
 	return site.printer != NULL && *site.printer != '\0' ? site.printer : NULL;
 }
 
 static const char *
 server(void)
 {
-#ifdef ZK_TEST_HOOKS
-	if (getenv("ZK_TEST_PRINT_SERVER") != NULL && *getenv("ZK_TEST_PRINT_SERVER") != '\0')
-		return getenv("ZK_TEST_PRINT_SERVER");
-#endif
 	return site.print_server != NULL && *site.print_server != '\0' ? site.print_server : NULL;
 }
 

@@ -3,9 +3,8 @@ screen and line mode), the personal plan for a Wmo report, and the
 take-home page printed on a real CUPS server that this module starts on a
 private port, read back with pdftotext.
 
-The test build reads its printer from ZK_TEST_PRINTER and
-ZK_TEST_PRINT_SERVER (print.c, only with ZK_TEST_HOOKS), standing in for
-site.printer and site.print_server."""
+The printer comes from the site configuration (printer, print_server),
+which the harness writes for `--printer` and `--print-server`."""
 import itertools
 import os
 import re
@@ -153,8 +152,8 @@ def cups():
     c.close()
 
 
-def printer_env(cups, queue):
-    return {'ZK_TEST_PRINTER': queue, 'ZK_TEST_PRINT_SERVER': cups.server}
+def printer_args(cups, queue):
+    return ['--printer', queue, '--print-server', cups.server]
 
 
 # --------------------------------------------------------------------------
@@ -312,7 +311,7 @@ def take_home(k, lang):
 def test_print_in_english_arrives_with_the_facts(kiosk, forms, cups):
     lang = 'en'
     out = cups.queue('en_page')
-    k = kiosk(rows=50, **printer_env(cups, 'en_page'))
+    k = kiosk(rows=50, args=printer_args(cups, 'en_page'))
     choose_language(k, forms, lang)
     k.send(forms.menu_key('appreciation'))
     k.wait_for(T('Back to the menu', lang))
@@ -335,7 +334,7 @@ def test_stopped_printer_gives_a_message_and_the_page_stays(kiosk, forms, cups):
     lang = 'nl'
     cups.queue('stopped')
     cups.stop_queue('stopped')
-    k = kiosk(rows=50, **printer_env(cups, 'stopped'))
+    k = kiosk(rows=50, args=printer_args(cups, 'stopped'))
     choose_language(k, forms, lang)
     k.send(forms.menu_key('short_stay'))
     k.wait_for(T('Back to the menu', lang))
@@ -364,7 +363,7 @@ def test_privacy_after_print_and_wipe(kiosk, forms, extra, cups):
     lang = 'nl'
     check, plan = extra['check'], extra['plan']
     out = cups.queue('privacy')
-    k = kiosk(rows=60, **printer_env(cups, 'privacy'))
+    k = kiosk(rows=60, args=printer_args(cups, 'privacy'))
     choose_language(k, forms, lang)
     # The plan, with a secret answer.
     secret = 'Geheim: mijn vader Jansen valt vaak.'
