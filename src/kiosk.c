@@ -18,6 +18,9 @@
 /* How long before the idle wipe the kiosk asks whether someone is there. */
 #define IDLE_WARNING_MS (20 * 1000)
 
+/* The longest a burst of keys is handled without drawing. */
+#define BURST_DRAW_MS 100
+
 /* Widest text column: long lines are tiring to read. */
 #define TEXT_MAX_COLS 76
 
@@ -482,9 +485,11 @@ kiosk_run(struct app *a)
 		warned = false;
 		/* Handle a paste or a burst of keys before drawing again, each key
 		 * against the screen as it is by then (built again only when a key
-		 * follows and the last one may have changed it). */
+		 * follows and the last one may have changed it). A long burst is
+		 * drawn every BURST_DRAW_MS, so the screen never lags far behind. */
+		long long burst = now_ms();
 		bool changed = handle_key(a, &k);
-		while (!quit_signal && !a->quit && ui_read_key(&k, 0)) {
+		while (!quit_signal && !a->quit && now_ms() - burst < BURST_DRAW_MS && ui_read_key(&k, 0)) {
 			if (changed && ui_big_enough())
 				layout(a);
 			changed = handle_key(a, &k);
