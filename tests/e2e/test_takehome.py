@@ -447,3 +447,36 @@ def test_staff_see_the_band_only(kiosk, tmp_path, forms, extra):
     seen = ' '.join(l.strip() for l in k.text())
     assert re.sub(r'\s+', ' ', '%s %s' % (check['title']['en'], band['title']['en'])) in re.sub(r'\s+', ' ', seen), k.dump()
     assert 'care_check' not in seen
+
+
+@pytest.mark.parametrize('pick,plan', [('first', False), ('last', True)])
+def test_help_me_choose_offers_the_check_the_plan_and_the_take_home_page(kiosk, forms, extra, pick, plan):
+    """The end of "Help me choose" offers "How are you doing?" and "Take this
+    with you" always, and the personal plan when a suggested page leads to a
+    Wmo report."""
+    from zkharness import walk_flow
+    lang = 'en'
+    k = kiosk(rows=60)
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('choose'))
+    choose = (lambda q: 0) if pick == 'first' else (lambda q: len(q['answers']) - 1)
+    asked, sugg = walk_flow(forms, 'choose', choose)
+    for q, i in asked:
+        k.wait_for(q['ask'][lang])
+        k.choose(q['answers'][i]['label'][lang])
+    k.wait_for(T('What we found for you', lang))
+    offer = T('%s (a few questions about you)', lang) % extra['check']['title'][lang]
+    k.wait_for(offer, T('Take this with you', lang))
+    wants_plan = any(forms.pages[p].get('plan') for p in sugg)
+    assert wants_plan == plan, 'the forms changed: pick %s suggests %r' % (pick, sugg)
+    assert k.contains(T('Prepare your personal plan for the municipality', lang)) == plan, k.dump()
+    # The take-home page names what was suggested.
+    k.choose(T('Take this with you', lang))
+    k.wait_for(T('What you looked at', lang))
+    text = ' '.join(l.strip() for l in k.text())
+    for p in sugg:
+        assert forms.pages[p]['title'][lang] in text, '%s is not on the take-home page:\n%s' % (p, k.dump())
+    # And on to the check from there.
+    k.esc()
+    k.choose(offer)
+    k.wait_for(question_line(lang, 1, len(extra['check']['questions'])))
