@@ -61,7 +61,7 @@ build_question(struct screen *s, struct doc *d)
 }
 
 static void
-talk_buttons(struct doc *d, char *key)
+talk_button(struct doc *d, char *key)
 {
 	doc_button(d, ID_REQUEST, ID_REQUEST, *key, _("Request contact with an informal-care consultant"));
 	(*key)++;
@@ -86,12 +86,12 @@ build_result(struct screen *s, struct doc *d)
 	doc_text(d, tr(&v->c->steps), UI_NORMAL, 0);
 	doc_blank(d);
 	if (b->talk_first)
-		talk_buttons(d, &key);
+		talk_button(d, &key);
 	for (size_t i = 0; i < v->nsugg; i++, key++)
 		doc_button(d, ID_SUGGEST + (int)i, ID_SUGGEST + (int)i, key <= '9' ? key : 0,
 		    tr(&v->sugg[i]->title));
 	if (!b->talk_first)
-		talk_buttons(d, &key);
+		talk_button(d, &key);
 	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, key <= '9' ? key : 0, _("Take this with you"));
 	doc_blank(d);
 	doc_text(d, tr(&v->c->note), UI_NORMAL, 0);
@@ -137,6 +137,9 @@ settle(struct screen *s)
 				v->sugg[v->nsugg++] = &f->pages[p];
 		}
 	visit_care(&s->app->visit, result(v), v->sugg, v->nsugg);
+	/* A new result is added to a request only when ticked again. */
+	if (s->app->has_intake)
+		explicit_bzero(s->app->intake.care, sizeof s->app->intake.care);
 	s->focus = result(v) != NULL && result(v)->talk_first ? ID_REQUEST : (v->nsugg > 0 ? ID_SUGGEST : ID_REQUEST);
 	/* The result is read from its top. */
 	s->follow = false;

@@ -59,7 +59,7 @@ build_page(struct screen *s, struct doc *d)
 	struct plan_view *v = s->data;
 	struct sheet sh = { 0 };
 
-	takehome_plan(s->app->forms, v->p, v->answers, &sh);
+	takehome_plan(v->p, v->answers, &sh);
 	for (size_t i = 0; i < sh.n; i++) {
 		if (sh.pars[i].style != SHEET_TEXT && i > 0)
 			doc_blank(d);

@@ -141,9 +141,8 @@ add_contacts(const struct forms *f, const bool *want, struct sheet *out)
 }
 
 void
-takehome_plan(const struct forms *f, const struct plan *p, char *const *answers, struct sheet *out)
+takehome_plan(const struct plan *p, char *const *answers, struct sheet *out)
 {
-	(void)f;
 	sheet_add(out, SHEET_HEADING, 0, tr(&p->title));
 	sheet_add(out, SHEET_TEXT, 0, tr(&p->purpose));
 	sheet_add(out, SHEET_HEADING, 0, _("What happens next"));
@@ -242,7 +241,7 @@ takehome_build(const struct forms *f, const struct visit *v, bool plan_only, str
 			want_contacts(f, want, f->care->contacts, f->care->ncontacts);
 	}
 	if ((plan_only || v->plan != NULL) && f->plan != NULL) {
-		takehome_plan(f, f->plan, v->plan, out);
+		takehome_plan(f->plan, v->plan, out);
 		if (want != NULL)
 			want_contacts(f, want, f->plan->contacts, f->plan->ncontacts);
 	}

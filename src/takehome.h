@@ -61,7 +61,7 @@ void sheet_free(struct sheet *s);
  * page (its purpose, what happens next, the answers) and its contacts. */
 void takehome_build(const struct forms *f, const struct visit *v, bool plan_only, struct sheet *out);
 /* The plan's page: what it is for, what happens next, and the answers. */
-void takehome_plan(const struct forms *f, const struct plan *p, char *const *answers, struct sheet *out);
+void takehome_plan(const struct plan *p, char *const *answers, struct sheet *out);
 
 /* One printed line: UTF-8, bold for titles and headings. */
 struct sheet_line {

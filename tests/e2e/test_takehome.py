@@ -25,6 +25,11 @@ from zkharness import ENTER, REF_RE, SPACE, TAB, T, base_env, db_rows
 CUPSD = shutil.which('cupsd') or '/usr/sbin/cupsd'
 LPADMIN = shutil.which('lpadmin') or '/usr/sbin/lpadmin'
 PDF_PPD = '/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd'
+SERVER_BIN = '/usr/lib/cups'
+# Backends of printers in trouble: the reason each reports (as a real
+# printer's backend does, with a STATE: line), and what it does then: give
+# up on the job, or (offline) keep waiting for the printer.
+TROUBLE = {'zknopaper': ('media-empty-error', 'exit 1'), 'zkoffline': ('offline-report', 'exec sleep 60')}
 
 
 # --------------------------------------------------------------------------
@@ -73,13 +78,30 @@ class Cups:
         for sub in ('spool', 'spool/tmp', 'cache', 'state', 'log', 'out', 'ppd'):
             os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
             os.chmod(os.path.join(self.dir, sub), 0o777)
+        # The system's filters and backends, and two printers that report
+        # trouble the way a backend does: out of paper, and offline.
+        self.serverbin = os.path.join(self.dir, 'serverbin')
+        os.makedirs(os.path.join(self.serverbin, 'backend'))
+        for name in os.listdir(SERVER_BIN):
+            if name != 'backend':
+                os.symlink(os.path.join(SERVER_BIN, name), os.path.join(self.serverbin, name))
+        for name in os.listdir(os.path.join(SERVER_BIN, 'backend')):
+            os.symlink(os.path.join(SERVER_BIN, 'backend', name), os.path.join(self.serverbin, 'backend', name))
+        for scheme, (reason, then) in TROUBLE.items():
+            path = os.path.join(self.serverbin, 'backend', scheme)
+            with open(path, 'w') as f:
+                f.write('#!/bin/sh\n[ $# -eq 0 ] && { echo "direct %s \\"Unknown\\" \\"%s\\""; exit 0; }\n'
+                        'echo "STATE: +%s" >&2\n%s\n' % (scheme, scheme, reason, then))
+            os.chmod(path, 0o755)
         with socket.socket() as s:
             s.bind(('127.0.0.1', 0))
             self.port = s.getsockname()[1]
         self.server = '127.0.0.1:%d' % self.port
         d = self.dir
         with open(os.path.join(d, 'cupsd.conf'), 'w') as f:
+            # As on the kiosk: no copy of a printed page is kept in the spool.
             f.write('Listen 127.0.0.1:%d\nLogLevel warn\nWebInterface No\nBrowsing No\n'
+                    'PreserveJobFiles No\n'
                     'DefaultAuthType None\n<Location />\n  Order allow,deny\n  Allow all\n</Location>\n'
                     '<Location /admin>\n  Order allow,deny\n  Allow all\n</Location>\n'
                     '<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n'
@@ -87,7 +109,7 @@ class Cups:
         with open(os.path.join(d, 'cups-files.conf'), 'w') as f:
             f.write('FileDevice Yes\nServerRoot {d}\nRequestRoot {d}/spool\nCacheDir {d}/cache\n'
                     'StateDir {d}/state\nTempDir {d}/spool/tmp\nAccessLog {d}/log/access_log\n'
-                    'ErrorLog {d}/log/error_log\nPageLog {d}/log/page_log\nServerBin /usr/lib/cups\n'
+                    'ErrorLog {d}/log/error_log\nPageLog {d}/log/page_log\nServerBin {d}/serverbin\n'
                     'DataDir /usr/share/cups\nPrintcap\n'.format(d=d))
         self.proc = subprocess.Popen([CUPSD, '-f', '-c', os.path.join(d, 'cupsd.conf'),
                                       '-s', os.path.join(d, 'cups-files.conf')],
@@ -120,6 +142,25 @@ class Cups:
                        check=True, capture_output=True, timeout=20)
         return os.path.join(self.dir, 'out', name + '.pdf')
 
+    def trouble_queue(self, name, scheme):
+        """A queue on a printer in trouble: a first job makes its backend
+        report the trouble, which the queue then shows."""
+        subprocess.run([LPADMIN, '-h', self.server, '-p', name, '-E', '-v', scheme + ':/x', '-P', PDF_PPD],
+                       check=True, capture_output=True, timeout=20)
+        probe = os.path.join(self.dir, 'probe.txt')
+        with open(probe, 'w') as f:
+            f.write('probe\n')
+        r = subprocess.run(['lp', '-h', self.server, '-d', name, probe], capture_output=True, timeout=20)
+        assert r.returncode == 0, r.stderr
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            r = subprocess.run(['lpstat', '-h', self.server, '-l', '-p', name], capture_output=True, text=True,
+                               timeout=20)
+            if TROUBLE[scheme][0] in r.stdout:
+                return
+            time.sleep(0.2)
+        raise AssertionError('the queue never showed %s:\n%s\n%s' % (TROUBLE[scheme][0], r.stdout, self.log()))
+
     def stop_queue(self, name):
         subprocess.run(['cupsdisable', '-h', self.server, name], check=True, capture_output=True, timeout=20)
 
@@ -133,6 +174,17 @@ class Cups:
                     return r.stdout.decode('utf-8')
             time.sleep(0.1)
         raise AssertionError('no PDF arrived at %s; cups log:\n%s' % (path, self.log()))
+
+    def spooled(self, before=(), timeout=10):
+        """The job documents still in the spool, once they should be gone,
+        other than those in before (jobs of other tests still waiting)."""
+        spool = os.path.join(self.dir, 'spool')
+        deadline = time.monotonic() + timeout
+        while True:
+            left = [n for n in os.listdir(spool) if n.startswith('d') and n not in before]
+            if not left or time.monotonic() > deadline:
+                return left
+            time.sleep(0.1)
 
     def close(self):
         if self.proc.poll() is None:
@@ -345,6 +397,24 @@ def test_stopped_printer_gives_a_message_and_the_page_stays(kiosk, forms, cups):
     k.wait_for('088 - 023 47 40', 'Petuniatuin 7A')
 
 
+@pytest.mark.parametrize('scheme,msgid', [
+    ('zknopaper', 'The printer is out of paper. The page stays on the screen: you can copy it or take a '
+                  'photo of it, or ask someone at the desk.'),
+    ('zkoffline', 'The printer is offline. The page stays on the screen: you can copy it or take a photo of it.'),
+])
+def test_printer_in_trouble_gives_its_message(kiosk, forms, cups, scheme, msgid):
+    lang = 'en'
+    cups.trouble_queue(scheme, scheme)
+    k = kiosk(rows=50, args=printer_args(cups, scheme))
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('day_care'))
+    k.wait_for(T('Back to the menu', lang))
+    take_home(k, lang)
+    k.choose(T('Print this page', lang))
+    k.wait_for(T(msgid, lang)[:60], timeout=20)
+    k.wait_for(forms.pages['day_care']['title'][lang], 'Petuniatuin 7A')
+
+
 def test_no_printer_configured_shows_the_page_without_promising_one(kiosk, forms):
     lang = 'en'
     k = kiosk(rows=50)
@@ -396,6 +466,7 @@ def test_privacy_after_print_and_wipe(kiosk, forms, extra, cups):
     ref = k.wait_match(REF_RE.pattern).group(0)
     # The confirmation: take it home, printed.
     k.choose(T('Take this with you', lang))
+    waiting = cups.spooled(timeout=0)
     k.choose(T('Print this page', lang))
     k.wait_for(T('The page is being printed. Take it from the printer.', lang), timeout=20)
     text = re.sub(r'\s+', ' ', cups.read_pdf(out))
@@ -403,6 +474,7 @@ def test_privacy_after_print_and_wipe(kiosk, forms, extra, cups):
                  'Petuniatuin 7A', '088 - 023 47 40'):
         assert want in text, '%r is not in the printed page:\n%s' % (want, text)
     os.unlink(out)
+    assert cups.spooled(waiting) == [], 'the print server kept a copy of the page'
     # Finish: wiped.
     k.esc()
     k.choose(T('Finish (the screen is wiped)', lang))
