@@ -37,6 +37,7 @@ struct doc {
 	size_t nlines;
 	struct doc_item *items;
 	size_t nitems;
+	char *source;       /* every text and label added, as given (UTF-8) */
 	/* Where it was last drawn, for mouse clicks and paging. */
 	int top, left, height, scroll;
 };

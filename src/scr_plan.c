@@ -167,6 +167,7 @@ plan_key(struct screen *s, const struct ui_key *k)
 		return true;
 	case EDIT_CHANGED:
 	case EDIT_MOVED:
+	case EDIT_DROPPED:
 	case EDIT_ENTER:
 		break;
 	}

@@ -13,6 +13,7 @@
 
 #include "charset.h"
 #include "cli.h"
+#include "export_xlsx.h"
 #include "outfile.h"
 #include "site.h"
 #include "text.h"
@@ -156,6 +157,23 @@ row_label(const struct forms *f, const struct store_row *r, int width)
 	return out;
 }
 
+/* One line while any page's facts are overdue for checking. */
+static void
+review_warning(const struct forms *f, struct doc *d)
+{
+	struct day t = guide_today();
+	char *list = NULL, *line;
+	size_t n = forms_review(f, form_date(t.year, t.month, t.day), site.review_days, &list);
+
+	free(list);
+	if (n == 0)
+		return;
+	/* L10N: staff list; %zu: how many pages, flows or files of forms/. */
+	line = xasprintf(_("Facts overdue for checking on %zu page(s) of the kiosk: run zorgkiosk check-forms."), n);
+	doc_text(d, line, UI_NOTICE, 0);
+	free(line);
+}
+
 static void
 list_build(struct screen *s, struct doc *d)
 {
@@ -163,6 +181,8 @@ list_build(struct screen *s, struct doc *d)
 	const struct forms *f = s->app->forms;
 	const struct page *op = l->option ? forms_page(f, l->option) : NULL;
 	char *line, *head;
+
+	review_warning(f, d);
 
 	/* Read again after a change in a request, or when the page size changed. */
 	if (l->seen_changes != s->app->changes || l->page != page_size()) {
@@ -191,7 +211,7 @@ list_build(struct screen *s, struct doc *d)
 		doc_button(d, ID_NEWER, ID_NEWER, 0, _("Newer requests (Page Up)"));
 	if (l->more_older)
 		doc_button(d, ID_OLDER, ID_OLDER, 0, _("Older requests (Page Down)"));
-	doc_text(d, _("/ search  s status  o option  d dates  c clear  e CSV  x Excel  j JSON  q quit"),
+	doc_text(d, _("/ search  s status  o option  d dates  c clear  e CSV  w Excel  j JSON  q quit"),
 	    UI_NORMAL, 0);
 }
 
@@ -293,7 +313,7 @@ since_done(struct app *a, void *ctx, const char *text)
 
 /* Export the list to a new file in the staff export folder, named by the
  * program: staff are never asked for a path (see outfile.h). format is
- * "csv", "excel" or "json". */
+ * "csv", "excel" (CSV for Excel), "xlsx" (the workbook) or "json". */
 static void
 export_list(struct app *a, const char *format)
 {
@@ -302,7 +322,7 @@ export_list(struct app *a, const char *format)
 	struct passwd *pw = getpwuid(getuid());
 	char *path = NULL, *why = NULL, *msg;
 	FILE *out = pw ? outfile_in_folder(pw->pw_dir, site.export_folder,
-	    str_eq(format, "json") ? "json" : "csv", &path, &why) : NULL;
+	    str_eq(format, "json") || str_eq(format, "xlsx") ? format : "csv", &path, &why) : NULL;
 	int count = 0;
 	enum store_rc rc;
 
@@ -313,8 +333,11 @@ export_list(struct app *a, const char *format)
 		free(why);
 		return;
 	}
-	rc = cli_export(a->store, a->forms, &f, str_eq(format, "json") ? "json" : "csv",
-	    str_eq(format, "excel"), out, &count);
+	if (str_eq(format, "xlsx"))
+		rc = export_xlsx(a->store, a->forms, &f, out, &count);
+	else
+		rc = cli_export(a->store, a->forms, &f, str_eq(format, "json") ? "json" : "csv",
+		    str_eq(format, "excel"), out, &count);
 	if (fclose(out) != 0 && rc == STORE_OK)
 		rc = STORE_FULL;
 	if (rc != STORE_OK)
@@ -410,6 +433,9 @@ list_key(struct screen *s, const struct ui_key *k)
 	case L'x':
 		export_list(a, "excel");
 		return true;
+	case L'w':
+		export_list(a, "xlsx");
+		return true;
 	case L'j':
 		export_list(a, "json");
 		return true;
@@ -434,7 +460,7 @@ list_help(struct screen *s)
 	return _("The requests left at the kiosk, newest first. Enter opens one. Page Down and Page Up show older and newer requests.\n"
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
 	    "- s, o and d filter by status, option and dates; c clears the filters.\n"
-	    "- e, x and j export the requests in the list (CSV, CSV for Excel, JSON) to a "
+	    "- e, x, w and j export the requests in the list (CSV, CSV for Excel, an Excel workbook with statistics and a chart, JSON) to a "
 	    "new file in your export folder.\n"
 	    "- q quits. Every view, change and export is recorded with your name.");
 }

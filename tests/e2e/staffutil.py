@@ -25,10 +25,10 @@ def env(lang='C.UTF-8', **extra):
     return base_env(lang, LSAN_OPTIONS=LSAN, **extra)
 
 
-def zk(args, db=None, forms=None, staff=True, umask=None, timeout=30):
+def zk(args, db=None, forms=None, staff=True, umask=None, timeout=30, extra_env=None):
     """Run the binary without a terminal; returns CompletedProcess with
     stdout and stderr as bytes. db and forms add --db and --forms; staff
-    adds --staff-users <this login>."""
+    adds --staff-users <this login>; extra_env adds to the environment."""
     argv = [BIN] + list(args)
     if db is not None:
         argv += ['--db', str(db)]
@@ -37,7 +37,7 @@ def zk(args, db=None, forms=None, staff=True, umask=None, timeout=30):
     if staff:
         argv += ['--staff-users', LOGIN]
     pre = (lambda: os.umask(umask)) if umask is not None else None
-    argv, run_env = zkharness.site_args(argv, env())
+    argv, run_env = zkharness.site_args(argv, env(**(extra_env or {})))
     r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=run_env,
                        timeout=timeout, preexec_fn=pre)
     err = r.stderr.decode('utf-8', 'replace')
@@ -176,9 +176,10 @@ class LineKiosk:
         assert rc == 0, 'line mode ended with status %s\n%s' % (rc, err)
 
 
-def kiosk_request(db, forms, name, phone='06 12345678', situation=None, page_id=None):
+def kiosk_request(db, forms, name, phone='06 12345678', situation=None, page_id=None, shown=None):
     """Walk the kiosk (line mode, English) from the welcome to a stored
-    request; returns its reference number as the kiosk showed it."""
+    request; returns its reference number as the kiosk showed it. shown is
+    the name as the check screen shows it (default: name as typed)."""
     lang = 'en'
     page_id = page_id or forms.request_pages()[0]['id']
     k = LineKiosk(db, forms.dir, lang)
@@ -200,7 +201,7 @@ def kiosk_request(db, forms, name, phone='06 12345678', situation=None, page_id=
             elif f['type'] == 'consent':
                 k.choose(f['label'][lang][:30])
         s = k.choose(T('Check my answers', lang))
-        assert name in s, 'the check screen does not show the name:\n' + s
+        assert (shown or name) in s, 'the check screen does not show the name:\n' + s
         s = k.choose(T('Send', lang))
         m = zkharness.REF_RE.search(s)
         assert m, 'no reference number after Send:\n' + s

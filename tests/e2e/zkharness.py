@@ -769,3 +769,16 @@ def run_cli(args, env=None, timeout=20, binary=None):
     args, env = site_args(args, env if env is not None else base_env())
     return subprocess.run([binary or BIN] + list(args), stdin=subprocess.DEVNULL,
                           capture_output=True, env=env, timeout=timeout, text=True, errors='replace')
+
+
+def welcome_key_bar(lang):
+    """The key bar of the welcome, which speaks both languages, lang first."""
+    other = 'en' if lang == 'nl' else 'nl'
+    return '?/F1 %s/%s  L/F2 %s' % (T('Help', lang), T('Help', other),
+                                    'English' if lang == 'nl' else 'Nederlands')
+
+
+def welcome_help_title(lang):
+    """The title of the welcome's help, in both languages, lang first."""
+    other = 'en' if lang == 'nl' else 'nl'
+    return '%s / %s' % (T('Help', lang), T('Help', other))
