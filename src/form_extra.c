@@ -158,12 +158,13 @@ static void
 load_care(struct loader *ld, struct forms *f, config_t *cf)
 {
 	static const char *const keys[] = { "version", "id", "title", "intro", "questions", "bands",
-		"note", "steps", "share", "request", "contacts", NULL };
+		"note", "steps", "share", "request", "contacts", "checked", "checked_by", NULL };
 	const config_setting_t *root = config_root_setting(cf), *l, *e;
 	struct care_check *c = xcalloc(1, sizeof *c);
 
 	f->care = c;
 	check_keys(ld, root, keys);
+	form_read_checked(ld, f, root, "check.conf", 1);
 	get_int(ld, root, "version", 1, 1000000, 1, true);
 	c->line = 1;
 	c->id = get_id(ld, root, "id", true);
@@ -199,13 +200,14 @@ static void
 load_plan(struct loader *ld, struct forms *f, config_t *cf)
 {
 	static const char *const keys[] = { "version", "id", "title", "intro", "purpose", "next",
-		"questions", "contacts", NULL };
+		"questions", "contacts", "checked", "checked_by", NULL };
 	static const char *const qkeys[] = { "id", "ask", "example", "max", NULL };
 	const config_setting_t *root = config_root_setting(cf), *l, *e;
 	struct plan *p = xcalloc(1, sizeof *p);
 
 	f->plan = p;
 	check_keys(ld, root, keys);
+	form_read_checked(ld, f, root, "plan.conf", 1);
 	get_int(ld, root, "version", 1, 1000000, 1, true);
 	p->line = 1;
 	p->id = get_id(ld, root, "id", true);
@@ -235,7 +237,7 @@ static void
 load_takehome(struct loader *ld, struct forms *f, config_t *cf)
 {
 	static const char *const keys[] = { "version", "title", "intro", "footer", "contacts", "topics",
-		"always", NULL };
+		"always", "checked", "checked_by", NULL };
 	static const char *const ckeys[] = { "id", "name", "phone", "place", "time", NULL };
 	static const char *const tkeys[] = { "page", "steps", "contacts", NULL };
 	const config_setting_t *root = config_root_setting(cf), *l, *e, *s;
@@ -243,6 +245,7 @@ load_takehome(struct loader *ld, struct forms *f, config_t *cf)
 
 	f->takehome = t;
 	check_keys(ld, root, keys);
+	form_read_checked(ld, f, root, "takehome.conf", 1);
 	get_int(ld, root, "version", 1, 1000000, 1, true);
 	get_text(ld, root, "title", &t->title, true);
 	get_text(ld, root, "intro", &t->intro, true);

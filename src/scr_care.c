@@ -63,7 +63,7 @@ build_question(struct screen *s, struct doc *d)
 static void
 talk_button(struct doc *d, char *key)
 {
-	doc_button(d, ID_REQUEST, ID_REQUEST, *key, _("Request contact with an informal-care consultant"));
+	doc_button(d, ID_REQUEST, ID_REQUEST, *key, _("Request contact with a caregiver consultant"));
 	(*key)++;
 }
 

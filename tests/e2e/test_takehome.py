@@ -231,7 +231,7 @@ def test_every_band_of_the_check_is_reached_by_a_walk(kiosk, forms, extra, lang)
         k.wait_for(T('Your result: %s', lang) % band['title'][lang])
         k.wait_for(band['text'][lang].split('\n')[0])
         k.wait_for(T('What you can do now', lang), 'Petuniatuin 7A', check['note'][lang])
-        talk = T('Request contact with an informal-care consultant', lang)
+        talk = T('Request contact with a caregiver consultant', lang)
         k.wait_for(talk, T('Take this with you', lang))
         rows = k.text()
         at = {name: next(i for i, l in enumerate(rows) if name in l)
@@ -377,7 +377,7 @@ def test_print_in_english_arrives_with_the_facts(kiosk, forms, cups):
     k.wait_for(T('The page is being printed. Take it from the printer.', lang), timeout=20)
     text = re.sub(r'\s+', ' ', cups.read_pdf(out))
     for want in ('To take with you', forms.pages['appreciation']['title'][lang], forms.pages['advice']['title'][lang],
-                 'Thursday from 15:00 to 16:00', 'Petuniatuin 7A', '€ 200', 'mantelzorgcafé', 'cliëntondersteuning'):
+                 'Thursdays from 15:00 to 16:00', 'Petuniatuin 7A', '€ 200', 'mantelzorgcafé', 'cliëntondersteuning'):
         assert want in text, '%r is not in the printed page:\n%s' % (want, text)
     assert 'Om mee te nemen' not in text and 'Donderdag' not in text, 'Dutch on an English page'
 
@@ -452,7 +452,7 @@ def test_privacy_after_print_and_wipe(kiosk, forms, extra, cups):
     band = check['bands'][-1]
     walk_check(k, forms, check, lang, band_walk(check, band))
     k.wait_for(T('Your result: %s', lang) % band['title'][lang])
-    k.choose(T('Request contact with an informal-care consultant', lang))
+    k.choose(T('Request contact with a caregiver consultant', lang))
     k.wait_for(forms.intake_title(lang))
     seen = fill_form(k, forms, lang, valid_answers(forms, name='Bea Visser', options='read'), submit=False)
     assert seen.get('advice') is True, 'advice is not ticked: %r' % seen
