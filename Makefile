@@ -38,6 +38,7 @@ UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
+# The release build with the test hook only: its memory is what ships.
 ASAN_CORE := $(patsubst %,build/asan/%.o,$(CORE))
 HDR := $(wildcard src/*.h)
 
@@ -80,7 +81,7 @@ build/.deps-check: scripts/install-deps.sh build/.deps-build
 build/obj/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -c $< -o $@
-# The sanitizer build is the test build: it alone reads ZK_TEST_CONF.
+# The test builds (sanitizers; release-test) alone read ZK_TEST_CONF.
 build/asan/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -DZK_TEST_HOOKS -c $< -o $@
@@ -97,12 +98,12 @@ build/asan/paths.o: src/paths.c Makefile | build/.deps-build
 
 zorgkiosk: $(OBJ) build/obj/paths.o
 	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) $(UI_LIBS) -o $@
-# The benchmarks time the release build, reading its site file from
-# ZK_TEST_CONF as the test build does.
-build/bench/site.o: src/site.c $(HDR) | build/.deps-build
+# The release build as tests and benchmarks run it: the same objects, but
+# reading its site file from ZK_TEST_CONF as the sanitizer build does.
+build/rtest/site.o: src/site.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -DZK_TEST_HOOKS -c $< -o $@
-build/zorgkiosk-bench: $(filter-out build/obj/site.o,$(OBJ)) build/bench/site.o build/obj/paths.o
+build/zorgkiosk-release-test: $(filter-out build/obj/site.o,$(OBJ)) build/rtest/site.o build/obj/paths.o
 	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) $(UI_LIBS) -o $@
 build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
 	$(CC) $(CFLAGS) $(LDFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) $(UI_LIBS) -o $@
@@ -148,7 +149,7 @@ unit: $(patsubst %,build/%,$(UNIT_TESTS))
 
 # End-to-end tests drive the real binary (the sanitizer build) in a
 # pseudo-terminal and read the screen through pyte.
-e2e: all build/zorgkiosk-asan build/.deps-check
+e2e: all build/zorgkiosk-asan build/zorgkiosk-release-test build/.deps-check
 	$(SAN_ENV) ZK_BIN=$(CURDIR)/build/zorgkiosk-asan ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/e2e
 
 check: build/.deps-check all
@@ -160,7 +161,7 @@ check: build/.deps-check all
 	$(MAKE) --no-print-directory pkg-check
 
 # Speed, bytes and memory; prints numbers and never fails on them.
-bench: all build/zorgkiosk-bench build/.deps-check
+bench: all build/zorgkiosk-release-test build/.deps-check
 	@scripts/install-deps.sh bench
 	$(PYTHON) bench/wire.py
 	$(PYTHON) bench/staff.py
@@ -221,4 +222,4 @@ pkg-check: build/.deps-check
 	else ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/pkg; fi
 
 clean:
-	rm -rf build/obj build/asan build/fuzz build/locale build/test_* build/zorgkiosk-* zorgkiosk
+	rm -rf build/obj build/asan build/rtest build/fuzz build/locale build/test_* build/zorgkiosk-* zorgkiosk

@@ -248,6 +248,14 @@ open_reason(enum store_rc rc)
 		return _("it is damaged or is not a zorgkiosk database; it was not changed");
 	case STORE_NEWER:
 		return _("it was made by a newer version of zorgkiosk");
+	case STORE_DAMAGED:
+		return _("it is damaged (it was not changed); restore it from a backup");
+	case STORE_ROFS:
+		return _("the disk that holds it is read-only");
+	case STORE_IMMUTABLE:
+		return _("it, its -wal or its -shm is immutable (chattr +i)");
+	case STORE_IOERR:
+		return _("the disk reported an error");
 	default:
 		return _("it cannot be opened");
 	}
