@@ -39,7 +39,7 @@ form_err(struct loader *ld, int line, const char *fmt, ...)
 	free(full);
 }
 
-static int
+int
 line_of(const config_setting_t *s)
 {
 	int line = (int)config_setting_source_line(s);
@@ -48,7 +48,7 @@ line_of(const config_setting_t *s)
 }
 
 /* Complain about every member of group whose name is not in allowed. */
-static void
+void
 check_keys(struct loader *ld, const config_setting_t *group, const char *const *allowed)
 {
 	int n = config_setting_length(group);
@@ -79,7 +79,7 @@ valid_id(const char *s)
 }
 
 /* A checked copy of string setting s, or NULL after reporting the problem. */
-static char *
+char *
 string_value(struct loader *ld, const config_setting_t *s, const char *what, bool multiline)
 {
 	const char *v;
@@ -101,7 +101,7 @@ string_value(struct loader *ld, const config_setting_t *s, const char *what, boo
 }
 
 /* Read the bilingual text group->name into *t. */
-static bool
+bool
 get_text(struct loader *ld, const config_setting_t *group, const char *name,
     struct text *t, bool required)
 {
@@ -142,7 +142,7 @@ get_text(struct loader *ld, const config_setting_t *group, const char *name,
 }
 
 /* Read the id string group->name; reports a missing or malformed id. */
-static char *
+char *
 get_id(struct loader *ld, const config_setting_t *group, const char *name, bool required)
 {
 	const config_setting_t *s = config_setting_get_member(group, name);
@@ -163,7 +163,7 @@ get_id(struct loader *ld, const config_setting_t *group, const char *name, bool 
 	return v;
 }
 
-static bool
+bool
 get_bool(struct loader *ld, const config_setting_t *group, const char *name)
 {
 	const config_setting_t *s = config_setting_get_member(group, name);
@@ -177,7 +177,7 @@ get_bool(struct loader *ld, const config_setting_t *group, const char *name)
 	return config_setting_get_bool(s) != 0;
 }
 
-static int
+int
 get_int(struct loader *ld, const config_setting_t *group, const char *name,
     int min, int max, int dflt, bool required)
 {
@@ -202,7 +202,7 @@ get_int(struct loader *ld, const config_setting_t *group, const char *name,
 }
 
 /* The list or array group->name, or NULL (reported when required). */
-static const config_setting_t *
+const config_setting_t *
 get_list(struct loader *ld, const config_setting_t *group, const char *name, bool required)
 {
 	const config_setting_t *s = config_setting_get_member(group, name);
@@ -224,7 +224,7 @@ get_list(struct loader *ld, const config_setting_t *group, const char *name, boo
 }
 
 /* Read a list of ids, e.g. suggest = ("a", "b"). */
-static char **
+char **
 get_ids(struct loader *ld, const config_setting_t *group, const char *name, size_t *n)
 {
 	const config_setting_t *l = get_list(ld, group, name, false);
@@ -250,7 +250,7 @@ get_ids(struct loader *ld, const config_setting_t *group, const char *name, size
 }
 
 /* The group element i of list l, or NULL after reporting. */
-static const config_setting_t *
+const config_setting_t *
 group_elem(struct loader *ld, const config_setting_t *l, int i, const char *what)
 {
 	const config_setting_t *e = config_setting_get_elem(l, (unsigned)i);
@@ -353,7 +353,7 @@ static void
 read_flow(struct loader *ld, const config_setting_t *g, struct flow *fl)
 {
 	static const char *const keys[] = { "id", "title", "intro", "start", "fallback", "questions",
-		"checked", "checked_by", NULL };
+		"checked", "checked_by", "offer", NULL };
 	const config_setting_t *l;
 
 	check_keys(ld, g, keys);
@@ -363,6 +363,7 @@ read_flow(struct loader *ld, const config_setting_t *g, struct flow *fl)
 	get_text(ld, g, "intro", &fl->intro, false);
 	fl->start = get_id(ld, g, "start", true);
 	fl->fallback = get_id(ld, g, "fallback", true);
+	fl->offer = get_id(ld, g, "offer", false);
 	if ((l = get_list(ld, g, "questions", true)) == NULL || config_setting_length(l) == 0)
 		return;
 	fl->questions = xcalloc((size_t)config_setting_length(l), sizeof *fl->questions);
@@ -378,7 +379,7 @@ static void
 read_page(struct loader *ld, const config_setting_t *g, struct page *p)
 {
 	static const char *const keys[] = { "id", "title", "summary", "sections", "check", "request",
-		"checked", "checked_by", NULL };
+		"checked", "checked_by", "plan", NULL };
 	static const char *const skeys[] = { "title", "text", "until", "replacement", NULL };
 	const config_setting_t *l;
 
@@ -389,6 +390,7 @@ read_page(struct loader *ld, const config_setting_t *g, struct page *p)
 	get_text(ld, g, "summary", &p->summary, true);
 	p->check = get_id(ld, g, "check", false);
 	p->request = get_bool(ld, g, "request");
+	p->plan = get_id(ld, g, "plan", false);
 	if ((l = get_list(ld, g, "sections", true)) == NULL || config_setting_length(l) == 0)
 		return;
 	p->sections = xcalloc((size_t)config_setting_length(l), sizeof *p->sections);
@@ -602,7 +604,7 @@ scan_form_text(struct loader *ld, const char *s, size_t n)
 }
 
 /* Read, check and parse one file; reports read and syntax errors. */
-static bool
+bool
 open_file(struct loader *ld, config_t *cf)
 {
 	size_t n;
@@ -679,7 +681,8 @@ load_guide(struct loader *ld, struct forms *f, config_t *cf)
 		}
 		m->page = forms_page(f, id);
 		m->flow = forms_flow(f, id);
-		if (m->page == NULL && m->flow == NULL)
+		m->care = forms_care(f, id);
+		if (m->page == NULL && m->flow == NULL && m->care == NULL)
 			form_err(ld, line_of(e), _("the menu names \"%s\", but there is no page or flow with that id"), id);
 		else
 			f->nmenu++;
@@ -754,11 +757,15 @@ forms_load(const char *dir, char **errors)
 	struct loader ld = { .file = guide };
 	config_t cf;
 
+	/* The extras first: the guide's menu and links name them. */
+	form_load_extras(&ld, f, dir);
+	ld.file = guide;
 	if (open_file(&ld, &cf)) {
 		load_guide(&ld, f, &cf);
 		form_check_guide(&ld, f);
 	}
 	config_destroy(&cf);
+	form_check_extras(&ld, f, dir);
 	ld.file = intake;
 	if (open_file(&ld, &cf))
 		load_intake(&ld, f, &cf);

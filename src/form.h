@@ -24,6 +24,7 @@ struct page {
 	size_t nsections;
 	char *check;  /* flow id, or NULL */
 	bool request; /* offers "Request contact"; tickable in the intake */
+	char *plan;   /* personal plan id (plan.conf), or NULL */
 };
 
 /* An answer to a question, or the open/closed branch of a date question. */
@@ -52,12 +53,97 @@ struct flow {
 	char *start, *fallback;
 	struct question *questions;
 	size_t nquestions;
+	char *offer;  /* care check id offered at the end (check.conf), or NULL */
 };
 
-/* One line of the main menu: a page or a flow. */
+/* "How are you doing?" (check.conf): questions about the caregiver, each
+ * answer worth points; the total falls in exactly one band. */
+struct care_answer {
+	struct text label;
+	int points;
+	char **suggest; /* page ids that fit this answer */
+	size_t nsuggest;
+};
+
+struct care_question {
+	char *id;
+	int line;
+	struct text ask, help;
+	struct care_answer *answers;
+	size_t nanswers;
+};
+
+struct care_band {
+	char *id;
+	int line;
+	int from, to;      /* totals in this band, both included */
+	struct text title, text;
+	bool talk_first;   /* the result offers talking to someone first */
+};
+
+struct care_check {
+	char *id;
+	int line;
+	struct text title, intro, note, steps;
+	struct text share;       /* intake: "add my result to the request" */
+	char **request;          /* page ids ticked when requesting contact */
+	size_t nrequest;
+	struct care_question *questions;
+	size_t nquestions;
+	struct care_band *bands; /* in order of their totals */
+	size_t nbands;
+	char **contacts;         /* contact ids for the take-home page */
+	size_t ncontacts;
+};
+
+/* The personal plan for a Wmo report (plan.conf): guided questions, each
+ * with an example; the answers are never stored. */
+struct plan_question {
+	char *id;
+	struct text ask, example;
+	int max; /* characters */
+};
+
+struct plan {
+	char *id;
+	int line;
+	struct text title, intro, purpose, next;
+	struct plan_question *questions;
+	size_t nquestions;
+	char **contacts;
+	size_t ncontacts;
+};
+
+/* The take-home summary (takehome.conf): the contacts with their facts,
+ * and what to do next after each page. */
+struct contact {
+	char *id;
+	struct text name, place, time; /* place and time may be empty */
+	char *phone;                   /* or NULL */
+};
+
+struct topic {
+	char *page;
+	struct text steps;
+	char **contacts;
+	size_t ncontacts;
+};
+
+struct takehome {
+	struct text title, intro, footer;
+	struct contact *contacts;
+	size_t ncontacts;
+	struct topic *topics;
+	size_t ntopics;
+	char **always; /* contacts on every summary */
+	size_t nalways;
+};
+
+/* One line of the main menu: a page, a flow or the care check. */
 struct menu_item {
 	const struct page *page;
 	const struct flow *flow;
+	const struct care_check *care;
 };
 
 enum field_type {
@@ -121,6 +207,9 @@ struct forms {
 	size_t nfields;
 	struct one_of *one_of;
 	size_t none_of;
+	struct care_check *care;   /* NULL without check.conf */
+	struct plan *plan;         /* NULL without plan.conf */
+	struct takehome *takehome; /* NULL without takehome.conf */
 	struct gloss_entry *glossary; /* from glossary.conf, if there is one */
 	size_t nglossary;
 	char *glossary_file;
@@ -131,7 +220,8 @@ struct forms {
 /* Largest text a form may hold, in bytes; longer is a form error. */
 #define FORM_TEXT_MAX 8192
 
-/* Load dir/guide.conf, dir/intake.conf and dir/glossary.conf (optional). On success returns the forms;
+/* Load dir/guide.conf, dir/intake.conf, and dir/glossary.conf, check.conf,
+ * plan.conf and takehome.conf when they exist. On success returns the forms;
  * otherwise NULL and *errors holds "file:line: problem" lines (caller frees). */
 struct forms *forms_load(const char *dir, char **errors);
 /* Free forms loaded by forms_load (NULL is fine). */
@@ -141,6 +231,15 @@ const struct page *forms_page(const struct forms *f, const char *id);
 const struct flow *forms_flow(const struct forms *f, const char *id);
 const struct field *forms_field(const struct forms *f, const char *id);
 const struct question *flow_question(const struct flow *fl, const char *id);
+/* The care check, plan, contact or topic with id; NULL when there is none. */
+const struct care_check *forms_care(const struct forms *f, const char *id);
+const struct plan *forms_plan(const struct forms *f, const char *id);
+const struct contact *forms_contact(const struct forms *f, const char *id);
+const struct topic *forms_topic(const struct forms *f, const char *page);
+/* The band of care check c that total falls in (NULL: none, a form error). */
+const struct care_band *care_band_of(const struct care_check *c, int total);
+/* The band with id, or NULL. */
+const struct care_band *care_band_find(const struct care_check *c, const char *id);
 /* The name of a field type as written in the files ("phone"). */
 const char *field_type_name(enum field_type t);
 

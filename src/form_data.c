@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "form_int.h"
 #include "util.h"
 
 static void
@@ -43,6 +44,7 @@ forms_free(struct forms *f)
 
 		free(p->id);
 		free(p->check);
+		free(p->plan);
 		text_free(&p->title);
 		text_free(&p->summary);
 		for (size_t s = 0; s < p->nsections; s++) {
@@ -59,6 +61,7 @@ forms_free(struct forms *f)
 		free(fl->id);
 		free(fl->start);
 		free(fl->fallback);
+		free(fl->offer);
 		text_free(&fl->title);
 		text_free(&fl->intro);
 		for (size_t q = 0; q < fl->nquestions; q++) {
@@ -91,6 +94,7 @@ forms_free(struct forms *f)
 	for (size_t i = 0; i < f->none_of; i++)
 		free(f->one_of[i].fields);
 	free(f->one_of);
+	form_free_extras(f);
 	for (size_t i = 0; i < f->nglossary; i++) {
 		struct gloss_entry *e = &f->glossary[i];
 

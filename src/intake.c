@@ -12,6 +12,7 @@ void
 intake_init(struct intake *in, const struct forms *f, const char *preticked, enum lang ui)
 {
 	in->forms = f;
+	in->care[0] = '\0';
 	in->values = xcalloc(f->nfields, sizeof *in->values);
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
@@ -46,6 +47,7 @@ intake_init(struct intake *in, const struct forms *f, const char *preticked, enu
 void
 intake_clear(struct intake *in)
 {
+	explicit_bzero(in->care, sizeof in->care);
 	if (in->values == NULL)
 		return;
 	for (size_t i = 0; i < in->forms->nfields; i++)

@@ -25,7 +25,14 @@ enum verr {
 struct intake {
 	const struct forms *forms;
 	char **values;
+	/* The band of "How are you doing?" the caregiver chose to add, or "":
+	 * stored as the answer INTAKE_CARE_FIELD, never the answers. */
+	char care[48];
 };
+
+/* The answer field that holds the band of the care check. */
+#define INTAKE_CARE_FIELD "care_check"
+
 
 /* A fresh form: defaults ticked, pages in preticked (ids joined by ',', may
  * be NULL) ticked, contact language ui. */

@@ -18,6 +18,9 @@
 /* How long before the idle wipe the kiosk asks whether someone is there. */
 #define IDLE_WARNING_MS (20 * 1000)
 
+/* The longest a burst of keys is handled without drawing. */
+#define BURST_DRAW_MS 100
+
 /* Widest text column: long lines are tiring to read. */
 #define TEXT_MAX_COLS 76
 
@@ -160,6 +163,7 @@ app_close(struct app *a)
 	if (a->has_intake)
 		intake_clear(&a->intake);
 	a->has_intake = false;
+	visit_wipe(&a->visit);
 	doc_free(&a->doc);
 }
 
@@ -183,6 +187,7 @@ app_home(struct app *a)
 	while (a->depth > 1)
 		app_pop(a);
 	app_forget(a);
+	visit_wipe(&a->visit);
 	i18n_set(a->start_lang);
 	if (a->staff == NULL) {
 		a->stack[0]->focus = 1;
@@ -574,9 +579,11 @@ kiosk_run(struct app *a)
 		warned = false;
 		/* Handle a paste or a burst of keys before drawing again, each key
 		 * against the screen as it is by then (built again only when a key
-		 * follows and the last one may have changed it). */
+		 * follows and the last one may have changed it). A long burst is
+		 * drawn every BURST_DRAW_MS, so the screen never lags far behind. */
+		long long burst = now_ms();
 		bool changed = handle_key(a, &k);
-		while (!quit_signal && !a->quit && ui_read_key(&k, 0)) {
+		while (!quit_signal && !a->quit && now_ms() - burst < BURST_DRAW_MS && ui_read_key(&k, 0)) {
 			if (changed && ui_big_enough())
 				layout(a);
 			changed = handle_key(a, &k);

@@ -44,6 +44,22 @@ build_question(struct screen *s, struct doc *d)
 	doc_button(d, ID_BACK, ID_BACK, '0', flow_run_asked(&v->run) > 0 ? _("Back to the previous question") : _("Back"));
 }
 
+/* The personal plan the result leads to: a Wmo report is among the next
+ * steps of a suggested page, or of the page the check belongs to. */
+static const struct plan *
+plan_of(struct screen *s)
+{
+	struct flow_view *v = s->data;
+	const struct forms *f = s->app->forms;
+
+	if (v->from != NULL && v->from->plan != NULL)
+		return forms_plan(f, v->from->plan);
+	for (size_t i = 0; i < v->nsugg; i++)
+		if (v->sugg[i].page->plan != NULL)
+			return forms_plan(f, v->sugg[i].page->plan);
+	return NULL;
+}
+
 static void
 build_result(struct screen *s, struct doc *d)
 {
@@ -76,6 +92,21 @@ build_result(struct screen *s, struct doc *d)
 	}
 	doc_blank(d);
 	doc_button(d, ID_REQUEST, ID_REQUEST, key <= '9' ? key : 0, _("Request contact"));
+	key++;
+	if (plan_of(s) != NULL) {
+		doc_button(d, ID_PLAN, ID_PLAN, key <= '9' ? key : 0, _("Prepare your personal plan for the municipality"));
+		key++;
+	}
+	if (v->run.flow->offer != NULL && forms_care(s->app->forms, v->run.flow->offer) != NULL) {
+		/* L10N: at the end of "Help me choose"; %s is the check's title. */
+		char *t = xasprintf(_("%s (a few questions about you)"),
+		    tr(&forms_care(s->app->forms, v->run.flow->offer)->title));
+
+		doc_button(d, ID_CARE, ID_CARE, key <= '9' ? key : 0, t);
+		free(t);
+		key++;
+	}
+	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, key <= '9' ? key : 0, _("Take this with you"));
 	doc_button(d, ID_MENU, ID_MENU, 0, _("To the main menu"));
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back to the previous question"));
 }
@@ -100,8 +131,15 @@ settle(struct screen *s)
 	free(v->sugg);
 	v->sugg = NULL;
 	v->nsugg = 0;
-	if (v->run.current == NULL)
+	if (v->run.current == NULL) {
+		const struct page *pages[VISIT_MAX];
+		size_t n = 0;
+
 		v->nsugg = flow_run_suggestions(&v->run, &v->sugg);
+		for (size_t i = 0; i < v->nsugg && n < VISIT_MAX; i++)
+			pages[n++] = v->sugg[i].page;
+		visit_flow(&s->app->visit, v->run.flow, pages, n);
+	}
 	s->scroll = 0;
 	s->follow = true;
 	s->focus = v->run.current != NULL ? ID_ANSWER : (v->nsugg > 0 ? ID_SUGGEST : ID_REQUEST);
@@ -144,6 +182,13 @@ flow_activate(struct screen *s, int id)
 		flow_back(s);
 	} else if (id == ID_MENU) {
 		app_to_menu(s->app);
+	} else if (v->run.current == NULL && id == ID_TAKEHOME) {
+		app_push(s->app, scr_takehome_new(s->app, false));
+	} else if (v->run.current == NULL && id == ID_PLAN && plan_of(s) != NULL) {
+		app_push(s->app, scr_plan_new(s->app, plan_of(s)));
+	} else if (v->run.current == NULL && id == ID_CARE && v->run.flow->offer != NULL &&
+	    forms_care(s->app->forms, v->run.flow->offer) != NULL) {
+		app_push(s->app, scr_care_new(s->app, forms_care(s->app->forms, v->run.flow->offer)));
 	} else if (id == ID_REQUEST) {
 		list = preticked(v);
 		app_request(s->app, list);

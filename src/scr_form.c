@@ -14,7 +14,7 @@
 #define FIELD_ID(i) ((int)(i) * 100)
 #define FIELD_OF(id) ((size_t)((id) / 100))
 #define PART_OF(id) ((id) % 100)
-enum { ID_REVIEW = ID_BACK + 10, ID_KEEP_DRAFT };
+enum { ID_REVIEW = ID_BACK + 10, ID_KEEP_DRAFT, ID_CARE_SHARE };
 
 struct form_view {
 	size_t *cursor;   /* per text field, in characters */
@@ -36,6 +36,22 @@ is_text(const struct field *fd)
 {
 	return fd->type == FIELD_TEXT || fd->type == FIELD_TEXTAREA ||
 	    fd->type == FIELD_PHONE || fd->type == FIELD_EMAIL;
+}
+
+/* After "How are you doing?": the caregiver may add its result (the band
+ * only, never the answers) to the request. Not ticked by itself. */
+static void
+care_share(struct screen *s, struct doc *d)
+{
+	struct app *a = s->app;
+	const struct care_check *c = a->forms->care;
+
+	if (c == NULL || a->visit.band == NULL)
+		return;
+	doc_text(d, tr(&c->share), UI_HEADING, 0);
+	doc_toggle(d, ITEM_CHECK, ID_CARE_SHARE, ID_CARE_SHARE, str_eq(a->intake.care, a->visit.band->id),
+	    tr(&a->visit.band->title));
+	doc_blank(d);
 }
 
 static void
@@ -116,6 +132,7 @@ form_build(struct screen *s, struct doc *d)
 		}
 		doc_blank(d);
 	}
+	care_share(s, d);
 	doc_button(d, ID_REVIEW, ID_REVIEW, 0, _("Check my answers"));
 	doc_button(d, ID_BACK, ID_BACK, 0, _("Back (your answers are kept)"));
 	free(errs);
@@ -181,6 +198,13 @@ form_activate(struct screen *s, int id)
 	}
 	if (id == ID_KEEP_DRAFT) {
 		a->keep_draft = !a->keep_draft && app_may_keep_draft(a);
+		return;
+	}
+	if (id == ID_CARE_SHARE && a->visit.band != NULL) {
+		if (str_eq(a->intake.care, a->visit.band->id))
+			explicit_bzero(a->intake.care, sizeof a->intake.care);
+		else
+			snprintf(a->intake.care, sizeof a->intake.care, "%s", a->visit.band->id);
 		return;
 	}
 	if (id == ID_REVIEW) {

@@ -79,6 +79,8 @@ menu_title(struct screen *s)
 static const char *
 item_title(const struct menu_item *m)
 {
+	if (m->care != NULL)
+		return tr(&m->care->title);
 	return m->page ? tr(&m->page->title) : tr(&m->flow->title);
 }
 
@@ -107,6 +109,8 @@ menu_activate(struct screen *s, int id)
 
 		if (m->page != NULL)
 			app_push(s->app, scr_page_new(s->app, m->page));
+		else if (m->care != NULL)
+			app_push(s->app, scr_care_new(s->app, m->care));
 		else
 			app_push(s->app, scr_flow_new(s->app, m->flow, NULL));
 	}

@@ -54,8 +54,15 @@ page_build(struct screen *s, struct doc *d)
 		doc_button(d, ID_CHECK, ID_CHECK, key <= '9' ? key : 0, _("Is this right for me? (a few questions)"));
 		key++;
 	}
-	if (p->request)
+	if (p->request) {
 		doc_button(d, ID_REQUEST, ID_REQUEST, key <= '9' ? key : 0, _("Request contact about this"));
+		key++;
+	}
+	if (p->plan != NULL && forms_plan(s->app->forms, p->plan) != NULL) {
+		doc_button(d, ID_PLAN, ID_PLAN, key <= '9' ? key : 0, _("Prepare your personal plan for the municipality"));
+		key++;
+	}
+	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, key <= '9' ? key : 0, _("Take this with you"));
 	doc_blank(d);
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back to the menu"));
 }
@@ -71,6 +78,10 @@ page_activate(struct screen *s, int id)
 		app_push(s->app, scr_flow_new(s->app, forms_flow(s->app->forms, p->check), p));
 	else if (id == ID_REQUEST)
 		app_request(s->app, p->id);
+	else if (id == ID_PLAN && p->plan != NULL && forms_plan(s->app->forms, p->plan) != NULL)
+		app_push(s->app, scr_plan_new(s->app, forms_plan(s->app->forms, p->plan)));
+	else if (id == ID_TAKEHOME)
+		app_push(s->app, scr_takehome_new(s->app, false));
 	else if (id >= ID_SECTION && (size_t)(id - ID_SECTION) < p->nsections)
 		app_push(s->app, scr_section_new(s->app, p, (size_t)(id - ID_SECTION)));
 }
@@ -93,6 +104,7 @@ static const struct screen_ops page_ops = {
 struct screen *
 scr_page_new(struct app *a, const struct page *p)
 {
+	visit_page(&a->visit, p);
 	return screen_new(a, &page_ops, (void *)p, ID_SECTION);
 }
 
@@ -127,6 +139,8 @@ section_build(struct screen *s, struct doc *d)
 	if (p->request)
 		doc_button(d, ID_REQUEST, ID_REQUEST, after < p->nsections ? '2' : '1',
 		    _("Request contact about this"));
+	if (p->plan != NULL && forms_plan(s->app->forms, p->plan) != NULL)
+		doc_button(d, ID_PLAN, ID_PLAN, 0, _("Prepare your personal plan for the municipality"));
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back"));
 }
 
@@ -139,6 +153,8 @@ section_activate(struct screen *s, int id)
 		app_pop(s->app);
 	} else if (id == ID_REQUEST) {
 		app_request(s->app, v->page->id);
+	} else if (id == ID_PLAN && v->page->plan != NULL && forms_plan(s->app->forms, v->page->plan) != NULL) {
+		app_push(s->app, scr_plan_new(s->app, forms_plan(s->app->forms, v->page->plan)));
 	} else if (id == ID_NEXT && shown_from(v->page, v->section + 1) < v->page->nsections) {
 		v->section = shown_from(v->page, v->section + 1);
 		s->scroll = 0;

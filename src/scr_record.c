@@ -84,7 +84,20 @@ value_of(struct screen *s, const struct store_answer *an)
 static void
 add_answer(struct screen *s, struct doc *d, const struct store_answer *an)
 {
-	char *label = label_of(s, an->field, ""), *value = value_of(s, an);
+	const struct care_check *c = s->app->forms->care;
+	char *label, *value;
+
+	/* The band of "How are you doing?", which the caregiver chose to add:
+	 * the check's title and the band's, as the caregiver saw them. */
+	if (c != NULL && str_eq(an->field, INTAKE_CARE_FIELD)) {
+		const struct care_band *b = care_band_find(c, an->value);
+
+		doc_text(d, tr(&c->title), UI_HEADING, 0);
+		doc_text(d, b != NULL ? tr(&b->title) : an->value, UI_NORMAL, 2);
+		return;
+	}
+	label = label_of(s, an->field, "");
+	value = value_of(s, an);
 
 	doc_text(d, label, UI_HEADING, 0);
 	doc_text(d, value, UI_NORMAL, 2);

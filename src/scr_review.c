@@ -54,6 +54,10 @@ review_build(struct screen *s, struct doc *d)
 		explicit_bzero(val, strlen(val));
 		wipe_free(val);
 	}
+	if (a->intake.care[0] != '\0' && care_band_find(f->care, a->intake.care) != NULL) {
+		doc_text(d, tr(&f->care->title), UI_HEADING, 0);
+		doc_text(d, tr(&care_band_find(f->care, a->intake.care)->title), UI_NORMAL, 2);
+	}
 	doc_blank(d);
 	doc_button(d, ID_SEND, ID_SEND, '1', v->failed != STORE_OK ? _("Try sending again") : _("Send"));
 	doc_button(d, ID_CHANGE, ID_CHANGE, '2', _("Change my answers"));
@@ -95,6 +99,7 @@ review_activate(struct screen *s, int id)
 		}
 		/* Stored: wipe the answers and every copy, and let no Back lead
 		 * to them. */
+		snprintf(a->visit.ref, sizeof a->visit.ref, "%s", ref);
 		app_forget(a);
 		app_to_menu(a);
 		app_push(a, scr_done_new(a, ref));
@@ -155,6 +160,7 @@ done_build(struct screen *s, struct doc *d)
 	doc_text(d, tr(&s->app->forms->done), UI_NORMAL, 0);
 	doc_blank(d);
 	doc_button(d, ID_FINISH, ID_FINISH, '1', _("Finish (the screen is wiped)"));
+	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, '2', _("Take this with you"));
 }
 
 static void
@@ -162,6 +168,8 @@ done_activate(struct screen *s, int id)
 {
 	if (id == ID_FINISH)
 		app_home(s->app);
+	else if (id == ID_TAKEHOME)
+		app_push(s->app, scr_takehome_new(s->app, false));
 }
 
 static void

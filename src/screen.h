@@ -10,6 +10,7 @@
 #include "guide.h"
 #include "intake.h"
 #include "store.h"
+#include "takehome.h"
 
 struct app;
 struct screen;
@@ -64,6 +65,8 @@ struct app {
 	                         * terminal and input too */
 	struct screen *stack[32];
 	int depth;
+	struct visit visit;     /* what this visitor looked at, for the
+	                         * take-home page; wiped with the answers */
 	struct doc doc;         /* what the top screen showed last */
 	char notice[256];       /* a one-line message until the next key */
 	unsigned changes;       /* counts staff writes, so lists know to reload */
@@ -131,6 +134,13 @@ struct screen *scr_form_new(struct app *a, const char *added);
 struct screen *scr_review_new(struct app *a);
 struct screen *scr_done_new(struct app *a, const char *ref);
 struct screen *scr_help_new(struct app *a, struct screen *below);
+/* "How are you doing?": the care check c, one question at a time. */
+struct screen *scr_care_new(struct app *a, const struct care_check *c);
+/* The personal plan p for a Wmo report: guided questions, then its page. */
+struct screen *scr_plan_new(struct app *a, const struct plan *p);
+/* "Take this with you": the take-home page of this visit, printed when a
+ * printer is configured; plan_only: the personal plan's page. */
+struct screen *scr_takehome_new(struct app *a, bool plan_only);
 /* Staff only. */
 struct screen *scr_staff_new(struct app *a);
 struct screen *scr_record_new(struct app *a, const char *ref);
@@ -144,7 +154,7 @@ struct screen *scr_prompt_secret_new(struct app *a, const char *title, const cha
     void (*done)(struct app *a, void *ctx, const char *text), void *ctx);
 
 /* Item ids shared by screens. */
-enum { ID_BACK = 9000, ID_REQUEST, ID_MENU, ID_CHECK };
+enum { ID_BACK = 9000, ID_REQUEST, ID_MENU, ID_CHECK, ID_TAKEHOME = 9020, ID_PLAN, ID_CARE };
 /* "Words on this page", which app_build adds. */
 enum { ID_WORDS = 9500 };
 

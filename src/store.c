@@ -769,6 +769,14 @@ submit_here(sqlite3 *db, const struct intake *in, enum lang ui, int year, char *
 		}
 		wipe_free(value);
 	}
+	/* The care check's band, only when the caregiver chose to add it. */
+	if (rc == SQLITE_OK && in->care[0] != '\0') {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, INTAKE_CARE_FIELD, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, in->care, -1, SQLITE_TRANSIENT);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_OK)
 		rc = exec(db, "COMMIT");

@@ -155,6 +155,13 @@ class Forms:
         self.pages = {p['id']: p for p in self.guide.get('pages', [])}
         self.flows = {f['id']: f for f in self.guide.get('flows', [])}
         self.fields = list(self.intake['fields'])
+        # "How are you doing?" (check.conf), when the folder has one: the
+        # menu may name it like a page or a flow.
+        check = os.path.join(path, 'check.conf')
+        self.checks = {}
+        if os.path.isfile(check):
+            c = libcfg.load(check)
+            self.checks[c['id']] = c
 
     @staticmethod
     def tr(text, lang):
@@ -173,7 +180,7 @@ class Forms:
         return str(self.menu_items().index(item_id) + 1)
 
     def title(self, item_id, lang):
-        it = self.pages.get(item_id) or self.flows[item_id]
+        it = self.pages.get(item_id) or self.flows.get(item_id) or self.checks[item_id]
         return it['title'][lang]
 
     def request_pages(self):
@@ -336,7 +343,7 @@ _site_dir = None
 def site_args(args, env):
     """The tests name the database, the forms and staff logins on the
     command line (`--db FILE`, `--forms DIR`, `--staff-users LOGIN`,
-    `--staff-group NAME`), as a short way of saying which site a run is
+    `--staff-group NAME`, `--printer QUEUE`, `--print-server HOST:PORT`), as a short way of saying which site a run is
     for. zorgkiosk takes them only from its site configuration, so this
     takes them out of args, writes a site file for them in a private folder
     and points the test build at it (ZK_TEST_CONF, which only the test
@@ -347,7 +354,8 @@ def site_args(args, env):
         return args, env
     settings, rest, i = {}, [], 0
     keys = {'--db': 'database', '--forms': 'forms', '--staff-users': 'staff_users',
-            '--staff-group': 'staff_group', '--group': 'database_group'}
+            '--staff-group': 'staff_group', '--group': 'database_group',
+            '--printer': 'printer', '--print-server': 'print_server'}
     while i < len(args):
         if args[i] in keys and i + 1 < len(args):
             v = str(args[i + 1])

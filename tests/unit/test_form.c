@@ -28,7 +28,7 @@ test_real_forms_load(void **state)
 	assert_true(f->intake_version >= 1);
 	assert_in_range(f->nmenu, 1, 9);
 	for (size_t i = 0; i < f->nmenu; i++)
-		assert_true((f->menu[i].page != NULL) != (f->menu[i].flow != NULL));
+		assert_int_equal((f->menu[i].page != NULL) + (f->menu[i].flow != NULL) + (f->menu[i].care != NULL), 1);
 	assert_true(f->npages > 0);
 	for (size_t i = 0; i < f->npages; i++) {
 		const struct page *p = &f->pages[i];
@@ -288,6 +288,16 @@ static const struct broken cases[] = {
 	{ "form-3.6 one_of names a missing field", "intake.conf", "intake-one-of-missing.conf",
 	  "\"one_of\" names a field that does not exist: \"fax\"", NULL },
 	{ "form-3.7 intake.conf missing", "intake.conf", NULL, "cannot read this file", make_missing },
+	{ "form-4.1 a gap between bands", "check.conf", "check-gap.conf",
+	  "no band holds the totals 1 to 1 (a gap between \"low\" and \"high\")", NULL },
+	{ "form-4.2 bands overlap", "check.conf", "check-overlap.conf",
+	  "bands \"low\" and \"high\" overlap: both hold 1", NULL },
+	{ "form-4.3 the bands stop short of the highest total", "check.conf", "check-short.conf",
+	  "band \"high\" must end at 2, the highest total the answers give", NULL },
+	{ "form-4.4 a band no answers reach", "check.conf", "check-unreachable.conf",
+	  "band \"mid\" can never be reached: no answers add up to 1 to 1", NULL },
+	{ "form-4.5 a band without English", "check.conf", "check-no-english.conf",
+	  "\"title\" has no English text (en)", NULL },
 };
 
 static void
@@ -340,6 +350,28 @@ test_broken(void **state)
 		free(problem);
 		fail();
 	}
+}
+
+/* A check.conf beside the guide: its bands cover the totals, in order. */
+static void
+test_valid_check(void **state)
+{
+	const struct forms *f = *state;
+	const struct care_check *c = f->care;
+
+	assert_non_null(c);
+	assert_ptr_equal(forms_care(f, "howareyou"), c);
+	assert_null(forms_care(f, "alpha"));
+	assert_int_equal(c->nquestions, 1);
+	assert_int_equal(c->questions[0].nanswers, 3);
+	assert_int_equal(c->nbands, 3);
+	assert_string_equal(care_band_of(c, 0)->id, "low");
+	assert_string_equal(care_band_of(c, 1)->id, "mid");
+	assert_true(care_band_of(c, 1)->talk_first);
+	assert_string_equal(care_band_of(c, 2)->id, "high");
+	assert_null(care_band_of(c, 3));
+	assert_ptr_equal(care_band_find(c, "high"), care_band_of(c, 2));
+	assert_string_equal(c->share.s[LANG_EN], "Add it?");
 }
 
 /* Every problem is reported, not only the first, each on its own line,
@@ -715,7 +747,8 @@ test_real_forms_dated(void **state)
 	struct forms *f = unit_load_ok(unit_forms_dir());
 
 	(void)state;
-	assert_int_equal(f->nreviews, f->npages + f->nflows + 1 + (f->nglossary > 0));
+	assert_int_equal(f->nreviews, f->npages + f->nflows + 1 + (f->nglossary > 0) + (f->care != NULL) +
+	    (f->plan != NULL) + (f->takehome != NULL));
 	for (size_t i = 0; i < f->nreviews; i++) {
 		if (f->reviews[i].checked == 0 || f->reviews[i].checked_by == NULL)
 			fail_msg("%s:%d: \"%s\" has no checked date or no checked_by", f->reviews[i].file,
@@ -728,7 +761,7 @@ test_real_forms_dated(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[12 + UNIT_LEN(cases)] = {
+	struct CMUnitTest tests[13 + UNIT_LEN(cases)] = {
 		cmocka_unit_test(test_glossary_find),
 		cmocka_unit_test(test_glossary_close),
 		cmocka_unit_test(test_glossary_unused),
@@ -741,10 +774,11 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_valid_forms, setup_valid, teardown_valid),
 		cmocka_unit_test_setup_teardown(test_ids_resolve, setup_valid, teardown_valid),
 		cmocka_unit_test(test_all_problems_reported),
+		cmocka_unit_test_setup_teardown(test_valid_check, setup_valid, teardown_valid),
 	};
 
 	for (size_t i = 0; i < UNIT_LEN(cases); i++)
-		tests[12 + i] = (struct CMUnitTest){
+		tests[13 + i] = (struct CMUnitTest){
 			.name = cases[i].name, .test_func = test_broken,
 			.initial_state = (void *)&cases[i],
 		};

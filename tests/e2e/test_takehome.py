@@ -1,0 +1,554 @@
+"""Take it home: "How are you doing?" (every band, both languages, full
+screen and line mode), the personal plan for a Wmo report, and the
+take-home page printed on a real CUPS server that this module starts on a
+private port, read back with pdftotext.
+
+The printer comes from the site configuration (printer, print_server),
+which the harness writes for `--printer` and `--print-server`."""
+import itertools
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+import libcfg
+from rawpty import LineSession
+from steps import choose_language, fill_form, valid_answers
+from zkharness import ENTER, REF_RE, SPACE, TAB, T, base_env, db_rows
+
+CUPSD = shutil.which('cupsd') or '/usr/sbin/cupsd'
+LPADMIN = shutil.which('lpadmin') or '/usr/sbin/lpadmin'
+PDF_PPD = '/usr/share/ppd/cupsfilters/Generic-PDF_Printer-PDF.ppd'
+SERVER_BIN = '/usr/lib/cups'
+# Backends of printers in trouble: the reason each reports (as a real
+# printer's backend does, with a STATE: line), and what it does then: give
+# up on the job, or (offline) keep waiting for the printer.
+TROUBLE = {'zknopaper': ('media-empty-error', 'exit 1'), 'zkoffline': ('offline-report', 'exec sleep 60')}
+
+
+# --------------------------------------------------------------------------
+# The forms this feature reads.
+
+@pytest.fixture(scope='module')
+def extra(forms_dir):
+    return {name: libcfg.load(os.path.join(forms_dir, name + '.conf'))
+            for name in ('check', 'plan', 'takehome')}
+
+
+def band_walk(check, band):
+    """Answer indexes, one per question, whose points add up to a total in
+    band: the first such combination in order."""
+    qs = check['questions']
+    for combo in itertools.product(*[range(len(q['answers'])) for q in qs]):
+        total = sum(q['answers'][i]['points'] for q, i in zip(qs, combo))
+        if band['from'] <= total <= band['to']:
+            return combo
+    raise AssertionError('band %s cannot be reached' % band['id'])
+
+
+def question_line(lang, n, of):
+    return T('Question %zu of %zu', lang).replace('%zu', str(n), 1).replace('%zu', str(of), 1)
+
+
+def fits(check, combo):
+    """Page ids the answers of combo suggest."""
+    out = []
+    for q, i in zip(check['questions'], combo):
+        for p in q['answers'][i].get('suggest', []):
+            if p not in out:
+                out.append(p)
+    return out
+
+
+# --------------------------------------------------------------------------
+# A real CUPS server for this module: its own cupsd, its own folder, a
+# private loopback port, queues that write PDF files.
+
+class Cups:
+    def __init__(self):
+        # cupsd runs its filters as the user lp: the folder must be open to it.
+        self.dir = tempfile.mkdtemp(prefix='zk-cups-', dir='/tmp')
+        os.chmod(self.dir, 0o755)
+        for sub in ('spool', 'spool/tmp', 'cache', 'state', 'log', 'out', 'ppd'):
+            os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
+            os.chmod(os.path.join(self.dir, sub), 0o777)
+        # The system's filters and backends, and two printers that report
+        # trouble the way a backend does: out of paper, and offline.
+        self.serverbin = os.path.join(self.dir, 'serverbin')
+        os.makedirs(os.path.join(self.serverbin, 'backend'))
+        for name in os.listdir(SERVER_BIN):
+            if name != 'backend':
+                os.symlink(os.path.join(SERVER_BIN, name), os.path.join(self.serverbin, name))
+        for name in os.listdir(os.path.join(SERVER_BIN, 'backend')):
+            os.symlink(os.path.join(SERVER_BIN, 'backend', name), os.path.join(self.serverbin, 'backend', name))
+        for scheme, (reason, then) in TROUBLE.items():
+            path = os.path.join(self.serverbin, 'backend', scheme)
+            with open(path, 'w') as f:
+                f.write('#!/bin/sh\n[ $# -eq 0 ] && { echo "direct %s \\"Unknown\\" \\"%s\\""; exit 0; }\n'
+                        'echo "STATE: +%s" >&2\n%s\n' % (scheme, scheme, reason, then))
+            os.chmod(path, 0o755)
+        with socket.socket() as s:
+            s.bind(('127.0.0.1', 0))
+            self.port = s.getsockname()[1]
+        self.server = '127.0.0.1:%d' % self.port
+        d = self.dir
+        with open(os.path.join(d, 'cupsd.conf'), 'w') as f:
+            # As on the kiosk: no copy of a printed page is kept in the spool.
+            f.write('Listen 127.0.0.1:%d\nLogLevel warn\nWebInterface No\nBrowsing No\n'
+                    'PreserveJobFiles No\n'
+                    'DefaultAuthType None\n<Location />\n  Order allow,deny\n  Allow all\n</Location>\n'
+                    '<Location /admin>\n  Order allow,deny\n  Allow all\n</Location>\n'
+                    '<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n'
+                    % self.port)
+        with open(os.path.join(d, 'cups-files.conf'), 'w') as f:
+            f.write('FileDevice Yes\nServerRoot {d}\nRequestRoot {d}/spool\nCacheDir {d}/cache\n'
+                    'StateDir {d}/state\nTempDir {d}/spool/tmp\nAccessLog {d}/log/access_log\n'
+                    'ErrorLog {d}/log/error_log\nPageLog {d}/log/page_log\nServerBin {d}/serverbin\n'
+                    'DataDir /usr/share/cups\nPrintcap\n'.format(d=d))
+        self.proc = subprocess.Popen([CUPSD, '-f', '-c', os.path.join(d, 'cupsd.conf'),
+                                      '-s', os.path.join(d, 'cups-files.conf')],
+                                     stdout=subprocess.DEVNULL, stderr=open(os.path.join(d, 'log', 'stderr'), 'wb'))
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError('cupsd ended: %s' % self.log())
+            try:
+                socket.create_connection(('127.0.0.1', self.port), timeout=0.2).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise AssertionError('cupsd did not listen on %s: %s' % (self.server, self.log()))
+
+    def log(self):
+        out = ''
+        for name in ('stderr', 'error_log'):
+            try:
+                with open(os.path.join(self.dir, 'log', name), errors='replace') as f:
+                    out += f.read()[-3000:]
+            except OSError:
+                pass
+        return out
+
+    def queue(self, name):
+        """A new queue that turns each job into the PDF file out/<name>.pdf."""
+        subprocess.run([LPADMIN, '-h', self.server, '-p', name, '-E', '-v',
+                        'file://%s/out/%s.pdf' % (self.dir, name), '-P', PDF_PPD],
+                       check=True, capture_output=True, timeout=20)
+        return os.path.join(self.dir, 'out', name + '.pdf')
+
+    def trouble_queue(self, name, scheme):
+        """A queue on a printer in trouble: a first job makes its backend
+        report the trouble, which the queue then shows."""
+        subprocess.run([LPADMIN, '-h', self.server, '-p', name, '-E', '-v', scheme + ':/x', '-P', PDF_PPD],
+                       check=True, capture_output=True, timeout=20)
+        probe = os.path.join(self.dir, 'probe.txt')
+        with open(probe, 'w') as f:
+            f.write('probe\n')
+        r = subprocess.run(['lp', '-h', self.server, '-d', name, probe], capture_output=True, timeout=20)
+        assert r.returncode == 0, r.stderr
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            r = subprocess.run(['lpstat', '-h', self.server, '-l', '-p', name], capture_output=True, text=True,
+                               timeout=20)
+            if TROUBLE[scheme][0] in r.stdout:
+                return
+            time.sleep(0.2)
+        raise AssertionError('the queue never showed %s:\n%s\n%s' % (TROUBLE[scheme][0], r.stdout, self.log()))
+
+    def stop_queue(self, name):
+        subprocess.run(['cupsdisable', '-h', self.server, name], check=True, capture_output=True, timeout=20)
+
+    def read_pdf(self, path, timeout=20):
+        """The text of the PDF the queue wrote, once the job is complete."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if os.path.exists(path) and os.path.getsize(path) > 0:
+                r = subprocess.run(['pdftotext', '-enc', 'UTF-8', path, '-'], capture_output=True, timeout=20)
+                if r.returncode == 0 and r.stdout.strip():
+                    return r.stdout.decode('utf-8')
+            time.sleep(0.1)
+        raise AssertionError('no PDF arrived at %s; cups log:\n%s' % (path, self.log()))
+
+    def spooled(self, before=(), timeout=10):
+        """The job documents still in the spool, once they should be gone,
+        other than those in before (jobs of other tests still waiting)."""
+        spool = os.path.join(self.dir, 'spool')
+        deadline = time.monotonic() + timeout
+        while True:
+            left = [n for n in os.listdir(spool) if n.startswith('d') and n not in before]
+            if not left or time.monotonic() > deadline:
+                return left
+            time.sleep(0.1)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope='module')
+def cups():
+    c = Cups()
+    yield c
+    c.close()
+
+
+def printer_args(cups, queue):
+    return ['--printer', queue, '--print-server', cups.server]
+
+
+# --------------------------------------------------------------------------
+# "How are you doing?" in the full-screen kiosk.
+
+def walk_check(k, forms, check, lang, combo):
+    k.send(forms.menu_key(check['id']))
+    k.wait_for(check['title'][lang], question_line(lang, 1, len(check['questions'])))
+    for n, (q, i) in enumerate(zip(check['questions'], combo), 1):
+        k.wait_for(question_line(lang, n, len(check['questions'])), q['ask'][lang])
+        k.send(str(i + 1))
+
+
+@pytest.mark.parametrize('lang', ['nl', 'en'])
+def test_every_band_of_the_check_is_reached_by_a_walk(kiosk, forms, extra, lang):
+    check = extra['check']
+    assert check['id'] in forms.menu_items(), 'the check is not in the main menu'
+    k = kiosk(rows=50)
+    choose_language(k, forms, lang)
+    for band in check['bands']:
+        combo = band_walk(check, band)
+        walk_check(k, forms, check, lang, combo)
+        k.wait_for(T('Your result: %s', lang) % band['title'][lang])
+        k.wait_for(band['text'][lang].split('\n')[0])
+        k.wait_for(T('What you can do now', lang), 'Petuniatuin 7A', check['note'][lang])
+        talk = T('Request contact with a caregiver consultant', lang)
+        k.wait_for(talk, T('Take this with you', lang))
+        rows = k.text()
+        at = {name: next(i for i, l in enumerate(rows) if name in l)
+              for name in [talk] + [forms.pages[p]['title'][lang] for p in fits(check, combo)]}
+        pages = [at[forms.pages[p]['title'][lang]] for p in fits(check, combo)]
+        if band.get('talk_first'):
+            assert pages and all(at[talk] < r for r in pages), \
+                '"%s" does not put talking to someone first:\n%s' % (band['id'], k.dump())
+        else:
+            assert all(at[talk] > r for r in pages), k.dump()
+        k.choose(T('To the main menu', lang))
+        k.wait_for(forms.menu_title(lang))
+
+
+def line_num(out, label):
+    """The number line mode shows before the line with label."""
+    m = re.search(r'^\s*(\d+)\)\s+(?:\[.\]\s+|\(.\)\s+)?' + re.escape(label), out, re.M)
+    assert m, 'no numbered line %r in:\n%s' % (label, out)
+    return m.group(1)
+
+
+def line_session(tmp_path, forms_dir, env_extra=None):
+    db = str(tmp_path / 'zk.db')
+    env = base_env('C.UTF-8', TERM='dumb', COLUMNS='100', **(env_extra or {}))
+    s = LineSession(['--db', db, '--forms', forms_dir], env=env, stderr_path=str(tmp_path / 'stderr.txt'))
+    s.db = db
+    return s
+
+
+@pytest.mark.parametrize('lang', ['nl', 'en'])
+def test_every_band_in_line_mode(tmp_path, forms_dir, forms, extra, lang):
+    check = extra['check']
+    s = line_session(tmp_path, forms_dir)
+    try:
+        s.first_screen()
+        s.cmd({'nl': '1', 'en': '2'}[lang])
+        for band in check['bands']:
+            out = s.cmd(forms.menu_key(check['id']))
+            for q, i in zip(check['questions'], band_walk(check, band)):
+                assert q['ask'][lang] in out, out
+                out = s.cmd(str(i + 1))
+            assert T('Your result: %s', lang) % band['title'][lang] in out, out
+            assert 'Petuniatuin 7A' in out and check['note'][lang].split('.')[0] in out, out
+            out = s.cmd(line_num(out, T('To the main menu', lang)))
+            assert '== %s ==' % forms.menu_title(lang) in out, out
+    finally:
+        status = s.finish()
+    assert status == 0, s.stderr()
+
+
+# --------------------------------------------------------------------------
+# The personal plan.
+
+PLAN_TEXT = ['Ik zorg elke dag voor mijn vader, café-eigenaar; dat kost € 40 per week.',
+             None, 'Mijn broer komt op zondag.', None, 'Weer naar het koor.']
+
+
+def check_plan_page(text, plan, lang):
+    assert plan['purpose'][lang].split('.')[0] in text, 'the plan does not say what it is for'
+    assert T('What happens next', lang) in text
+    for part in ('keukentafelgesprek', 'Adviespunt Zorgbelang'):
+        assert part in text, 'the plan does not say what happens next (%s)' % part
+    for q, a in zip(plan['questions'], PLAN_TEXT):
+        assert q['ask'][lang] in text
+        if a:
+            assert a in text, 'answer %r missing from the plan' % a
+    skipped = T('(skipped: you can write your answer here)', 'en' if lang == 'en' else 'nl')
+    assert text.count(skipped) == PLAN_TEXT.count(None), text
+
+
+def test_plan_with_skipped_and_filled_questions(kiosk, forms, extra):
+    plan, lang = extra['plan'], 'nl'
+    assert forms.pages['short_stay'].get('plan') == plan['id'], 'short stay does not lead to the plan'
+    k = kiosk(rows=60)
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('short_stay'))
+    k.choose(T('Prepare your personal plan for the municipality', lang))
+    for n, (q, a) in enumerate(zip(plan['questions'], PLAN_TEXT), 1):
+        k.wait_for(question_line(lang, n, len(plan['questions'])), q['ask'][lang])
+        k.wait_for(T('For example: %s', lang) % q['example'][lang][:30])
+        if a is None:
+            k.choose(T('Skip this question', lang))
+        else:
+            k.press(a)
+            k.press(TAB)
+            k.send(ENTER)
+    k.wait_for(T('This plan is not stored. It is wiped when you finish.', lang))
+    check_plan_page(' '.join(l.strip() for l in k.text()), plan, lang)
+    # Back into the questions: a filled answer is still there to change.
+    k.choose(T('Change my answers', lang))
+    k.wait_for(PLAN_TEXT[0][:40])
+
+
+def test_plan_in_line_mode_in_english(tmp_path, forms_dir, forms, extra):
+    plan, lang = extra['plan'], 'en'
+    s = line_session(tmp_path, forms_dir)
+    try:
+        s.first_screen()
+        s.cmd('2')
+        out = s.cmd(forms.menu_key('advice'))
+        out = s.cmd(line_num(out, T('Prepare your personal plan for the municipality', lang)))
+        for q, a in zip(plan['questions'], PLAN_TEXT):
+            assert q['ask'][lang] in out and q['example'][lang] in re.sub(r'\s+', ' ', out), out
+            if a is None:
+                out = s.cmd(line_num(out, T('Skip this question', lang)))
+            else:
+                s.cmd(line_num(out, '['))
+                s.cmd(a)
+                out = s.cmd(line_num(out, T('Next question', lang) if q is not plan['questions'][-1]
+                                     else T('Show my plan', lang)))
+        check_plan_page(re.sub(r'\s+', ' ', out), plan, lang)
+        # The printed page offers no printer when there is none.
+        out = s.cmd(line_num(out, T('Take this with you', lang)))
+        assert T('Read this page, copy it or take a photo of it.', lang) in out, out
+        assert T('Print this page', lang) not in out
+        assert PLAN_TEXT[0] in re.sub(r'\s+', ' ', out)
+    finally:
+        status = s.finish()
+    assert status == 0, s.stderr()
+
+
+# --------------------------------------------------------------------------
+# Printing.
+
+def take_home(k, lang):
+    k.choose(T('Take this with you', lang))
+
+
+def test_print_in_english_arrives_with_the_facts(kiosk, forms, cups):
+    lang = 'en'
+    out = cups.queue('en_page')
+    k = kiosk(rows=50, args=printer_args(cups, 'en_page'))
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('appreciation'))
+    k.wait_for(T('Back to the menu', lang))
+    k.esc()
+    k.wait_for(forms.menu_title(lang))
+    k.send(forms.menu_key('advice'))
+    k.wait_for(T('Back to the menu', lang))
+    take_home(k, lang)
+    k.wait_for(T('Print this page', lang), 'Petuniatuin 7A')
+    k.choose(T('Print this page', lang))
+    k.wait_for(T('The page is being printed. Take it from the printer.', lang), timeout=20)
+    text = re.sub(r'\s+', ' ', cups.read_pdf(out))
+    for want in ('To take with you', forms.pages['appreciation']['title'][lang], forms.pages['advice']['title'][lang],
+                 'Thursdays from 15:00 to 16:00', 'Petuniatuin 7A', '€ 200', 'mantelzorgcafé', 'cliëntondersteuning'):
+        assert want in text, '%r is not in the printed page:\n%s' % (want, text)
+    assert 'Om mee te nemen' not in text and 'Donderdag' not in text, 'Dutch on an English page'
+
+
+def test_stopped_printer_gives_a_message_and_the_page_stays(kiosk, forms, cups):
+    lang = 'nl'
+    cups.queue('stopped')
+    cups.stop_queue('stopped')
+    k = kiosk(rows=50, args=printer_args(cups, 'stopped'))
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('short_stay'))
+    k.wait_for(T('Back to the menu', lang))
+    take_home(k, lang)
+    k.choose(T('Print this page', lang))
+    k.wait_for(T('The printer is switched off or stopped. The page stays on the screen: you can copy it '
+                 'or take a photo of it.', lang)[:60], timeout=20)
+    k.wait_for('088 - 023 47 40', 'Petuniatuin 7A')
+
+
+@pytest.mark.parametrize('scheme,msgid', [
+    ('zknopaper', 'The printer is out of paper. The page stays on the screen: you can copy it or take a '
+                  'photo of it, or ask someone at the desk.'),
+    ('zkoffline', 'The printer is offline. The page stays on the screen: you can copy it or take a photo of it.'),
+])
+def test_printer_in_trouble_gives_its_message(kiosk, forms, cups, scheme, msgid):
+    lang = 'en'
+    cups.trouble_queue(scheme, scheme)
+    k = kiosk(rows=50, args=printer_args(cups, scheme))
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('day_care'))
+    k.wait_for(T('Back to the menu', lang))
+    take_home(k, lang)
+    k.choose(T('Print this page', lang))
+    k.wait_for(T(msgid, lang)[:60], timeout=20)
+    k.wait_for(forms.pages['day_care']['title'][lang], 'Petuniatuin 7A')
+
+
+def test_no_printer_configured_shows_the_page_without_promising_one(kiosk, forms):
+    lang = 'en'
+    k = kiosk(rows=50)
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('short_stay'))
+    k.wait_for(T('Back to the menu', lang))
+    take_home(k, lang)
+    k.wait_for(T('Read this page, copy it or take a photo of it.', lang), '088 - 023 47 40')
+    assert not k.contains(T('Print this page', lang))
+
+
+def test_privacy_after_print_and_wipe(kiosk, forms, extra, cups):
+    """A visitor does the check, adds its band to a request, writes a plan
+    and prints; after Finish nothing of it is on screen, in the database
+    beyond the band, or on the next visitor's printout."""
+    lang = 'nl'
+    check, plan = extra['check'], extra['plan']
+    out = cups.queue('privacy')
+    k = kiosk(rows=60, args=printer_args(cups, 'privacy'))
+    choose_language(k, forms, lang)
+    # The plan, with a secret answer.
+    secret = 'Geheim: mijn vader Jansen valt vaak.'
+    k.send(forms.menu_key('short_stay'))
+    k.choose(T('Prepare your personal plan for the municipality', lang))
+    k.wait_for(plan['questions'][0]['ask'][lang])
+    k.press(secret)
+    k.press(TAB)
+    k.send(ENTER)
+    for q in plan['questions'][1:]:
+        k.wait_for(q['ask'][lang])
+        k.choose(T('Skip this question', lang))
+    k.wait_for(T('This plan is not stored. It is wiped when you finish.', lang))
+    k.choose(T('To the main menu', lang))
+    # The check, too heavy; then request contact and add the band.
+    band = check['bands'][-1]
+    walk_check(k, forms, check, lang, band_walk(check, band))
+    k.wait_for(T('Your result: %s', lang) % band['title'][lang])
+    k.choose(T('Request contact with a caregiver consultant', lang))
+    k.wait_for(forms.intake_title(lang))
+    seen = fill_form(k, forms, lang, valid_answers(forms, name='Bea Visser', options='read'), submit=False)
+    assert seen.get('advice') is True, 'advice is not ticked: %r' % seen
+    k.focus_to(band['title'][lang])
+    k.press(SPACE)
+    assert k.focused().startswith('[x]'), k.dump()
+    k.focus_to(T('Check my answers', lang))
+    k.send(ENTER)
+    k.wait_for(T('Check your answers', lang))
+    k.choose(T('Send', lang))
+    ref = k.wait_match(REF_RE.pattern).group(0)
+    # The confirmation: take it home, printed.
+    k.choose(T('Take this with you', lang))
+    waiting = cups.spooled(timeout=0)
+    k.choose(T('Print this page', lang))
+    k.wait_for(T('The page is being printed. Take it from the printer.', lang), timeout=20)
+    text = re.sub(r'\s+', ' ', cups.read_pdf(out))
+    for want in (ref, 'Om mee te nemen', band['title'][lang], secret, 'Donderdag van 15.00 tot 16.00 uur',
+                 'Petuniatuin 7A', '088 - 023 47 40'):
+        assert want in text, '%r is not in the printed page:\n%s' % (want, text)
+    os.unlink(out)
+    assert cups.spooled(waiting) == [], 'the print server kept a copy of the page'
+    # Finish: wiped.
+    k.esc()
+    k.choose(T('Finish (the screen is wiped)', lang))
+    k.wait_for('1  Nederlands')
+    screen = ' '.join(k.text())
+    for gone in (ref, secret, 'Bea Visser', band['title'][lang]):
+        assert gone not in screen, '%r is still on the screen' % gone
+    # The database holds the request with the band, never the plan or the answers.
+    rows = db_rows(k.db_path, 'SELECT a.field, a.value FROM answer a JOIN intake i ON i.id = a.intake_id '
+                              'WHERE i.ref = ?', (ref,))
+    answers = dict(rows)
+    assert answers.get('care_check') == band['id'], answers
+    every = ' '.join(str(v) for r in db_rows(k.db_path, "SELECT * FROM answer") for v in r)
+    assert 'Jansen' not in every and 'Geheim' not in every, 'the plan reached the database'
+    # The next visitor prints: nothing of the last one.
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('day_care'))
+    k.wait_for(T('Back to the menu', lang))
+    take_home(k, lang)
+    k.choose(T('Print this page', lang))
+    k.wait_for(T('The page is being printed. Take it from the printer.', lang), timeout=20)
+    text = re.sub(r'\s+', ' ', cups.read_pdf(out))
+    assert forms.pages['day_care']['title'][lang] in text, text
+    for gone in (ref, secret, band['title'][lang], forms.pages['short_stay']['title'][lang], 'Bea Visser'):
+        assert gone not in text, '%r of the last visitor is on the next printout:\n%s' % (gone, text)
+
+
+def test_staff_see_the_band_only(kiosk, tmp_path, forms, extra):
+    """A request with the check's result: staff read the band by its
+    name, under the check's title."""
+    import staffutil as su
+    from zkharness import ENTER
+    check = extra['check']
+    band = check['bands'][1]
+    db = tmp_path / 'staff.db'
+    su.create_db(db)
+    su.insert_request(db, 'MZ-2026-0007', '2026-11-30 10:00:00', su.answers('Cor Bandstra', care_check=band['id']))
+    k = su.staff_terminal(kiosk, db, rows=50)
+    k.wait_for('MZ-2026-0007')
+    k.send(ENTER)
+    k.wait_for(T('History', 'en'))
+    seen = ' '.join(l.strip() for l in k.text())
+    assert re.sub(r'\s+', ' ', '%s %s' % (check['title']['en'], band['title']['en'])) in re.sub(r'\s+', ' ', seen), k.dump()
+    assert 'care_check' not in seen
+
+
+@pytest.mark.parametrize('pick,plan', [('first', False), ('last', True)])
+def test_help_me_choose_offers_the_check_the_plan_and_the_take_home_page(kiosk, forms, extra, pick, plan):
+    """The end of "Help me choose" offers "How are you doing?" and "Take this
+    with you" always, and the personal plan when a suggested page leads to a
+    Wmo report."""
+    from zkharness import walk_flow
+    lang = 'en'
+    k = kiosk(rows=60)
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('choose'))
+    choose = (lambda q: 0) if pick == 'first' else (lambda q: len(q['answers']) - 1)
+    asked, sugg = walk_flow(forms, 'choose', choose)
+    for q, i in asked:
+        k.wait_for(q['ask'][lang])
+        k.choose(q['answers'][i]['label'][lang])
+    k.wait_for(T('What we found for you', lang))
+    offer = T('%s (a few questions about you)', lang) % extra['check']['title'][lang]
+    k.wait_for(offer, T('Take this with you', lang))
+    wants_plan = any(forms.pages[p].get('plan') for p in sugg)
+    assert wants_plan == plan, 'the forms changed: pick %s suggests %r' % (pick, sugg)
+    assert k.contains(T('Prepare your personal plan for the municipality', lang)) == plan, k.dump()
+    # The take-home page names what was suggested.
+    k.choose(T('Take this with you', lang))
+    k.wait_for(T('What you looked at', lang))
+    text = ' '.join(l.strip() for l in k.text())
+    for p in sugg:
+        assert forms.pages[p]['title'][lang] in text, '%s is not on the take-home page:\n%s' % (p, k.dump())
+    # And on to the check from there.
+    k.esc()
+    k.choose(offer)
+    k.wait_for(question_line(lang, 1, len(extra['check']['questions'])))
