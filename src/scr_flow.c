@@ -102,8 +102,9 @@ settle(struct screen *s)
 	v->nsugg = 0;
 	if (v->run.current == NULL)
 		v->nsugg = flow_run_suggestions(&v->run, &v->sugg);
+	/* A question or the result opens at its top, where it starts. */
 	s->scroll = 0;
-	s->follow = true;
+	s->top = true;
 	s->focus = v->run.current != NULL ? ID_ANSWER : (v->nsugg > 0 ? ID_SUGGEST : ID_REQUEST);
 }
 
