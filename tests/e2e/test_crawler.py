@@ -19,7 +19,6 @@ import re
 import threading
 import time
 
-
 from zkharness import PGDN, PGUP, T, flat
 
 SIZES = ((80, 24), (40, 15))
