@@ -8,6 +8,7 @@ BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 LOCALSTATEDIR ?= /var
+SYSCONFDIR ?= /etc
 DESTDIR    ?=
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
@@ -27,8 +28,8 @@ LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
-CORE := util i18n text charset form form_check form_data guide intake store store_staff
-UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_prompt scr_staff scr_record staff cli main
+CORE := util i18n text charset form form_check form_data form_review form_glossary guide intake store store_staff site outfile remote
+UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_staff scr_record staff cli main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
@@ -39,15 +40,17 @@ LINGUAS := nl
 MO := $(patsubst %,build/locale/%/LC_MESSAGES/zorgkiosk.mo,$(LINGUAS))
 
 DEV_PATHS := -DZK_FORMS_DIR='"$(CURDIR)/forms"' -DZK_LOCALE_DIR='"$(CURDIR)/build/locale"' \
-             -DZK_DB_PATH='"$(CURDIR)/var/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"'
+             -DZK_DB_PATH='"$(CURDIR)/var/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"' \
+             -DZK_CONF_PATH='"$(CURDIR)/var/zorgkiosk.conf"'
 INST_PATHS := -DZK_FORMS_DIR='"$(DATADIR)/zorgkiosk/forms"' -DZK_LOCALE_DIR='"$(DATADIR)/locale"' \
-              -DZK_DB_PATH='"$(LOCALSTATEDIR)/lib/zorgkiosk/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"'
+              -DZK_DB_PATH='"$(LOCALSTATEDIR)/lib/zorgkiosk/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"' \
+              -DZK_CONF_PATH='"$(SYSCONFDIR)/zorgkiosk/zorgkiosk.conf"'
 
 # Fuzzing with libFuzzer (clang): the forms loader and what is typed.
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 300
 FUZZ_FLAGS   := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_OBJ     := $(patsubst %,build/fuzz/%.o,$(CORE) edit)
+FUZZ_OBJ     := $(patsubst %,build/fuzz/%.o,$(CORE) edit paths)
 FUZZERS      := fuzz_forms fuzz_input
 
 # Leaks inside libraries (not ours) that the sanitizers would report.
@@ -72,9 +75,10 @@ build/.deps-check: scripts/install-deps.sh build/.deps-build
 build/obj/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -c $< -o $@
+# The sanitizer build is the test build: it alone reads ZK_TEST_CONF.
 build/asan/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -DZK_TEST_HOOKS -c $< -o $@
 
 build/obj/paths.o: src/paths.c Makefile | build/.deps-build
 	@mkdir -p $(@D)
@@ -87,6 +91,13 @@ build/asan/paths.o: src/paths.c Makefile | build/.deps-build
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) $(DEV_PATHS) -c $< -o $@
 
 zorgkiosk: $(OBJ) build/obj/paths.o
+	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+# The benchmarks time the release build, reading its site file from
+# ZK_TEST_CONF as the test build does.
+build/bench/site.o: src/site.c $(HDR) | build/.deps-build
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(HARDEN) -DZK_TEST_HOOKS -c $< -o $@
+build/zorgkiosk-bench: $(filter-out build/obj/site.o,$(OBJ)) build/bench/site.o build/obj/paths.o
 	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
 	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
@@ -103,19 +114,27 @@ po:
 	  --package-name=zorgkiosk --package-version=$(VERSION) -o locale/zorgkiosk.pot src/*.c
 	for l in $(LINGUAS); do msgmerge -q --update --backup=none locale/$$l.po locale/zorgkiosk.pot; done
 
-run: all
-	@mkdir -p var
+# The build tree's own site file: the embedded defaults, written out once
+# so they can be edited (it must stay writable by its owner only).
+var/zorgkiosk.conf: contrib/zorgkiosk.conf
+	@install -d -m 0755 var
+	@if [ -e $@ ]; then echo "$@ is kept; see contrib/zorgkiosk.conf for new settings"; touch $@; else \
+	  sed -e 's|^database = .*|database = "$(CURDIR)/var/zorgkiosk.db";|' \
+	      -e 's|^database_group = .*|database_group = "";|' \
+	      -e 's|^forms = .*|forms = "$(CURDIR)/forms";|' $< > $@.tmp && chmod 0644 $@.tmp && mv $@.tmp $@; fi
+
+run: all var/zorgkiosk.conf
 	./zorgkiosk
 
 asan: build/zorgkiosk-asan
 
 # Unit tests (cmocka) link the core only, built with ASan and UBSan.
-build/test_%: tests/unit/test_%.c tests/unit/unit.h $(ASAN_CORE) | build/.deps-check
-	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -Isrc $< $(ASAN_CORE) $(DEPS_LIBS) -lcmocka -o $@
+build/test_%: tests/unit/test_%.c tests/unit/unit.h $(ASAN_CORE) build/asan/paths.o | build/.deps-check
+	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -Isrc $< $(ASAN_CORE) build/asan/paths.o $(DEPS_LIBS) -lcmocka -o $@
 
 # The renderer's test reads what it sends through libvterm.
-build/test_render: tests/unit/test_render.c tests/unit/unit.h $(ASAN_CORE) build/asan/render.o | build/.deps-check
-	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -Isrc $< $(ASAN_CORE) build/asan/render.o $(DEPS_LIBS) -lvterm -lcmocka -o $@
+build/test_render: tests/unit/test_render.c tests/unit/unit.h $(ASAN_CORE) build/asan/render.o build/asan/paths.o | build/.deps-check
+	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -Isrc $< $(ASAN_CORE) build/asan/render.o build/asan/paths.o $(DEPS_LIBS) -lvterm -lcmocka -o $@
 
 unit: $(patsubst %,build/%,$(UNIT_TESTS))
 	@failed=0; for t in $(UNIT_TESTS); do \
@@ -135,7 +154,7 @@ check: build/.deps-check all
 	$(MAKE) --no-print-directory e2e
 
 # Speed, bytes and memory; prints numbers and never fails on them.
-bench: all build/.deps-check
+bench: all build/zorgkiosk-bench build/.deps-check
 	@scripts/install-deps.sh bench
 	$(PYTHON) bench/wire.py
 	$(PYTHON) bench/staff.py
@@ -143,6 +162,9 @@ bench: all build/.deps-check
 build/fuzz/%.o: src/%.c $(HDR) | build/.deps-check
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(WARN) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+build/fuzz/paths.o: src/paths.c Makefile | build/.deps-check
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARN) -D_GNU_SOURCE $(FUZZ_FLAGS) $(DEV_PATHS) -c $< -o $@
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Isrc $< $(FUZZ_OBJ) $(DEPS_LIBS) -o $@
 

@@ -22,7 +22,9 @@ import pyte
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-ZK = os.environ.get("ZK_BIN", os.path.join(ROOT, "zorgkiosk"))
+# The release build, but reading its site file from ZK_TEST_CONF (make bench
+# builds it), so each run gets a database of its own.
+ZK = os.environ.get("ZK_BIN", os.path.join(ROOT, "build", "zorgkiosk-bench"))
 QUIET = 0.25  # the screen is complete after this long without output
 
 # The same 8-item Dutch menu for every program.
@@ -136,6 +138,15 @@ def measure_reference(prog, cols, rows, term):
     return r
 
 
+def site_file(db):
+    """A site configuration for a benchmark database (see README)."""
+    path = db + ".conf"
+    with open(path, "w") as f:
+        f.write('database = "%s";\nforms = "%s";\n' % (db, os.path.join(ROOT, "forms")))
+    os.chmod(path, 0o644)
+    return path
+
+
 def quote(s):
     return "'" + s.replace("'", "'\\''") + "'"
 
@@ -143,7 +154,7 @@ def quote(s):
 def measure_zorgkiosk(cols, rows, term, tmp):
     r = {}
     db = os.path.join(tmp, "wire-%d-%s.db" % (cols, term))
-    run = Run([ZK, "--db", db], cols, rows, term)
+    run = Run([ZK], cols, rows, term, env={"ZK_TEST_CONF": site_file(db)})
     r["first"], r["first_time"] = run.settle()
     r["visible"] = run.visible()
     # Transitions: a walk through the guide and back to the welcome.

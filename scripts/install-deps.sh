@@ -4,7 +4,7 @@
 set -eu
 
 build="gcc make pkg-config libncurses-dev libsqlite3-dev libconfig-dev libjansson-dev gettext"
-check="$build python3 python3-pytest python3-pyte libcmocka-dev libvterm-dev sqlite3 tmux clang libclang-rt-14-dev locales"
+check="$build python3 python3-pytest python3-pyte libcmocka-dev libvterm-dev sqlite3 tmux clang libclang-rt-14-dev locales openssh-server openssh-client"
 bench="$check dialog whiptail"
 
 case "${1:-build}" in

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "text.h"
 #include "util.h"
 
 static char codeset[64] = "UTF-8";
@@ -74,9 +75,18 @@ charset_name(void)
 	return codeset;
 }
 
-/* Decode UTF-8 (when in_utf8) or the terminal's charset into wide chars. */
+/* What a terminal shows for a character it must not get: U+FFFD, or '?'. */
+static wchar_t
+placeholder(void)
+{
+	return utf8 ? 0xFFFD : L'?';
+}
+
+/* Decode UTF-8 (when in_utf8) or the terminal's charset into wide chars.
+ * For display, invisible characters (text_kind) become the placeholder:
+ * bidi controls would reorder what staff read, zero-width ones hide text. */
 static wchar_t *
-decode(const char *s, size_t n, bool in_utf8, size_t *len)
+decode(const char *s, size_t n, bool in_utf8, bool display, size_t *len)
 {
 	wchar_t *out = xcalloc(n + 1, sizeof *out);
 	mbstate_t st;
@@ -89,13 +99,17 @@ decode(const char *s, size_t n, bool in_utf8, size_t *len)
 		size_t r = mbrtowc(&wc, s + i, n - i, &st);
 
 		if (r == (size_t)-1 || r == (size_t)-2 || r == 0) {
-			out[k++] = utf8 ? 0xFFFD : L'?';
+			out[k++] = placeholder();
 			memset(&st, 0, sizeof st);
 			i++;
 			continue;
 		}
 		/* Control characters would move the cursor: show them as '?'. */
-		out[k++] = (wc < 32 && wc != L'\n') || (wc >= 0x7f && wc < 0xa0) ? L'?' : wc;
+		if (wc != L'\n' && text_kind(wc) == TEXT_CONTROL)
+			wc = L'?';
+		else if (display && text_kind(wc) == TEXT_INVISIBLE)
+			wc = placeholder();
+		out[k++] = wc;
 		i += r;
 	}
 	if (old != (locale_t)0)
@@ -108,20 +122,24 @@ decode(const char *s, size_t n, bool in_utf8, size_t *len)
 wchar_t *
 charset_decode_utf8(const char *s, size_t *len)
 {
-	return decode(s, strlen(s), true, len);
+	return decode(s, strlen(s), true, false, len);
 }
 
 wchar_t *
-charset_display(const char *s, size_t *len)
+charset_display(const char *text, size_t *len)
 {
-	size_t n = strlen(s);
-	char *buf, *ip, *op;
+	size_t n;
+	char *buf, *ip, *op, *s;
 	size_t il, ol, cap;
 	wchar_t *out;
 	locale_t old = (locale_t)0;
 
 	if (utf8 || to_term == (iconv_t)-1)
-		return decode(s, n, true, len);
+		return decode(text, strlen(text), true, true, len);
+	/* Invisible characters become U+FFFD first, which iconv turns into
+	 * '?': transliteration would drop some of them without a trace. */
+	s = charset_filter(text, true, true);
+	n = strlen(s);
 
 	cap = n * 4 + 16; /* "€" -> "EUR": transliterations can grow */
 	buf = xmalloc(cap);
@@ -150,8 +168,9 @@ charset_display(const char *s, size_t *len)
 	}
 	uselocale(old);
 	*op = '\0';
-	out = decode(buf, (size_t)(op - buf), false, len);
+	out = decode(buf, (size_t)(op - buf), false, true, len);
 	free(buf);
+	free(s);
 	return out;
 }
 
@@ -187,6 +206,7 @@ charset_from_term(const char *bytes, size_t n)
 		iconv_close(cd);
 		*op = '\0';
 	}
+	charset_drop_invisible(out);
 	if (!charset_valid_utf8(out, false)) {
 		free(out);
 		return NULL;
@@ -256,4 +276,131 @@ charset_utf8_len(const char *s)
 		if (((unsigned char)*s & 0xC0) != 0x80)
 			k++;
 	return k;
+}
+
+/* The character at s (n bytes left) into *wc; returns its length, or 0 when
+ * the bytes there are no valid UTF-8 (*wc is then U+FFFD). Call with the
+ * UTF-8 locale in use. */
+static size_t
+next_char(const char *s, size_t n, wchar_t *wc)
+{
+	mbstate_t st;
+	size_t r;
+
+	memset(&st, 0, sizeof st);
+	r = mbrtowc(wc, s, n, &st);
+	if (r == (size_t)-1 || r == (size_t)-2 || r == 0 || r > 4 || *wc > 0x10FFFF ||
+	    (*wc >= 0xD800 && *wc <= 0xDFFF)) {
+		*wc = 0xFFFD;
+		return 0;
+	}
+	return r;
+}
+
+void
+charset_drop_invisible(char *s)
+{
+	size_t n = strlen(s), i = 0, k = 0;
+	locale_t old = uselocale(utf8_loc());
+
+	while (i < n) {
+		wchar_t wc;
+		size_t r = next_char(s + i, n - i, &wc);
+
+		if (r == 0) {
+			s[k++] = s[i++]; /* left for the validation to refuse */
+			continue;
+		}
+		if (text_kind(wc) != TEXT_INVISIBLE) {
+			memmove(s + k, s + i, r);
+			k += r;
+		}
+		i += r;
+	}
+	uselocale(old);
+	explicit_bzero(s + k, n - k);
+	s[k] = '\0';
+}
+
+bool
+charset_has_invisible(const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	locale_t old = uselocale(utf8_loc());
+	bool found = false;
+
+	while (i < n && !found) {
+		wchar_t wc;
+		size_t r = next_char(s + i, n - i, &wc);
+
+		found = r > 0 && text_kind(wc) == TEXT_INVISIBLE;
+		i += r > 0 ? r : 1;
+	}
+	uselocale(old);
+	return found;
+}
+
+char *
+charset_filter(const char *s, bool mark, bool keep_layout)
+{
+	size_t n = strlen(s), i = 0, k = 0;
+	/* A placeholder (3 bytes) may stand for a single invalid byte. */
+	char *out = xmalloc(n * 3 + 1);
+	locale_t old = uselocale(utf8_loc());
+
+	while (i < n) {
+		wchar_t wc;
+		size_t r = next_char(s + i, n - i, &wc);
+
+		bool layout = wc == L'\n' || wc == L'\r' || wc == L'\t';
+
+		if (r == 0 || (text_kind(wc) != TEXT_VISIBLE && !(keep_layout && layout))) {
+			if (r == 0 || mark) {
+				memcpy(out + k, "\xEF\xBF\xBD", 3); /* U+FFFD */
+				k += 3;
+			}
+			i += r > 0 ? r : 1;
+			continue;
+		}
+		memcpy(out + k, s + i, r);
+		k += r;
+		i += r;
+	}
+	uselocale(old);
+	out[k] = '\0';
+	return out;
+}
+
+char *
+charset_json_visible(const char *json)
+{
+	size_t n = strlen(json), i = 0, k = 0;
+	/* The longest escape for its bytes: DEL (1 byte) becomes 6. */
+	char *out = xmalloc(n * 6 + 1);
+	locale_t old = uselocale(utf8_loc());
+
+	while (i < n) {
+		wchar_t wc;
+		size_t r = next_char(json + i, n - i, &wc);
+
+		if (r == 0) {
+			r = 1; /* jansson writes valid UTF-8 only; keep the byte */
+		} else if (text_kind(wc) != TEXT_VISIBLE) {
+			unsigned long c = (unsigned long)wc;
+
+			if (c > 0xFFFF)
+				k += (size_t)sprintf(out + k, "\\u%04lx\\u%04lx", 0xD800 + ((c - 0x10000) >> 10),
+				    0xDC00 + ((c - 0x10000) & 0x3FF));
+			else
+				k += (size_t)sprintf(out + k, "\\u%04lx", c);
+			i += r;
+			continue;
+		}
+		memcpy(out + k, json + i, r);
+		k += r;
+		i += r;
+	}
+	uselocale(old);
+	out[k] = '\0';
+	return out;
 }

@@ -7,9 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "charset.h"
 #include "guide.h"
 #include "intake.h"
+#include "outfile.h"
+#include "site.h"
 #include "util.h"
 
 static const char *const commands[] = { "export", "stats", "purge", "audit", NULL };
@@ -88,28 +92,75 @@ cli_check(const char *command, const struct cli_args *a)
 		fprintf(stderr, _("zorgkiosk: stats --format takes table or csv.\n"));
 		return false;
 	}
-	if (str_eq(command, "purge") && (a->older_than == NULL || !cutoff_date(a->older_than, cut, sizeof cut))) {
-		fprintf(stderr, _("zorgkiosk: purge needs --older-than with a period such as 12m, 30d, 8w or 2y.\n"));
+	if (str_eq(command, "purge") && a->older_than != NULL && !cutoff_date(a->older_than, cut, sizeof cut)) {
+		fprintf(stderr, _("zorgkiosk: purge --older-than takes a period such as 12m, 30d, 8w or 2y.\n"));
 		return false;
 	}
 	return true;
 }
 
-/* One CSV cell: quoted when it holds the separator, a quote or a line
- * break (RFC 4180). For Excel, a cell that starts like a formula is kept
- * as text with a leading apostrophe. */
-static void
-csv_cell(FILE *out, const char *v, char sep, bool excel, bool first)
+/* How a spreadsheet would read a cell. */
+enum cell_kind {
+	CELL_TEXT,
+	CELL_FORMULA, /* its first character after blanks is = + - @ or one of
+	                 their full-width forms (U+FF1D, U+FF0B, U+FF0D,
+	                 U+FF20), or it starts with a tab or carriage return */
+	CELL_NUMBER,  /* a sign and then only digits and spaces, such as the
+	                 phone number +31612345678: it can compute nothing, but
+	                 Excel would show it as 31612345678 */
+};
+
+static enum cell_kind
+cell_kind(const char *v)
 {
-	bool quote = strchr(v, sep) || strchr(v, '"') || strchr(v, '\n') || strchr(v, '\r');
+	static const char *const wide[] = { "\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0" };
+	const char *p = v;
+	size_t digits;
+
+	if (*v == '\t' || *v == '\r')
+		return CELL_FORMULA;
+	for (;;) {
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		else if (strncmp(p, "\xC2\xA0", 2) == 0) /* no-break space */
+			p += 2;
+		else if (strncmp(p, "\xE3\x80\x80", 3) == 0) /* ideographic space */
+			p += 3;
+		else
+			break;
+	}
+	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (strncmp(p, wide[i], 3) == 0)
+			return CELL_FORMULA;
+	if (*p == '=' || *p == '@')
+		return CELL_FORMULA;
+	if (*p != '+' && *p != '-')
+		return CELL_TEXT;
+	if (p[1 + strspn(p + 1, "0123456789 ")] != '\0')
+		return CELL_FORMULA;
+	digits = strcspn(p + 1, "0123456789");
+	return p[1 + digits] != '\0' ? CELL_NUMBER : CELL_TEXT; /* a lone "-" is text */
+}
+
+/* One CSV cell: quoted when it holds the separator, a quote or a line
+ * break (RFC 4180). Invisible and control characters (but tab and line
+ * breaks) are left out. A cell a spreadsheet would take for a formula gets
+ * a leading apostrophe, which keeps it text, in both flavours; for Excel
+ * also a signed number, so that a phone number keeps its + (see README). */
+static void
+csv_cell(FILE *out, const char *value, char sep, bool excel, bool first)
+{
+	char *clean = charset_filter(value, false, true);
+	const char *v = clean;
+	enum cell_kind kind = cell_kind(v);
+	bool guard = kind == CELL_FORMULA || (excel && kind == CELL_NUMBER);
+	bool quote = guard || strchr(v, sep) || strchr(v, '"') || strchr(v, '\n') || strchr(v, '\r');
 
 	if (!first)
 		fputc(sep, out);
-	if (excel && (*v == '=' || *v == '+' || *v == '-' || *v == '@'))
-		quote = true;
 	if (quote)
 		fputc('"', out);
-	if (excel && (*v == '=' || *v == '+' || *v == '-' || *v == '@'))
+	if (guard)
 		fputc('\'', out);
 	for (; *v; v++) {
 		if (*v == '"')
@@ -118,6 +169,23 @@ csv_cell(FILE *out, const char *v, char sep, bool excel, bool first)
 	}
 	if (quote)
 		fputc('"', out);
+	free(clean);
+}
+
+/* A JSON string of a stored value; text that is not valid UTF-8 (written
+ * into the database by something else) gets U+FFFD for the bad bytes. */
+static json_t *
+json_text(const char *v)
+{
+	json_t *j = json_string(v);
+	char *fixed;
+
+	if (j != NULL)
+		return j;
+	fixed = charset_filter(v, true, true);
+	j = json_string(fixed);
+	free(fixed);
+	return j;
 }
 
 struct export_ctx {
@@ -146,10 +214,10 @@ export_one(void *ctx, const struct store_record *r)
 	if (x->json) {
 		json_t *o = json_object(), *answers = json_object();
 
-		json_object_set_new(o, "ref", json_string(r->ref));
-		json_object_set_new(o, "created_at", json_string(r->created));
-		json_object_set_new(o, "status", json_string(r->status));
-		json_object_set_new(o, "language", json_string(r->ui_lang));
+		json_object_set_new(o, "ref", json_text(r->ref));
+		json_object_set_new(o, "created_at", json_text(r->created));
+		json_object_set_new(o, "status", json_text(r->status));
+		json_object_set_new(o, "language", json_text(r->ui_lang));
 		json_object_set_new(o, "form_version", json_integer(r->form_version));
 		for (size_t i = 0; i < r->nanswers; i++) {
 			const struct field *fd = forms_field(f, r->answers[i].field);
@@ -160,16 +228,25 @@ export_one(void *ctx, const struct store_record *r)
 
 				v = json_array();
 				for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save))
-					json_array_append_new(v, json_string(id));
+					json_array_append_new(v, json_text(id));
 				free(list);
 			} else {
-				v = json_string(r->answers[i].value);
+				v = json_text(r->answers[i].value);
 			}
 			json_object_set_new(answers, r->answers[i].field, v ? v : json_null());
 		}
 		json_object_set_new(o, "answers", answers);
 		fputs(x->count ? ",\n  " : "\n  ", x->out);
-		json_dumpf(o, x->out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		/* Invisible characters stay in the data, escaped: a JSON reader
+		 * gets the value as stored, a person reading the file sees
+		 * \u202e where a bidi control would have turned the line. */
+		char *text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		char *shown = text ? charset_json_visible(text) : NULL;
+
+		if (shown != NULL)
+			fputs(shown, x->out);
+		free(shown);
+		free(text);
 		json_decref(o);
 	} else {
 		csv_cell(x->out, r->ref, x->sep, x->excel, true);
@@ -199,9 +276,9 @@ cli_export(struct store *s, const struct forms *f, const struct store_filter *fl
 		if (excel)
 			fputs("\xEF\xBB\xBF", out); /* tells Excel the file is UTF-8 */
 		for (size_t i = 0; i < 4; i++)
-			csv_cell(out, head[i], x.sep, false, i == 0);
+			csv_cell(out, head[i], x.sep, excel, i == 0);
 		for (size_t i = 0; i < f->nfields; i++)
-			csv_cell(out, f->fields[i].id, x.sep, false, false);
+			csv_cell(out, f->fields[i].id, x.sep, excel, false);
 		fputs("\r\n", out);
 	}
 	rc = store_each(s, flt, export_one, &x);
@@ -345,15 +422,18 @@ run_stats(struct store *s, const struct forms *f, const struct cli_args *a)
 static void
 print_audit(void *ctx, const char *at, const char *staff, const char *action, const char *ref, const char *detail)
 {
-	(void)ctx;
-	printf("%s\t%s\t%s\t%s\t%s\n", at, staff, action, ref, detail);
-}
+	/* Stored text reaches a terminal here: controls (also tab and line
+	 * feed, which separate the columns and lines) and invisible characters
+	 * are shown as U+FFFD. */
+	const char *cols[] = { at, staff, action, ref, detail };
 
-/* The export output: a file only the owner can read, or stdout. */
-static FILE *
-open_output(const char *path)
-{
-	return path == NULL || str_eq(path, "-") ? stdout : open_private(path);
+	(void)ctx;
+	for (size_t i = 0; i < 5; i++) {
+		char *shown = charset_filter(cols[i] ? cols[i] : "", true, false);
+
+		printf("%s%s", shown, i < 4 ? "\t" : "\n");
+		free(shown);
+	}
 }
 
 int
@@ -369,16 +449,21 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		if (f->fields[i].type == FIELD_OPTIONS)
 			flt.options_field = f->fields[i].id;
 	if (str_eq(command, "export")) {
-		FILE *out = open_output(a->output);
-		char *detail;
+		bool to_file = a->output != NULL && !str_eq(a->output, "-");
+		char *detail, *why = NULL;
+		FILE *out = to_file ? outfile_create(a->output, site.database, &why) : stdout;
 
 		if (out == NULL) {
-			fprintf(stderr, _("zorgkiosk: cannot write %s: %s\n"), a->output, strerror(errno));
+			fprintf(stderr, "zorgkiosk: %s\n", why);
+			free(why);
 			return 1;
 		}
 		rc = cli_export(s, f, &flt, a->format ? a->format : "csv", a->excel, out, &count);
-		if (fflush(out) != 0 || (out != stdout && fclose(out) != 0))
-			rc = rc == STORE_OK ? STORE_ERROR : rc;
+		if (fflush(out) != 0 || (to_file && fclose(out) != 0))
+			rc = rc == STORE_OK ? STORE_FULL : rc;
+		/* A half-written export is worse than none: it looks complete. */
+		if (rc != STORE_OK && to_file)
+			unlink(a->output);
 		detail = xasprintf("%s%s, %d requests%s%s%s%s%s%s", a->format ? a->format : "csv",
 		    a->excel ? " (excel)" : "", count, a->since ? ", since " : "", a->since ? a->since : "",
 		    a->until ? ", until " : "", a->until ? a->until : "", a->status ? ", status " : "",
@@ -388,9 +473,10 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 	} else if (str_eq(command, "stats")) {
 		return run_stats(s, f, a);
 	} else if (str_eq(command, "purge")) {
-		char cut[16];
+		char cut[16], *period = a->older_than ? xstrdup(a->older_than) : xasprintf("%dm", site.retention_months);
 
-		cutoff_date(a->older_than, cut, sizeof cut);
+		cutoff_date(period, cut, sizeof cut);
+		free(period);
 		rc = store_purge(s, cut, login, &count);
 		if (rc == STORE_OK)
 			printf(ngettext("Removed %d closed request created before %s.\n",

@@ -18,6 +18,8 @@ doc_free(struct doc *d)
 	free(d->lines);
 	free(d->items);
 	free(d->keys);
+	free(d->source);
+	d->source = NULL;
 	d->lines = NULL;
 	d->items = NULL;
 	d->keys = NULL;
@@ -74,6 +76,16 @@ add_wrapped(struct doc *d, const wchar_t *prefix, const wchar_t *s, size_t n, in
 	free(sp);
 }
 
+/* Keep utf8 in d->source, so the screen's words can be looked up. */
+static void
+add_source(struct doc *d, const char *utf8)
+{
+	char *t = xasprintf("%s%s\n", d->source ? d->source : "", utf8);
+
+	free(d->source);
+	d->source = t;
+}
+
 /* Add text; its lines name item id (-1: none). */
 static void
 add_text(struct doc *d, const char *utf8, enum ui_style st, int indent, int id)
@@ -82,6 +94,7 @@ add_text(struct doc *d, const char *utf8, enum ui_style st, int indent, int id)
 	wchar_t *w = charset_display(utf8, &n);
 	wchar_t bullet[4];
 
+	add_source(d, utf8);
 	swprintf(bullet, 4, L"%ls ", charset_is_utf8() ? L"\u2022" : L"-");
 	for (size_t i = 0; i <= n;) {
 		size_t end = i;
@@ -144,6 +157,8 @@ doc_button(struct doc *d, int id, int group, char key, const char *label)
 {
 	int idx = new_item(d, id, group, key, ITEM_BUTTON);
 	size_t n;
+
+	add_source(d, label);
 	wchar_t *w = charset_display(label, &n), prefix[8];
 
 	swprintf(prefix, 8, key ? L" %lc  " : L"    ", (wint_t)key);
@@ -158,6 +173,8 @@ doc_toggle(struct doc *d, enum item_kind kind, int id, int group, bool on, const
 {
 	int idx = new_item(d, id, group, 0, kind);
 	size_t n;
+
+	add_source(d, label);
 	wchar_t *w = charset_display(label, &n), prefix[8];
 
 	if (kind == ITEM_RADIO)

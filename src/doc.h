@@ -48,6 +48,7 @@ struct doc {
 	size_t nitems;
 	struct doc_key *keys; /* the key bar */
 	size_t nkeys;
+	char *source;       /* every text and label added, as given (UTF-8) */
 	/* Where it was last drawn, for mouse clicks and paging. */
 	int top, left, height, scroll;
 	int keys_row;       /* the key bar's row, or -1 */

@@ -6,14 +6,15 @@
 #include <wctype.h>
 
 #include "charset.h"
+#include "text.h"
 #include "util.h"
 
 /* Whether c may be stored in an answer. */
 static bool
 typable(wint_t c)
 {
-	return c >= 32 && c != 127 && !(c >= 0x80 && c < 0xa0) && c <= 0x10FFFF &&
-	    !(c >= 0xD800 && c <= 0xDFFF) && iswprint(c);
+	return text_kind((wchar_t)c) == TEXT_VISIBLE && c <= 0x10FFFF && !(c >= 0xD800 && c <= 0xDFFF) &&
+	    iswprint(c);
 }
 
 /* Insert c at the cursor (c != 0) or delete before/at it. */
@@ -97,6 +98,11 @@ edit_key(char **value, size_t *cursor, int max, bool multiline, const struct ui_
 		*cursor = n;
 		return EDIT_MOVED;
 	}
+	/* Invisible characters are left out without a word, so that a pasted
+	 * text keeps the rest: refusing the key would lose nothing visible, but
+	 * a message per zero-width space in a paste helps no one. */
+	if (text_kind((wchar_t)k->ch) == TEXT_INVISIBLE)
+		return EDIT_DROPPED;
 	if (!typable(k->ch))
 		return EDIT_BADKEY;
 	if ((int)n >= max) /* checked first: a long paste stays cheap */

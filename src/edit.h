@@ -13,6 +13,7 @@ enum edit_result {
 	EDIT_MOVED,   /* only the cursor moved */
 	EDIT_FULL,    /* refused: the text is at its longest */
 	EDIT_BADKEY,  /* refused: a character that cannot be typed here */
+	EDIT_DROPPED, /* an invisible character (see text_kind), left out */
 	EDIT_ENTER,   /* Enter in a one-line text: the caller goes on */
 };
 

@@ -2,12 +2,15 @@
  * and reports each problem as "file:line: problem"; see form.h. */
 #include "form.h"
 
+#include <ctype.h>
+#include <fcntl.h>
 #include <libconfig.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "charset.h"
 #include "form_int.h"
@@ -349,7 +352,8 @@ read_question(struct loader *ld, const config_setting_t *g, struct question *q)
 static void
 read_flow(struct loader *ld, const config_setting_t *g, struct flow *fl)
 {
-	static const char *const keys[] = { "id", "title", "intro", "start", "fallback", "questions", NULL };
+	static const char *const keys[] = { "id", "title", "intro", "start", "fallback", "questions",
+		"checked", "checked_by", NULL };
 	const config_setting_t *l;
 
 	check_keys(ld, g, keys);
@@ -373,8 +377,9 @@ read_flow(struct loader *ld, const config_setting_t *g, struct flow *fl)
 static void
 read_page(struct loader *ld, const config_setting_t *g, struct page *p)
 {
-	static const char *const keys[] = { "id", "title", "summary", "sections", "check", "request", NULL };
-	static const char *const skeys[] = { "title", "text", NULL };
+	static const char *const keys[] = { "id", "title", "summary", "sections", "check", "request",
+		"checked", "checked_by", NULL };
+	static const char *const skeys[] = { "title", "text", "until", "replacement", NULL };
 	const config_setting_t *l;
 
 	check_keys(ld, g, keys);
@@ -394,8 +399,10 @@ read_page(struct loader *ld, const config_setting_t *g, struct page *p)
 			continue;
 		check_keys(ld, e, skeys);
 		struct section *s = &p->sections[p->nsections++];
+		s->line = line_of(e);
 		get_text(ld, e, "title", &s->title, true);
 		get_text(ld, e, "text", &s->body, true);
+		form_read_until(ld, e, s);
 	}
 }
 
@@ -479,29 +486,141 @@ read_field(struct loader *ld, const config_setting_t *g, struct field *f)
 	}
 }
 
-/* Open and parse one file; reports read and syntax errors. */
+/* The whole file, NUL-terminated, in *len bytes; NULL (with a message)
+ * when it is no regular file or larger than FORM_FILE_MAX. Opened without
+ * blocking, so that a FIFO or a device put in its place cannot hang the
+ * start; the checks are made on what was opened. Caller frees. */
+static char *
+read_form_file(struct loader *ld, size_t *len)
+{
+	int fd = open(ld->file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	char *buf;
+	size_t n = 0;
+
+	if (fd < 0) {
+		form_err(ld, 1, _("cannot read this file"));
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > FORM_FILE_MAX) {
+		form_err(ld, 1, _("not a form file, or larger than 1 MB"));
+		close(fd);
+		return NULL;
+	}
+	/* One byte more than allowed tells a file that grew meanwhile. */
+	buf = xmalloc(FORM_FILE_MAX + 2);
+	for (;;) {
+		ssize_t r = read(fd, buf + n, FORM_FILE_MAX + 1 - n);
+
+		if (r < 0) {
+			form_err(ld, 1, _("cannot read this file"));
+			close(fd);
+			free(buf);
+			return NULL;
+		}
+		n += (size_t)r;
+		if (r == 0 || n > FORM_FILE_MAX)
+			break;
+	}
+	close(fd);
+	if (n > FORM_FILE_MAX) {
+		form_err(ld, 1, _("not a form file, or larger than 1 MB"));
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* Look at the bytes before libconfig does, as its scanner reads them
+ * (comments, strings and their escapes), for what it would take without
+ * a word: a zero byte, raw or written \x00, cuts a text short; @include
+ * reads another file, past the size limit, the line numbers and every
+ * check here, and waits for ever on a FIFO. Form files are single files:
+ * includes are refused. Reports each problem; false when there is one. */
+static bool
+scan_form_text(struct loader *ld, const char *s, size_t n)
+{
+	enum { CODE, STRING, COMMENT } state = CODE;
+	bool ok = true, line_start = true;
+	int line = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '\0') {
+			form_err(ld, line, _("this file holds a zero byte (NUL); save it as plain UTF-8 text"));
+			return false;
+		}
+		if (c == '\n') {
+			line++;
+			line_start = true;
+			continue;
+		}
+		switch (state) {
+		case CODE:
+			if (line_start && (c == ' ' || c == '\t'))
+				continue;
+			if (line_start && c == '@' && strncmp(s + i + 1, "include", 7) == 0) {
+				form_err(ld, line, _("@include is not allowed: write everything in this file"));
+				ok = false;
+			} else if (c == '"') {
+				state = STRING;
+			} else if (c == '/' && s[i + 1] == '*') {
+				state = COMMENT;
+				i++;
+			} else if (c == '#' || (c == '/' && s[i + 1] == '/')) {
+				while (i + 1 < n && s[i + 1] != '\n' && s[i + 1] != '\0')
+					i++;
+			}
+			break;
+		case STRING:
+			if (c == '"') {
+				state = CODE;
+			} else if (c == '\\' && (s[i + 1] == 'x' || s[i + 1] == 'X') && isxdigit((unsigned char)s[i + 2]) &&
+			    isxdigit((unsigned char)s[i + 3])) {
+				if (s[i + 2] == '0' && s[i + 3] == '0') {
+					form_err(ld, line, _("a text holds \\x00 (a zero byte), which would cut it off"));
+					ok = false;
+				}
+				i += 3;
+			} else if (c == '\\' && s[i + 1] != '\0' && s[i + 1] != '\n') {
+				i++; /* \\ and \" do not end the string */
+			}
+			break;
+		case COMMENT:
+			if (c == '*' && s[i + 1] == '/') {
+				state = CODE;
+				i++;
+			}
+			break;
+		}
+		line_start = false;
+	}
+	return ok;
+}
+
+/* Read, check and parse one file; reports read and syntax errors. */
 static bool
 open_file(struct loader *ld, config_t *cf)
 {
-	struct stat st;
+	size_t n;
+	char *text;
+	bool ok;
 
 	config_init(cf);
-	if (stat(ld->file, &st) != 0) {
-		form_err(ld, 1, _("cannot read this file"));
+	if ((text = read_form_file(ld, &n)) == NULL)
+		return false;
+	if (!scan_form_text(ld, text, n)) {
+		free(text);
 		return false;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size > FORM_FILE_MAX) {
-		form_err(ld, 1, _("not a form file, or larger than 1 MB"));
-		return false;
-	}
-	if (config_read_file(cf, ld->file) != CONFIG_TRUE) {
-		if (config_error_type(cf) == CONFIG_ERR_FILE_IO)
-			form_err(ld, 1, _("cannot read this file"));
-		else
-			form_err(ld, config_error_line(cf), _("syntax error: %s"), config_error_text(cf));
-		return false;
-	}
-	return true;
+	ok = config_read_string(cf, text) == CONFIG_TRUE;
+	if (!ok)
+		form_err(ld, config_error_line(cf), _("syntax error: %s"), config_error_text(cf));
+	free(text);
+	return ok;
 }
 
 static void
@@ -524,14 +643,18 @@ load_guide(struct loader *ld, struct forms *f, config_t *cf)
 	if ((l = get_list(ld, root, "pages", true)) != NULL && config_setting_length(l) > 0) {
 		f->pages = xcalloc((size_t)config_setting_length(l), sizeof *f->pages);
 		for (int i = 0; i < config_setting_length(l); i++)
-			if ((s = group_elem(ld, l, i, "pages")) != NULL)
+			if ((s = group_elem(ld, l, i, "pages")) != NULL) {
 				read_page(ld, s, &f->pages[f->npages++]);
+				form_read_checked(ld, f, s, f->pages[f->npages - 1].id, line_of(s));
+			}
 	}
 	if ((l = get_list(ld, root, "flows", false)) != NULL && config_setting_length(l) > 0) {
 		f->flows = xcalloc((size_t)config_setting_length(l), sizeof *f->flows);
 		for (int i = 0; i < config_setting_length(l); i++)
-			if ((s = group_elem(ld, l, i, "flows")) != NULL)
+			if ((s = group_elem(ld, l, i, "flows")) != NULL) {
 				read_flow(ld, s, &f->flows[f->nflows++]);
+				form_read_checked(ld, f, s, f->flows[f->nflows - 1].id, line_of(s));
+			}
 	}
 	if ((s = config_setting_get_member(root, "menu")) == NULL || !config_setting_is_group(s)) {
 		form_err(ld, 1, _("a group \"menu\" is missing"));
@@ -567,12 +690,13 @@ static void
 load_intake(struct loader *ld, struct forms *f, config_t *cf)
 {
 	static const char *const keys[] = { "version", "title", "intro", "fields", "one_of",
-		"no_consent", "done", NULL };
+		"no_consent", "done", "checked", "checked_by", NULL };
 	const config_setting_t *root = config_root_setting(cf), *l, *s;
 	size_t nconsent = 0;
 
 	check_keys(ld, root, keys);
 	f->intake_version = get_int(ld, root, "version", 1, 1000000, 1, true);
+	form_read_checked(ld, f, root, "intake.conf", 1);
 	get_text(ld, root, "title", &f->intake_title, true);
 	get_text(ld, root, "intro", &f->intake_intro, false);
 	get_text(ld, root, "no_consent", &f->no_consent, true);
@@ -639,6 +763,7 @@ forms_load(const char *dir, char **errors)
 	if (open_file(&ld, &cf))
 		load_intake(&ld, f, &cf);
 	config_destroy(&cf);
+	form_load_glossary(&ld, f, dir);
 	free(guide);
 	free(intake);
 	*errors = ld.errors;
@@ -649,3 +774,40 @@ forms_load(const char *dir, char **errors)
 	return f;
 }
 
+
+int
+form_line(const config_setting_t *s)
+{
+	return line_of(s);
+}
+
+void
+form_keys(struct loader *ld, const config_setting_t *group, const char *const *allowed)
+{
+	check_keys(ld, group, allowed);
+}
+
+bool
+form_text(struct loader *ld, const config_setting_t *group, const char *name, struct text *t,
+    bool required)
+{
+	return get_text(ld, group, name, t, required);
+}
+
+char *
+form_string(struct loader *ld, const config_setting_t *s, const char *what)
+{
+	return string_value(ld, s, what, false);
+}
+
+char *
+form_id(struct loader *ld, const config_setting_t *group, const char *name, bool required)
+{
+	return get_id(ld, group, name, required);
+}
+
+bool
+form_open(struct loader *ld, config_t *cf)
+{
+	return open_file(ld, cf);
+}

@@ -11,6 +11,9 @@
 
 struct section {
 	struct text title, body;
+	int line;
+	int until;               /* last day shown, yyyymmdd; 0: no end */
+	struct text replacement; /* shown after until instead; empty: hidden */
 };
 
 struct page {
@@ -84,6 +87,26 @@ struct one_of {
 	size_t n;
 };
 
+/* A word from glossary.conf, with its explanation. */
+struct gloss_entry {
+	char *id;
+	int line;
+	struct text word;                /* as shown in the list */
+	char **variants[LANG_COUNT];     /* other forms found in the texts */
+	size_t nvariants[LANG_COUNT];
+	struct text text;                /* one or two plain sentences */
+};
+
+/* Something in forms/ whose facts are checked now and then: a page, a flow,
+ * or a whole file. */
+struct review {
+	char *file;
+	int line;
+	char *what;       /* the page or flow id, or the file's name */
+	int checked;      /* yyyymmdd; 0: no date given */
+	char *checked_by; /* or NULL */
+};
+
 struct forms {
 	int guide_version, intake_version;
 	struct text welcome_title, welcome_text, menu_title, menu_intro;
@@ -98,12 +121,17 @@ struct forms {
 	size_t nfields;
 	struct one_of *one_of;
 	size_t none_of;
+	struct gloss_entry *glossary; /* from glossary.conf, if there is one */
+	size_t nglossary;
+	char *glossary_file;
+	struct review *reviews;       /* every page, flow and file with a date */
+	size_t nreviews;
 };
 
 /* Largest text a form may hold, in bytes; longer is a form error. */
 #define FORM_TEXT_MAX 8192
 
-/* Load dir/guide.conf and dir/intake.conf. On success returns the forms;
+/* Load dir/guide.conf, dir/intake.conf and dir/glossary.conf (optional). On success returns the forms;
  * otherwise NULL and *errors holds "file:line: problem" lines (caller frees). */
 struct forms *forms_load(const char *dir, char **errors);
 /* Free forms loaded by forms_load (NULL is fine). */
@@ -115,5 +143,27 @@ const struct field *forms_field(const struct forms *f, const char *id);
 const struct question *flow_question(const struct flow *fl, const char *id);
 /* The name of a field type as written in the files ("phone"). */
 const char *field_type_name(enum field_type t);
+
+/* A date yyyymmdd as a number (20261130); 0 if it is not a real date. */
+int form_date(int year, int month, int day);
+/* The text section s shows on day today (yyyymmdd): its body, its
+ * replacement after its end date, or NULL when it is no longer shown. */
+const struct text *section_shown(const struct section *s, int today);
+/* Mark in found[] (f->nglossary entries, not cleared) every glossary entry
+ * whose word or a variant occurs in utf8, in language l: whole words,
+ * case-insensitive (A-Z), a hyphen or a space ends a word, any run of white
+ * space matches a space. Returns how many entries are marked now. */
+size_t glossary_find(const struct forms *f, const char *utf8, enum lang l, bool *found);
+/* Add to found[] the entries whose words occur in the explanations of
+ * entries already found, until nothing more is added. */
+size_t glossary_close(const struct forms *f, enum lang l, bool *found);
+/* Append to *out (caller frees) a "file:line: warning: ..." line for every
+ * page, flow or file not checked within days before today, and for every
+ * section past its end date. Returns how many pages, flows and files are
+ * overdue (ended sections are listed, not counted). */
+size_t forms_review(const struct forms *f, int today, int days, char **out);
+/* Append to *out a "file:line: warning: ..." line for every glossary word
+ * that no text of f uses, per language. Returns how many. */
+size_t glossary_unused(const struct forms *f, char **out);
 
 #endif

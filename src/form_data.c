@@ -48,6 +48,7 @@ forms_free(struct forms *f)
 		for (size_t s = 0; s < p->nsections; s++) {
 			text_free(&p->sections[s].title);
 			text_free(&p->sections[s].body);
+			text_free(&p->sections[s].replacement);
 		}
 		free(p->sections);
 	}
@@ -90,6 +91,26 @@ forms_free(struct forms *f)
 	for (size_t i = 0; i < f->none_of; i++)
 		free(f->one_of[i].fields);
 	free(f->one_of);
+	for (size_t i = 0; i < f->nglossary; i++) {
+		struct gloss_entry *e = &f->glossary[i];
+
+		free(e->id);
+		text_free(&e->word);
+		text_free(&e->text);
+		for (int l = 0; l < LANG_COUNT; l++) {
+			for (size_t v = 0; v < e->nvariants[l]; v++)
+				free(e->variants[l][v]);
+			free(e->variants[l]);
+		}
+	}
+	free(f->glossary);
+	free(f->glossary_file);
+	for (size_t i = 0; i < f->nreviews; i++) {
+		free(f->reviews[i].file);
+		free(f->reviews[i].what);
+		free(f->reviews[i].checked_by);
+	}
+	free(f->reviews);
 	free(f);
 }
 

@@ -2,6 +2,7 @@
 #ifndef ZK_FORM_INT_H
 #define ZK_FORM_INT_H
 
+#include <libconfig.h>
 #include <stddef.h>
 
 #include "form.h"
@@ -19,5 +20,32 @@ void form_err(struct loader *ld, int line, const char *fmt, ...) __attribute__((
 /* Check what the guide's pages and flows refer to: ids that exist, flows
  * that always end, questions that are reached. */
 void form_check_guide(struct loader *ld, const struct forms *f);
+
+/* form.c's readers, for the loaders in other files. */
+/* The line of setting s (at least 1). */
+int form_line(const config_setting_t *s);
+/* Complain about every member of group whose name is not in allowed. */
+void form_keys(struct loader *ld, const config_setting_t *group, const char *const *allowed);
+/* Read the bilingual text group->name into *t; false after reporting. */
+bool form_text(struct loader *ld, const config_setting_t *group, const char *name,
+    struct text *t, bool required);
+/* A checked copy of string setting s, or NULL after reporting. */
+char *form_string(struct loader *ld, const config_setting_t *s, const char *what);
+/* Open and parse ld->file into cf (config_destroy it after); false after
+ * reporting why not. */
+bool form_open(struct loader *ld, config_t *cf);
+/* Read the id string group->name, or NULL (reported when required). */
+char *form_id(struct loader *ld, const config_setting_t *group, const char *name, bool required);
+
+/* form_review.c: the dates that keep the content true. */
+/* Read "checked" and "checked_by" of group g (both optional) and record
+ * what (a page or flow id, or a file name) at line for forms_review. */
+void form_read_checked(struct loader *ld, struct forms *f, const config_setting_t *g,
+    const char *what, int line);
+/* Read a section's optional "until" and "replacement". */
+void form_read_until(struct loader *ld, const config_setting_t *g, struct section *s);
+
+/* form_glossary.c: read dir/glossary.conf into f when it exists. */
+void form_load_glossary(struct loader *ld, struct forms *f, const char *dir);
 
 #endif

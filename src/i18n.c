@@ -71,6 +71,42 @@ tr(const struct text *t)
 }
 
 char *
+i18n_in(enum lang lang, const char *msgid)
+{
+	/* Switching makes gettext look everything up anew: the few strings
+	 * asked for here (msgids are literals) are kept once looked up. */
+	static struct {
+		enum lang lang;
+		const char *msgid;
+		char *text;
+	} seen[16];
+	static size_t nseen;
+	enum lang was = current;
+	char *t;
+
+	if (lang == current)
+		return xstrdup(gettext(msgid));
+	for (size_t i = 0; i < nseen; i++)
+		if (seen[i].lang == lang && seen[i].msgid == msgid)
+			return xstrdup(seen[i].text);
+	i18n_set(lang);
+	t = xstrdup(gettext(msgid));
+	i18n_set(was);
+	if (nseen < sizeof seen / sizeof seen[0]) {
+		seen[nseen].lang = lang;
+		seen[nseen].msgid = msgid;
+		seen[nseen++].text = xstrdup(t);
+	}
+	return t;
+}
+
+enum lang
+i18n_other(void)
+{
+	return current == LANG_NL ? LANG_EN : LANG_NL;
+}
+
+char *
 i18n_date(int year, int month, int day)
 {
 	static const char *const months[12] = {

@@ -29,6 +29,11 @@ const char *i18n_code(enum lang lang);
 bool i18n_parse(const char *code, enum lang *lang);
 /* The current language's version of t ("" when t is empty). */
 const char *tr(const struct text *t);
+/* The translation of msgid in lang, whatever the current language (for the
+ * welcome, which speaks both). Caller frees. */
+char *i18n_in(enum lang lang, const char *msgid);
+/* The language that is not the current one. */
+enum lang i18n_other(void);
 /* A date written out in the current language, e.g. "1 april 2026". Caller frees. */
 char *i18n_date(int year, int month, int day);
 

@@ -82,7 +82,10 @@ intake_set(struct intake *in, size_t i, const char *value)
 {
 	char *old = in->values[i];
 
+	/* What comes from line mode or a kept draft: invisible characters
+	 * are left out here too, as when typed (see edit.c). */
 	in->values[i] = xstrdup(value);
+	charset_drop_invisible(in->values[i]);
 	wipe_free(old);
 }
 
@@ -207,7 +210,7 @@ intake_check_value(const struct field *fd, const char *v)
 {
 	char *norm;
 
-	if (!charset_valid_utf8(v, fd->type == FIELD_TEXTAREA))
+	if (!charset_valid_utf8(v, fd->type == FIELD_TEXTAREA) || charset_has_invisible(v))
 		return VERR_BAD_TEXT;
 	if (!filled(v))
 		return fd->required && fd->type != FIELD_CONSENT ? VERR_REQUIRED : VERR_NONE;

@@ -15,7 +15,7 @@ enum verr {
 	VERR_PHONE,     /* not a Dutch phone number */
 	VERR_EMAIL,     /* not an e-mail address */
 	VERR_TOO_LONG,  /* more characters than the field allows */
-	VERR_BAD_TEXT,  /* invalid UTF-8 or control characters */
+	VERR_BAD_TEXT,  /* invalid UTF-8, control or invisible characters */
 	VERR_ONE_OF,    /* none of a one_of group was filled in */
 };
 

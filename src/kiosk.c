@@ -23,10 +23,50 @@
 
 static volatile sig_atomic_t quit_signal, resumed;
 
+/* Signals whose default action ends the process, besides SIGINT and
+ * SIGQUIT (keys, see app_signals) and the faults below: each one ends the
+ * loop, which gives the terminal back as it was found. */
+static const int quit_signals[] = {
+	SIGTERM, SIGHUP, SIGPIPE, SIGALRM, SIGUSR1, SIGUSR2, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+#ifdef SIGPOLL
+	SIGPOLL,
+#endif
+#ifdef SIGSTKFLT
+	SIGSTKFLT,
+#endif
+#ifdef SIGPWR
+	SIGPWR,
+#endif
+#ifdef SIGEMT
+	SIGEMT,
+#endif
+#ifdef SIGLOST
+	SIGLOST,
+#endif
+};
+
+/* Faults: the loop is never reached again. The handler gives the terminal
+ * back, then the signal does what it did before (the default action, or
+ * a sanitizer's report). */
+static const int fatal_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS };
+static struct sigaction fatal_before[sizeof fatal_signals / sizeof fatal_signals[0]];
+
 static void
 on_quit(int sig)
 {
 	quit_signal = sig;
+}
+
+static void
+on_fatal(int sig)
+{
+	ui_give_back();
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++)
+		if (fatal_signals[i] == sig)
+			sigaction(sig, &fatal_before[i], NULL);
+	/* Blocked until this handler returns; a fault that came from an
+	 * instruction also comes again when it runs once more. */
+	raise(sig);
 }
 
 /* After Ctrl-Z and fg curses has cleared the screen: draw it all again. */
@@ -202,8 +242,18 @@ keybar(const struct screen *s, struct doc *d)
 	if (s->app->depth > 1) /* the welcome: no way back, nothing before */
 		add_key(d, menu && has_zero(d) ? "0/Esc" : "Esc",
 		    _(s->ops->back_label != NULL ? s->ops->back_label : "Back"), 0, 27);
-	if (s->ops->help != NULL)
+	if (s->ops->help != NULL && s->app->depth <= 1 && s->app->staff == NULL) {
+		/* The welcome: nobody has chosen a language yet, so it speaks
+		 * both, the language of the moment first. */
+		char *other_help = i18n_in(i18n_other(), N_("Help")), *both;
+
+		both = xasprintf("%s/%s", _("Help"), other_help);
+		add_key(d, "?/F1", both, KEY_F(1), 0);
+		free(other_help);
+		free(both);
+	} else if (s->ops->help != NULL) {
 		add_key(d, menu ? "?/F1" : "F1", _("Help"), KEY_F(1), 0);
+	}
 	add_key(d, menu ? "L/F2" : "F2", other, KEY_F(2), 0);
 }
 
@@ -233,7 +283,7 @@ layout(struct app *a)
 	/* The scroll marks go after a space, in the column right of the text
 	 * column (never past the screen's last column). */
 	doc_reset(&a->doc, width - 1);
-	s->ops->build(s, &a->doc);
+	app_build(a, s, &a->doc);
 	keybar(s, &a->doc);
 }
 
@@ -434,7 +484,7 @@ handle_key(struct app *a, const struct ui_key *k)
 	switch (doc_nav(&a->doc, k, &s->focus, &s->scroll)) {
 	case NAV_ACTIVATE:
 		s->follow = true;
-		s->ops->activate(s, s->focus);
+		app_activate(a, s, s->focus);
 		break;
 	case NAV_MOVED:
 	case NAV_NONE:
@@ -458,10 +508,14 @@ app_signals(struct app *a)
 	 * its own only where ours are not). */
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_quit;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	for (size_t i = 0; i < sizeof quit_signals / sizeof quit_signals[0]; i++)
+		sigaction(quit_signals[i], &sa, NULL);
+	/* Real-time signals end a process too; none is used here. */
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		sigaction(sig, &sa, NULL);
 	if (!a->kiosk_mode) {
 		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGQUIT, &sa, NULL);
 		sa.sa_handler = on_resume;
 		sigaction(SIGCONT, &sa, NULL);
 	} else {
@@ -470,6 +524,13 @@ app_signals(struct app *a)
 		sigaction(SIGQUIT, &sa, NULL);
 		sigaction(SIGTSTP, &sa, NULL);
 	}
+	/* Once: a second time would save our own handler as the one before. */
+	static bool fatal_set;
+
+	sa.sa_handler = on_fatal;
+	for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0] && !fatal_set; i++)
+		sigaction(fatal_signals[i], &sa, &fatal_before[i]);
+	fatal_set = true;
 }
 
 int
@@ -491,7 +552,7 @@ kiosk_run(struct app *a)
 		long long left = last + idle - now_ms();
 
 		if (busy && !warned && warn > 0 && left <= warn) {
-			app_notice(a, _("Are you still there? Press any key to go on. Otherwise the screen is wiped in 20 seconds."));
+			app_notice(a, _("Are you still there? Press any key to carry on. Otherwise the screen will be wiped in 20 seconds."));
 			warned = true;
 		}
 		if (resumed) {

@@ -83,7 +83,7 @@ print_screen(struct app *a)
 	int cols = width ? atoi(width) : 80;
 
 	doc_reset(d, (cols >= 30 && cols <= 200 ? cols : 80) - 5);
-	s->ops->build(s, d);
+	app_build(a, s, d);
 	fputs("\n== ", stdout);
 	put_text(s->ops->title(s));
 	fputs(" ==\n", stdout);
@@ -107,6 +107,15 @@ print_screen(struct app *a)
 	/* L10N: line mode: what can be typed. %s is the other language. */
 	put_text(_("Type a number and Enter. 0: back. ?: help. L: "));
 	put_text(i18n_lang() == LANG_NL ? "English" : "Nederlands");
+	if (a->depth <= 1 && a->staff == NULL) {
+		/* The welcome: nobody has chosen a language yet. */
+		char *other = i18n_in(i18n_other(), N_("Type a number and Enter. 0: back. ?: help. L: "));
+
+		fputc('\n', stdout);
+		put_text(other);
+		put_text(i18n_lang() == LANG_NL ? "English" : "Nederlands");
+		free(other);
+	}
 	fputs("\n> ", stdout);
 	fflush(stdout);
 }
@@ -197,7 +206,7 @@ command(struct app *a, const char *line, int *input)
 			*input = d->items[i].id;
 			app_notice(a, _("Type your answer and press Enter. A single - makes it empty."));
 		} else {
-			s->ops->activate(s, d->items[i].id);
+			app_activate(a, s, d->items[i].id);
 		}
 		return;
 	}

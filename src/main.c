@@ -15,7 +15,9 @@
 #include "form.h"
 #include "i18n.h"
 #include "paths.h"
+#include "remote.h"
 #include "screen.h"
+#include "site.h"
 #include "staff.h"
 #include "ui.h"
 #include "store.h"
@@ -25,7 +27,7 @@
 #define EXIT_USAGE 2
 
 struct options {
-	const char *db, *forms, *group, *staff_group, *staff_users, *pin_file;
+	const char *forms, *pin_file;
 	enum lang lang;
 	int idle;
 	bool kiosk, plain, low_bandwidth;
@@ -38,21 +40,23 @@ usage(FILE *out)
 	fprintf(out, _("Usage: zorgkiosk [OPTION]...            start the kiosk\n"
 	    "       zorgkiosk staff [OPTION]...      start the staff terminal\n"
 	    "       zorgkiosk check-forms [--forms DIR]\n"
-	    "       zorgkiosk export --format csv|json [--excel] [--since DATE] [--until DATE]\n"
-	    "                        [--status STATUS] [-o FILE]\n"
+	    "       zorgkiosk export [--format csv|json] [--excel] [--since DATE] [--until DATE]\n"
+	    "                        [--status STATUS] [-o NEW-FILE]\n"
 	    "       zorgkiosk stats [--format table|csv] [--since DATE] [--until DATE]\n"
-	    "       zorgkiosk purge --older-than PERIOD   (e.g. 12m, 30d, 8w, 2y)\n"
+	    "       zorgkiosk purge [--older-than PERIOD]   (e.g. 12m, 30d, 8w, 2y)\n"
 	    "       zorgkiosk audit\n"
+	    "       zorgkiosk ssh                    the forced command for staff over SSH\n"
 	    "\n"
 	    "A calm, bilingual kiosk that guides people who care for someone through the\n"
 	    "support on offer, and records their request for contact.\n"
 	    "\n"
+	    "The site configuration %s says where the database and the forms\n"
+	    "are, who is staff and how long requests are kept.\n"
+	    "\n"
 	    "Options:\n"
-	    "  --db FILE            the database (default %s)\n"
-	    "  --forms DIR          the forms folder (default %s)\n"
+	    "  --forms DIR          with check-forms: check this forms folder\n"
 	    "  --lang nl|en         the language to start in (default nl)\n"
 	    "  --idle SECONDS       wipe the screen after this much idle time (default 120)\n"
-	    "  --group NAME         create the database for this group too (mode 0660)\n"
 	    "  --kiosk              public kiosk: Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing\n"
 	    "  --exit-pin-file FILE with --kiosk: Ctrl-] three times and the PIN in\n"
 	    "                       FILE (mode 0600) end the kiosk\n"
@@ -60,15 +64,14 @@ usage(FILE *out)
 	    "                       (also when TERM is dumb or unknown)\n"
 	    "  --low-bandwidth      leave out decoration that costs bytes (also on\n"
 	    "                       lines of 19200 baud or less)\n"
-	    "  --staff-group NAME   members of this group are staff (default %s)\n"
-	    "  --staff-users LIST   these logins (comma-separated) are staff too\n"
 	    "  --help               show this help\n"
 	    "  --version            show the version\n"
 	    "\n"
 	    "Staff commands (staff, export, stats, purge, audit) are for staff only.\n"
-	    "Dates are written YYYY-MM-DD; statuses are new, contacted, referred,\n"
-	    "closed and unreachable.\n"),
-	    zk_db_path, zk_forms_dir, STAFF_GROUP);
+	    "export writes to standard output, or with -o to a new file (never over\n"
+	    "an existing one). Dates are written YYYY-MM-DD; statuses are new,\n"
+	    "contacted, referred, closed and unreachable.\n"),
+	    zk_conf_path);
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -92,22 +95,18 @@ static void
 parse(int argc, char **argv, struct options *o, const char **command)
 {
 	enum {
-		OPT_DB = 256, OPT_FORMS, OPT_LANG, OPT_IDLE, OPT_GROUP, OPT_KIOSK, OPT_HELP, OPT_VERSION,
-		OPT_STAFF_GROUP, OPT_STAFF_USERS, OPT_FORMAT, OPT_SINCE, OPT_UNTIL, OPT_STATUS, OPT_EXCEL,
+		OPT_FORMS = 256, OPT_LANG, OPT_IDLE, OPT_KIOSK, OPT_HELP, OPT_VERSION,
+		OPT_FORMAT, OPT_SINCE, OPT_UNTIL, OPT_STATUS, OPT_EXCEL,
 		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN,
 	};
 	static const struct option longopts[] = {
-		{ "db", required_argument, NULL, OPT_DB },
 		{ "forms", required_argument, NULL, OPT_FORMS },
 		{ "lang", required_argument, NULL, OPT_LANG },
 		{ "idle", required_argument, NULL, OPT_IDLE },
-		{ "group", required_argument, NULL, OPT_GROUP },
 		{ "kiosk", no_argument, NULL, OPT_KIOSK },
 		{ "plain", no_argument, NULL, OPT_PLAIN },
 		{ "exit-pin-file", required_argument, NULL, OPT_PIN },
 		{ "low-bandwidth", no_argument, NULL, OPT_LOW },
-		{ "staff-group", required_argument, NULL, OPT_STAFF_GROUP },
-		{ "staff-users", required_argument, NULL, OPT_STAFF_USERS },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "until", required_argument, NULL, OPT_UNTIL },
@@ -126,14 +125,8 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	opterr = 0; /* our own messages, in the user's language */
 	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
 		switch (c) {
-		case OPT_DB:
-			o->db = optarg;
-			break;
 		case OPT_FORMS:
 			o->forms = optarg;
-			break;
-		case OPT_GROUP:
-			o->group = optarg;
 			break;
 		case OPT_KIOSK:
 			o->kiosk = true;
@@ -146,12 +139,6 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			break;
 		case OPT_LOW:
 			o->low_bandwidth = true;
-			break;
-		case OPT_STAFF_GROUP:
-			o->staff_group = optarg;
-			break;
-		case OPT_STAFF_USERS:
-			o->staff_users = optarg;
 			break;
 		case OPT_FORMAT:
 			o->cli.format = optarg;
@@ -200,12 +187,14 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	if (optind < argc)
 		usage_error(_("unexpected argument '%s'"), argv[optind]);
 	if (*command != NULL && !str_eq(*command, "check-forms") && !str_eq(*command, "staff") &&
-	    !cli_is_command(*command))
+	    !str_eq(*command, "ssh") && !cli_is_command(*command))
 		usage_error(_("unknown command '%s'"), *command);
 	if (*command != NULL && !str_eq(*command, "staff") && o->kiosk)
 		usage_error(_("--kiosk goes with the kiosk only"));
 	if (str_eq(*command, "staff") && o->kiosk)
 		usage_error(_("the staff terminal cannot run in kiosk mode"));
+	if (o->forms != NULL && !str_eq(*command, "check-forms"))
+		usage_error(_("--forms goes with check-forms only: the site configuration names the forms"));
 	if (o->pin_file != NULL && !o->kiosk)
 		usage_error(_("--exit-pin-file goes with --kiosk"));
 }
@@ -227,28 +216,65 @@ load_forms(const char *dir, FILE *out)
 	return f;
 }
 
+/* What check-forms lists without failing: pages whose facts are overdue
+ * for checking, sections past their end date, unused glossary words. */
+static void
+print_form_warnings(const struct forms *f)
+{
+	struct day d = guide_today();
+	char *warnings = NULL;
+
+	forms_review(f, form_date(d.year, d.month, d.day), site.review_days, &warnings);
+	glossary_unused(f, &warnings);
+	if (warnings != NULL)
+		fputs(warnings, stdout);
+	free(warnings);
+}
+
+/* Why the database could not be opened, for the administrator or staff
+ * member who reads it at start (the visitor's messages are store_message's). */
+static const char *
+open_reason(enum store_rc rc)
+{
+	switch (rc) {
+	case STORE_BUSY:
+		return _("it is locked by another program");
+	case STORE_FULL:
+		return _("the disk is full");
+	case STORE_READONLY:
+		return _("it cannot be written (file permissions, or a read-only disk)");
+	case STORE_NOTOURS:
+		return _("it is damaged or is not a zorgkiosk database; it was not changed");
+	case STORE_NEWER:
+		return _("it was made by a newer version of zorgkiosk");
+	default:
+		return _("it cannot be opened");
+	}
+}
+
+/* The database of the site, created for site.database_group when set. */
 static struct store *
-open_store(const struct options *o)
+open_store(void)
 {
 	gid_t gid = (gid_t)-1;
 	enum store_rc rc;
 	char *detail = NULL;
 	struct store *s;
 
-	if (o->group != NULL) {
-		struct group *gr = getgrnam(o->group);
+	if (site.database_group != NULL) {
+		struct group *gr = getgrnam(site.database_group);
 
 		if (gr == NULL) {
-			fprintf(stderr, _("zorgkiosk: there is no group '%s'.\n"), o->group);
+			fprintf(stderr, _("zorgkiosk: the site configuration names the group '%s' for the database, but there is no such group.\n"),
+			    site.database_group);
 			return NULL;
 		}
 		gid = gr->gr_gid;
 	}
-	s = store_open(o->db, o->group ? 0660 : 0600, gid, &rc, &detail);
+	s = store_open(site.database, site.database_group ? 0660 : 0600, gid, &rc, &detail);
 	if (s == NULL) {
-		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
-		if (detail != NULL)
-			fprintf(stderr, "zorgkiosk: %s: %s\n", o->db, detail);
+		fprintf(stderr, _("zorgkiosk: cannot use the database %s: %s"), site.database, open_reason(rc));
+		fprintf(stderr, detail ? " (%s).\n" : ".\n", detail);
 		free(detail);
 	}
 	return s;
@@ -307,11 +333,13 @@ run(const struct options *o, const char *command)
 	bool staff = str_eq(command, "staff");
 
 	memset(&a, 0, sizeof a);
+	/* Every message from here on is in the language asked for. */
+	i18n_set(o->lang);
 	if (command != NULL) {
 		/* Checked before anything is opened: no data for others. */
-		if (!staff_allowed(o->staff_group, o->staff_users, login, sizeof login)) {
-			fprintf(stderr, _("zorgkiosk: %s is not staff: only members of the group '%s' may use this.\n"),
-			    login, o->staff_group);
+		if (!staff_allowed(login, sizeof login)) {
+			fprintf(stderr, _("zorgkiosk: refused: %s is not staff. Only members of the group '%s' may use the staff terminal and the staff commands.\n"),
+			    login, site.staff_group);
 			return 1;
 		}
 		if (!staff && !cli_check(command, &o->cli))
@@ -324,8 +352,8 @@ run(const struct options *o, const char *command)
 	}
 	if (o->pin_file != NULL && !read_pin(o->pin_file, pin, sizeof pin))
 		return 1;
-	a.forms = load_forms(o->forms, stderr);
-	if ((a.store = open_store(o)) == NULL) {
+	a.forms = load_forms(site.forms, stderr);
+	if ((a.store = open_store()) == NULL) {
 		forms_free((struct forms *)a.forms);
 		return 1;
 	}
@@ -334,7 +362,6 @@ run(const struct options *o, const char *command)
 	if (command == NULL)
 		store_save_labels(a.store, a.forms);
 	if (command != NULL && !staff) {
-		i18n_set(o->lang);
 		status = cli_run(a.store, a.forms, login, command, &o->cli);
 	} else {
 		a.start_lang = o->lang;
@@ -344,7 +371,6 @@ run(const struct options *o, const char *command)
 		a.exit_pin = o->pin_file ? pin : NULL;
 		a.staff = staff ? login : NULL;
 		a.login = login_name(login, sizeof login);
-		i18n_set(o->lang);
 		status = plain ? lineui_run(&a) : kiosk_run(&a);
 	}
 	store_close(a.store);
@@ -353,28 +379,86 @@ run(const struct options *o, const char *command)
 	return status;
 }
 
+/* The user's locale; when it names a UTF-8 locale this host lacks (an SSH
+ * client's nl_NL.UTF-8, say), C.UTF-8 rather than ASCII, so é stays é. */
+static void
+set_locale(void)
+{
+	const char *want;
+
+	if (setlocale(LC_ALL, "") != NULL)
+		return;
+	want = getenv("LC_ALL");
+	if (want == NULL || *want == '\0')
+		want = getenv("LC_CTYPE");
+	if (want == NULL || *want == '\0')
+		want = getenv("LANG");
+	if (want != NULL && (strcasestr(want, "utf-8") || strcasestr(want, "utf8")))
+		setlocale(LC_ALL, "C.UTF-8");
+}
+
+/* The forced command of staff over SSH: run what SSH_ORIGINAL_COMMAND asks
+ * if it is allowed (see remote.h), as if typed here. */
+static int
+run_remote(void)
+{
+	const char *command, *lang = getenv("LANG");
+	/* The SSH client's language (sshd accepts LANG), Dutch otherwise. */
+	struct options o = { .lang = lang && strncmp(lang, "en", 2) == 0 ? LANG_EN : LANG_NL };
+	char **argv, *why;
+	int argc, status;
+
+	i18n_set(o.lang);
+	if ((argc = remote_argv(getenv("SSH_ORIGINAL_COMMAND"), &argv, &why)) < 0) {
+		fprintf(stderr, "zorgkiosk: %s\n", why);
+		free(why);
+		return 1;
+	}
+	optind = 0; /* a fresh parse */
+	parse(argc, argv, &o, &command);
+	if (o.idle == 0)
+		o.idle = site.idle_secs;
+	status = run(&o, command);
+	remote_free(argv);
+	return status;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct options o = { .db = zk_db_path, .forms = zk_forms_dir, .lang = LANG_NL, .idle = 120,
-		.staff_group = STAFF_GROUP };
+	struct options o = { .lang = LANG_NL };
 	const char *command;
+	char *error = NULL;
 	struct forms *f;
-	int status;
+	int status = 0;
 
-	setlocale(LC_ALL, "");
+	set_locale();
 	charset_init();
 	i18n_init(zk_locale_dir);
-	parse(argc, argv, &o, &command);
-	if (str_eq(command, "check-forms")) {
-		f = load_forms(o.forms, stdout);
-		printf(_("%s: the forms are fine: %zu pages, %zu question flows, %zu intake fields.\n"),
-		    o.forms, f->npages, f->nflows, f->nfields);
-		forms_free(f);
-		charset_done();
-		return 0;
+	/* zorgkiosk speaks Dutch until --lang says otherwise. */
+	i18n_set(LANG_NL);
+	if (!site_load(&error)) {
+		fprintf(stderr, "zorgkiosk: %s\n", error);
+		fputs(_("zorgkiosk: nothing was started; the administrator must mend this file.\n"), stderr);
+		free(error);
+		return 1;
 	}
-	status = run(&o, command);
+	parse(argc, argv, &o, &command);
+	if (o.idle == 0)
+		o.idle = site.idle_secs;
+	if (str_eq(command, "check-forms")) {
+		const char *dir = o.forms ? o.forms : site.forms;
+
+		i18n_set(o.lang);
+		f = load_forms(dir, stdout);
+		print_form_warnings(f);
+		printf(_("%s: the forms are fine: %zu pages, %zu question flows, %zu intake fields.\n"),
+		    dir, f->npages, f->nflows, f->nfields);
+		forms_free(f);
+	} else {
+		status = str_eq(command, "ssh") ? run_remote() : run(&o, command);
+	}
+	site_free();
 	charset_done();
-	return status;
+	return str_eq(command, "check-forms") ? 0 : status;
 }

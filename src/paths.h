@@ -6,6 +6,7 @@
 extern const char zk_forms_dir[];
 extern const char zk_locale_dir[];
 extern const char zk_db_path[];
+extern const char zk_conf_path[];
 extern const char zk_version[];
 
 #endif

@@ -161,7 +161,7 @@ static const char *
 flow_help(struct screen *s)
 {
 	(void)s;
-	return _("Answer one question at a time: choose the answer that is closest. \"I don't know\" is fine too. At the end you see what may help you, and you can request contact.");
+	return _("Answer one question at a time: choose the answer that comes closest. \"I don't know\" is fine too. At the end you see what may help you, and you can request contact.");
 }
 
 static void

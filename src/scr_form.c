@@ -219,6 +219,7 @@ form_key(struct screen *s, const struct ui_key *k)
 		return false;
 	case EDIT_CHANGED:
 	case EDIT_MOVED:
+	case EDIT_DROPPED:
 		return true;
 	case EDIT_FULL:
 		msg = xasprintf(_("This answer can have at most %d characters."), fd->max);

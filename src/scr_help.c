@@ -2,17 +2,36 @@
  * draw so that F2 switches it too. */
 #include "screen.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "util.h"
+
+/* Whether the help is for the welcome, where nobody has chosen a language
+ * yet: then it speaks both, the language of the moment first. */
+static bool
+for_welcome(const struct screen *s)
+{
+	return s->data == s->app->stack[0] && s->app->staff == NULL;
+}
 
 static const char *
 help_title(struct screen *s)
 {
-	(void)s;
-	return _("Help");
+	static char both[64];
+	char *other;
+
+	if (!for_welcome(s))
+		return _("Help");
+	other = i18n_in(i18n_other(), N_("Help"));
+	snprintf(both, sizeof both, "%s / %s", _("Help"), other);
+	free(other);
+	return both;
 }
 
+/* The help in the current language. */
 static void
-help_build(struct screen *s, struct doc *d)
+help_text(struct screen *s, struct doc *d)
 {
 	struct screen *below = s->data;
 
@@ -20,6 +39,7 @@ help_build(struct screen *s, struct doc *d)
 		doc_text(d, below->ops->help(below), UI_NORMAL, 0);
 		doc_blank(d);
 	}
+	words_list(s->app, below, d, true);
 	doc_text(d, _("Keys that work everywhere:"), UI_HEADING, 0);
 	doc_text(d, _("- Arrow keys up and down: move. Enter: choose. Or press the number in front of a line, or click it.\n"
 	    "- Esc or 0: go back one step. Nothing you typed is lost.\n"
@@ -28,7 +48,26 @@ help_build(struct screen *s, struct doc *d)
 	    "- Ctrl-L: draw the screen again.\n"
 	    "- When nobody uses the kiosk for a while, everything typed is wiped."), UI_NORMAL, 0);
 	doc_blank(d);
-	doc_button(d, ID_BACK, ID_BACK, '0', _("Close the help"));
+}
+
+static void
+help_build(struct screen *s, struct doc *d)
+{
+	char *other, *both;
+
+	help_text(s, d);
+	if (!for_welcome(s)) {
+		doc_button(d, ID_BACK, ID_BACK, '0', _("Close the help"));
+		return;
+	}
+	i18n_set(i18n_other());
+	help_text(s, d);
+	i18n_set(i18n_other());
+	other = i18n_in(i18n_other(), N_("Close the help"));
+	both = xasprintf("%s / %s", _("Close the help"), other);
+	doc_button(d, ID_BACK, ID_BACK, '0', both);
+	free(both);
+	free(other);
 }
 
 static void

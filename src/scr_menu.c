@@ -116,7 +116,7 @@ static const char *
 menu_help(struct screen *s)
 {
 	(void)s;
-	return _("This menu shows the kinds of support for people who care for someone. Choose one to read what it is, and to ask for contact. Not sure? Choose \"Help me choose\".");
+	return _("This menu shows the kinds of support for people who look after someone. Choose one to read what it is, and to ask for contact. Not sure? Choose \"Help me choose\".");
 }
 
 static const struct screen_ops menu_ops = {
@@ -150,7 +150,7 @@ resume_build(struct screen *s, struct doc *d)
 	doc_text(d, _("The connection was broken while you were filling in a request. We kept your answers for you (for one day)."), UI_NORMAL, 0);
 	doc_blank(d);
 	doc_button(d, ID_CONTINUE, ID_CONTINUE, '1', _("Continue with my answers"));
-	doc_button(d, ID_RESTART, ID_RESTART, '2', _("Start again (my answers are wiped)"));
+	doc_button(d, ID_RESTART, ID_RESTART, '2', _("Start again (wipe my answers)"));
 }
 
 static void

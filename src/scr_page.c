@@ -13,6 +13,26 @@ struct section_view {
 	size_t section;
 };
 
+/* Today as yyyymmdd: sections past their end date are left out. */
+static int
+today(void)
+{
+	struct day d = guide_today();
+
+	return form_date(d.year, d.month, d.day);
+}
+
+/* The first section from i on that is still shown, or p->nsections. */
+static size_t
+shown_from(const struct page *p, size_t i)
+{
+	int t = today();
+
+	while (i < p->nsections && section_shown(&p->sections[i], t) == NULL)
+		i++;
+	return i;
+}
+
 static const char *
 page_title(struct screen *s)
 {
@@ -27,11 +47,11 @@ page_build(struct screen *s, struct doc *d)
 
 	doc_text(d, tr(&p->summary), UI_NORMAL, 0);
 	doc_blank(d);
-	for (size_t i = 0; i < p->nsections; i++, key++)
+	for (size_t i = shown_from(p, 0); i < p->nsections; i = shown_from(p, i + 1), key++)
 		doc_button(d, ID_SECTION + (int)i, ID_SECTION + (int)i, key <= '9' ? key : 0,
 		    tr(&p->sections[i].title));
 	if (p->check != NULL) {
-		doc_button(d, ID_CHECK, ID_CHECK, key <= '9' ? key : 0, _("Does this fit my situation? (a few questions)"));
+		doc_button(d, ID_CHECK, ID_CHECK, key <= '9' ? key : 0, _("Is this right for me? (a few questions)"));
 		key++;
 	}
 	if (p->request)
@@ -59,7 +79,7 @@ static const char *
 page_help(struct screen *s)
 {
 	(void)s;
-	return _("Choose a part to read it. \"Does this fit my situation?\" asks a few short questions. \"Request contact\" opens a short form, so that someone can call or e-mail you.");
+	return _("Choose a part to read it. \"Is this right for me?\" asks a few short questions. \"Request contact\" opens a short form, so that someone can call or e-mail you.");
 }
 
 static const struct screen_ops page_ops = {
@@ -89,20 +109,23 @@ section_build(struct screen *s, struct doc *d)
 {
 	const struct section_view *v = s->data;
 	const struct page *p = v->page;
+	const struct text *body = section_shown(&p->sections[v->section], today());
+	size_t after = shown_from(p, v->section + 1);
 	char *next;
 
 	doc_text(d, tr(&p->title), UI_HEADING, 0);
 	doc_blank(d);
-	doc_text(d, tr(&p->sections[v->section].body), UI_NORMAL, 0);
+	if (body != NULL)
+		doc_text(d, tr(body), UI_NORMAL, 0);
 	doc_blank(d);
-	if (v->section + 1 < p->nsections) {
+	if (after < p->nsections) {
 		/* L10N: button to the next part of a page; %s is its title. */
-		next = xasprintf(_("Next: %s"), tr(&p->sections[v->section + 1].title));
+		next = xasprintf(_("Next: %s"), tr(&p->sections[after].title));
 		doc_button(d, ID_NEXT, ID_NEXT, '1', next);
 		free(next);
 	}
 	if (p->request)
-		doc_button(d, ID_REQUEST, ID_REQUEST, v->section + 1 < p->nsections ? '2' : '1',
+		doc_button(d, ID_REQUEST, ID_REQUEST, after < p->nsections ? '2' : '1',
 		    _("Request contact about this"));
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back"));
 }
@@ -116,10 +139,10 @@ section_activate(struct screen *s, int id)
 		app_pop(s->app);
 	} else if (id == ID_REQUEST) {
 		app_request(s->app, v->page->id);
-	} else if (id == ID_NEXT && v->section + 1 < v->page->nsections) {
-		v->section++;
+	} else if (id == ID_NEXT && shown_from(v->page, v->section + 1) < v->page->nsections) {
+		v->section = shown_from(v->page, v->section + 1);
 		s->scroll = 0;
-		s->focus = v->section + 1 < v->page->nsections ? ID_NEXT : ID_BACK;
+		s->focus = shown_from(v->page, v->section + 1) < v->page->nsections ? ID_NEXT : ID_BACK;
 	}
 }
 

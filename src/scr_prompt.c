@@ -93,6 +93,7 @@ prompt_key(struct screen *s, const struct ui_key *k)
 		return true;
 	case EDIT_CHANGED:
 	case EDIT_MOVED:
+	case EDIT_DROPPED:
 		break;
 	}
 	return true;

@@ -144,7 +144,7 @@ done_build(struct screen *s, struct doc *d)
 {
 	char *line;
 
-	doc_text(d, _("Thank you. Your request is stored safely."), UI_HEADING, 0);
+	doc_text(d, _("Thank you. Your request has been stored safely."), UI_HEADING, 0);
 	doc_blank(d);
 	/* L10N: %s is the reference number, e.g. MZ-2026-0042. */
 	line = xasprintf(_("Your reference number: %s"), (const char *)s->data);

@@ -4,13 +4,17 @@
 #include "screen.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "charset.h"
 #include "cli.h"
+#include "outfile.h"
+#include "site.h"
 #include "text.h"
 #include "util.h"
 
@@ -152,6 +156,23 @@ row_label(const struct forms *f, const struct store_row *r, int width)
 	return out;
 }
 
+/* One line while any page's facts are overdue for checking. */
+static void
+review_warning(const struct forms *f, struct doc *d)
+{
+	struct day t = guide_today();
+	char *list = NULL, *line;
+	size_t n = forms_review(f, form_date(t.year, t.month, t.day), site.review_days, &list);
+
+	free(list);
+	if (n == 0)
+		return;
+	/* L10N: staff list; %zu: how many pages, flows or files of forms/. */
+	line = xasprintf(_("Facts overdue for checking on %zu page(s) of the kiosk: run zorgkiosk check-forms."), n);
+	doc_text(d, line, UI_NOTICE, 0);
+	free(line);
+}
+
 static void
 list_build(struct screen *s, struct doc *d)
 {
@@ -159,6 +180,8 @@ list_build(struct screen *s, struct doc *d)
 	const struct forms *f = s->app->forms;
 	const struct page *op = l->option ? forms_page(f, l->option) : NULL;
 	char *line, *head;
+
+	review_warning(f, d);
 
 	/* Read again after a change in a request, or when the page size changed. */
 	if (l->seen_changes != s->app->changes || l->page != page_size()) {
@@ -287,28 +310,34 @@ since_done(struct app *a, void *ctx, const char *text)
 	    l->until, 10, until_done, NULL));
 }
 
-/* ctx is the format: "csv", "excel" or "json". */
+/* Export the list to a new file in the staff export folder, named by the
+ * program: staff are never asked for a path (see outfile.h). format is
+ * "csv", "excel" or "json". */
 static void
-export_done(struct app *a, void *ctx, const char *path)
+export_list(struct app *a, const char *format)
 {
 	struct staff_list *l = list_of(a)->data;
 	struct store_filter f = list_filter(l);
-	const char *format = ctx;
-	FILE *out = open_private(path);
+	struct passwd *pw = getpwuid(getuid());
+	char *path = NULL, *why = NULL, *msg;
+	FILE *out = pw ? outfile_in_folder(pw->pw_dir, site.export_folder,
+	    str_eq(format, "json") ? "json" : "csv", &path, &why) : NULL;
 	int count = 0;
 	enum store_rc rc;
-	char *msg;
 
 	if (out == NULL) {
-		msg = xasprintf(_("Cannot write %s: %s"), path, strerror(errno));
+		msg = xasprintf(_("Nothing was exported: %s"), why ? why : strerror(ENOENT));
 		app_notice(a, msg);
 		free(msg);
+		free(why);
 		return;
 	}
 	rc = cli_export(a->store, a->forms, &f, str_eq(format, "json") ? "json" : "csv",
 	    str_eq(format, "excel"), out, &count);
 	if (fclose(out) != 0 && rc == STORE_OK)
 		rc = STORE_FULL;
+	if (rc != STORE_OK)
+		unlink(path);
 	msg = xasprintf("%s, %d requests, from the staff list", format, count);
 	store_audit(a->store, a->staff, "export", NULL, msg);
 	free(msg);
@@ -318,21 +347,7 @@ export_done(struct app *a, void *ctx, const char *path)
 	    : xstrdup(store_message(rc));
 	app_notice(a, msg);
 	free(msg);
-}
-
-static void
-ask_export(struct app *a, const char *format)
-{
-	char name[64], day[16];
-	time_t now = time(NULL);
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	snprintf(name, sizeof name, "zorgkiosk-%s%s.%s", day, str_eq(format, "excel") ? "-excel" : "",
-	    str_eq(format, "json") ? "json" : "csv");
-	app_push(a, scr_prompt_new(a, N_("Export"), N_("Save the requests in the list to which file?"),
-	    name, 255, export_done, (void *)format));
+	free(path);
 }
 
 /* The next value in a cycle through all, then each of the values. */
@@ -409,13 +424,13 @@ list_key(struct screen *s, const struct ui_key *k)
 		set_filter(s, &l->search, NULL);
 		return true;
 	case L'e':
-		ask_export(a, "csv");
+		export_list(a, "csv");
 		return true;
 	case L'x':
-		ask_export(a, "excel");
+		export_list(a, "excel");
 		return true;
 	case L'j':
-		ask_export(a, "json");
+		export_list(a, "json");
 		return true;
 	case L'q':
 		a->quit = true;
@@ -438,7 +453,8 @@ list_help(struct screen *s)
 	return _("The requests left at the kiosk, newest first. Enter opens one. Page Down and Page Up show older and newer requests.\n"
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
 	    "- s, o and d filter by status, option and dates; c clears the filters.\n"
-	    "- e, x and j export the requests in the list: CSV, CSV for Excel, or JSON.\n"
+	    "- e, x and j export the requests in the list (CSV, CSV for Excel, JSON) to a "
+	    "new file in your export folder.\n"
 	    "- q quits. Every view, change and export is recorded with your name.");
 }
 

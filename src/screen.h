@@ -102,8 +102,10 @@ void app_back(struct app *a);
 void app_help(struct app *a);
 /* F2: the other language, at once. */
 void app_switch_language(struct app *a);
-/* Start in the right mode; quit on SIGTERM and SIGHUP (and SIGINT outside
- * kiosk mode), which only set a flag. */
+/* Start in the right mode; quit on SIGTERM, SIGHUP and every other signal
+ * whose default action ends the process (and SIGINT and SIGQUIT outside
+ * kiosk mode), which only set a flag; on a fault (SIGSEGV, SIGBUS, ...)
+ * give the terminal back before the signal ends the process. */
 void app_signals(struct app *a);
 /* The signal that asked us to stop, or 0. */
 int app_quit_signal(void);
@@ -133,5 +135,19 @@ struct screen *scr_prompt_secret_new(struct app *a, const char *title, const cha
 
 /* Item ids shared by screens. */
 enum { ID_BACK = 9000, ID_REQUEST, ID_MENU, ID_CHECK };
+/* "Words on this page", which app_build adds. */
+enum { ID_WORDS = 9500 };
+
+/* Build screen s into d, and when its text uses glossary words, add the
+ * item "Words on this page". */
+void app_build(struct app *a, struct screen *s, struct doc *d);
+/* Item id of s was chosen: the words item opens their list, anything else
+ * goes to the screen. */
+void app_activate(struct app *a, struct screen *s, int id);
+/* Add to d the glossary words that screen below shows, with their
+ * explanations (nothing when it uses none), under a heading if asked. */
+void words_list(struct app *a, struct screen *below, struct doc *d, bool heading);
+/* "Words on this page" for the screen below. */
+struct screen *scr_words_new(struct app *a, struct screen *below);
 
 #endif

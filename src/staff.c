@@ -1,4 +1,5 @@
-/* staff.c: staff membership; see staff.h. */
+/* staff.c: staff membership; see staff.h. Only the site configuration
+ * decides: no option or variable of the caller's enters here. */
 #include "staff.h"
 
 #include <grp.h>
@@ -8,44 +9,42 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "site.h"
 #include "util.h"
 
 static bool
-in_list(const char *list, const char *name)
+in_group(const struct passwd *pw, const char *group)
 {
-	size_t n = strlen(name);
-
-	for (const char *p = list; p && *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && strncmp(p, name, n) == 0)
-			return true;
-		p = end ? end + 1 : NULL;
-	}
-	return false;
-}
-
-bool
-staff_allowed(const char *group, const char *users, char *login, size_t size)
-{
-	/* The real uid: the login that SSH or getty started us for. */
-	struct passwd *pw = getpwuid(getuid());
-	struct group *gr;
+	struct group *gr = group ? getgrnam(group) : NULL;
 	gid_t groups[256];
 	int n = 256;
 
-	snprintf(login, size, "%s", pw ? pw->pw_name : "?");
-	if (pw == NULL)
-		return false;
-	if (users != NULL && in_list(users, pw->pw_name))
-		return true;
-	if (group == NULL || (gr = getgrnam(group)) == NULL)
-		return false;
-	if (getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
+	if (gr == NULL || getgrouplist(pw->pw_name, pw->pw_gid, groups, &n) < 0)
 		return false;
 	for (int i = 0; i < n; i++)
 		if (groups[i] == gr->gr_gid)
 			return true;
 	return false;
+}
+
+bool
+staff_allowed(char *login, size_t size)
+{
+	/* The real uid: the login that SSH or getty started us for. */
+	uid_t uid = getuid();
+	struct passwd *pw = getpwuid(uid), *kiosk;
+
+	snprintf(login, size, "%s", pw ? pw->pw_name : "?");
+	if (pw == NULL)
+		return false;
+	/* By uid, so that another name for the same account counts too. */
+	kiosk = site.kiosk_user ? getpwnam(site.kiosk_user) : NULL;
+	if (kiosk != NULL && kiosk->pw_uid == uid)
+		return false;
+	if (uid == 0)
+		return true;
+	for (size_t i = 0; site.staff_users && site.staff_users[i]; i++)
+		if (str_eq(site.staff_users[i], pw->pw_name))
+			return true;
+	return in_group(pw, site.staff_group);
 }

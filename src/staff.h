@@ -5,11 +5,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Default group whose members are staff. */
-#define STAFF_GROUP "zorgkiosk-staff"
-
-/* Whether the Unix user running us is staff: a member of group, or named
- * in users (comma list, may be NULL). Puts the login name in login. */
-bool staff_allowed(const char *group, const char *users, char *login, size_t size);
+/* Whether the login running us (the real uid) is staff by the site
+ * configuration: root (the administrator), a member of site.staff_group or
+ * named in site.staff_users; never the kiosk account. Puts the login name
+ * in login. */
+bool staff_allowed(char *login, size_t size);
 
 #endif

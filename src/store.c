@@ -247,7 +247,7 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 	*detail = NULL;
 	if (create_file(path, mode, gid) != 0) {
 		*rc = errno == ENOSPC ? STORE_FULL : STORE_READONLY;
-		*detail = xasprintf("%s: %s", path, strerror(errno));
+		*detail = xstrdup(strerror(errno));
 		return NULL;
 	}
 	r = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);

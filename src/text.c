@@ -6,11 +6,68 @@
 
 #include "util.h"
 
+/* The invisible characters (see enum text_kind), from Unicode 15: general
+ * category Cf, Zl and Zp, and the rest of Default_Ignorable_Code_Point,
+ * which includes code points reserved for more of them. Sorted, for a
+ * binary search. */
+static const struct {
+	wchar_t first, last;
+} invisible[] = {
+	{ 0x00AD, 0x00AD },   /* soft hyphen */
+	{ 0x034F, 0x034F },   /* combining grapheme joiner */
+	{ 0x0600, 0x0605 },   /* Arabic number signs */
+	{ 0x061C, 0x061C },   /* Arabic letter mark */
+	{ 0x06DD, 0x06DD },   /* Arabic end of ayah */
+	{ 0x070F, 0x070F },   /* Syriac abbreviation mark */
+	{ 0x0890, 0x0891 },   /* Arabic pound and piastre marks above */
+	{ 0x08E2, 0x08E2 },   /* Arabic disputed end of ayah */
+	{ 0x115F, 0x1160 },   /* Hangul fillers */
+	{ 0x17B4, 0x17B5 },   /* Khmer inherent vowels */
+	{ 0x180B, 0x180F },   /* Mongolian variation selectors, vowel separator */
+	{ 0x200B, 0x200F },   /* zero width space, (non-)joiner, LRM, RLM */
+	{ 0x2028, 0x202E },   /* line and paragraph separator, LRE..RLO */
+	{ 0x2060, 0x206F },   /* word joiner, invisible operators, LRI..PDI */
+	{ 0x3164, 0x3164 },   /* Hangul filler */
+	{ 0xFE00, 0xFE0F },   /* variation selectors */
+	{ 0xFEFF, 0xFEFF },   /* zero width no-break space (byte-order mark) */
+	{ 0xFFA0, 0xFFA0 },   /* halfwidth Hangul filler */
+	{ 0xFFF0, 0xFFFB },   /* reserved; interlinear annotation */
+	{ 0x110BD, 0x110BD }, /* Kaithi number signs */
+	{ 0x110CD, 0x110CD },
+	{ 0x13430, 0x1343F }, /* Egyptian hieroglyph format controls */
+	{ 0x1BCA0, 0x1BCA3 }, /* shorthand format controls */
+	{ 0x1D173, 0x1D17A }, /* musical symbol format controls */
+	{ 0xE0000, 0xE0FFF }, /* tags, variation selectors supplement */
+};
+
+enum text_kind
+text_kind(wchar_t c)
+{
+	size_t lo = 0, hi = sizeof invisible / sizeof invisible[0];
+
+	if (c < 0x20 || (c >= 0x7F && c < 0xA0))
+		return TEXT_CONTROL;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+
+		if (c < invisible[mid].first)
+			hi = mid;
+		else if (c > invisible[mid].last)
+			lo = mid + 1;
+		else
+			return TEXT_INVISIBLE;
+	}
+	return TEXT_VISIBLE;
+}
+
 int
 text_cwidth(wchar_t c)
 {
-	int w = wcwidth(c);
+	int w;
 
+	if (text_kind(c) != TEXT_VISIBLE)
+		return 1;
+	w = wcwidth(c);
 	return w < 0 ? 1 : w;
 }
 

@@ -11,7 +11,22 @@ struct span {
 	size_t start, len;
 };
 
-/* Columns taken by c; characters that cannot be shown count as 1 ('?'). */
+/* What a character is, for text that a visitor types and staff read. */
+enum text_kind {
+	TEXT_VISIBLE,   /* shown as itself */
+	TEXT_CONTROL,   /* C0 and C1 controls and DEL: they move the cursor or
+	                   change the terminal's state */
+	TEXT_INVISIBLE, /* format characters (general category Cf), line and
+	                   paragraph separators and the other default-ignorable
+	                   characters: bidi controls that reorder the text
+	                   around them, zero-width characters, the soft hyphen,
+	                   tag characters, variation selectors, fillers */
+};
+
+/* The kind of c; see enum text_kind. */
+enum text_kind text_kind(wchar_t c);
+/* Columns taken by c; characters that cannot be shown count as 1 ('?'),
+ * and so do controls and invisible characters (shown as a placeholder). */
 int text_cwidth(wchar_t c);
 /* Columns taken by the first n characters of s. */
 int text_width(const wchar_t *s, size_t n);

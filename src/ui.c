@@ -1,9 +1,11 @@
 /* ui.c: curses set-up and drawing primitives; see ui.h. */
 #include "ui.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <term.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "charset.h"
@@ -14,6 +16,17 @@
 static bool active;
 static bool colour;
 static bool lean; /* low bandwidth: no colour, a longer ESCDELAY */
+
+/* For ui_give_back(), which may run in a signal handler: the terminal's
+ * settings as found, and the bytes that undo what curses turned on. */
+static struct {
+	volatile sig_atomic_t taken; /* curses has the terminal */
+	int fd;
+	bool have_tio;
+	struct termios tio;
+	char reset[512];
+	size_t len;
+} saved;
 
 enum { PAIR_ERROR = 1, PAIR_NOTICE };
 
@@ -73,12 +86,68 @@ define_keys(void)
 		define_key("\033[M", UI_KEY_X10_MOUSE);
 }
 
+static int
+reset_putc(int c)
+{
+	if (saved.len < sizeof saved.reset)
+		saved.reset[saved.len++] = (char)c;
+	return c;
+}
+
+/* Append capability str, as tputs sends it, to saved.reset. */
+static void
+reset_add(const char *str)
+{
+	if (str != NULL && str != (char *)-1)
+		tputs(str, 1, reset_putc);
+}
+
+/* What endwin() would send, worked out now: in a signal handler nothing
+ * may allocate or look up. Mouse reports off, cursor keys back to normal,
+ * plain attributes and colours, a visible cursor at the bottom left, the
+ * normal screen. */
+static void
+prepare_give_back(void)
+{
+	char *xm = tigetstr("XM");
+
+	saved.len = 0;
+	if (xm != NULL && xm != (char *)-1)
+		reset_add(tiparm(xm, 0));
+	else if (key_mouse != NULL)
+		reset_add("\033[?1000l");
+	reset_add(keypad_local);
+	reset_add(exit_attribute_mode);
+	reset_add(orig_pair);
+	reset_add(cursor_normal);
+	if (cursor_address != NULL)
+		reset_add(tiparm(cursor_address, LINES - 1, 0));
+	reset_add(exit_ca_mode);
+	saved.taken = 1;
+}
+
+void
+ui_give_back(void)
+{
+	ssize_t w;
+
+	if (!saved.taken)
+		return;
+	saved.taken = 0;
+	w = write(saved.fd, saved.reset, saved.len);
+	(void)w;
+	if (saved.have_tio)
+		tcsetattr(saved.fd, TCSANOW, &saved.tio);
+}
+
 void
 ui_init(bool raw_keys, bool low_bandwidth)
 {
 	/* A slow link may split an escape sequence; 200 ms keeps a lone Esc
 	 * quick while still reading arrows as one key. */
 	set_escdelay(200);
+	saved.fd = fileno(stdout);
+	saved.have_tio = tcgetattr(saved.fd, &saved.tio) == 0;
 	if (initscr() == NULL)
 		die("cannot start the terminal screen (is TERM set?)");
 	active = true;
@@ -107,6 +176,7 @@ ui_init(bool raw_keys, bool low_bandwidth)
 		render_pair(PAIR_ERROR, COLOR_RED, -1);
 		render_pair(PAIR_NOTICE, COLOR_BLACK, COLOR_YELLOW);
 	}
+	prepare_give_back();
 }
 
 void
@@ -115,6 +185,7 @@ ui_end(void)
 	if (!active)
 		return;
 	active = false;
+	saved.taken = 0;
 	render_end();
 	curs_set(1);
 	endwin();

@@ -34,6 +34,10 @@ bool ui_term_usable(void);
 void ui_init(bool raw_keys, bool low_bandwidth);
 /* Restore the terminal; safe to call twice. */
 void ui_end(void);
+/* Give the terminal back as it was found, from a signal handler of a
+ * fault: async-signal-safe (a write of the saved reset sequence and
+ * tcsetattr), no curses. Does nothing when curses does not have it. */
+void ui_give_back(void);
 /* Whether the terminal is at least UI_MIN_COLS x UI_MIN_LINES. */
 bool ui_big_enough(void);
 /* Draw the "please enlarge" message. */

@@ -123,23 +123,6 @@ date_valid(const char *s)
 	return d <= days[m - 1];
 }
 
-FILE *
-open_private(const char *path)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	FILE *f;
-
-	/* O_CREAT's mode applies only to a new file. */
-	if (fd < 0 || fchmod(fd, 0600) != 0) {
-		if (fd >= 0)
-			close(fd);
-		return NULL;
-	}
-	if ((f = fdopen(fd, "w")) == NULL)
-		close(fd);
-	return f;
-}
-
 long long
 now_ms(void)
 {

@@ -26,9 +26,6 @@ bool str_eq(const char *a, const char *b);
 
 /* Whether s is a date that exists, written YYYY-MM-DD. */
 bool date_valid(const char *s);
-/* Open path for writing as a new or emptied file that only its owner can
- * read (also when it existed with other modes). NULL with errno on failure. */
-FILE *open_private(const char *path);
 
 /* Milliseconds on a clock that only goes forward (for timeouts). */
 long long now_ms(void);

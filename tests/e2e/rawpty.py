@@ -259,6 +259,7 @@ class LineSession:
     serial line or TERM=dumb) or through pipes. Output is kept as bytes."""
 
     def __init__(self, args, env=None, use_pty=True, binary=None, stderr_path=None, cols=80, rows=24):
+        args, env = zkharness.site_args(args, env if env is not None else base_env(TERM='dumb'))
         self.args = [binary or BIN] + list(args)
         self.out = bytearray()
         self.cond = threading.Condition()

@@ -37,7 +37,8 @@ def zk(args, db=None, forms=None, staff=True, umask=None, timeout=30):
     if staff:
         argv += ['--staff-users', LOGIN]
     pre = (lambda: os.umask(umask)) if umask is not None else None
-    r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=env(),
+    argv, run_env = zkharness.site_args(argv, env())
+    r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=run_env,
                        timeout=timeout, preexec_fn=pre)
     err = r.stderr.decode('utf-8', 'replace')
     assert not any(m in err for m in zkharness.SANITIZER_MARKS), \
@@ -101,10 +102,10 @@ def sql(db, query, params=()):
 
 class LineKiosk:
     def __init__(self, db, forms, lang='en'):
-        self.proc = subprocess.Popen(
-            [BIN, '--plain', '--db', str(db), '--forms', str(forms), '--lang', lang],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            env=env(COLUMNS='200'))
+        argv, run_env = zkharness.site_args(
+            [BIN, '--plain', '--db', str(db), '--forms', str(forms), '--lang', lang], env(COLUMNS='200'))
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     env=run_env)
         self.buf = b''
         self.screen = ''
 
@@ -175,9 +176,10 @@ class LineKiosk:
         assert rc == 0, 'line mode ended with status %s\n%s' % (rc, err)
 
 
-def kiosk_request(db, forms, name, phone='06 12345678', situation=None, page_id=None):
+def kiosk_request(db, forms, name, phone='06 12345678', situation=None, page_id=None, shown=None):
     """Walk the kiosk (line mode, English) from the welcome to a stored
-    request; returns its reference number as the kiosk showed it."""
+    request; returns its reference number as the kiosk showed it. shown is
+    the name as the check screen shows it (default: name as typed)."""
     lang = 'en'
     page_id = page_id or forms.request_pages()[0]['id']
     k = LineKiosk(db, forms.dir, lang)
@@ -199,7 +201,7 @@ def kiosk_request(db, forms, name, phone='06 12345678', situation=None, page_id=
             elif f['type'] == 'consent':
                 k.choose(f['label'][lang][:30])
         s = k.choose(T('Check my answers', lang))
-        assert name in s, 'the check screen does not show the name:\n' + s
+        assert (shown or name) in s, 'the check screen does not show the name:\n' + s
         s = k.choose(T('Send', lang))
         m = zkharness.REF_RE.search(s)
         assert m, 'no reference number after Send:\n' + s
@@ -239,18 +241,23 @@ def list_rows(k):
     return rows
 
 
-def wait_exported(k, path, timeout=5):
-    """After an export from the list: the notice names the file, and the
-    file is there."""
-    name = os.path.basename(path)
-    def notice():
-        # A long path may be broken anywhere at the edge of the screen.
+def export_folder(k):
+    """The staff export folder of a run started through the harness."""
+    return k.site_conf[:-len('.conf')] + '-exports'
+
+
+def wait_export(k, ext, timeout=10):
+    """After e, x or j in the list: the notice names a new file of the
+    export folder with this extension; returns its path."""
+    folder = export_folder(k)
+
+    def made():
+        names = [n for n in os.listdir(folder) if n.endswith('.' + ext)] if os.path.isdir(folder) else []
         text = ''.join(l.strip() for l in k.text())
-        i = text.find('Exported')
-        return text[i:] if i >= 0 and name in text[i:] else None
-    k.wait_until(lambda: os.path.exists(path) and notice() is not None,
-                 'no notice "Exported ... %s" (or no file)' % name, timeout)
-    return notice()
+        hit = [n for n in names if n in text[text.find('Exported'):]] if 'Exported' in text else []
+        return os.path.join(folder, hit[0]) if hit else None
+    k.wait_until(lambda: made() is not None, 'no notice "Exported ... .%s" with its file' % ext, timeout)
+    return made()
 
 
 def key_of(k, label):

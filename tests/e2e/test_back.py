@@ -108,11 +108,11 @@ def case_flow_result(k, forms):
 
 
 def case_page_check(k, forms):
-    # The check "Does this fit my situation?" on a page leads back to the page.
+    # The check "Is this right for me?" on a page leads back to the page.
     pid = next(p['id'] for p in forms.guide['pages'] if p.get('check'))
     choose_language(k, forms, LANG)
     open_menu_item(k, forms, pid, LANG)
-    k.choose(T('Does this fit my situation? (a few questions)', LANG))
+    k.choose(T('Is this right for me? (a few questions)', LANG))
     title_is(k, forms.flows[forms.pages[pid]['check']]['title'][LANG])
     return lambda: at_page(k, forms, pid)
 

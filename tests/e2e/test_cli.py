@@ -9,10 +9,13 @@ import libcfg
 from zkharness import Kiosk, base_env, run_cli
 
 
-def test_help_exits_0_and_mentions_db():
+def test_help_exits_0_and_names_the_site_configuration():
     r = run_cli(['--help'])
     assert r.returncode == 0, r.stderr
-    assert '--db' in r.stdout and '--forms' in r.stdout and 'check-forms' in r.stdout, r.stdout
+    assert 'zorgkiosk.conf' in r.stdout and '--forms' in r.stdout and 'check-forms' in r.stdout, r.stdout
+    # Nothing on the command line says who is staff or where the data is.
+    for gone in ('--db', '--staff-users', '--staff-group', '--group'):
+        assert gone not in r.stdout, gone
     assert r.stderr == ''
 
 
@@ -27,7 +30,7 @@ def test_version_prints_the_version():
     (['--lang', 'fr'], 'fr'),
     (['--idle', '5'], '5'),
     (['--idle', 'soon'], 'soon'),
-    (['--db'], '--db'),
+    (['--lang'], '--lang'),
     (['frobnicate'], 'frobnicate'),
 ], ids=['unknown_option', 'bad_lang', 'idle_too_short', 'idle_not_a_number', 'missing_value', 'unknown_command'])
 def test_wrong_command_line_exits_2_with_a_message(args, mentions):

@@ -74,7 +74,7 @@ def test_f1_opens_help_and_esc_closes_it(kiosk, forms):
     k.wait_for(T('Keys that work everywhere:', LANG), T('Close the help', LANG))
     assert k.text()[0].strip() == T('Help', LANG)
     # The help of the menu says what the menu is for.
-    k.wait_for(T('This menu shows the kinds of support for people who care for someone.', LANG)[:40])
+    k.wait_for(T('This menu shows the kinds of support for people who look after someone.', LANG)[:40])
     k.send(ESC)
     k.wait_for(forms.menu_title(LANG))
     k.wait_gone(T('Keys that work everywhere:', LANG))

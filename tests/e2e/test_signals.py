@@ -6,6 +6,7 @@ import time
 import pyte
 
 from steps import choose_language
+import zkharness
 from zkharness import BIN, Kiosk, base_env
 
 XOFF, XON = '\x13', '\x11'
@@ -77,10 +78,11 @@ def test_ctrl_z_and_fg_bring_the_screen_back(tmp_path, forms_dir, forms):
     shell with job control. After fg the screen it showed comes back at
     once, not a blank terminal until the next key: what is written after
     fg alone shows the menu again."""
+    _, env = zkharness.site_args(['--db', tmp_path / 'zk.db', '--forms', forms_dir], base_env(PS1='$ '))
     sh = Kiosk(['--norc', '--noprofile', '-i'], binary='/bin/bash',
-               env=base_env(PS1='$ '), stderr_path=str(tmp_path / 'shell-stderr'))
+               env=env, stderr_path=str(tmp_path / 'shell-stderr'))
     try:
-        sh.send('%s --db %s --forms %s\r' % (BIN, tmp_path / 'zk.db', forms_dir))
+        sh.send('%s\r' % BIN)
         sh.wait_for(forms.welcome_title('nl'))
         sh.send('2')
         sh.wait_for(forms.menu_title('en'))

@@ -319,10 +319,74 @@ def base_env(lang='C.UTF-8', **extra):
     return env
 
 
+def write_site(path, **settings):
+    """Write a site configuration (libconfig) to path: strings, numbers, and
+    lists of strings (staff_users)."""
+    lines = ['# written by the zorgkiosk tests']
+    for k, v in settings.items():
+        if v is None:
+            continue
+        if isinstance(v, (list, tuple)):
+            lines.append('%s = [%s];' % (k, ', '.join('"%s"' % x for x in v)))
+        elif isinstance(v, int):
+            lines.append('%s = %d;' % (k, v))
+        else:
+            lines.append('%s = "%s";' % (k, v))
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    os.chmod(path, 0o644)
+    return path
+
+
+_site_dir = None
+
+
+def site_args(args, env):
+    """The tests name the database, the forms and staff logins on the
+    command line (`--db FILE`, `--forms DIR`, `--staff-users LOGIN`,
+    `--staff-group NAME`), as a short way of saying which site a run is
+    for. zorgkiosk takes them only from its site configuration, so this
+    takes them out of args, writes a site file for them in a private folder
+    and points the test build at it (ZK_TEST_CONF, which only the test
+    build reads). Returns (args, env). check-forms keeps its --forms."""
+    global _site_dir
+    args = list(args)
+    if 'check-forms' in args:
+        return args, env
+    settings, rest, i = {}, [], 0
+    keys = {'--db': 'database', '--forms': 'forms', '--staff-users': 'staff_users',
+            '--staff-group': 'staff_group', '--group': 'database_group'}
+    while i < len(args):
+        if args[i] in keys and i + 1 < len(args):
+            v = str(args[i + 1])
+            settings[keys[args[i]]] = v.split(',') if args[i] == '--staff-users' else v
+            i += 2
+        else:
+            rest.append(args[i])
+            i += 1
+    if not settings:
+        return rest, env
+    if _site_dir is None:
+        import tempfile
+        _site_dir = tempfile.mkdtemp(prefix='zk-site-')
+        # Readable by the unprivileged logins some tests run as.
+        os.chmod(_site_dir, 0o755)
+    env = dict(env if env is not None else base_env())
+    if 'ZK_TEST_CONF' not in env:
+        fd, path = __import__('tempfile').mkstemp(suffix='.conf', dir=_site_dir)
+        os.close(fd)
+        # Staff terminal exports of this run: see export_folder().
+        settings.setdefault('export_folder', path[:-len('.conf')] + '-exports')
+        env['ZK_TEST_CONF'] = write_site(path, **settings)
+    return rest, env
+
+
 class Kiosk:
     """One run of the kiosk in a pseudo-terminal of cols x rows."""
 
     def __init__(self, args, cols=80, rows=24, env=None, stderr_path=None, binary=None):
+        args, env = site_args(args, env)
+        self.site_conf = (env or {}).get('ZK_TEST_CONF')
         self.args = [binary or BIN] + list(args)
         self.cols, self.rows = cols, rows
         self.screen = KioskScreen(cols, rows)
@@ -751,6 +815,19 @@ class Kiosk:
 
 def run_cli(args, env=None, timeout=20, binary=None):
     """Run the binary without a terminal; returns CompletedProcess (text)."""
+    args, env = site_args(args, env if env is not None else base_env())
     return subprocess.run([binary or BIN] + list(args), stdin=subprocess.DEVNULL,
-                          capture_output=True, env=env if env is not None else base_env(),
-                          timeout=timeout, text=True, errors='replace')
+                          capture_output=True, env=env, timeout=timeout, text=True, errors='replace')
+
+
+def welcome_key_bar(lang):
+    """The key bar of the welcome, which speaks both languages, lang first."""
+    other = 'en' if lang == 'nl' else 'nl'
+    return '?/F1 %s/%s  L/F2 %s' % (T('Help', lang), T('Help', other),
+                                    'English' if lang == 'nl' else 'Nederlands')
+
+
+def welcome_help_title(lang):
+    """The title of the welcome's help, in both languages, lang first."""
+    other = 'en' if lang == 'nl' else 'nl'
+    return '%s / %s' % (T('Help', lang), T('Help', other))

@@ -229,6 +229,15 @@ make_too_big(const char *path)
 	free(valid);
 }
 
+/* guide.conf is a FIFO that no one writes: reading it would wait for ever. */
+static void
+make_fifo(const char *path)
+{
+	unlink(path);
+	if (mkfifo(path, 0600) != 0)
+		fail_msg("mkfifo %s: %s", path, strerror(errno));
+}
+
 /* No intake.conf at all. */
 static void
 make_missing(const char *path)
@@ -258,6 +267,14 @@ static const struct broken cases[] = {
 	  make_too_big },
 	{ "form-2.11 impossible date in a window", "guide.conf", "guide-impossible-date.conf",
 	  "\"until\" must be a date written MM-DD", NULL },
+	{ "form-2.12 @include is refused", "guide.conf", "guide-include.conf",
+	  "@include is not allowed: write everything in this file", NULL },
+	{ "form-2.13 a zero byte in a text", "guide.conf", "guide-nul-byte.conf",
+	  "this file holds a zero byte (NUL)", NULL },
+	{ "form-2.14 \\x00 in a text", "guide.conf", "guide-nul-escape.conf",
+	  "a text holds \\x00 (a zero byte)", NULL },
+	{ "form-2.15 guide.conf is a FIFO", "guide.conf", NULL, "not a form file, or larger than 1 MB",
+	  make_fifo },
 	{ "form-3.1 unknown field type", "intake.conf", "intake-field-type.conf",
 	  "\"type\" must be one of: text, textarea, phone, email, choice, options, consent", NULL },
 	{ "form-3.2 required is not true/false", "intake.conf", "intake-required-not-bool.conf",
@@ -362,10 +379,364 @@ test_all_problems_reported(void **state)
 	assert_true(order);
 }
 
+
+/* ---------------------------------------------------------------- glossary */
+
+/* A glossary for the valid test forms: editors list a word once, with the
+ * other forms it takes; explanations may use other glossary words. */
+static const char test_glossary[] =
+    "version = 1;\n"
+    "checked = \"2026-11-01\";\n"
+    "checked_by = \"Team\";\n"
+    "words = (\n"
+    "  { id = \"wmo\"; word = { nl = \"Wmo\"; en = \"Wmo\"; };\n"
+    "    text = { nl = \"De wet.\"; en = \"The law.\"; }; },\n"
+    "  { id = \"pgb\"; word = { nl = \"pgb\"; en = \"pgb\"; };\n"
+    "    variants = { en = ( \"personal budget\" ); };\n"
+    "    text = { nl = \"Geld via de Wmo.\"; en = \"Money through the Wmo.\"; }; },\n"
+    "  { id = \"natura\"; word = { nl = \"zorg in natura\"; en = \"care in kind\"; };\n"
+    "    variants = { en = ( \"zorg in natura\" ); };\n"
+    "    text = { nl = \"Hulp, geen geld.\"; en = \"Help, not money.\"; }; },\n"
+    "  { id = \"maatwerk\"; word = { nl = \"maatwerkvoorziening\"; en = \"tailored support\"; };\n"
+    "    variants = { nl = ( \"maatwerkvoorzieningen\" ); };\n"
+    "    text = { nl = \"Hulp die past.\"; en = \"Help that fits.\"; }; },\n"
+    "  { id = \"client\"; word = { nl = \"cliëntondersteuner\"; en = \"client support worker\"; };\n"
+    "    variants = { nl = ( \"cliëntondersteuners\" ); };\n"
+    "    text = { nl = \"Helpt u.\"; en = \"Helps you.\"; }; },\n"
+    "  { id = \"blue\"; word = { nl = \"blauwe zone\"; en = \"blue zone\"; };\n"
+    "    variants = { en = ( \"blue zones\" ); };\n"
+    "    text = { nl = \"Met een schijf.\"; en = \"With a disc.\"; }; }\n"
+    ");\n";
+
+/* The valid forms with glossary (a glossary.conf text, or NULL) in a new
+ * folder; *dir gets the folder (caller removes and frees). */
+static struct forms *
+load_with(char **dir, const char *glossary, const char *guide_from, const char *guide_to, char **errors)
+{
+	char *valid_guide = unit_data("valid/guide.conf"), *valid_intake = unit_data("valid/intake.conf");
+	char *text = unit_read(valid_guide, NULL), *path;
+	struct forms *f;
+
+	*dir = unit_tmpdir();
+	if (guide_from != NULL) {
+		char *at = strstr(text, guide_from), *t;
+
+		if (at == NULL)
+			fail_msg("valid/guide.conf has no \"%s\"", guide_from);
+		t = xasprintf("%.*s%s%s", (int)(at - text), text, guide_to, at + strlen(guide_from));
+		free(text);
+		text = t;
+	}
+	path = xasprintf("%s/guide.conf", *dir);
+	unit_write_str(path, text);
+	free(path);
+	path = xasprintf("%s/intake.conf", *dir);
+	unit_copy(valid_intake, path);
+	free(path);
+	if (glossary != NULL) {
+		path = xasprintf("%s/glossary.conf", *dir);
+		unit_write_str(path, glossary);
+		free(path);
+	}
+	f = unit_load(*dir, errors);
+	free(text);
+	free(valid_guide);
+	free(valid_intake);
+	return f;
+}
+
+/* The ids found in text, in glossary order, as "a b"; caller frees. */
+static char *
+found_ids(const struct forms *f, const char *text, enum lang l, bool close)
+{
+	bool *found = xcalloc(f->nglossary + 1, sizeof *found);
+	char *out = xstrdup("");
+
+	glossary_find(f, text, l, found);
+	if (close)
+		glossary_close(f, l, found);
+	for (size_t i = 0; i < f->nglossary; i++) {
+		char *t;
+
+		if (!found[i])
+			continue;
+		t = xasprintf("%s%s%s", out, *out ? " " : "", f->glossary[i].id);
+		free(out);
+		out = t;
+	}
+	free(found);
+	return out;
+}
+
+static const struct {
+	const char *name, *text;
+	enum lang lang;
+	const char *want; /* ids found, in glossary order */
+} gloss_cases[] = {
+	{ "form-4.1 a word on its own", "Vraag een pgb aan.", LANG_NL, "pgb" },
+	{ "form-4.2 upper or lower case alike", "Het PGB en de wmo.", LANG_NL, "wmo pgb" },
+	{ "form-4.3 a hyphen ends a word", "Het is geen pgb-plan. Doe een Wmo-melding.", LANG_NL, "wmo pgb" },
+	{ "form-4.4 not inside a longer word", "pgbx xpgb wmoo Wmo2", LANG_NL, "" },
+	{ "form-4.5 an accented letter is part of a word", "éwmo wmoë", LANG_NL, "" },
+	{ "form-4.6 several words across a line break", "hulp (zorg\nin   natura)", LANG_NL, "natura" },
+	{ "form-4.7 not half of a phrase", "zorg in naturalis", LANG_NL, "" },
+	{ "form-4.8 a listed variant", "Wmo-maatwerkvoorzieningen", LANG_NL, "wmo maatwerk" },
+	{ "form-4.9 a variant in UTF-8", "Twee cliëntondersteuners.", LANG_NL, "client" },
+	{ "form-4.10 English words in English", "Two blue zones and a Blue Zone.", LANG_EN, "blue" },
+	{ "form-4.11 the Dutch word in an English text", "care in kind (zorg in natura)", LANG_EN, "natura" },
+	{ "form-4.12 Dutch variants do not count in English", "maatwerkvoorzieningen", LANG_EN, "" },
+	{ "form-4.13 a multi-word variant", "a personal budget", LANG_EN, "pgb" },
+	{ "form-4.14 at the very start and end", "blauwe zone", LANG_NL, "blue" },
+};
+
+static void
+test_glossary_find(void **state)
+{
+	char *dir, *errors = NULL;
+	struct forms *f = load_with(&dir, test_glossary, NULL, NULL, &errors);
+	bool bad = false;
+
+	(void)state;
+	if (f == NULL)
+		fail_msg("the test glossary does not load:\n%s", errors ? errors : "");
+	assert_int_equal(f->nglossary, 6);
+	for (size_t i = 0; i < UNIT_LEN(gloss_cases); i++) {
+		char *got = found_ids(f, gloss_cases[i].text, gloss_cases[i].lang, false);
+
+		if (!str_eq(got, gloss_cases[i].want)) {
+			print_error("%s: \"%s\": want \"%s\", got \"%s\"\n", gloss_cases[i].name,
+			    gloss_cases[i].text, gloss_cases[i].want, got);
+			bad = true;
+		}
+		free(got);
+	}
+	forms_free(f);
+	unit_rmtree(dir);
+	free(dir);
+	free(errors);
+	assert_false(bad);
+}
+
+/* form-4.20 The list also explains the words its explanations use. */
+static void
+test_glossary_close(void **state)
+{
+	char *dir, *errors = NULL, *got;
+	struct forms *f = load_with(&dir, test_glossary, NULL, NULL, &errors);
+
+	(void)state;
+	assert_non_null(f);
+	got = found_ids(f, "Een pgb.", LANG_NL, true);
+	assert_string_equal(got, "wmo pgb"); /* "Geld via de Wmo." */
+	free(got);
+	got = found_ids(f, "No words here.", LANG_EN, true);
+	assert_string_equal(got, "");
+	free(got);
+	forms_free(f);
+	unit_rmtree(dir);
+	free(dir);
+	free(errors);
+}
+
+/* form-4.21 check-forms warns, per language, about words no text uses:
+ * the valid forms use none of the test glossary's words. */
+static void
+test_glossary_unused(void **state)
+{
+	char *dir, *errors = NULL, *out = NULL;
+	struct forms *f = load_with(&dir, test_glossary, "text = { nl = \"Zo.\"; en = \"So.\"; }; } );\n    check",
+	    "text = { nl = \"Zo, met een pgb.\"; en = \"So, with a pgb.\"; }; } );\n    check", &errors);
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	n = glossary_unused(f, &out);
+	assert_non_null(out);
+	/* pgb is used in both languages; the other five are not, twice each. */
+	assert_int_equal(n, 10);
+	assert_null(strstr(out, "\"pgb\""));
+	assert_non_null(strstr(out, "/glossary.conf:5: warning: the glossary word \"Wmo\" is used in no Dutch text (nl)"));
+	assert_non_null(strstr(out, "the glossary word \"blue zone\" is used in no English text (en)"));
+	free(out);
+	forms_free(f);
+	unit_rmtree(dir);
+	free(dir);
+	free(errors);
+}
+
+/* form-4.22 A glossary entry without an English text is refused. */
+static void
+test_glossary_broken(void **state)
+{
+	static const char broken[] =
+	    "version = 1;\n"
+	    "words = (\n"
+	    "  { id = \"wmo\"; word = { nl = \"Wmo\"; };\n"
+	    "    text = { nl = \"De wet.\"; en = \"The law.\"; }; }\n"
+	    ");\n";
+	char *dir, *errors = NULL, *want;
+	struct forms *f = load_with(&dir, broken, NULL, NULL, &errors);
+
+	(void)state;
+	want = xasprintf("%s/glossary.conf:3: \"word\" has no English text (en)\n", dir);
+	assert_null(f);
+	assert_non_null(errors);
+	assert_string_equal(errors, want);
+	free(want);
+	unit_rmtree(dir);
+	free(dir);
+	free(errors);
+}
+
+/* ---------------------------------------------------------------- review dates */
+
+/* form-5.1 Pages and flows say when their facts were checked; forms_review
+ * lists those older than the review period, and those without a date. */
+static void
+test_review_dates(void **state)
+{
+	char *dir, *errors = NULL, *out = NULL;
+	struct forms *f = load_with(&dir, test_glossary, "    id = \"alpha\";\n",
+	    "    id = \"alpha\";\n    checked = \"2025-11-30\";\n    checked_by = \"Anna\";\n", &errors);
+	size_t n;
+
+	(void)state;
+	if (f == NULL)
+		fail_msg("%s", errors ? errors : "");
+	/* 4 pages, 3 flows, intake.conf and glossary.conf. */
+	assert_int_equal(f->nreviews, 9);
+	/* On 2026-11-30 alpha was checked 365 days ago: in time. The other six
+	 * pages and flows and intake.conf have no date; the glossary is recent. */
+	n = forms_review(f, 20261130, 365, &out);
+	assert_int_equal(n, 7);
+	assert_null(strstr(out, "\"alpha\""));
+	assert_non_null(strstr(out, "\"beta\" does not say when its facts were checked"));
+	assert_non_null(strstr(out, "\"intake.conf\" does not say"));
+	assert_null(strstr(out, "glossary.conf"));
+	free(out);
+	out = NULL;
+	/* One day later it is overdue, and the message names who checks it. */
+	n = forms_review(f, 20261201, 365, &out);
+	assert_int_equal(n, 8);
+	assert_non_null(strstr(out, "warning: the facts of \"alpha\" were last checked on 2025-11-30, more than 365 days ago; who checks them: Anna"));
+	free(out);
+	out = NULL;
+	/* A shorter review period from the site settings. */
+	n = forms_review(f, 20261130, 20, &out);
+	assert_int_equal(n, 9);
+	free(out);
+	forms_free(f);
+	unit_rmtree(dir);
+	free(dir);
+	free(errors);
+}
+
+/* form-5.2 A section with an end date is shown up to and including that
+ * day; then its replacement, or nothing. */
+static void
+test_section_until(void **state)
+{
+	char *dir, *errors = NULL, *out = NULL;
+	struct forms *f = load_with(&dir, NULL,
+	    "sections = ( { title = { nl = \"Wat\"; en = \"What\"; }; text = { nl = \"Zo.\"; en = \"So.\"; }; } );\n    check",
+	    "sections = (\n"
+	    "      { title = { nl = \"Wat\"; en = \"What\"; }; text = { nl = \"Zo.\"; en = \"So.\"; };\n"
+	    "        until = \"2025-12-31\"; replacement = { nl = \"Voorbij.\"; en = \"Over.\"; }; },\n"
+	    "      { title = { nl = \"Proef\"; en = \"Pilot\"; }; text = { nl = \"Nu.\"; en = \"Now.\"; };\n"
+	    "        until = \"2026-06-30\"; }\n"
+	    "    );\n    check", &errors);
+	const struct page *p;
+
+	(void)state;
+	if (f == NULL)
+		fail_msg("%s", errors ? errors : "");
+	p = forms_page(f, "alpha");
+	assert_int_equal(p->nsections, 2);
+	assert_int_equal(p->sections[0].until, 20251231);
+	assert_ptr_equal(section_shown(&p->sections[0], 20251231), &p->sections[0].body);
+	assert_ptr_equal(section_shown(&p->sections[0], 20260101), &p->sections[0].replacement);
+	assert_string_equal(section_shown(&p->sections[0], 20260101)->s[LANG_EN], "Over.");
+	assert_ptr_equal(section_shown(&p->sections[1], 20260630), &p->sections[1].body);
+	assert_null(section_shown(&p->sections[1], 20260701));
+	/* A section without an end date is always shown. */
+	assert_ptr_equal(section_shown(&forms_page(f, "beta")->sections[0], 29991231),
+	    &forms_page(f, "beta")->sections[0].body);
+	/* check-forms lists both ended sections on 2026-07-01. */
+	forms_review(f, 20260701, 365, &out);
+	assert_non_null(strstr(out, "warning: section \"What\" of page \"alpha\" ended on 2025-12-31: its replacement is shown"));
+	assert_non_null(strstr(out, "warning: section \"Pilot\" of page \"alpha\" ended on 2026-06-30: it is no longer shown"));
+	free(out);
+	forms_free(f);
+	unit_rmtree(dir);
+	free(dir);
+	free(errors);
+}
+
+/* form-5.3 Dates are real days written YYYY-MM-DD. */
+static void
+test_bad_dates(void **state)
+{
+	static const struct {
+		const char *from, *to, *want;
+	} dates[] = {
+		{ "    id = \"alpha\";\n", "    id = \"alpha\";\n    checked = \"2026-02-30\";\n",
+		  "\"checked\" must be a date written YYYY-MM-DD" },
+		{ "    id = \"alpha\";\n", "    id = \"alpha\";\n    checked = \"30-11-2026\";\n",
+		  "\"checked\" must be a date written YYYY-MM-DD" },
+		{ "text = { nl = \"Zo.\"; en = \"So.\"; }; } );\n    check",
+		  "text = { nl = \"Zo.\"; en = \"So.\"; }; until = \"2025-13-01\"; } );\n    check",
+		  "\"until\" must be a date written YYYY-MM-DD" },
+		{ "text = { nl = \"Zo.\"; en = \"So.\"; }; } );\n    check",
+		  "text = { nl = \"Zo.\"; en = \"So.\"; }; replacement = { nl = \"A\"; en = \"B\"; }; } );\n    check",
+		  "\"replacement\" goes with \"until\"" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(dates); i++) {
+		char *dir, *errors = NULL;
+		struct forms *f = load_with(&dir, NULL, dates[i].from, dates[i].to, &errors);
+
+		if (f != NULL || errors == NULL || strstr(errors, dates[i].want) == NULL ||
+		    unit_count_lines(errors) != 1)
+			fail_msg("case %zu: want one message \"%s\", got:\n%s", i, dates[i].want,
+			    errors ? errors : "(none)");
+		forms_free(f);
+		unit_rmtree(dir);
+		free(dir);
+		free(errors);
+	}
+}
+
+/* form-5.4 Every page and flow of the real forms, and each file, says when
+ * its facts were checked and who checks them. */
+static void
+test_real_forms_dated(void **state)
+{
+	struct forms *f = unit_load_ok(unit_forms_dir());
+
+	(void)state;
+	assert_int_equal(f->nreviews, f->npages + f->nflows + 1 + (f->nglossary > 0));
+	for (size_t i = 0; i < f->nreviews; i++) {
+		if (f->reviews[i].checked == 0 || f->reviews[i].checked_by == NULL)
+			fail_msg("%s:%d: \"%s\" has no checked date or no checked_by", f->reviews[i].file,
+			    f->reviews[i].line, f->reviews[i].what);
+	}
+	assert_true(f->nglossary >= 12);
+	forms_free(f);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[4 + UNIT_LEN(cases)] = {
+	struct CMUnitTest tests[12 + UNIT_LEN(cases)] = {
+		cmocka_unit_test(test_glossary_find),
+		cmocka_unit_test(test_glossary_close),
+		cmocka_unit_test(test_glossary_unused),
+		cmocka_unit_test(test_glossary_broken),
+		cmocka_unit_test(test_review_dates),
+		cmocka_unit_test(test_section_until),
+		cmocka_unit_test(test_bad_dates),
+		cmocka_unit_test(test_real_forms_dated),
 		cmocka_unit_test(test_real_forms_load),
 		cmocka_unit_test_setup_teardown(test_valid_forms, setup_valid, teardown_valid),
 		cmocka_unit_test_setup_teardown(test_ids_resolve, setup_valid, teardown_valid),
@@ -373,7 +744,7 @@ main(void)
 	};
 
 	for (size_t i = 0; i < UNIT_LEN(cases); i++)
-		tests[4 + i] = (struct CMUnitTest){
+		tests[12 + i] = (struct CMUnitTest){
 			.name = cases[i].name, .test_func = test_broken,
 			.initial_state = (void *)&cases[i],
 		};

@@ -349,18 +349,229 @@ test_display(void **state)
 	assert_true(charset_is_utf8());
 }
 
+/* ------------------------------------------------------------ hostile text */
+
+static void
+test_kind(void **state)
+{
+	/* Every range of the table, at both ends and just outside. */
+	static const struct {
+		unsigned long c;
+		enum text_kind kind;
+	} cases[] = {
+		{ 'a', TEXT_VISIBLE }, { ' ', TEXT_VISIBLE }, { 0xE9, TEXT_VISIBLE },
+		{ 0x00, TEXT_CONTROL }, { 0x09, TEXT_CONTROL }, { 0x0A, TEXT_CONTROL },
+		{ 0x1B, TEXT_CONTROL }, { 0x1F, TEXT_CONTROL }, { 0x7E, TEXT_VISIBLE },
+		{ 0x7F, TEXT_CONTROL }, { 0x85, TEXT_CONTROL }, { 0x9B, TEXT_CONTROL },
+		{ 0x9F, TEXT_CONTROL }, { 0xA0, TEXT_VISIBLE },
+		{ 0xAC, TEXT_VISIBLE }, { 0xAD, TEXT_INVISIBLE }, { 0xAE, TEXT_VISIBLE },
+		{ 0x034F, TEXT_INVISIBLE }, { 0x0301, TEXT_VISIBLE }, /* combining acute stays */
+		{ 0x05FF, TEXT_VISIBLE }, { 0x0600, TEXT_INVISIBLE }, { 0x0605, TEXT_INVISIBLE },
+		{ 0x0606, TEXT_VISIBLE }, { 0x061C, TEXT_INVISIBLE }, { 0x0627, TEXT_VISIBLE },
+		{ 0x06DD, TEXT_INVISIBLE }, { 0x070F, TEXT_INVISIBLE }, { 0x0890, TEXT_INVISIBLE },
+		{ 0x0891, TEXT_INVISIBLE }, { 0x08E2, TEXT_INVISIBLE }, { 0x115F, TEXT_INVISIBLE },
+		{ 0x1160, TEXT_INVISIBLE }, { 0x1161, TEXT_VISIBLE }, { 0x17B4, TEXT_INVISIBLE },
+		{ 0x17B5, TEXT_INVISIBLE }, { 0x180B, TEXT_INVISIBLE }, { 0x180E, TEXT_INVISIBLE },
+		{ 0x180F, TEXT_INVISIBLE }, { 0x1810, TEXT_VISIBLE },
+		{ 0x200A, TEXT_VISIBLE }, { 0x200B, TEXT_INVISIBLE }, { 0x200D, TEXT_INVISIBLE },
+		{ 0x200E, TEXT_INVISIBLE }, { 0x200F, TEXT_INVISIBLE }, { 0x2010, TEXT_VISIBLE },
+		{ 0x2027, TEXT_VISIBLE }, { 0x2028, TEXT_INVISIBLE }, { 0x2029, TEXT_INVISIBLE },
+		{ 0x202A, TEXT_INVISIBLE }, { 0x202E, TEXT_INVISIBLE }, { 0x202F, TEXT_VISIBLE },
+		{ 0x205F, TEXT_VISIBLE }, { 0x2060, TEXT_INVISIBLE }, { 0x2064, TEXT_INVISIBLE },
+		{ 0x2066, TEXT_INVISIBLE }, { 0x2069, TEXT_INVISIBLE }, { 0x206F, TEXT_INVISIBLE },
+		{ 0x2070, TEXT_VISIBLE }, { 0x3164, TEXT_INVISIBLE }, { 0x3000, TEXT_VISIBLE },
+		{ 0xFDFF, TEXT_VISIBLE }, { 0xFE00, TEXT_INVISIBLE }, { 0xFE0F, TEXT_INVISIBLE },
+		{ 0xFE10, TEXT_VISIBLE }, { 0xFEFE, TEXT_VISIBLE }, { 0xFEFF, TEXT_INVISIBLE },
+		{ 0xFF00, TEXT_VISIBLE }, { 0xFF1D, TEXT_VISIBLE }, { 0xFFA0, TEXT_INVISIBLE },
+		{ 0xFFEF, TEXT_VISIBLE }, { 0xFFF9, TEXT_INVISIBLE }, { 0xFFFB, TEXT_INVISIBLE },
+		{ 0xFFFC, TEXT_VISIBLE }, { 0xFFFD, TEXT_VISIBLE },
+		{ 0x110BD, TEXT_INVISIBLE }, { 0x110CD, TEXT_INVISIBLE }, { 0x110CE, TEXT_VISIBLE },
+		{ 0x13430, TEXT_INVISIBLE }, { 0x1343F, TEXT_INVISIBLE }, { 0x13440, TEXT_VISIBLE },
+		{ 0x1BCA0, TEXT_INVISIBLE }, { 0x1BCA3, TEXT_INVISIBLE }, { 0x1D173, TEXT_INVISIBLE },
+		{ 0x1D17A, TEXT_INVISIBLE }, { 0x1D17B, TEXT_VISIBLE }, { 0x1F600, TEXT_VISIBLE },
+		{ 0xDFFFF, TEXT_VISIBLE }, { 0xE0000, TEXT_INVISIBLE }, { 0xE0001, TEXT_INVISIBLE },
+		{ 0xE0041, TEXT_INVISIBLE }, { 0xE007F, TEXT_INVISIBLE }, { 0xE0100, TEXT_INVISIBLE },
+		{ 0xE0FFF, TEXT_INVISIBLE }, { 0xE1000, TEXT_VISIBLE }, { 0x10FFFD, TEXT_VISIBLE },
+	};
+	int bad = 0;
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
+		enum text_kind got = text_kind((wchar_t)cases[i].c);
+
+		if (got != cases[i].kind) {
+			print_error("kind-1.%zu: text_kind(U+%04lX) = %d, want %d\n", i + 1, cases[i].c, (int)got,
+			    (int)cases[i].kind);
+			bad++;
+		}
+	}
+	assert_int_equal(bad, 0);
+	/* Shown as one placeholder column, not zero. */
+	assert_int_equal(text_cwidth(0x202E), 1);
+	assert_int_equal(text_width(L"a\u200Bb", 3), 3);
+}
+
+static void
+test_drop_invisible(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "", "" },
+		{ "Zoë de Wit", "Zoë de Wit" },
+		{ "Jan\u202Eneppilihp\u202C", "Janneppilihp" },
+		{ "\u200B\u200C\u200D\u2060\uFEFF", "" },
+		{ "in\u00ADvoer", "invoer" },
+		{ "a\u2066b\u2069c\u200Ed\u200Fe\u061Cf", "abcdef" },
+		{ "tag\U000E0041\U000E007F", "tag" },
+		{ "\u2764\uFE0F", "\u2764" },
+		{ "06\u200B12345678", "0612345678" },
+		{ "a\nb", "a\nb" },          /* controls stay: they are refused later */
+		{ "a\xff\u200Bb", "a\xff" "b" }, /* so do invalid bytes */
+		{ "e\u0301", "e\u0301" },      /* combining marks are visible */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
+		char *s = xstrdup(cases[i].in);
+
+		charset_drop_invisible(s);
+		if (strcmp(s, cases[i].out) != 0) {
+			char *shown = unit_escape(s);
+
+			fail_msg("drop-1.%zu: got \"%s\"", i + 1, shown);
+		}
+		assert_int_equal(charset_has_invisible(cases[i].in), strcmp(cases[i].in, cases[i].out) != 0);
+		assert_false(charset_has_invisible(s));
+		free(s);
+	}
+	/* Typed text goes through charset_from_term: a paste keeps the rest. */
+	{
+		const char *typed = "Jan\u202E de\u200B Wit";
+		char *s = charset_from_term(typed, strlen(typed));
+
+		assert_non_null(s);
+		assert_string_equal(s, "Jan de Wit");
+		free(s);
+	}
+}
+
+static void
+test_filter(void **state)
+{
+	static const struct {
+		const char *in;
+		bool mark, lines;
+		const char *out;
+	} cases[] = {
+		{ "Zoë", false, true, "Zoë" },
+		{ "a\u202Eb\u200Bc", false, true, "abc" },
+		{ "a\u202Eb\u200Bc", true, true, "a\uFFFDb\uFFFDc" },
+		{ "\x1b[2Jx", false, true, "[2Jx" },
+		{ "\x1b[2Jx", true, true, "\uFFFD[2Jx" },
+		{ "r1\r\nr2\tx\x0b", false, true, "r1\r\nr2\tx" },
+		{ "r1\r\nr2\tx", true, false, "r1\uFFFD\uFFFDr2\uFFFDx" },
+		{ "r1\nr2", true, false, "r1\uFFFDr2" },
+		{ "\xc2\x9b" "1m", false, true, "1m" },         /* C1 CSI */
+		{ "a\xff" "b", false, true, "a\uFFFDb" },           /* invalid: always marked */
+		{ "\xed\xa0\x80", false, true, "\uFFFD\uFFFD\uFFFD" }, /* surrogate */
+		{ "\U000E0001\U000E0068\U000E0069", false, true, "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
+		char *s = charset_filter(cases[i].in, cases[i].mark, cases[i].lines);
+
+		if (strcmp(s, cases[i].out) != 0) {
+			char *shown = unit_escape(s);
+
+			fail_msg("filter-1.%zu: got \"%s\"", i + 1, shown);
+		}
+		free(s);
+	}
+}
+
+static void
+test_json_visible(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "{\"a\":\"Zoë\"}", "{\"a\":\"Zoë\"}" },
+		{ "[\"x\u202Ey\"]", "[\"x\\u202ey\"]" },
+		{ "[\"\u200B\u00AD\uFEFF\"]", "[\"\\u200b\\u00ad\\ufeff\"]" },
+		{ "[\"\U000E0041\"]", "[\"\\udb40\\udc41\"]" },     /* a surrogate pair */
+		{ "[\"\x7f\xc2\x9b\"]", "[\"\\u007f\\u009b\"]" },   /* DEL and C1 */
+		{ "[\"\\u001b\"]", "[\"\\u001b\"]" },                  /* already escaped */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
+		char *s = charset_json_visible(cases[i].in);
+
+		if (strcmp(s, cases[i].out) != 0)
+			fail_msg("json-1.%zu: got %s", i + 1, s);
+		free(s);
+	}
+}
+
+static void
+test_display_invisible(void **state)
+{
+	size_t len;
+	wchar_t *w;
+
+	(void)state;
+	/* Stored text shows every invisible character as U+FFFD. */
+	w = charset_display("Jan\u202Ex\u200By\u2066z\u00AD", &len);
+	assert_true(wcscmp(w, L"Jan\uFFFDx\uFFFDy\uFFFDz\uFFFD") == 0);
+	free(w);
+	/* Editing decodes text as it is. */
+	w = charset_decode_utf8("a\u200Bb", &len);
+	assert_int_equal(len, 3);
+	assert_int_equal(w[1], 0x200B);
+	free(w);
+
+	/* On an ISO-8859-1 terminal: '?', also for the soft hyphen it has. */
+	if (setlocale(LC_ALL, "en_US.ISO-8859-1") != NULL || setlocale(LC_ALL, "nl_NL.ISO-8859-1") != NULL) {
+		charset_done();
+		charset_init();
+		w = charset_display("Zo\u00EB\u202E\u00AD\u200B.", &len);
+		if (wcscmp(w, L"Zo\u00EB???.") != 0)
+			print_error("Latin-1 display: \"%ls\"\n", w);
+		assert_true(wcscmp(w, L"Zo\u00EB???.") == 0);
+		free(w);
+	}
+	setlocale(LC_ALL, "C");
+	charset_done();
+	charset_init();
+	w = charset_display("a\u202Eb\u200Bc", &len);
+	assert_true(wcscmp(w, L"a?b?c") == 0);
+	free(w);
+
+	setlocale(LC_ALL, "C.UTF-8");
+	charset_done();
+	charset_init();
+	assert_true(charset_is_utf8());
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[6 + UNIT_LEN(wrap_cases)] = {
+	struct CMUnitTest tests[11 + UNIT_LEN(wrap_cases)] = {
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_valid_utf8),
 		cmocka_unit_test(test_utf8_len),
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_display),
+		cmocka_unit_test(test_kind),
+		cmocka_unit_test(test_drop_invisible),
+		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_json_visible),
+		cmocka_unit_test(test_display_invisible),
 	};
-	size_t k = 6;
+	size_t k = 11;
 
 	/* setlocale must come before anything that looks at characters. */
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL) {

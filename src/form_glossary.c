@@ -1,0 +1,280 @@
+/* form_glossary.c: glossary.conf, the words that letters and websites use
+ * and a caregiver may not know, each explained in one or two plain
+ * sentences. The kiosk finds them in a screen's text, so an editor adds a
+ * word once; see form.h. */
+#include "form_int.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+/* Read the optional variants = { nl = ( "..." ); en = ( "..." ); } of g. */
+static void
+read_variants(struct loader *ld, const config_setting_t *g, struct gloss_entry *e)
+{
+	static const char *const keys[] = { "nl", "en", NULL };
+	const config_setting_t *v = config_setting_get_member(g, "variants");
+
+	if (v == NULL)
+		return;
+	if (!config_setting_is_group(v)) {
+		form_err(ld, form_line(v), _("\"variants\" must be a group { nl = ( \"...\" ); en = ( \"...\" ); }"));
+		return;
+	}
+	form_keys(ld, v, keys);
+	for (int l = 0; l < LANG_COUNT; l++) {
+		const config_setting_t *list = config_setting_get_member(v, keys[l]);
+		int n;
+
+		if (list == NULL)
+			continue;
+		if (!config_setting_is_aggregate(list) || config_setting_is_group(list) ||
+		    (n = config_setting_length(list)) > 100) {
+			form_err(ld, form_line(list), _("\"variants\" lists words in double quotes, e.g. ( \"pgb-plan\" )"));
+			continue;
+		}
+		e->variants[l] = xcalloc((size_t)n + 1, sizeof *e->variants[l]);
+		for (int i = 0; i < n; i++) {
+			char *w = form_string(ld, config_setting_get_elem(list, (unsigned)i), "variants");
+
+			if (w != NULL && w[strspn(w, " ")] != '\0')
+				e->variants[l][e->nvariants[l]++] = w;
+			else
+				free(w);
+		}
+	}
+}
+
+void
+form_load_glossary(struct loader *ld, struct forms *f, const char *dir)
+{
+	static const char *const keys[] = { "version", "checked", "checked_by", "words", NULL };
+	static const char *const wkeys[] = { "id", "word", "variants", "text", NULL };
+	char *path = xasprintf("%s/glossary.conf", dir);
+	const config_setting_t *root, *l;
+	struct stat st;
+	config_t cf;
+
+	if (stat(path, &st) != 0) { /* a glossary is optional */
+		free(path);
+		return;
+	}
+	ld->file = path;
+	f->glossary_file = path;
+	if (!form_open(ld, &cf)) {
+		config_destroy(&cf);
+		return;
+	}
+	root = config_root_setting(&cf);
+	form_keys(ld, root, keys);
+	form_read_checked(ld, f, root, "glossary.conf", 1);
+	l = config_setting_get_member(root, "words");
+	if (l == NULL || !config_setting_is_list(l) || config_setting_length(l) > 1000) {
+		form_err(ld, l ? form_line(l) : 1, _("\"words\" must be a list ( { id = ...; word = {...}; text = {...}; }, ... )"));
+		config_destroy(&cf);
+		return;
+	}
+	f->glossary = xcalloc((size_t)config_setting_length(l) + 1, sizeof *f->glossary);
+	for (int i = 0; i < config_setting_length(l); i++) {
+		const config_setting_t *g = config_setting_get_elem(l, (unsigned)i);
+		struct gloss_entry *e;
+
+		if (!config_setting_is_group(g)) {
+			form_err(ld, form_line(g), _("each entry of \"%s\" must be a group { ... }"), "words");
+			continue;
+		}
+		e = &f->glossary[f->nglossary++];
+		form_keys(ld, g, wkeys);
+		e->line = form_line(g);
+		e->id = form_id(ld, g, "id", true);
+		form_text(ld, g, "word", &e->word, true);
+		form_text(ld, g, "text", &e->text, true);
+		read_variants(ld, g, e);
+		for (size_t k = 0; k + 1 < f->nglossary; k++)
+			if (e->id != NULL && str_eq(e->id, f->glossary[k].id))
+				form_err(ld, e->line, _("two words have the id \"%s\""), e->id);
+	}
+	config_destroy(&cf);
+}
+
+/* Letters and digits; every byte of a UTF-8 sequence counts as a letter. */
+static bool
+word_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+static bool
+space_byte(unsigned char c)
+{
+	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
+}
+
+static unsigned char
+lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* Whether word w occurs in text as a whole word (see glossary_find). */
+static bool
+occurs(const char *text, const char *w)
+{
+	const unsigned char *t = (const unsigned char *)text, *p = (const unsigned char *)w;
+
+	if (*p == '\0')
+		return false;
+	for (size_t i = 0; t[i] != '\0'; i++) {
+		size_t k = i, j = 0;
+
+		if (i > 0 && word_byte(t[i - 1]) && word_byte(p[0]))
+			continue;
+		while (p[j] != '\0') {
+			if (space_byte(p[j])) {
+				if (!space_byte(t[k]))
+					break;
+				while (space_byte(t[k]))
+					k++;
+				while (space_byte(p[j]))
+					j++;
+			} else if (lower(t[k]) == lower(p[j]) && t[k] != '\0') {
+				k++;
+				j++;
+			} else {
+				break;
+			}
+		}
+		if (p[j] == '\0' && !(word_byte(t[k]) && word_byte(p[j - 1])))
+			return true;
+	}
+	return false;
+}
+
+static bool
+entry_in(const struct gloss_entry *e, const char *text, enum lang l)
+{
+	if (e->word.s[l] != NULL && occurs(text, e->word.s[l]))
+		return true;
+	for (size_t v = 0; v < e->nvariants[l]; v++)
+		if (occurs(text, e->variants[l][v]))
+			return true;
+	return false;
+}
+
+size_t
+glossary_find(const struct forms *f, const char *utf8, enum lang l, bool *found)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->nglossary; i++) {
+		if (!found[i] && utf8 != NULL && entry_in(&f->glossary[i], utf8, l))
+			found[i] = true;
+		n += found[i];
+	}
+	return n;
+}
+
+size_t
+glossary_close(const struct forms *f, enum lang l, bool *found)
+{
+	size_t before, n = glossary_find(f, "", l, found);
+
+	do {
+		before = n;
+		for (size_t i = 0; i < f->nglossary; i++)
+			if (found[i])
+				n = glossary_find(f, f->glossary[i].text.s[l], l, found);
+	} while (n != before);
+	return n;
+}
+
+/* Mark the entries used by t (in language l). */
+static void
+scan(const struct forms *f, const struct text *t, enum lang l, bool *found)
+{
+	if (t->s[l] != NULL)
+		glossary_find(f, t->s[l], l, found);
+}
+
+/* Mark the entries that any text of the guide or the intake uses. */
+static void
+scan_all(const struct forms *f, enum lang l, bool *found)
+{
+	scan(f, &f->welcome_title, l, found);
+	scan(f, &f->welcome_text, l, found);
+	scan(f, &f->menu_title, l, found);
+	scan(f, &f->menu_intro, l, found);
+	for (size_t i = 0; i < f->npages; i++) {
+		const struct page *p = &f->pages[i];
+
+		scan(f, &p->title, l, found);
+		scan(f, &p->summary, l, found);
+		for (size_t k = 0; k < p->nsections; k++) {
+			scan(f, &p->sections[k].title, l, found);
+			scan(f, &p->sections[k].body, l, found);
+			scan(f, &p->sections[k].replacement, l, found);
+		}
+	}
+	for (size_t i = 0; i < f->nflows; i++) {
+		const struct flow *fl = &f->flows[i];
+
+		scan(f, &fl->title, l, found);
+		scan(f, &fl->intro, l, found);
+		for (size_t q = 0; q < fl->nquestions; q++) {
+			const struct question *qu = &fl->questions[q];
+
+			scan(f, &qu->ask, l, found);
+			scan(f, &qu->help, l, found);
+			for (size_t a = 0; a < qu->nanswers; a++) {
+				scan(f, &qu->answers[a].label, l, found);
+				scan(f, &qu->answers[a].result, l, found);
+				scan(f, &qu->answers[a].why, l, found);
+			}
+		}
+	}
+	scan(f, &f->intake_title, l, found);
+	scan(f, &f->intake_intro, l, found);
+	scan(f, &f->no_consent, l, found);
+	scan(f, &f->done, l, found);
+	for (size_t i = 0; i < f->nfields; i++) {
+		scan(f, &f->fields[i].label, l, found);
+		scan(f, &f->fields[i].hint, l, found);
+		for (size_t c = 0; c < f->fields[i].nchoices; c++)
+			scan(f, &f->fields[i].choices[c].label, l, found);
+	}
+}
+
+size_t
+glossary_unused(const struct forms *f, char **out)
+{
+	static const char *const langname[LANG_COUNT] = { N_("Dutch"), N_("English") };
+	size_t count = 0;
+
+	for (int l = 0; l < LANG_COUNT; l++) {
+		bool *found = xcalloc(f->nglossary + 1, sizeof *found);
+
+		scan_all(f, (enum lang)l, found);
+		for (size_t i = 0; i < f->nglossary; i++) {
+			const struct gloss_entry *e = &f->glossary[i];
+			char *line, *t;
+
+			if (found[i])
+				continue;
+			/* L10N: check-forms; the word, the language's name, its code. */
+			line = xasprintf(_("%s:%d: warning: the glossary word \"%s\" is used in no %s text (%s)\n"),
+			    f->glossary_file, e->line, e->word.s[l] ? e->word.s[l] : "?", _(langname[l]),
+			    i18n_code((enum lang)l));
+			t = xasprintf("%s%s", *out ? *out : "", line);
+			free(*out);
+			free(line);
+			*out = t;
+			count++;
+		}
+		free(found);
+	}
+	return count;
+}

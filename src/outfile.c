@@ -1,0 +1,128 @@
+/* outfile.c: creating export files; see outfile.h.
+ *
+ * Staff have no shell, but an export path that could name an existing file
+ * would give them one (~/.bashrc), lock them out (~/.ssh/authorized_keys)
+ * or destroy the database. So: O_CREAT|O_EXCL (which also refuses any
+ * symlink, dangling or not), and never the database's own folder, where
+ * SQLite's -wal and -shm live or will live. */
+#include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "util.h"
+
+#define NEW_FILE (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
+
+/* Whether the folders of a and b are the same folder. */
+static bool
+same_folder(const char *a, const char *b)
+{
+	char *da = xstrdup(a), *db = xstrdup(b);
+	struct stat sa, sb;
+	bool same = stat(dirname(da), &sa) == 0 && stat(dirname(db), &sb) == 0 &&
+	    sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+
+	free(da);
+	free(db);
+	return same;
+}
+
+static FILE *
+wrap(int fd, char **why, const char *path)
+{
+	FILE *f;
+
+	if (fd < 0) {
+		*why = errno == EEXIST || errno == ELOOP ?
+		    xasprintf(_("%s already exists; an export never replaces a file. Choose a new name."), path) :
+		    xasprintf(_("cannot create %s: %s"), path, strerror(errno));
+		return NULL;
+	}
+	/* The mode passed to open is narrowed by the umask, never widened. */
+	if (fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
+		*why = xasprintf(_("cannot create %s: %s"), path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	return f;
+}
+
+FILE *
+outfile_create(const char *path, const char *db, char **why)
+{
+	*why = NULL;
+	if (same_folder(path, db)) {
+		*why = xasprintf(_("%s is in the database's folder; write exports somewhere else."), path);
+		return NULL;
+	}
+	return wrap(open(path, NEW_FILE, 0600), why, path);
+}
+
+/* Open (making it if missing) the export folder; it must be the caller's
+ * own and closed to others, so no one else can plant a link in it. */
+static int
+open_folder(const char *home, const char *folder, char **why)
+{
+	char *full = folder[0] == '/' ? xstrdup(folder) : xasprintf("%s/%s", home, folder);
+	struct stat st;
+	int fd;
+
+	if (mkdir(full, 0700) != 0 && errno != EEXIST) {
+		*why = xasprintf(_("cannot make the export folder %s: %s"), full, strerror(errno));
+		free(full);
+		return -1;
+	}
+	fd = open(full, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		*why = xasprintf(_("cannot open the export folder %s: %s"), full, strerror(errno));
+	} else if (st.st_uid != getuid() || (st.st_mode & 077) != 0) {
+		*why = xasprintf(_("the export folder %s must be yours alone (mode 0700); nothing was written."), full);
+	} else {
+		free(full);
+		return fd;
+	}
+	if (fd >= 0)
+		close(fd);
+	free(full);
+	return -1;
+}
+
+FILE *
+outfile_in_folder(const char *home, const char *folder, const char *ext, char **path, char **why)
+{
+	char stamp[32], *name = NULL;
+	time_t now = time(NULL);
+	struct tm tm;
+	int dir, fd = -1;
+	FILE *f;
+
+	*why = NULL;
+	*path = NULL;
+	if ((dir = open_folder(home, folder, why)) < 0)
+		return NULL;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof stamp, "%Y-%m-%d-%H%M%S", &tm);
+	for (int n = 1; n < 100 && fd < 0; n++) {
+		free(name);
+		name = n == 1 ? xasprintf("requests-%s.%s", stamp, ext) : xasprintf("requests-%s-%d.%s", stamp, n, ext);
+		fd = openat(dir, name, NEW_FILE, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	*path = folder[0] == '/' ? xasprintf("%s/%s", folder, name) : xasprintf("%s/%s/%s", home, folder, name);
+	close(dir);
+	free(name);
+	if ((f = wrap(fd, why, *path)) == NULL) {
+		free(*path);
+		*path = NULL;
+	}
+	return f;
+}

@@ -1,0 +1,20 @@
+/* outfile.h: the only ways zorgkiosk writes an export. An export never
+ * overwrites anything: it is always a new file, mode 0600, never through a
+ * symlink, and never in the database's folder. */
+#ifndef ZK_OUTFILE_H
+#define ZK_OUTFILE_H
+
+#include <stdio.h>
+
+/* Create path as a new file for an export of the database at db. NULL with
+ * *why set (caller frees) when path exists, is a symlink, or lies in the
+ * database's folder. */
+FILE *outfile_create(const char *path, const char *db, char **why);
+
+/* Create a new file named after the time and ext ("csv", "json") in the
+ * staff export folder: folder under home (or folder itself when absolute),
+ * made 0700 when missing, owned by the caller and writable by no one else.
+ * Sets *path (caller frees). NULL with *why set (caller frees). */
+FILE *outfile_in_folder(const char *home, const char *folder, const char *ext, char **path, char **why);
+
+#endif

@@ -1,0 +1,320 @@
+/* site.c: the site configuration file; see site.h.
+ *
+ * The file decides who is staff, so it is trusted only when the party that
+ * installed the program wrote it: it must be owned by root or by the owner
+ * of this program's executable, and neither it nor its folder may be
+ * writable by anyone else. A caller cannot name another file (the path is
+ * compiled in; the test build alone reads ZK_TEST_CONF, under the same
+ * rule). */
+#include "site.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libconfig.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "paths.h"
+#include "util.h"
+
+/* Larger than any sensible site file; refuses a device or a huge file. */
+#define SITE_MAX_BYTES (64 * 1024)
+
+struct site site;
+
+static void
+set_defaults(void)
+{
+	site.path = NULL;
+	site.database = xstrdup(zk_db_path);
+	site.database_group = NULL;
+	site.forms = xstrdup(zk_forms_dir);
+	site.staff_group = xstrdup("zorgkiosk-staff");
+	site.staff_users = xcalloc(1, sizeof *site.staff_users);
+	site.kiosk_user = xstrdup("zorgkiosk");
+	site.export_folder = xstrdup("zorgkiosk-exports");
+	site.printer = NULL;
+	site.print_server = NULL;
+	site.retention_months = 12;
+	site.review_days = 365;
+	site.idle_secs = 120;
+}
+
+/* Whether uid may have written a file we trust: root, or the owner of the
+ * running executable (the developer, for a build-tree binary). */
+static bool
+trusted_owner(uid_t uid)
+{
+	struct stat exe;
+
+	if (uid == 0)
+		return true;
+	return stat("/proc/self/exe", &exe) == 0 && exe.st_uid == uid;
+}
+
+/* Why st (of what) may not be trusted, or NULL when it may. */
+static char *
+untrusted(const struct stat *st, const char *what)
+{
+	if (!trusted_owner(st->st_uid))
+		return xasprintf(_("%s is not owned by root (owner uid %u); refusing it, because its owner could make anyone staff."),
+		    what, (unsigned)st->st_uid);
+	if (st->st_mode & (S_IWGRP | S_IWOTH))
+		return xasprintf(_("%s can be changed by others than its owner (mode %04o); refusing it. Make it writable by its owner only (chmod go-w)."),
+		    what, (unsigned)(st->st_mode & 07777));
+	return NULL;
+}
+
+/* Read the file at path into a NUL-terminated buffer, checking the trust
+ * rule on the open file and its folder. Returns NULL with *error set, or
+ * NULL with *error NULL when the file does not exist. */
+static char *
+read_trusted(const char *path, char **error)
+{
+	char *dir = xstrdup(path), *buf = NULL, *why;
+	struct stat st;
+	ssize_t n;
+	size_t len = 0;
+	int fd;
+
+	*error = NULL;
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			*error = xasprintf(_("cannot read the site configuration %s: %s"), path, strerror(errno));
+		free(dir);
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > SITE_MAX_BYTES) {
+		*error = xasprintf(_("the site configuration %s is not a regular file of at most 64 KB."), path);
+		goto out;
+	}
+	if ((why = untrusted(&st, path)) != NULL) {
+		*error = why;
+		goto out;
+	}
+	if (stat(dirname(dir), &st) != 0 || (why = untrusted(&st, dir)) != NULL) {
+		*error = why ? why : xasprintf(_("cannot read the site configuration %s: %s"), path, strerror(errno));
+		goto out;
+	}
+	buf = xmalloc(SITE_MAX_BYTES + 1);
+	while (len < SITE_MAX_BYTES && (n = read(fd, buf + len, SITE_MAX_BYTES - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	if (memchr(buf, '\0', len) != NULL) {
+		*error = xasprintf(_("the site configuration %s holds a NUL byte."), path);
+		free(buf);
+		buf = NULL;
+	}
+out:
+	close(fd);
+	free(dir);
+	return buf;
+}
+
+/* A string setting: replaces *out when present; "" means none (NULL). */
+static bool
+get_string(config_t *cf, const char *name, char **out, bool may_be_empty, char **error)
+{
+	config_setting_t *s = config_lookup(cf, name);
+	const char *v;
+
+	if (s == NULL)
+		return true;
+	if ((v = config_setting_get_string(s)) == NULL || (*v == '\0' && !may_be_empty)) {
+		*error = xasprintf(_("line %d: %s must be a non-empty string in quotes."),
+		    config_setting_source_line(s), name);
+		return false;
+	}
+	free(*out);
+	*out = *v ? xstrdup(v) : NULL;
+	return true;
+}
+
+static bool
+get_number(config_t *cf, const char *name, int *out, int min, int max, char **error)
+{
+	config_setting_t *s = config_lookup(cf, name);
+
+	if (s == NULL)
+		return true;
+	if (config_setting_type(s) != CONFIG_TYPE_INT || config_setting_get_int(s) < min ||
+	    config_setting_get_int(s) > max) {
+		*error = xasprintf(_("line %d: %s must be a whole number from %d to %d."),
+		    config_setting_source_line(s), name, min, max);
+		return false;
+	}
+	*out = config_setting_get_int(s);
+	return true;
+}
+
+/* retention = "12m": months, or "2y". */
+static bool
+get_retention(config_t *cf, char **error)
+{
+	config_setting_t *s = config_lookup(cf, "retention");
+	const char *v;
+	char *end;
+	long n;
+
+	if (s == NULL)
+		return true;
+	v = config_setting_get_string(s);
+	n = v ? strtol(v, &end, 10) : 0;
+	if (v == NULL || end == v || n < 1 || n > 100 || (!str_eq(end, "m") && !str_eq(end, "y"))) {
+		*error = xasprintf(_("line %d: retention is a period such as \"12m\" (months) or \"2y\" (years)."),
+		    config_setting_source_line(s));
+		return false;
+	}
+	site.retention_months = (int)(str_eq(end, "y") ? n * 12 : n);
+	return true;
+}
+
+static bool
+get_users(config_t *cf, char **error)
+{
+	config_setting_t *s = config_lookup(cf, "staff_users");
+	int n;
+
+	if (s == NULL)
+		return true;
+	if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
+		*error = xasprintf(_("line %d: staff_users is a list of logins: [\"alice\", \"bob\"]."),
+		    config_setting_source_line(s));
+		return false;
+	}
+	n = config_setting_length(s);
+	site.staff_users = xreallocarray(site.staff_users, (size_t)n + 1, sizeof *site.staff_users);
+	for (int i = 0; i < n; i++) {
+		const char *v = config_setting_get_string_elem(s, i);
+
+		if (v == NULL || *v == '\0') {
+			site.staff_users[i] = NULL;
+			*error = xasprintf(_("line %d: staff_users is a list of logins: [\"alice\", \"bob\"]."),
+			    config_setting_source_line(s));
+			return false;
+		}
+		site.staff_users[i] = xstrdup(v);
+	}
+	site.staff_users[n] = NULL;
+	return true;
+}
+
+static const char *const known[] = { "database", "database_group", "forms", "staff_group",
+	"staff_users", "kiosk_user", "export_folder", "printer", "print_server", "retention",
+	"review_days", "idle", NULL };
+
+static bool
+parse(config_t *cf, char **error)
+{
+	config_setting_t *root = config_root_setting(cf);
+
+	for (int i = 0; i < config_setting_length(root); i++) {
+		config_setting_t *m = config_setting_get_elem(root, (unsigned)i);
+		bool ok = false;
+
+		for (size_t k = 0; known[k] && !ok; k++)
+			ok = str_eq(config_setting_name(m), known[k]);
+		if (!ok) {
+			*error = xasprintf(_("line %d: unknown setting \"%s\"."), config_setting_source_line(m),
+			    config_setting_name(m));
+			return false;
+		}
+	}
+	return get_string(cf, "database", &site.database, false, error) &&
+	    get_string(cf, "database_group", &site.database_group, true, error) &&
+	    get_string(cf, "forms", &site.forms, false, error) &&
+	    get_string(cf, "staff_group", &site.staff_group, false, error) &&
+	    get_users(cf, error) &&
+	    get_string(cf, "kiosk_user", &site.kiosk_user, false, error) &&
+	    get_string(cf, "export_folder", &site.export_folder, false, error) &&
+	    get_string(cf, "printer", &site.printer, true, error) &&
+	    get_string(cf, "print_server", &site.print_server, true, error) &&
+	    get_retention(cf, error) &&
+	    get_number(cf, "review_days", &site.review_days, 1, 3650, error) &&
+	    get_number(cf, "idle", &site.idle_secs, 10, 86400, error);
+}
+
+/* Whether a line starts with libconfig's @include (its lexer takes it
+ * only there). */
+static bool
+has_include(const char *text)
+{
+	for (const char *l = text; l != NULL; l = strchr(l, '\n')) {
+		l += *l == '\n';
+		l += strspn(l, " \t");
+		if (strncmp(l, "@include", 8) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The site file to read: compiled in; the test build may be pointed
+ * elsewhere, and the trust rule still applies there. */
+static const char *
+site_path(void)
+{
+#ifdef ZK_TEST_HOOKS
+	const char *p = getenv("ZK_TEST_CONF");
+
+	if (p != NULL && *p != '\0')
+		return p;
+#endif
+	return zk_conf_path;
+}
+
+bool
+site_load(char **error)
+{
+	const char *path = site_path();
+	char *text, *why = NULL;
+	config_t cf;
+	bool ok;
+
+	set_defaults();
+	if ((text = read_trusted(path, &why)) == NULL) {
+		*error = why;
+		return why == NULL;
+	}
+	config_init(&cf);
+	if (has_include(text)) {
+		why = xstrdup(_("@include is not allowed here: the trust rule covers this one file."));
+		ok = false;
+	} else if (config_read_string(&cf, text) != CONFIG_TRUE) {
+		why = xasprintf(_("line %d: %s."), config_error_line(&cf), config_error_text(&cf));
+		ok = false;
+	} else {
+		ok = parse(&cf, &why);
+	}
+	config_destroy(&cf);
+	free(text);
+	if (!ok) {
+		*error = xasprintf(_("the site configuration %s: %s"), path, why);
+		free(why);
+		return false;
+	}
+	site.path = path;
+	return true;
+}
+
+void
+site_free(void)
+{
+	free(site.database);
+	free(site.database_group);
+	free(site.forms);
+	free(site.staff_group);
+	for (size_t i = 0; site.staff_users && site.staff_users[i]; i++)
+		free(site.staff_users[i]);
+	free(site.staff_users);
+	free(site.kiosk_user);
+	free(site.export_folder);
+	free(site.printer);
+	free(site.print_server);
+	memset(&site, 0, sizeof site);
+}
