@@ -316,7 +316,10 @@ read_x10_mouse(struct ui_key *k)
 	timeout(UI_CHAR_WAIT_MS);
 	for (int i = 0; i < 3; i++)
 		if ((b[i] = getch()) == ERR || b[i] < 32 || b[i] > 255) {
-			k->code = KEY_MOUSE; /* cut short: no tap */
+			/* Cut short: no tap, and the key that came instead counts. */
+			if (b[i] != ERR)
+				ungetch(b[i]);
+			k->code = KEY_MOUSE;
 			return;
 		}
 	b[0] -= 32;
