@@ -9,6 +9,9 @@ DATADIR    ?= $(PREFIX)/share
 MANDIR     ?= $(DATADIR)/man
 LOCALSTATEDIR ?= /var
 SYSCONFDIR ?= /etc
+# Installed forms are editable copies beside the site file (the package
+# marks them conffiles, so an upgrade never overwrites an editor's work).
+FORMSDIR   ?= $(SYSCONFDIR)/zorgkiosk/forms
 DESTDIR    ?=
 CC         ?= cc
 PKG_CONFIG ?= pkg-config
@@ -16,7 +19,7 @@ MSGFMT     ?= msgfmt
 # Debian's python3, which has the python3-* test packages.
 PYTHON     ?= /usr/bin/python3
 
-PKGS      := ncursesw sqlite3 libconfig jansson
+PKGS      := ncursesw sqlite3 libconfig jansson xlsxwriter
 WARN      := -std=c17 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
              -Wstrict-prototypes -Wwrite-strings -Wformat=2
 HARDEN    := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
@@ -29,10 +32,11 @@ SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 # The core has no curses: unit tests link it alone.
 CORE := util i18n text charset form form_check form_data form_review form_glossary guide intake store store_staff site outfile remote
-UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_staff scr_record staff cli main
+UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_staff scr_record staff export_xlsx cli main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
+# The release build with the test hook only: its memory is what ships.
 ASAN_CORE := $(patsubst %,build/asan/%.o,$(CORE))
 HDR := $(wildcard src/*.h)
 
@@ -42,7 +46,7 @@ MO := $(patsubst %,build/locale/%/LC_MESSAGES/zorgkiosk.mo,$(LINGUAS))
 DEV_PATHS := -DZK_FORMS_DIR='"$(CURDIR)/forms"' -DZK_LOCALE_DIR='"$(CURDIR)/build/locale"' \
              -DZK_DB_PATH='"$(CURDIR)/var/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"' \
              -DZK_CONF_PATH='"$(CURDIR)/var/zorgkiosk.conf"'
-INST_PATHS := -DZK_FORMS_DIR='"$(DATADIR)/zorgkiosk/forms"' -DZK_LOCALE_DIR='"$(DATADIR)/locale"' \
+INST_PATHS := -DZK_FORMS_DIR='"$(FORMSDIR)"' -DZK_LOCALE_DIR='"$(DATADIR)/locale"' \
               -DZK_DB_PATH='"$(LOCALSTATEDIR)/lib/zorgkiosk/zorgkiosk.db"' -DZK_VERSION='"$(VERSION)"' \
               -DZK_CONF_PATH='"$(SYSCONFDIR)/zorgkiosk/zorgkiosk.conf"'
 
@@ -60,7 +64,7 @@ SAN_ENV := LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp ASAN_OPTIONS=abor
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all run check unit e2e asan po clean install bench fuzz fuzz-check
+.PHONY: all run check unit e2e asan po clean install bench fuzz fuzz-check deb pkg-check
 all: zorgkiosk $(MO)
 
 # Missing Debian packages are installed once; the stamp remembers it.
@@ -75,7 +79,7 @@ build/.deps-check: scripts/install-deps.sh build/.deps-build
 build/obj/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -c $< -o $@
-# The sanitizer build is the test build: it alone reads ZK_TEST_CONF.
+# The test builds (sanitizers; release-test) alone read ZK_TEST_CONF.
 build/asan/%.o: src/%.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -DZK_TEST_HOOKS -c $< -o $@
@@ -92,15 +96,15 @@ build/asan/paths.o: src/paths.c Makefile | build/.deps-build
 
 zorgkiosk: $(OBJ) build/obj/paths.o
 	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
-# The benchmarks time the release build, reading its site file from
-# ZK_TEST_CONF as the test build does.
-build/bench/site.o: src/site.c $(HDR) | build/.deps-build
+# The release build as tests and benchmarks run it: the same objects, but
+# reading its site file from ZK_TEST_CONF as the sanitizer build does.
+build/rtest/site.o: src/site.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -DZK_TEST_HOOKS -c $< -o $@
-build/zorgkiosk-bench: $(filter-out build/obj/site.o,$(OBJ)) build/bench/site.o build/obj/paths.o
+build/zorgkiosk-release-test: $(filter-out build/obj/site.o,$(OBJ)) build/rtest/site.o build/obj/paths.o
 	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
-	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-asan: $(ASAN_OBJ) build/asan/paths.o
 	$(CC) $(SANITIZE) $^ $(DEPS_LIBS) -o $@
 
@@ -143,7 +147,7 @@ unit: $(patsubst %,build/%,$(UNIT_TESTS))
 
 # End-to-end tests drive the real binary (the sanitizer build) in a
 # pseudo-terminal and read the screen through pyte.
-e2e: all build/zorgkiosk-asan build/.deps-check
+e2e: all build/zorgkiosk-asan build/zorgkiosk-release-test build/.deps-check
 	$(SAN_ENV) ZK_BIN=$(CURDIR)/build/zorgkiosk-asan ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/e2e
 
 check: build/.deps-check all
@@ -152,9 +156,10 @@ check: build/.deps-check all
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory fuzz-check
 	$(MAKE) --no-print-directory e2e
+	$(MAKE) --no-print-directory pkg-check
 
 # Speed, bytes and memory; prints numbers and never fails on them.
-bench: all build/zorgkiosk-bench build/.deps-check
+bench: all build/zorgkiosk-release-test build/.deps-check
 	@scripts/install-deps.sh bench
 	$(PYTHON) bench/wire.py
 	$(PYTHON) bench/staff.py
@@ -186,14 +191,33 @@ fuzz-check: $(patsubst %,build/fuzz/%,$(FUZZERS))
 	  echo "fuzz $$c: corpus, saved crashes and 10 s of fuzzing: no crash"; done
 
 install: build/zorgkiosk-install $(MO)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/zorgkiosk/forms $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(FORMSDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 build/zorgkiosk-install $(DESTDIR)$(BINDIR)/zorgkiosk
-	install -m 0644 forms/*.conf forms/README.md $(DESTDIR)$(DATADIR)/zorgkiosk/forms/
+	install -m 0644 forms/*.conf forms/README.md $(DESTDIR)$(FORMSDIR)/
 	install -m 0644 doc/zorgkiosk.1 $(DESTDIR)$(MANDIR)/man1/zorgkiosk.1
 	for l in $(LINGUAS); do \
 	  install -d $(DESTDIR)$(DATADIR)/locale/$$l/LC_MESSAGES; \
 	  install -m 0644 build/locale/$$l/LC_MESSAGES/zorgkiosk.mo $(DESTDIR)$(DATADIR)/locale/$$l/LC_MESSAGES/; \
 	done
 
+# The Debian package, built from a copy of the tree so that its objects
+# (with Debian's build flags) never mix with these: build/zorgkiosk_*.deb.
+deb: | build/.deps-build
+	@scripts/install-deps.sh deb
+	rm -rf build/deb && mkdir -p build/deb/zorgkiosk
+	tar --exclude=./build --exclude=./var --exclude=./.git --exclude=./zorgkiosk --exclude=__pycache__ \
+	  -cf - . | tar -xf - -C build/deb/zorgkiosk
+	cd build/deb/zorgkiosk && dpkg-buildpackage -us -uc -b
+	cp build/deb/zorgkiosk_*.deb build/
+	@ls build/zorgkiosk_*.deb
+
+# In make check: build, lint, install, upgrade, remove and purge the
+# package on this machine. It changes the system, so only as root, and
+# never where zorgkiosk is installed or has data.
+pkg-check: build/.deps-check
+	@if [ "$$(id -u)" -ne 0 ]; then echo "pkg-check: skipped (installing a package needs root)"; \
+	elif ! command -v dpkg-buildpackage >/dev/null; then echo "pkg-check: skipped (no dpkg-buildpackage)"; \
+	else ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/pkg; fi
+
 clean:
-	rm -rf build/obj build/asan build/fuzz build/locale build/test_* build/zorgkiosk-* zorgkiosk
+	rm -rf build/obj build/asan build/rtest build/fuzz build/locale build/test_* build/zorgkiosk-* zorgkiosk

@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 # The release build, but reading its site file from ZK_TEST_CONF (make bench
 # builds it), so each run gets a database of its own.
-ZK = os.environ.get("ZK_BIN", os.path.join(ROOT, "build", "zorgkiosk-bench"))
+ZK = os.environ.get("ZK_BIN", os.path.join(ROOT, "build", "zorgkiosk-release-test"))
 QUIET = 0.25  # the screen is complete after this long without output
 
 # The same 8-item Dutch menu for every program.

@@ -1,17 +1,19 @@
 #!/bin/sh
 # Installs the Debian packages zorgkiosk needs, only those that are missing.
-# Usage: scripts/install-deps.sh build|check|bench
+# Usage: scripts/install-deps.sh build|check|bench|deb
 set -eu
 
-build="gcc make pkg-config libncurses-dev libsqlite3-dev libconfig-dev libjansson-dev gettext"
-check="$build python3 python3-pytest python3-pyte libcmocka-dev libvterm-dev sqlite3 tmux clang libclang-rt-14-dev locales openssh-server openssh-client"
+build="gcc make pkg-config libncurses-dev libsqlite3-dev libconfig-dev libjansson-dev libxlsxwriter-dev gettext"
+check="$build python3 python3-pytest python3-pyte libcmocka-dev libvterm-dev sqlite3 tmux clang libclang-rt-14-dev locales openssh-server openssh-client python3-openpyxl debhelper dpkg-dev lintian e2fsprogs mount"
 bench="$check dialog whiptail"
+deb="$build debhelper dpkg-dev lintian"
 
 case "${1:-build}" in
 build) want=$build ;;
 check) want=$check ;;
 bench) want=$bench ;;
-*) echo "usage: $0 build|check|bench" >&2; exit 2 ;;
+deb) want=$deb ;;
+*) echo "usage: $0 build|check|bench|deb" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -169,8 +169,8 @@ charset_display(const char *text, size_t *len)
 	uselocale(old);
 	*op = '\0';
 	out = decode(buf, (size_t)(op - buf), false, true, len);
-	free(buf);
-	free(s);
+	wipe_free(buf);
+	wipe_free(s);
 	return out;
 }
 
@@ -200,7 +200,7 @@ charset_from_term(const char *bytes, size_t n)
 		out = op = xmalloc(ol);
 		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
 			iconv_close(cd);
-			free(out);
+			wipe_free(out);
 			return NULL;
 		}
 		iconv_close(cd);
@@ -208,7 +208,7 @@ charset_from_term(const char *bytes, size_t n)
 	}
 	charset_drop_invisible(out);
 	if (!charset_valid_utf8(out, false)) {
-		free(out);
+		wipe_free(out);
 		return NULL;
 	}
 	return out;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "charset.h"
+#include "export_xlsx.h"
 #include "guide.h"
 #include "intake.h"
 #include "outfile.h"
@@ -84,8 +85,15 @@ cli_check(const char *command, const struct cli_args *a)
 		    a->status);
 		return false;
 	}
-	if (str_eq(command, "export") && a->format && !str_eq(a->format, "csv") && !str_eq(a->format, "json")) {
-		fprintf(stderr, _("zorgkiosk: export --format takes csv or json.\n"));
+	if (str_eq(command, "export") && a->format && !str_eq(a->format, "csv") && !str_eq(a->format, "json") &&
+	    !str_eq(a->format, "xlsx")) {
+		fprintf(stderr, _("zorgkiosk: export --format takes csv, json or xlsx.\n"));
+		return false;
+	}
+	/* A workbook is binary: on a terminal it would only garble the screen. */
+	if (str_eq(command, "export") && str_eq(a->format, "xlsx") && (a->output == NULL || str_eq(a->output, "-")) &&
+	    isatty(STDOUT_FILENO)) {
+		fprintf(stderr, _("zorgkiosk: an Excel workbook cannot be shown on the terminal; write it to a file with -o or redirect the output.\n"));
 		return false;
 	}
 	if (str_eq(command, "stats") && a->format && !str_eq(a->format, "table") && !str_eq(a->format, "csv")) {
@@ -458,7 +466,10 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 			free(why);
 			return 1;
 		}
-		rc = cli_export(s, f, &flt, a->format ? a->format : "csv", a->excel, out, &count);
+		if (str_eq(a->format, "xlsx"))
+			rc = export_xlsx(s, f, &flt, out, &count);
+		else
+			rc = cli_export(s, f, &flt, a->format ? a->format : "csv", a->excel, out, &count);
 		if (fflush(out) != 0 || (to_file && fclose(out) != 0))
 			rc = rc == STORE_OK ? STORE_FULL : rc;
 		/* A half-written export is worse than none: it looks complete. */

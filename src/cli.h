@@ -11,7 +11,7 @@
 
 /* What the command line asked for these commands. */
 struct cli_args {
-	const char *format;      /* csv | json (export), table | csv (stats) */
+	const char *format;      /* csv, json or xlsx (export); table or csv (stats) */
 	const char *since, *until, *status, *output, *older_than;
 	bool excel;
 };
@@ -24,7 +24,7 @@ bool cli_check(const char *command, const struct cli_args *args);
 int cli_run(struct store *s, const struct forms *f, const char *login, const char *command,
     const struct cli_args *args);
 /* Write the requests matching flt as CSV (excel: ';' and a byte-order mark)
- * or JSON to out; *count gets how many. */
+ * or JSON (the workbook: export_xlsx.h) to out; *count gets how many. */
 enum store_rc cli_export(struct store *s, const struct forms *f, const struct store_filter *flt,
     const char *format, bool excel, FILE *out, int *count);
 

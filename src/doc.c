@@ -12,13 +12,13 @@ void
 doc_free(struct doc *d)
 {
 	for (size_t i = 0; i < d->nlines; i++)
-		free(d->lines[i].text);
+		wipe_free(d->lines[i].text);
 	for (size_t i = 0; i < d->nkeys; i++)
 		free(d->keys[i].label);
-	free(d->lines);
-	free(d->items);
+	wipe_free(d->lines);
+	wipe_free(d->items);
 	free(d->keys);
-	free(d->source);
+	wipe_free(d->source);
 	d->source = NULL;
 	d->lines = NULL;
 	d->items = NULL;
@@ -68,12 +68,12 @@ add_wrapped(struct doc *d, const wchar_t *prefix, const wchar_t *s, size_t n, in
 			wmemcpy(line, prefix, plen);
 			wmemcpy(line + plen, s + sp[i].start, sp[i].len);
 			add_line(d, line, plen + sp[i].len, indent, st, item);
-			free(line);
+			wipe_free(line);
 		} else {
 			add_line(d, s + sp[i].start, sp[i].len, indent + pw, st, item);
 		}
 	}
-	free(sp);
+	wipe_free(sp);
 }
 
 /* Keep utf8 in d->source, so the screen's words can be looked up. */
@@ -82,7 +82,7 @@ add_source(struct doc *d, const char *utf8)
 {
 	char *t = xasprintf("%s%s\n", d->source ? d->source : "", utf8);
 
-	free(d->source);
+	wipe_free(d->source);
 	d->source = t;
 }
 
@@ -107,7 +107,7 @@ add_text(struct doc *d, const char *utf8, enum ui_style st, int indent, int id)
 			add_wrapped(d, NULL, w + i, end - i, indent, st, -1);
 		i = end + 1;
 	}
-	free(w);
+	wipe_free(w);
 	for (size_t i = first; i < d->nlines; i++)
 		d->lines[i].names = id;
 }
@@ -165,7 +165,7 @@ doc_button(struct doc *d, int id, int group, char key, const char *label)
 	d->items[idx].label = (int)wcslen(prefix);
 	add_wrapped(d, prefix, w, n, 0, UI_NORMAL, idx);
 	end_item(d, idx);
-	free(w);
+	wipe_free(w);
 }
 
 void
@@ -184,7 +184,7 @@ doc_toggle(struct doc *d, enum item_kind kind, int id, int group, bool on, const
 	d->items[idx].label = 1;
 	add_wrapped(d, prefix, w, n, 0, UI_NORMAL, idx);
 	end_item(d, idx);
-	free(w);
+	wipe_free(w);
 }
 
 /* One line of a text input: the text between brackets, padded to cols, in
@@ -203,7 +203,7 @@ add_input_line(struct doc *d, const wchar_t *s, size_t n, int cols, int idx)
 		line[k++] = L' ';
 	line[k++] = L']';
 	add_line(d, line, k, 1, UI_NORMAL, idx);
-	free(line);
+	wipe_free(line);
 }
 
 void
@@ -242,13 +242,13 @@ doc_input(struct doc *d, int id, int group, const char *utf8, size_t cursor, int
 		}
 		for (int i = (int)count; i < rows; i++)
 			add_input_line(d, L"", 0, cols, idx);
-		free(sp);
+		wipe_free(sp);
 		it = &d->items[idx];
 		it->cur_line = cl;
 		it->cur_col = 2 + cc;
 	}
 	end_item(d, idx);
-	free(w);
+	wipe_free(w);
 }
 
 void

@@ -8,16 +8,6 @@
 #include "charset.h"
 #include "util.h"
 
-/* Overwrite s before freeing it: answers are personal data. */
-static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
 /* Whether fd's answer is the language of the screen until one is picked. */
 static bool
 follows_language(const struct field *fd)
@@ -59,7 +49,7 @@ intake_init(struct intake *in, const struct forms *f, const char *preticked, enu
 				if (p != NULL && p->request && !intake_has_id(in->values[i], id))
 					intake_toggle(in, i, id);
 			}
-			free(list);
+			wipe_free(list);
 		}
 	}
 }
@@ -71,7 +61,7 @@ intake_clear(struct intake *in)
 		return;
 	for (size_t i = 0; i < in->forms->nfields; i++)
 		wipe_free(in->values[i]);
-	free(in->values);
+	wipe_free(in->values);
 	free(in->chosen);
 	in->values = NULL;
 	in->chosen = NULL;
@@ -137,18 +127,18 @@ intake_toggle(struct intake *in, size_t i, const char *id)
 
 		if (on) {
 			char *t = xasprintf("%s%s%s", out, *out ? "," : "", pid);
-			free(out);
+			wipe_free(out);
 			out = t;
 		}
 	}
 	intake_set(in, i, out);
-	free(out);
+	wipe_free(out);
 }
 
 char *
 intake_phone_normalize(const char *s)
 {
-	char digits[32];
+	char digits[32], *out = NULL;
 	size_t n = 0;
 	bool plus = false;
 
@@ -159,21 +149,24 @@ intake_phone_normalize(const char *s)
 			plus = true;
 			continue;
 		}
-		if (!isdigit((unsigned char)*p) || n + 1 >= sizeof digits)
+		if (!isdigit((unsigned char)*p) || n + 1 >= sizeof digits) {
+			explicit_bzero(digits, sizeof digits);
 			return NULL;
+		}
 		digits[n++] = *p;
 	}
 	digits[n] = '\0';
 	if (!plus && n == 10 && digits[0] == '0' && digits[1] != '0')
-		return xstrdup(digits);
+		out = xstrdup(digits);
 	/* +31 6 12345678, also written +31 (0)6 12345678 or 0031 6 12345678 */
-	if (plus && n == 11 && strncmp(digits, "31", 2) == 0 && digits[2] != '0')
-		return xasprintf("+%s", digits);
-	if (plus && n == 12 && strncmp(digits, "310", 3) == 0 && digits[3] != '0')
-		return xasprintf("+31%s", digits + 3);
-	if (!plus && n == 13 && strncmp(digits, "0031", 4) == 0 && digits[4] != '0')
-		return xasprintf("+%s", digits + 2);
-	return NULL;
+	else if (plus && n == 11 && strncmp(digits, "31", 2) == 0 && digits[2] != '0')
+		out = xasprintf("+%s", digits);
+	else if (plus && n == 12 && strncmp(digits, "310", 3) == 0 && digits[3] != '0')
+		out = xasprintf("+31%s", digits + 3);
+	else if (!plus && n == 13 && strncmp(digits, "0031", 4) == 0 && digits[4] != '0')
+		out = xasprintf("+%s", digits + 2);
+	explicit_bzero(digits, sizeof digits);
+	return out;
 }
 
 bool
@@ -221,7 +214,7 @@ intake_check_value(const struct field *fd, const char *v)
 	case FIELD_PHONE:
 		if ((norm = intake_phone_normalize(v)) == NULL)
 			return VERR_PHONE;
-		free(norm);
+		wipe_free(norm);
 		return VERR_NONE;
 	case FIELD_EMAIL:
 		return intake_email_ok(v) ? VERR_NONE : VERR_EMAIL;
@@ -314,12 +307,12 @@ intake_display(const struct intake *in, size_t i)
 
 			if (intake_has_id(v, pg->id)) {
 				char *t = xasprintf("%s%s%s", out, *out ? "; " : "", tr(&pg->title));
-				free(out);
+				wipe_free(out);
 				out = t;
 			}
 		}
 		if (*out == '\0') {
-			free(out);
+			wipe_free(out);
 			out = xstrdup("-");
 		}
 		return out;

@@ -111,8 +111,24 @@ app_push(struct app *a, struct screen *s)
 void
 app_pop(struct app *a)
 {
-	if (a->depth > 1)
-		screen_free(a->stack[--a->depth]);
+	if (a->depth <= 1)
+		return;
+	screen_free(a->stack[--a->depth]);
+	/* The welcome is where the next person starts: leaving for it wipes
+	 * everything typed at once, not only at the idle time. */
+	if (a->depth == 1 && a->staff == NULL)
+		app_forget(a);
+}
+
+void
+app_forget(struct app *a)
+{
+	if (a->has_intake)
+		intake_clear(&a->intake);
+	a->has_intake = false;
+	a->keep_draft = false;
+	a->notice[0] = '\0';
+	a->wipes++;
 }
 
 void
@@ -136,8 +152,8 @@ app_start(struct app *a)
 void
 app_close(struct app *a)
 {
-	if (quit_signal == SIGHUP && !a->kiosk_mode && a->staff == NULL && a->login != NULL &&
-	    a->has_intake)
+	/* Only with the caregiver's consent (asked in the form). */
+	if (quit_signal == SIGHUP && app_may_keep_draft(a) && a->keep_draft && a->has_intake)
 		store_draft_save(a->store, a->login, &a->intake, i18n_lang());
 	while (a->depth > 0)
 		screen_free(a->stack[--a->depth]);
@@ -145,6 +161,13 @@ app_close(struct app *a)
 		intake_clear(&a->intake);
 	a->has_intake = false;
 	doc_free(&a->doc);
+}
+
+bool
+app_may_keep_draft(const struct app *a)
+{
+	/* A public kiosk keeps nothing; staff type no answers. */
+	return !a->kiosk_mode && a->staff == NULL && a->login != NULL;
 }
 
 void
@@ -159,15 +182,12 @@ app_home(struct app *a)
 {
 	while (a->depth > 1)
 		app_pop(a);
-	if (a->has_intake)
-		intake_clear(&a->intake);
-	a->has_intake = false;
+	app_forget(a);
 	i18n_set(a->start_lang);
 	if (a->staff == NULL) {
 		a->stack[0]->focus = 1;
 		a->stack[0]->scroll = 0;
 	}
-	a->notice[0] = '\0';
 	/* Repaint every cell: nothing of the last caregiver may remain. */
 	ui_repaint();
 }
@@ -175,27 +195,35 @@ app_home(struct app *a)
 void
 app_request(struct app *a, const char *preticked)
 {
+	char *added = xstrdup("");
+
 	if (!a->has_intake) {
-		intake_init(&a->intake, a->forms, preticked, i18n_lang());
+		intake_init(&a->intake, a->forms, NULL, i18n_lang());
 		a->has_intake = true;
-	} else if (preticked != NULL) {
-		/* Keep what was typed; add the new topics. */
-		for (size_t i = 0; i < a->forms->nfields; i++) {
-			char *list, *save = NULL;
-
-			if (a->forms->fields[i].type != FIELD_OPTIONS)
-				continue;
-			list = xstrdup(preticked);
-			for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
-				const struct page *p = forms_page(a->forms, id);
-
-				if (p != NULL && p->request && !intake_has_id(a->intake.values[i], id))
-					intake_toggle(&a->intake, i, id);
-			}
-			free(list);
-		}
 	}
-	app_push(a, scr_form_new(a));
+	/* Keep what was typed; tick the new topics, and remember which were
+	 * ticked here, so that backing out unticks them again. */
+	for (size_t i = 0; preticked != NULL && i < a->forms->nfields; i++) {
+		char *list, *save = NULL;
+
+		if (a->forms->fields[i].type != FIELD_OPTIONS)
+			continue;
+		list = xstrdup(preticked);
+		for (char *id = strtok_r(list, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+			const struct page *p = forms_page(a->forms, id);
+
+			if (p != NULL && p->request && !intake_has_id(a->intake.values[i], id)) {
+				char *more = xasprintf("%s%s%s", added, *added ? "," : "", id);
+
+				intake_toggle(&a->intake, i, id);
+				free(added);
+				added = more;
+			}
+		}
+		free(list);
+	}
+	app_push(a, scr_form_new(a, added));
+	free(added);
 }
 
 void
@@ -313,7 +341,7 @@ draw(struct app *a)
 		for (int i = 0; i < notice_lines; i++)
 			ui_putw(LINES - 1 - notice_lines + i, 1, COLS - 2, w + sp[i].start, sp[i].len, UI_NOTICE);
 		free(sp);
-		free(w);
+		wipe_free(w);
 	}
 	body = LINES - 2 - notice_lines;
 	layout(a);
@@ -380,13 +408,12 @@ same_secret(const char *a, const char *b)
 	return diff == 0;
 }
 
-static void
-pin_done(struct app *a, void *ctx, const char *pin)
+void
+app_exit_pin(struct app *a, const char *pin)
 {
 	static int wrong;
 	static long long locked_until;
 
-	(void)ctx;
 	if (now_ms() < locked_until) {
 		app_notice(a, _("Too many wrong tries. Wait a minute."));
 	} else if (same_secret(pin, a->exit_pin)) {
@@ -398,6 +425,13 @@ pin_done(struct app *a, void *ctx, const char *pin)
 	} else {
 		app_notice(a, _("That is not the right PIN."));
 	}
+}
+
+static void
+pin_done(struct app *a, void *ctx, const char *pin)
+{
+	(void)ctx;
+	app_exit_pin(a, pin);
 }
 
 /* Staff end a kiosk by pressing Ctrl-] three times within three seconds

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +20,13 @@
 
 /* A longer line is cut here; the rest is read and dropped. */
 #define LINE_MAX_BYTES 65536
+
+/* What was read and not yet taken as a line. */
+static char pending[LINE_MAX_BYTES];
+static size_t have;
+
+/* Standard output's buffer, ours so that a wipe can clear it. */
+static char out_buf[8192];
 
 /* Write n wide characters in the terminal's charset. */
 static void
@@ -46,7 +55,7 @@ put_text(const char *utf8)
 	wchar_t *w = charset_display(utf8, &n);
 
 	put_wide(w, n);
-	free(w);
+	wipe_free(w);
 }
 
 /* The number shown before item i: its own key 0 for Back, else counted. */
@@ -122,12 +131,11 @@ print_screen(struct app *a)
 
 /* Read one line from standard input into buf (without the line break),
  * waiting at most timeout_ms (-1: forever). Returns 1 with a line, 0 on
- * timeout, -1 at the end of input. A too long line is cut. */
+ * timeout, -1 at the end of input. A too long line is cut. With
+ * keep_on_eof, Ctrl-D on a terminal is no end: only a hang-up is. */
 static int
-read_line(char *buf, size_t size, size_t *len, int timeout_ms)
+read_line(char *buf, size_t size, size_t *len, int timeout_ms, bool keep_on_eof)
 {
-	static char pending[LINE_MAX_BYTES];
-	static size_t have;
 	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
 
 	for (;;) {
@@ -144,6 +152,7 @@ read_line(char *buf, size_t size, size_t *len, int timeout_ms)
 			n = nl ? n + 1 : n;
 			memmove(pending, pending + n, have - n);
 			have -= n;
+			explicit_bzero(pending + have, n);
 			return 1;
 		}
 		/* A signal may have come while printing: look before waiting,
@@ -161,10 +170,69 @@ read_line(char *buf, size_t size, size_t *len, int timeout_ms)
 		ssize_t r = read(STDIN_FILENO, pending + have, sizeof pending - have);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r == 0 && keep_on_eof && isatty(STDIN_FILENO) && !(p.revents & (POLLHUP | POLLERR)))
+			continue;
 		if (r <= 0)
 			return -1;
 		have += (size_t)r;
 	}
+}
+
+/* The terminal no longer shows anything of the last visitor: their lines
+ * are scrolled away (a dumb terminal can do no more), then the screen is
+ * cleared where the terminal says how. */
+static void
+clear_terminal(void)
+{
+	struct winsize ws;
+	int rows = 24;
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0)
+		rows = ws.ws_row;
+	for (int i = 0; i < rows; i++)
+		fputc('\n', stdout);
+	ui_put_clear_codes();
+}
+
+/* After a wipe: nothing of the last visitor stays in our buffers, and in
+ * kiosk mode neither in the terminal's input queue nor on its screen. */
+static void
+forget_terminal(struct app *a, char *line)
+{
+	explicit_bzero(line, LINE_MAX_BYTES + 1);
+	if (a->kiosk_mode) {
+		if (isatty(STDIN_FILENO))
+			tcflush(STDIN_FILENO, TCIFLUSH);
+		explicit_bzero(pending, sizeof pending);
+		have = 0;
+		clear_terminal();
+	}
+	fflush(stdout);
+	explicit_bzero(out_buf, sizeof out_buf);
+}
+
+/* Ask for the exit PIN, without showing it as it is typed. */
+static void
+ask_pin(struct app *a, char *line)
+{
+	struct termios t = { 0 }, quiet;
+	bool tty = tcgetattr(STDIN_FILENO, &t) == 0;
+	size_t len;
+
+	/* Echo goes off before the question: a PIN typed at once stays unseen. */
+	quiet = t;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+	put_text(_("PIN to end the kiosk:"));
+	fputs(" ", stdout);
+	fflush(stdout);
+	if (read_line(line, LINE_MAX_BYTES + 1, &len, 60 * 1000, true) == 1)
+		app_exit_pin(a, line);
+	if (tty)
+		tcsetattr(STDIN_FILENO, TCSANOW, &t);
+	fputc('\n', stdout);
+	explicit_bzero(line, LINE_MAX_BYTES + 1);
 }
 
 /* Act on one typed line. *input is the text input that waits for its
@@ -216,18 +284,26 @@ command(struct app *a, const char *line, int *input)
 int
 lineui_run(struct app *a)
 {
-	char *line = xmalloc(LINE_MAX_BYTES + 1);
+	char *line = xcalloc(LINE_MAX_BYTES + 1, 1);
 	long long last = now_ms();
 	int input = -1;
+	unsigned wipes;
 
+	setvbuf(stdout, out_buf, _IOLBF, sizeof out_buf);
 	app_signals(a);
 	app_start(a);
+	wipes = a->wipes;
 	while (!app_quit_signal() && !a->quit) {
 		bool busy = a->depth > 1 || a->has_intake || i18n_lang() != a->start_lang;
 		long long left = last + (long long)a->idle_secs * 1000 - now_ms();
 		size_t len;
 		int r;
 
+		if (a->wipes != wipes) {
+			wipes = a->wipes;
+			input = -1;
+			forget_terminal(a, line);
+		}
 		if (input < 0) {
 			print_screen(a);
 		} else {
@@ -235,16 +311,20 @@ lineui_run(struct app *a)
 			fputs("> ", stdout);
 			fflush(stdout);
 		}
-		r = read_line(line, LINE_MAX_BYTES + 1, &len, busy ? (int)(left > 0 ? left : 0) : -1);
+		r = read_line(line, LINE_MAX_BYTES + 1, &len, busy ? (int)(left > 0 ? left : 0) : -1,
+		    a->kiosk_mode);
 		if (r < 0)
 			break;
 		if (r == 0) {
 			app_home(a);
-			input = -1;
-			fputs("\n\n\n", stdout);
 			continue;
 		}
 		last = now_ms();
+		/* Ctrl-] three times and Enter: staff end the kiosk with the PIN. */
+		if (a->exit_pin != NULL && str_eq(line, "\x1d\x1d\x1d")) {
+			ask_pin(a, line);
+			continue;
+		}
 		char *utf8 = charset_from_term(line, len);
 		if (utf8 == NULL) {
 			app_notice(a, _("That text has characters that cannot be read. Please type it again."));
@@ -252,11 +332,11 @@ lineui_run(struct app *a)
 			continue;
 		}
 		command(a, utf8, &input);
-		explicit_bzero(utf8, strlen(utf8));
-		free(utf8);
+		wipe_free(utf8);
+		explicit_bzero(line, len);
 	}
-	explicit_bzero(line, LINE_MAX_BYTES + 1);
-	free(line);
 	app_close(a);
+	forget_terminal(a, line);
+	free(line);
 	return 0;
 }

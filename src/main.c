@@ -40,11 +40,12 @@ usage(FILE *out)
 	fprintf(out, _("Usage: zorgkiosk [OPTION]...            start the kiosk\n"
 	    "       zorgkiosk staff [OPTION]...      start the staff terminal\n"
 	    "       zorgkiosk check-forms [--forms DIR]\n"
-	    "       zorgkiosk export [--format csv|json] [--excel] [--since DATE] [--until DATE]\n"
+	    "       zorgkiosk export [--format csv|json|xlsx] [--excel] [--since DATE] [--until DATE]\n"
 	    "                        [--status STATUS] [-o NEW-FILE]\n"
 	    "       zorgkiosk stats [--format table|csv] [--since DATE] [--until DATE]\n"
 	    "       zorgkiosk purge [--older-than PERIOD]   (e.g. 12m, 30d, 8w, 2y)\n"
 	    "       zorgkiosk audit\n"
+	    "       zorgkiosk migrate                create or upgrade the database\n"
 	    "       zorgkiosk ssh                    the forced command for staff over SSH\n"
 	    "\n"
 	    "A calm, bilingual kiosk that guides people who care for someone through the\n"
@@ -187,7 +188,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	if (optind < argc)
 		usage_error(_("unexpected argument '%s'"), argv[optind]);
 	if (*command != NULL && !str_eq(*command, "check-forms") && !str_eq(*command, "staff") &&
-	    !str_eq(*command, "ssh") && !cli_is_command(*command))
+	    !str_eq(*command, "ssh") && !str_eq(*command, "migrate") && !cli_is_command(*command))
 		usage_error(_("unknown command '%s'"), *command);
 	if (*command != NULL && !str_eq(*command, "staff") && o->kiosk)
 		usage_error(_("--kiosk goes with the kiosk only"));
@@ -247,6 +248,14 @@ open_reason(enum store_rc rc)
 		return _("it is damaged or is not a zorgkiosk database; it was not changed");
 	case STORE_NEWER:
 		return _("it was made by a newer version of zorgkiosk");
+	case STORE_DAMAGED:
+		return _("it is damaged (it was not changed); restore it from a backup");
+	case STORE_ROFS:
+		return _("the disk that holds it is read-only");
+	case STORE_IMMUTABLE:
+		return _("it, its -wal or its -shm is immutable (chattr +i)");
+	case STORE_IOERR:
+		return _("the disk reported an error");
 	default:
 		return _("it cannot be opened");
 	}
@@ -455,6 +464,16 @@ main(int argc, char **argv)
 		printf(_("%s: the forms are fine: %zu pages, %zu question flows, %zu intake fields.\n"),
 		    dir, f->npages, f->nflows, f->nfields);
 		forms_free(f);
+	} else if (str_eq(command, "migrate")) {
+		/* Opening upgrades the schema. It shows no data, so it needs no
+		 * staff: whoever may open the file may as well run it (the
+		 * package does, as the kiosk account, after an upgrade). */
+		struct store *s = open_store();
+
+		if (s != NULL)
+			printf(_("%s: the database is at schema version %d.\n"), site.database, STORE_SCHEMA);
+		store_close(s);
+		status = s != NULL ? 0 : 1;
 	} else {
 		status = str_eq(command, "ssh") ? run_remote() : run(&o, command);
 	}

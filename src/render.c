@@ -132,6 +132,9 @@ out_flush(void)
 			break; /* the terminal is gone; nothing to keep it for */
 		done += (size_t)n;
 	}
+	/* What was sent holds typed answers: keep no copy once it is out,
+	 * also of a way tried and dropped (past r.len). */
+	explicit_bzero(r.out, r.cap);
 	r.len = 0;
 }
 
@@ -425,7 +428,7 @@ shift_line(int y, int first)
 	for (int x = 0; x < r.ncols; x++)
 		moved[x] = *shifted(s, first, best, x);
 	memcpy(s, moved, (size_t)r.ncols * sizeof *moved);
-	free(moved);
+	wipe_free(moved);
 	return true;
 }
 
@@ -553,10 +556,10 @@ render_init(int fd, int nrows, int ncols)
 void
 render_end(void)
 {
-	free(r.want);
-	free(r.shown);
+	wipe_free(r.want);
+	wipe_free(r.shown);
 	free(r.sgr0);
-	free(r.out);
+	wipe_free(r.out);
 	memset(&r, 0, sizeof r);
 }
 
@@ -570,8 +573,8 @@ render_resize(int nrows, int ncols)
 	if (r.want != NULL && nrows == r.rows && ncols == r.ncols)
 		return;
 	n = (size_t)nrows * (size_t)ncols;
-	free(r.want);
-	free(r.shown);
+	wipe_free(r.want);
+	wipe_free(r.shown);
 	r.rows = nrows;
 	r.ncols = ncols;
 	r.want = xcalloc(n, sizeof *r.want);
@@ -767,10 +770,10 @@ render_show(void)
 				state_restore(&changes);
 				memcpy(r.out + before.len, bytes, changes.len - before.len);
 			}
-			free(bytes);
-			free(changes.shown);
+			wipe_free(bytes);
+			wipe_free(changes.shown);
 		}
-		free(before.shown);
+		wipe_free(before.shown);
 	}
 	out_flush();
 }

@@ -14,7 +14,7 @@
 #define FIELD_ID(i) ((int)(i) * 100)
 #define FIELD_OF(id) ((size_t)((id) / 100))
 #define PART_OF(id) ((id) % 100)
-enum { ID_REVIEW = ID_BACK + 10 };
+enum { ID_REVIEW = ID_BACK + 10, ID_KEEP_DRAFT };
 
 struct form_view {
 	size_t *cursor;   /* per text field, in characters */
@@ -22,6 +22,8 @@ struct form_view {
 	                   * typed (an empty answer waits for "reviewed") */
 	bool reviewed;    /* "Check my answers" was pressed: show all */
 	size_t focused;   /* the field the focus was in at the last draw */
+	char *added;      /* topics ticked by opening the form (comma list),
+	                   * not by the visitor: unticked when backing out */
 };
 
 static const char *
@@ -75,6 +77,13 @@ form_build(struct screen *s, struct doc *d)
 		doc_text(d, tr(&f->intake_intro), UI_NORMAL, 0);
 		doc_blank(d);
 	}
+	/* A remote session keeps nothing after a dropped link unless asked:
+	 * the question comes before the first answer, unticked. */
+	if (app_may_keep_draft(a)) {
+		doc_toggle(d, ITEM_CHECK, ID_KEEP_DRAFT, ID_KEEP_DRAFT, a->keep_draft,
+		    _("Keep what you typed for one day if the connection drops?"));
+		doc_blank(d);
+	}
 	if (v->reviewed && nbad > 0) {
 		doc_text(d, _("! Some answers need a change. See the messages below."), UI_ERROR, 0);
 		doc_blank(d);
@@ -102,7 +111,7 @@ form_build(struct screen *s, struct doc *d)
 			/* L10N: under the text area, e.g. "120 of 1000 characters". */
 			count = xasprintf(_("%zu of %d characters"), charset_utf8_len(val), fd->max);
 			doc_text(d, count, UI_NORMAL, 1);
-			free(count);
+			wipe_free(count);
 			break;
 		}
 		case FIELD_CHOICE:
@@ -124,7 +133,7 @@ form_build(struct screen *s, struct doc *d)
 			char *msg = xasprintf("! %s", intake_message(errs[i]));
 
 			doc_label(d, msg, UI_ERROR, 0, item);
-			free(msg);
+			wipe_free(msg);
 		}
 		doc_blank(d);
 	}
@@ -143,6 +152,43 @@ option_page(const struct forms *f, int k)
 	return NULL;
 }
 
+/* Drop id from the comma list *list, if it is there. */
+static void
+list_drop(char **list, const char *id)
+{
+	char *out = xstrdup(""), *save = NULL;
+
+	for (char *t = strtok_r(*list, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		if (!str_eq(t, id)) {
+			char *more = xasprintf("%s%s%s", out, *out ? "," : "", t);
+
+			free(out);
+			out = more;
+		}
+	free(*list);
+	*list = out;
+}
+
+/* Back out of the form: the answers stay, but a topic that only opening
+ * the form ticked does not stay ticked for the rest of the visit. */
+static void
+form_back(struct screen *s)
+{
+	struct app *a = s->app;
+	struct form_view *v = s->data;
+	char *save = NULL;
+
+	for (size_t i = 0; a->has_intake && i < a->forms->nfields; i++) {
+		if (a->forms->fields[i].type != FIELD_OPTIONS)
+			continue;
+		for (char *id = strtok_r(v->added, ",", &save); id; id = strtok_r(NULL, ",", &save))
+			if (intake_has_id(a->intake.values[i], id))
+				intake_toggle(&a->intake, i, id);
+		break;
+	}
+	app_pop(a);
+}
+
 static void
 form_activate(struct screen *s, int id)
 {
@@ -151,7 +197,11 @@ form_activate(struct screen *s, int id)
 	const struct forms *f = a->forms;
 
 	if (id == ID_BACK) {
-		app_pop(a);
+		form_back(s);
+		return;
+	}
+	if (id == ID_KEEP_DRAFT) {
+		a->keep_draft = !a->keep_draft && app_may_keep_draft(a);
 		return;
 	}
 	if (id == ID_REVIEW) {
@@ -186,8 +236,10 @@ form_activate(struct screen *s, int id)
 	case FIELD_OPTIONS: {
 		const struct page *p = option_page(f, part);
 
-		if (p != NULL)
+		if (p != NULL) {
 			intake_toggle(&a->intake, i, p->id);
+			list_drop(&v->added, p->id); /* the visitor's own choice now */
+		}
 		break;
 	}
 	case FIELD_CONSENT:
@@ -224,7 +276,7 @@ form_key(struct screen *s, const struct ui_key *k)
 	case EDIT_FULL:
 		msg = xasprintf(_("This answer can have at most %d characters."), fd->max);
 		app_notice(a, msg);
-		free(msg);
+		wipe_free(msg);
 		return true;
 	case EDIT_BADKEY:
 		app_notice(a, _("That key cannot be used here."));
@@ -274,6 +326,7 @@ form_free(struct screen *s)
 
 	free(v->cursor);
 	free(v->touched);
+	free(v->added);
 	free(v);
 }
 
@@ -283,16 +336,18 @@ static const struct screen_ops form_ops = {
 	.activate = form_activate,
 	.key = form_key,
 	.set_text = form_set_text,
+	.back = form_back,
 	.help = form_help,
 	.free = form_free,
 };
 
 struct screen *
-scr_form_new(struct app *a)
+scr_form_new(struct app *a, const char *added)
 {
 	struct form_view *v = xcalloc(1, sizeof *v);
 	size_t n = a->forms->nfields;
 
+	v->added = xstrdup(added != NULL ? added : "");
 	v->cursor = xcalloc(n, sizeof *v->cursor);
 	v->touched = xcalloc(n, sizeof *v->touched);
 	v->focused = SIZE_MAX;

@@ -160,7 +160,16 @@ resume_activate(struct screen *s, int id)
 	enum lang lang = *(enum lang *)s->data;
 
 	if (id == ID_CONTINUE) {
+		/* Back on the welcome for a moment, which wipes what was typed:
+		 * the kept answers are taken along. They were kept with consent,
+		 * which holds until the caregiver unticks it. */
+		struct intake kept = a->intake;
+
+		a->has_intake = false;
 		app_pop(a);
+		a->intake = kept;
+		a->has_intake = true;
+		a->keep_draft = true;
 		i18n_set(lang);
 		app_push(a, scr_menu_new(a));
 		app_request(a, NULL);

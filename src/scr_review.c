@@ -52,7 +52,7 @@ review_build(struct screen *s, struct doc *d)
 		doc_text(d, tr(&f->fields[i].label), UI_HEADING, 0);
 		doc_text(d, val, UI_NORMAL, 2);
 		explicit_bzero(val, strlen(val));
-		free(val);
+		wipe_free(val);
 	}
 	doc_blank(d);
 	doc_button(d, ID_SEND, ID_SEND, '1', v->failed != STORE_OK ? _("Try sending again") : _("Send"));
@@ -93,9 +93,9 @@ review_activate(struct screen *s, int id)
 			app_notice(a, store_message(v->failed));
 			break;
 		}
-		/* Stored: wipe the answers, and let no Back lead to them. */
-		intake_clear(&a->intake);
-		a->has_intake = false;
+		/* Stored: wipe the answers and every copy, and let no Back lead
+		 * to them. */
+		app_forget(a);
 		app_to_menu(a);
 		app_push(a, scr_done_new(a, ref));
 		break;
@@ -112,7 +112,7 @@ review_help(struct screen *s)
 static void
 review_free(struct screen *s)
 {
-	free(s->data);
+	wipe_free(s->data);
 }
 
 static const struct screen_ops review_ops = {
@@ -149,7 +149,7 @@ done_build(struct screen *s, struct doc *d)
 	/* L10N: %s is the reference number, e.g. MZ-2026-0042. */
 	line = xasprintf(_("Your reference number: %s"), (const char *)s->data);
 	doc_text(d, line, UI_HEADING, 2);
-	free(line);
+	wipe_free(line);
 	doc_text(d, _("Write it down, or take a picture of it. You may need it when you call."), UI_NORMAL, 2);
 	doc_blank(d);
 	doc_text(d, tr(&s->app->forms->done), UI_NORMAL, 0);
@@ -180,7 +180,7 @@ done_help(struct screen *s)
 static void
 done_free(struct screen *s)
 {
-	free(s->data);
+	wipe_free(s->data);
 }
 
 static const struct screen_ops done_ops = {

@@ -13,6 +13,7 @@
 
 #include "charset.h"
 #include "cli.h"
+#include "export_xlsx.h"
 #include "outfile.h"
 #include "site.h"
 #include "text.h"
@@ -210,7 +211,7 @@ list_build(struct screen *s, struct doc *d)
 		doc_button(d, ID_NEWER, ID_NEWER, 0, _("Newer requests (Page Up)"));
 	if (l->more_older)
 		doc_button(d, ID_OLDER, ID_OLDER, 0, _("Older requests (Page Down)"));
-	doc_text(d, _("/ search  s status  o option  d dates  c clear  e CSV  x Excel  j JSON  q quit"),
+	doc_text(d, _("/ search  s status  o option  d dates  c clear  e CSV  w Excel  j JSON  q quit"),
 	    UI_NORMAL, 0);
 }
 
@@ -312,7 +313,7 @@ since_done(struct app *a, void *ctx, const char *text)
 
 /* Export the list to a new file in the staff export folder, named by the
  * program: staff are never asked for a path (see outfile.h). format is
- * "csv", "excel" or "json". */
+ * "csv", "excel" (CSV for Excel), "xlsx" (the workbook) or "json". */
 static void
 export_list(struct app *a, const char *format)
 {
@@ -321,7 +322,7 @@ export_list(struct app *a, const char *format)
 	struct passwd *pw = getpwuid(getuid());
 	char *path = NULL, *why = NULL, *msg;
 	FILE *out = pw ? outfile_in_folder(pw->pw_dir, site.export_folder,
-	    str_eq(format, "json") ? "json" : "csv", &path, &why) : NULL;
+	    str_eq(format, "json") || str_eq(format, "xlsx") ? format : "csv", &path, &why) : NULL;
 	int count = 0;
 	enum store_rc rc;
 
@@ -332,8 +333,11 @@ export_list(struct app *a, const char *format)
 		free(why);
 		return;
 	}
-	rc = cli_export(a->store, a->forms, &f, str_eq(format, "json") ? "json" : "csv",
-	    str_eq(format, "excel"), out, &count);
+	if (str_eq(format, "xlsx"))
+		rc = export_xlsx(a->store, a->forms, &f, out, &count);
+	else
+		rc = cli_export(a->store, a->forms, &f, str_eq(format, "json") ? "json" : "csv",
+		    str_eq(format, "excel"), out, &count);
 	if (fclose(out) != 0 && rc == STORE_OK)
 		rc = STORE_FULL;
 	if (rc != STORE_OK)
@@ -429,6 +433,9 @@ list_key(struct screen *s, const struct ui_key *k)
 	case L'x':
 		export_list(a, "excel");
 		return true;
+	case L'w':
+		export_list(a, "xlsx");
+		return true;
 	case L'j':
 		export_list(a, "json");
 		return true;
@@ -453,7 +460,7 @@ list_help(struct screen *s)
 	return _("The requests left at the kiosk, newest first. Enter opens one. Page Down and Page Up show older and newer requests.\n"
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
 	    "- s, o and d filter by status, option and dates; c clears the filters.\n"
-	    "- e, x and j export the requests in the list (CSV, CSV for Excel, JSON) to a "
+	    "- e, x, w and j export the requests in the list (CSV, CSV for Excel, an Excel workbook with statistics and a chart, JSON) to a "
 	    "new file in your export folder.\n"
 	    "- q quits. Every view, change and export is recorded with your name.");
 }

@@ -63,6 +63,10 @@ struct app {
 	                         * NULL: then no screen can reach stored data */
 	struct intake intake;   /* the form being filled in, if any */
 	bool has_intake;
+	bool keep_draft;        /* the caregiver agreed to keep the answers as
+	                         * a draft if the link drops */
+	unsigned wipes;         /* counts wipes, so line mode clears its
+	                         * terminal and input too */
 	struct screen *stack[32];
 	int depth;
 	struct doc doc;         /* what the top screen showed last */
@@ -87,7 +91,14 @@ void app_close(struct app *a);
 void app_to_menu(struct app *a);
 /* Wipe everything typed and return to the welcome in the start language. */
 void app_home(struct app *a);
-/* Open the intake form, with page ids (comma list, may be NULL) ticked. */
+/* Wipe everything typed (the answers, the consent to a draft, the notice);
+ * the screens stay, and line mode clears its buffers and terminal too. */
+void app_forget(struct app *a);
+/* Whether a dropped link may keep the answers as a draft, if the caregiver
+ * agrees: outside kiosk mode, for a known login, never for staff. */
+bool app_may_keep_draft(const struct app *a);
+/* Open the intake form, with page ids (comma list, may be NULL) ticked;
+ * backing out of the form unticks those the visitor did not touch. */
 void app_request(struct app *a, const char *preticked);
 /* Show a one-line message until the next key. */
 void app_notice(struct app *a, const char *msg);
@@ -107,6 +118,9 @@ void app_switch_language(struct app *a);
  * kiosk mode), which only set a flag; on a fault (SIGSEGV, SIGBUS, ...)
  * give the terminal back before the signal ends the process. */
 void app_signals(struct app *a);
+/* Kiosk mode: end the kiosk when pin is the exit PIN; after three wrong
+ * tries no PIN is taken for a minute. Says what happened in a notice. */
+void app_exit_pin(struct app *a, const char *pin);
 /* The signal that asked us to stop, or 0. */
 int app_quit_signal(void);
 
@@ -117,7 +131,8 @@ struct screen *scr_resume_new(struct app *a, enum lang lang);
 struct screen *scr_page_new(struct app *a, const struct page *p);
 struct screen *scr_section_new(struct app *a, const struct page *p, size_t section);
 struct screen *scr_flow_new(struct app *a, const struct flow *fl, const struct page *from);
-struct screen *scr_form_new(struct app *a);
+/* added: the page ids (comma list) that opening the form ticked. */
+struct screen *scr_form_new(struct app *a, const char *added);
 struct screen *scr_review_new(struct app *a);
 struct screen *scr_done_new(struct app *a, const char *ref);
 struct screen *scr_help_new(struct app *a, struct screen *below);

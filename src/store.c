@@ -3,11 +3,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +22,8 @@
 /* "ZKIO": marks a database as ours, so another file is never changed. */
 #define STORE_APP_ID 0x5A4B494F
 #define STORE_BUSY_MS 5000
+/* How long a submit may take before the disk is taken for dead. */
+#define STORE_CHILD_MS (6 * STORE_BUSY_MS)
 
 /* Forward migrations: migrations[v] takes user_version v to v + 1. Every
  * statement runs inside one transaction with the version bump. */
@@ -84,6 +90,20 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"  field TEXT NOT NULL,"
 	"  value TEXT NOT NULL,"
 	"  PRIMARY KEY (login, field)) WITHOUT ROWID;",
+	/* 3 -> 4: the last reference number given out per year, so that a
+	 * number is never given out again after its request was purged. Filled
+	 * from the requests still stored and from the references the audit
+	 * trail names (it outlives purges). */
+	"CREATE TABLE refseq ("
+	"  year INTEGER PRIMARY KEY,"
+	"  last INTEGER NOT NULL);"
+	"INSERT INTO refseq (year, last)"
+	"  SELECT year, max(seq) FROM ("
+	"    SELECT year, seq FROM intake"
+	"    UNION ALL"
+	"    SELECT CAST(substr(ref, 4, 4) AS INTEGER), CAST(substr(ref, 9) AS INTEGER) FROM audit"
+	"    WHERE ref GLOB 'MZ-[0-9][0-9][0-9][0-9]-[0-9][0-9][0-9][0-9]*')"
+	"  GROUP BY year;",
 };
 
 enum store_rc
@@ -106,10 +126,11 @@ store_rc_of(int rc)
 		return STORE_READONLY;
 	case SQLITE_IOERR:
 		/* A failed write on a full disk shows up as an I/O error. */
-		return errno == ENOSPC ? STORE_FULL : STORE_ERROR;
+		return errno == ENOSPC ? STORE_FULL : STORE_IOERR;
 	case SQLITE_NOTADB:
-	case SQLITE_CORRUPT:
 		return STORE_NOTOURS;
+	case SQLITE_CORRUPT:
+		return STORE_DAMAGED;
 	default:
 		return STORE_ERROR;
 	}
@@ -237,52 +258,337 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, out, -1, free);
 }
 
+/* Whether beside path there is a non-empty file path+ext. */
+static bool
+side_file_used(const char *path, const char *ext)
+{
+	char *p = xasprintf("%s%s", path, ext);
+	struct stat st;
+	bool used = lstat(p, &st) == 0 && (!S_ISREG(st.st_mode) || st.st_size > 0);
+
+	free(p);
+	return used;
+}
+
+static bool
+side_file_exists(const char *path, const char *ext)
+{
+	char *p = xasprintf("%s%s", path, ext);
+	struct stat st;
+	bool exists = lstat(p, &st) == 0;
+
+	free(p);
+	return exists;
+}
+
+static unsigned long
+be32(const unsigned char *p)
+{
+	return (unsigned long)p[0] << 24 | (unsigned long)p[1] << 16 | (unsigned long)p[2] << 8 | p[3];
+}
+
+/* Read the header of an existing file ourselves, before SQLite opens it:
+ * SQLite would recover another program's -wal or -journal into it on the
+ * first read, and checkpoint it on close. Ours is a SQLite file with our
+ * application_id; new is an empty file, or an empty SQLite database that
+ * never had a table, with no -wal beside it. */
+static enum store_rc
+check_header(const char *path, unsigned long *version, char **detail)
+{
+	unsigned char h[100];
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0 && errno == ENOENT)
+		return STORE_OK;
+	if (fd < 0) {
+		*detail = xstrdup(strerror(errno));
+		return errno == ELOOP ? STORE_NOTOURS : STORE_READONLY;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*detail = xstrdup(_("not a regular file"));
+		return STORE_NOTOURS;
+	}
+	n = st.st_size == 0 ? 0 : pread(fd, h, sizeof h, 0);
+	close(fd);
+	if (st.st_size == 0 && !side_file_used(path, "-wal"))
+		return STORE_OK;
+	if (n != (ssize_t)sizeof h || memcmp(h, "SQLite format 3", 16) != 0) {
+		*detail = xstrdup(_("not a SQLite database"));
+		return STORE_NOTOURS;
+	}
+	/* Offsets 68, 60 and 40: application_id, user_version, schema cookie. */
+	*version = be32(h + 60);
+	if (be32(h + 68) == STORE_APP_ID)
+		return *version > STORE_SCHEMA ? STORE_NEWER : STORE_OK;
+	if (be32(h + 68) == 0 && be32(h + 60) == 0 && be32(h + 40) == 0 &&
+	    !side_file_used(path, "-wal") && !side_file_used(path, "-journal"))
+		return STORE_OK;
+	*detail = xstrdup(_("another program's database"));
+	return STORE_NOTOURS;
+}
+
+/* The errno of opening path, its -wal or its -shm for writing (nothing
+ * is written): EROFS, EPERM (immutable), EACCES, or 0. access() does not
+ * see a file system that the kernel made read-only after an error; open()
+ * does. Only with no SQLite connection to path open in this process: a
+ * close() drops every lock the process holds on the file. */
+static int
+write_errno(const char *path)
+{
+	static const char *const ext[] = { "", "-wal", "-shm" };
+	struct statvfs vfs;
+	int err = 0, fd;
+
+	for (size_t i = 0; err == 0 && i < sizeof ext / sizeof ext[0]; i++) {
+		char *p = xasprintf("%s%s", path, ext[i]);
+
+		if (i == 0 && statvfs(p, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+			err = EROFS;
+		else if ((fd = open(p, O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) >= 0)
+			close(fd);
+		else if (errno != ENOENT)
+			err = errno;
+		free(p);
+	}
+	return err;
+}
+
+/* rc made precise: why path cannot be written, from err (the errno the
+ * system gave SQLite, or 0) and from the files themselves (see
+ * write_errno for when this may be called). */
+static enum store_rc
+diagnose(const char *path, enum store_rc rc, int err)
+{
+	int now;
+
+	if (rc != STORE_READONLY && rc != STORE_IOERR && rc != STORE_FULL && rc != STORE_ERROR)
+		return rc;
+	now = write_errno(path);
+	if (err == EROFS || now == EROFS)
+		return STORE_ROFS;
+	if (err == EPERM || now == EPERM)
+		return STORE_IMMUTABLE;
+	if (err == ENOSPC || err == EDQUOT)
+		return STORE_FULL;
+	if (err == EIO)
+		return STORE_IOERR;
+	return rc;
+}
+
+/* Open a connection to path for reading and writing, with the settings
+ * every connection has; none of them writes to the file. NULL only when
+ * SQLite has no memory; *rc is SQLite's result. */
+static sqlite3 *
+connect(const char *path, int *rc)
+{
+	sqlite3 *db = NULL;
+
+	*rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
+	if (db == NULL)
+		return NULL;
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_create_function(db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	    NULL, sql_fold, NULL, NULL);
+	sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	/* No memory map of the database file: a disk error there would be a
+	 * SIGBUS instead of an error code. */
+	if (*rc == SQLITE_OK)
+		*rc = exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+		    " PRAGMA secure_delete = ON; PRAGMA mmap_size = 0;");
+	return db;
+}
+
+/* PRAGMA quick_check: every page readable and every b-tree sound (without
+ * comparing indexes to tables, which would read the file many times). */
+static enum store_rc
+quick_check(sqlite3 *db, char **detail, int *err)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
+	const char *result;
+
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		result = (const char *)sqlite3_column_text(st, 0);
+		if (!str_eq(result, "ok")) {
+			*detail = xasprintf("quick_check: %s", result ? result : "?");
+			sqlite3_finalize(st);
+			return STORE_DAMAGED;
+		}
+		rc = SQLITE_OK;
+	}
+	if (rc != SQLITE_OK)
+		*detail = xstrdup(sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+	/* The header said ours, so a file SQLite cannot read is damaged. */
+	if ((rc & 0xff) == SQLITE_NOTADB)
+		return STORE_DAMAGED;
+	*err = sqlite3_system_errno(db);
+	return store_rc_of(rc);
+}
+
+/*
+** SQLite's memory, wiped when it is given back: its page cache, records
+** and bound values hold answers. Each block starts with its size.
+*/
+#define MEM_HEAD 16 /* keeps the 16-byte alignment of malloc */
+
+static void *
+mem_malloc(int n)
+{
+	size_t *p = malloc((size_t)n + MEM_HEAD);
+
+	if (p == NULL)
+		return NULL;
+	*p = (size_t)n;
+	return (char *)p + MEM_HEAD;
+}
+
+static int
+mem_size(void *p)
+{
+	return p == NULL ? 0 : (int)*(size_t *)(void *)((char *)p - MEM_HEAD);
+}
+
+static void
+mem_free(void *p)
+{
+	if (p != NULL) {
+		char *head = (char *)p - MEM_HEAD;
+
+		explicit_bzero(head, (size_t)mem_size(p) + MEM_HEAD);
+		free(head);
+	}
+}
+
+static void *
+mem_realloc(void *p, int n)
+{
+	void *q = mem_malloc(n);
+
+	if (q != NULL && p != NULL) {
+		memcpy(q, p, (size_t)(mem_size(p) < n ? mem_size(p) : n));
+		mem_free(p);
+	}
+	return q;
+}
+
+static int
+mem_roundup(int n)
+{
+	return (n + 7) & ~7;
+}
+
+static int
+mem_init(void *ignored)
+{
+	(void)ignored;
+	return SQLITE_OK;
+}
+
+static void
+mem_shutdown(void *ignored)
+{
+	(void)ignored;
+}
+
+/* Before SQLite's first use: the wiping allocator, and no memory that
+ * SQLite keeps for reuse without freeing it (lookaside slots, the bulk of
+ * page-cache pages), so that releasing memory wipes every copy. */
+static void
+configure_memory(void)
+{
+	static const sqlite3_mem_methods wiping = {
+		mem_malloc, mem_free, mem_realloc, mem_size, mem_roundup, mem_init, mem_shutdown, NULL,
+	};
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	sqlite3_config(SQLITE_CONFIG_MALLOC, &wiping);
+	sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);
+	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+}
+
+/* Give back (and so wipe) the cached pages that held answers. */
+static void
+forget_pages(sqlite3 *db)
+{
+	sqlite3_db_release_memory(db);
+}
+
 struct store *
 store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **detail)
 {
 	struct store *s;
 	sqlite3 *db = NULL;
-	int r;
+	unsigned long version = 0;
+	bool fresh;
+	int r, err = 0;
 
 	*detail = NULL;
+	if ((*rc = check_header(path, &version, detail)) != STORE_OK)
+		return NULL;
+	fresh = !side_file_exists(path, "-wal") && !side_file_exists(path, "-shm");
+	configure_memory();
 	if (create_file(path, mode, gid) != 0) {
-		*rc = errno == ENOSPC ? STORE_FULL : STORE_READONLY;
-		*detail = xstrdup(strerror(errno));
+		err = errno;
+		*rc = diagnose(path, err == ENOSPC ? STORE_FULL : STORE_READONLY, err);
+		*detail = xstrdup(strerror(err));
 		return NULL;
 	}
-	r = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, NULL);
-	if (r == SQLITE_OK) {
-		sqlite3_extended_result_codes(db, 1);
-		sqlite3_create_function(db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-		    NULL, sql_fold, NULL, NULL);
-		sqlite3_busy_timeout(db, STORE_BUSY_MS);
+	db = connect(path, &r);
+	if (db == NULL) {
+		*rc = STORE_ERROR;
+		*detail = xstrdup(sqlite3_errstr(r));
+		return NULL;
+	}
+	/* Until the file is known to be ours and sound, closing must not
+	 * checkpoint a WAL into it. */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	if (r != SQLITE_OK) {
+		*rc = store_rc_of(r);
+		err = sqlite3_system_errno(db);
+		*detail = xstrdup(sqlite3_errmsg(db));
+	} else if (sqlite3_db_readonly(db, "main") == 1) {
 		/* SQLite opens a file it cannot write read-only without a word;
 		 * the kiosk must know before a caregiver fills in the form. */
-		if (sqlite3_db_readonly(db, "main") == 1) {
-			*rc = STORE_READONLY;
-			*detail = xstrdup(strerror(EACCES));
-		} else {
-			/* Check before any pragma can write to a file not ours. */
-			*rc = migrate(db, detail);
+		*rc = STORE_READONLY;
+		*detail = xstrdup(_("it can be opened for reading only"));
+	} else if ((*rc = quick_check(db, detail, &err)) == STORE_OK) {
+		*rc = migrate(db, detail);
+		err = sqlite3_system_errno(db);
+	}
+	if (*rc == STORE_OK) {
+		r = exec(db, "PRAGMA journal_mode = WAL");
+		/* After a migration, bring the new user_version from the WAL into
+		 * the file's header: an older zorgkiosk reads it there, and then
+		 * refuses the file without opening it. */
+		if (r == SQLITE_OK && version < STORE_SCHEMA)
+			exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+		if (r != SQLITE_OK) {
+			*rc = store_rc_of(r);
+			err = sqlite3_system_errno(db);
+			*detail = xstrdup(sqlite3_errmsg(db));
 		}
-		if (*rc == STORE_OK) {
-			r = exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-			    " PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;");
-			if (r != SQLITE_OK) {
-				*rc = store_rc_of(r);
-				*detail = xstrdup(sqlite3_errmsg(db));
-			}
-		}
-	} else {
-		*rc = store_rc_of(r);
-		*detail = xstrdup(db ? sqlite3_errmsg(db) : sqlite3_errstr(r));
 	}
 	if (*rc != STORE_OK) {
+		/* The -wal and -shm SQLite made for reading go again (an empty
+		 * WAL checkpoints nothing); ones that were there stay as found. */
+		if (fresh)
+			sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 		sqlite3_close(db);
+		/* Closed first: see write_errno. */
+		*rc = diagnose(path, *rc, err);
 		return NULL;
 	}
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 	s = xcalloc(1, sizeof *s);
 	s->db = db;
+	s->path = xstrdup(path);
 	return s;
 }
 
@@ -292,6 +598,7 @@ store_close(struct store *s)
 	if (s == NULL)
 		return;
 	sqlite3_close(s->db);
+	free(s->path);
 	free(s);
 }
 
@@ -305,8 +612,36 @@ store_now(char *buf)
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-enum store_rc
-store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref)
+/* The next reference number of year, counted in refseq (so a purged
+ * number is not given out again) and never below what intake holds. Runs
+ * inside the submit's transaction. */
+static int
+next_seq(sqlite3 *db, int year, int *seq)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, "INSERT INTO refseq (year, last)"
+	    " VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM intake WHERE year = ?1))"
+	    " ON CONFLICT (year) DO UPDATE"
+	    " SET last = max(last, (SELECT coalesce(max(seq), 0) FROM intake WHERE year = ?1)) + 1"
+	    " RETURNING last", -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_int(st, 1, year);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*seq = sqlite3_column_int(st, 0);
+		rc = SQLITE_OK;
+	} else {
+		rc = sqlite3_errcode(db);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Store the intake through db, in this process; see store_submit. On
+ * failure *err is the errno the system gave SQLite (for diagnose). */
+static enum store_rc
+submit_here(sqlite3 *db, const struct intake *in, enum lang ui, int year, char *ref, int *err)
 {
 	const struct forms *f = in->forms;
 	sqlite3_stmt *st = NULL;
@@ -315,23 +650,17 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 	int seq = 0, rc;
 
 	store_now(created);
-	/* IMMEDIATE takes the write lock now, so the sequence number read
+	/* IMMEDIATE takes the write lock now, so the sequence number taken
 	 * below cannot be taken by another kiosk before we insert. */
-	if ((rc = exec(s->db, "BEGIN IMMEDIATE")) != SQLITE_OK)
+	if ((rc = exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK) {
+		*err = sqlite3_system_errno(db);
 		return store_rc_of(rc);
-	rc = sqlite3_prepare_v2(s->db, "SELECT coalesce(max(seq), 0) + 1 FROM intake WHERE year = ?1", -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_int(st, 1, year);
-		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			seq = sqlite3_column_int(st, 0);
-			rc = SQLITE_OK;
-		}
 	}
-	sqlite3_finalize(st);
-	st = NULL;
+	rc = next_seq(db, year, &seq);
+	/* At least four digits: after MZ-2026-9999 comes MZ-2026-10000. */
 	snprintf(newref, sizeof newref, "MZ-%04d-%04d", year, seq);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(s->db, "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version)"
+		rc = sqlite3_prepare_v2(db, "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version)"
 		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, newref, -1, SQLITE_STATIC);
@@ -340,13 +669,13 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 		sqlite3_bind_text(st, 4, created, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, i18n_code(ui), -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 6, f->intake_version);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
 		sqlite3_finalize(st);
 		st = NULL;
 	}
-	id = sqlite3_last_insert_rowid(s->db);
+	id = sqlite3_last_insert_rowid(db);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(s->db, "INSERT INTO answer (intake_id, field, value) VALUES (?1, ?2, ?3)",
+		rc = sqlite3_prepare_v2(db, "INSERT INTO answer (intake_id, field, value) VALUES (?1, ?2, ?3)",
 		    -1, &st, NULL);
 	for (size_t i = 0; rc == SQLITE_OK && i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
@@ -358,22 +687,126 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 			sqlite3_bind_int64(st, 1, id);
 			sqlite3_bind_text(st, 2, fd->id, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, v, -1, SQLITE_TRANSIENT);
-			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(s->db);
+			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
 		}
-		free(value);
+		wipe_free(value);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_OK)
-		rc = exec(s->db, "COMMIT");
+		rc = exec(db, "COMMIT");
 	if (rc != SQLITE_OK) {
-		int saved = errno;
-
-		exec(s->db, "ROLLBACK");
-		errno = saved;
+		*err = sqlite3_system_errno(db);
+		exec(db, "ROLLBACK");
+		forget_pages(db);
 		return store_rc_of(rc);
 	}
+	forget_pages(db);
 	memcpy(ref, newref, strlen(newref) + 1);
 	return STORE_OK;
+}
+
+/* What the child that stored an intake tells its parent. */
+struct submit_result {
+	enum store_rc rc;
+	char ref[32];
+};
+
+/* In the child: store the intake and write the result to fd. */
+static void __attribute__((noreturn))
+submit_child(const char *path, int fd, const struct intake *in, enum lang ui, int year)
+{
+	struct submit_result res = { .rc = STORE_ERROR };
+	int rc, err = 0;
+	sqlite3 *db = connect(path, &rc);
+
+	if (db != NULL && rc == SQLITE_OK)
+		res.rc = submit_here(db, in, ui, year, res.ref, &err);
+	else if (db != NULL)
+		res.rc = store_rc_of(rc), err = sqlite3_system_errno(db);
+	/* Stored: say so at once (closing may still meet a fault). */
+	if (res.rc == STORE_OK && write(fd, &res, sizeof res) != (ssize_t)sizeof res)
+		_exit(1);
+	/* The parent is waiting: leave checkpoints to the commits (every
+	 * 1000 pages) and to the last store_close. */
+	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	sqlite3_close(db);
+	if (res.rc != STORE_OK) {
+		res.rc = diagnose(path, res.rc, err);
+		if (write(fd, &res, sizeof res) != (ssize_t)sizeof res)
+			_exit(1);
+	}
+	_exit(0);
+}
+
+enum store_rc
+store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref)
+{
+	struct submit_result res = { .rc = STORE_ERROR };
+	size_t got = 0;
+	ssize_t n;
+	int fds[2], status, rc;
+	pid_t pid;
+
+	/* SQLite maps the -shm file: when it is truncated, made immutable or
+	 * its disk fails, writing it is a SIGBUS, not an error code. So the
+	 * write runs in a child, and the caller keeps the answers whatever
+	 * happens to it. A connection must not cross fork(), and SQLite
+	 * shares open files within a process, so ours is closed first:
+	 * without a checkpoint, which would touch the -shm here. */
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		return submit_here(s->db, in, ui, year, ref, &rc);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+	if (sqlite3_close(s->db) != SQLITE_OK) {
+		/* A statement is still open: no child then, rather than one that
+		 * shares SQLite's view of the file with us. */
+		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+		close(fds[0]);
+		close(fds[1]);
+		return submit_here(s->db, in, ui, year, ref, &rc);
+	}
+	s->db = NULL;
+	pid = fork();
+	if (pid == 0) {
+		sigset_t all;
+
+		/* Not the kiosk's signal handlers, nor the keys of its terminal
+		 * (a fault such as SIGBUS is delivered all the same). */
+		sigfillset(&all);
+		sigprocmask(SIG_SETMASK, &all, NULL);
+		setpgid(0, 0);
+		close(fds[0]);
+		submit_child(s->path, fds[1], in, ui, year);
+	}
+	close(fds[1]);
+	while (pid > 0 && got < sizeof res) {
+		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
+
+		/* A disk that does not answer at all must not hang the kiosk. */
+		n = poll(&pfd, 1, STORE_CHILD_MS);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		n = read(fds[0], (char *)&res + got, sizeof res - got);
+		if (n > 0)
+			got += (size_t)n;
+		else if (n == 0 || errno != EINTR)
+			break;
+	}
+	close(fds[0]);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* The child died: ask the files why (before we open them again). */
+	if (pid > 0 && got != sizeof res)
+		res.rc = diagnose(s->path, STORE_IOERR, 0);
+	s->db = connect(s->path, &rc);
+	if (pid < 0)
+		return submit_here(s->db, in, ui, year, ref, &rc);
+	if (res.rc == STORE_OK)
+		memcpy(ref, res.ref, strlen(res.ref) + 1);
+	return res.rc;
 }
 
 enum store_rc
@@ -407,6 +840,7 @@ store_draft_save(struct store *s, const char *login, const struct intake *in, en
 		rc = exec(s->db, "COMMIT");
 	if (rc != SQLITE_OK)
 		exec(s->db, "ROLLBACK");
+	forget_pages(s->db);
 	return store_rc_of(rc);
 }
 
@@ -452,6 +886,7 @@ store_draft_take(struct store *s, const char *login, const struct forms *f, stru
 		}
 	}
 	exec(s->db, "COMMIT");
+	forget_pages(s->db);
 	return found;
 }
 
@@ -475,6 +910,14 @@ store_message(enum store_rc rc)
 		return _("Someone else changed this request meanwhile. You now see the new state; nothing was overwritten.");
 	case STORE_NOTFOUND:
 		return _("There is no such request.");
+	case STORE_DAMAGED:
+		return _("The database is damaged, so nothing can be stored. It has not been changed. Please tell a staff member: it must be restored from a backup.");
+	case STORE_ROFS:
+		return _("The disk that holds the database is read-only, so nothing was stored. Your answers are still here. Please tell a staff member.");
+	case STORE_IMMUTABLE:
+		return _("The database is locked against every change (immutable), so nothing was stored. Your answers are still here. Please tell a staff member.");
+	case STORE_IOERR:
+		return _("The disk reported an error while storing, so nothing was stored. Your answers are still here. Please tell a staff member.");
 	case STORE_ERROR:
 		break;
 	}

@@ -18,26 +18,33 @@ enum store_rc {
 	STORE_BUSY,     /* locked by another program for longer than the timeout */
 	STORE_FULL,     /* the disk is full */
 	STORE_READONLY, /* the file or folder cannot be written */
-	STORE_NOTOURS,  /* the file is not a zorgkiosk database, or is damaged */
+	STORE_NOTOURS,  /* the file is not a zorgkiosk database */
 	STORE_NEWER,    /* made by a newer zorgkiosk */
 	STORE_CONFLICT, /* someone else changed the request meanwhile */
 	STORE_NOTFOUND, /* no such request */
+	STORE_DAMAGED,  /* a zorgkiosk database that fails SQLite's checks */
+	STORE_ROFS,     /* the file system holding it is read-only */
+	STORE_IMMUTABLE, /* the database, -wal or -shm is immutable (chattr +i) */
+	STORE_IOERR,    /* the disk reported an error */
 	STORE_ERROR,    /* anything else */
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 3
+#define STORE_SCHEMA 4
 
 /* Open the database at path, creating it (and its folder) with mode, e.g.
- * 0600, when it does not exist, and migrate it. gid >= 0 gives the file to
- * that group. On failure returns NULL, *rc says why and *detail holds
- * SQLite's words (caller frees). */
+ * 0600, when it does not exist, check it and migrate it. gid >= 0 gives the
+ * file to that group. A file that is not ours, newer or damaged is refused
+ * without a byte of it, its -wal or its -shm changed. On failure returns
+ * NULL, *rc says why and *detail holds the technical words (caller frees). */
 struct store *store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **detail);
 /* Close the database. */
 void store_close(struct store *s);
 /* Store the intake in one transaction and put its reference, e.g.
  * "MZ-2026-0042", in ref (at least 32 bytes). The reference is written only
- * after the commit has finished. */
+ * after the commit has finished; a number is never given out twice, and
+ * grows past 9999 to five digits. The write runs in a child process, so
+ * that a disk fault (a SIGBUS from the mapped -shm) cannot end the caller. */
 enum store_rc store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref);
 /* A sentence about rc in the current language. */
 const char *store_message(enum store_rc rc);

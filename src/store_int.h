@@ -8,6 +8,7 @@
 
 struct store {
 	sqlite3 *db;
+	char *path;
 };
 
 /* The store_rc for a SQLite result code. */

@@ -191,6 +191,24 @@ ui_end(void)
 	endwin();
 }
 
+void
+ui_put_clear_codes(void)
+{
+	static int known = -1;
+	int err;
+
+	if (known < 0)
+		known = setupterm(NULL, STDOUT_FILENO, &err) == OK;
+	if (known) {
+		const char *clear = tigetstr("clear"), *e3 = tigetstr("E3");
+
+		if (clear != NULL && clear != (char *)-1)
+			putp(clear);
+		if (e3 != NULL && e3 != (char *)-1)
+			putp(e3);
+	}
+}
+
 bool
 ui_big_enough(void)
 {
@@ -271,7 +289,7 @@ ui_put(int y, int x, int cols, const char *utf8, enum ui_style st)
 	wchar_t *w = charset_display(utf8, &n);
 	int used = ui_putw(y, x, cols, w, n, st);
 
-	free(w);
+	wipe_free(w);
 	return used;
 }
 
@@ -283,12 +301,12 @@ ui_frame(const char *title, const char *keys)
 	char *t = xasprintf(" %s ", title);
 
 	ui_put(0, 0, COLS, t, UI_TITLE);
-	free(t);
+	wipe_free(t);
 	if (keys != NULL) {
 		char *k = xasprintf(" %s ", keys);
 
 		ui_put(LINES - 1, 0, COLS, k, UI_KEYBAR);
-		free(k);
+		wipe_free(k);
 	}
 }
 

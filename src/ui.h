@@ -38,6 +38,9 @@ void ui_end(void);
  * fault: async-signal-safe (a write of the saved reset sequence and
  * tcsetattr), no curses. Does nothing when curses does not have it. */
 void ui_give_back(void);
+/* Line mode: write to stdout what clears the screen and its scrollback,
+ * when TERM names a terminal that can (nothing for TERM=dumb). */
+void ui_put_clear_codes(void);
 /* Whether the terminal is at least UI_MIN_COLS x UI_MIN_LINES. */
 bool ui_big_enough(void);
 /* Draw the "please enlarge" message. */

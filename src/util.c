@@ -2,6 +2,7 @@
 #include "util.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,13 +55,32 @@ xcalloc(size_t n, size_t sz)
 void *
 xreallocarray(void *p, size_t n, size_t sz)
 {
+	size_t had;
+	void *q;
+
 	if (n == 0 || sz == 0)
 		die("internal error: zero-size allocation");
 	if (n > SIZE_MAX / sz)
 		die("internal error: allocation too large");
-	if ((p = realloc(p, n * sz)) == NULL)
-		die("out of memory");
-	return p;
+	/* Never realloc(): a block it moves is freed with its text still in. */
+	had = p != NULL ? malloc_usable_size(p) : 0;
+	if (n * sz <= had)
+		return p;
+	/* Grow by half at least, so that adding one at a time stays linear. */
+	q = xmalloc(n * sz > had + had / 2 || had > SIZE_MAX / 2 ? n * sz : had + had / 2);
+	if (p != NULL)
+		memcpy(q, p, had);
+	wipe_free(p);
+	return q;
+}
+
+void
+wipe_free(void *p)
+{
+	if (p != NULL) {
+		explicit_bzero(p, malloc_usable_size(p));
+		free(p);
+	}
 }
 
 char *

@@ -11,8 +11,12 @@
 void *xmalloc(size_t n);
 /* Allocate a zeroed array of n elements of size sz. */
 void *xcalloc(size_t n, size_t sz);
-/* Resize p to n elements of size sz, checking for overflow. */
+/* Resize p to n elements of size sz, checking for overflow; a block that
+ * must move is wiped before it is freed. */
 void *xreallocarray(void *p, size_t n, size_t sz);
+/* Overwrite the whole block p (may be NULL) with zeros, then free it: for
+ * anything that held what a visitor typed, so no copy outlives its use. */
+void wipe_free(void *p);
 /* Copy of s. Caller frees. */
 char *xstrdup(const char *s);
 /* Copy of the first n bytes of s, NUL-terminated. Caller frees. */

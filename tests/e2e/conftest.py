@@ -61,11 +61,12 @@ def kiosk(request, tmp_path, forms_dir):
     lang=None leaves LANG unset; unset names more variables to remove;
     env replaces the whole environment. The kiosk always gets
     --db <tmp>/zk.db --forms <forms>, and --idle N when idle is given.
-    With wait, returns once the welcome is drawn (its line "1  Nederlands")."""
+    With wait, returns once the welcome is drawn (its line "1  Nederlands").
+    binary runs another build than ZK_BIN (e.g. the release ./zorgkiosk)."""
     made = []
 
     def start(cols=80, rows=24, lang='C.UTF-8', idle=None, args=(), env=None, unset=(),
-              wait=True, db=None, forms=None, **env_extra):
+              wait=True, db=None, forms=None, binary=None, **env_extra):
         db = db or str(tmp_path / 'zk.db')
         argv = ['--db', db, '--forms', forms or forms_dir]
         if idle is not None:
@@ -75,7 +76,7 @@ def kiosk(request, tmp_path, forms_dir):
             env = base_env(lang, **env_extra)
             for k in unset:
                 env.pop(k, None)
-        k = Kiosk(argv, cols=cols, rows=rows, env=env,
+        k = Kiosk(argv, cols=cols, rows=rows, env=env, binary=binary,
                   stderr_path=str(tmp_path / ('stderr-%d.txt' % len(made))))
         k.db_path = db
         made.append(k)
@@ -110,3 +111,29 @@ def forms_copy(tmp_path, forms_dir):
     d = tmp_path / 'forms'
     shutil.copytree(forms_dir, d)
     return d
+
+
+@pytest.fixture
+def line_kiosk(tmp_path, forms_dir):
+    """A factory for line mode through a pty: line_kiosk(args=(), idle=None,
+    env=None, binary=None, db=None) -> a started rawpty.LineSession with
+    --db <tmp>/zk.db --forms <forms> (env: TERM=dumb). Killed at the end
+    if still running."""
+    from rawpty import LineSession
+    made = []
+
+    def start(args=(), idle=None, env=None, binary=None, db=None):
+        db = db or str(tmp_path / 'zk.db')
+        argv = ['--db', db, '--forms', forms_dir]
+        if idle is not None:
+            argv += ['--idle', str(idle)]
+        s = LineSession(argv + list(args), env=env or base_env(TERM='dumb'), binary=binary,
+                        stderr_path=str(tmp_path / ('line-stderr-%d.txt' % len(made))))
+        s.db = db
+        made.append(s)
+        return s
+
+    yield start
+    for s in made:
+        if s.proc.poll() is None:
+            s.kill()

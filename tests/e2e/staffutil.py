@@ -25,10 +25,10 @@ def env(lang='C.UTF-8', **extra):
     return base_env(lang, LSAN_OPTIONS=LSAN, **extra)
 
 
-def zk(args, db=None, forms=None, staff=True, umask=None, timeout=30):
+def zk(args, db=None, forms=None, staff=True, umask=None, timeout=30, extra_env=None):
     """Run the binary without a terminal; returns CompletedProcess with
     stdout and stderr as bytes. db and forms add --db and --forms; staff
-    adds --staff-users <this login>."""
+    adds --staff-users <this login>; extra_env adds to the environment."""
     argv = [BIN] + list(args)
     if db is not None:
         argv += ['--db', str(db)]
@@ -37,7 +37,7 @@ def zk(args, db=None, forms=None, staff=True, umask=None, timeout=30):
     if staff:
         argv += ['--staff-users', LOGIN]
     pre = (lambda: os.umask(umask)) if umask is not None else None
-    argv, run_env = zkharness.site_args(argv, env())
+    argv, run_env = zkharness.site_args(argv, env(**(extra_env or {})))
     r = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, env=run_env,
                        timeout=timeout, preexec_fn=pre)
     err = r.stderr.decode('utf-8', 'replace')

@@ -16,7 +16,7 @@ import pytest
 from rawpty import (LineSession, alive, fill_and_review, focus_rows, integrity, key_bar, proc_state, raw,
                     sanitizer, send_and_ref, shows, submit_script, to_form, wait_form)
 import zkharness
-from zkharness import BIN, ESC, ESC_DELAY, F2, REF_RE, TAB, T, base_env, db_intake, db_rows
+from zkharness import BIN, BTAB, ESC, ESC_DELAY, F2, REF_RE, TAB, T, base_env, db_intake, db_rows
 
 STORE_MSGIDS = [
     'The system is busy right now. Your answers are still here: please try again in a moment.',
@@ -25,6 +25,8 @@ STORE_MSGIDS = [
     'The database file is damaged or is not a zorgkiosk database. It has not been changed.',
     'The database was made by a newer version of zorgkiosk.',
     'Something went wrong while storing, so nothing was stored. Your answers are still here: please try again.',
+    'The database is damaged, so nothing can be stored. It has not been changed. Please tell a staff member: '
+    'it must be restored from a backup.',
 ]
 
 
@@ -340,7 +342,8 @@ def test_sigkill_after_send_never_loses_a_shown_reference(tmp_path, forms_dir, f
     _zorgkiosk_db(db, forms_dir)  # created once: see test_kiosks_starting_together_on_a_new_database
     review_marker = T('Change my answers', 'en').encode()
     rng = random.Random(20240601)
-    delays = [rng.uniform(0, 0.2) if i % 2 else rng.uniform(0, 0.012) for i in range(RUNS)]
+    # Sending runs in a child process (store_submit): allow for it under load.
+    delays = [rng.uniform(0, 0.6) if i % 2 else rng.uniform(0, 0.012) for i in range(RUNS)]
     shown, failures = [], []
     lock = threading.Lock()
 
@@ -419,6 +422,14 @@ def test_sighup_in_the_form_keeps_a_draft_offered_at_the_next_start(kiosk, forms
     to_form(k, forms, 'nl')
     k.send('Draft Tester')
     k.wait_for('[Draft Tester')
+    # Kept only with consent, ticked above the first question.
+    keep = T('Keep what you typed for one day if the connection drops?', 'nl')
+    k.quiet(0.1)
+    k.send(BTAB)
+    k.wait_for('[ ] ' + keep)
+    k.quiet(0.1)
+    k.send(' ')
+    k.wait_for('[x] ' + keep)
     k.quiet(0.3)
     k.proc.send_signal(signal.SIGHUP)
     _end(k, 0)
@@ -542,8 +553,9 @@ def test_foreign_or_damaged_database_is_refused_and_unchanged(kiosk, tmp_path, f
     k = kiosk(db=str(db), wait=False)
     _end(k, 1, timeout=20)
     # At start the message is for the administrator (main.c open_reason).
-    msg = ('it was made by a newer version of zorgkiosk' if kind == 'newer' else
-           'it is damaged or is not a zorgkiosk database; it was not changed')
+    msg = {'newer': 'it was made by a newer version of zorgkiosk',
+           'damaged': 'it is damaged (it was not changed); restore it from a backup'}.get(
+        kind, 'it is damaged or is not a zorgkiosk database; it was not changed')
     err = k.stderr()
     assert T(msg, 'nl') in err or T(msg, 'en') in err, 'no clear message; stderr:\n' + err
     assert hashlib.sha256(db.read_bytes()).hexdigest() == hashlib.sha256(before).hexdigest(), \

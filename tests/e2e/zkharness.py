@@ -48,7 +48,7 @@ ESC_DELAY = 0.3
 SANITIZER_MARKS = ('ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:',
                    'SUMMARY: AddressSanitizer', 'SUMMARY: UndefinedBehaviorSanitizer')
 
-REF_RE = re.compile(r'MZ-\d{4}-\d{4}')
+REF_RE = re.compile(r'MZ-\d{4}-\d{4,}')  # after 9999 a fifth digit
 
 
 class KioskError(AssertionError):

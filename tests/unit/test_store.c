@@ -1,9 +1,12 @@
 /* test_store.c: the intake database (store.c): creating it, what it looks
- * like to SQLite, storing intakes with their references, and refusing
- * files that are not ours, newer, or cannot be written, without changing them. */
+ * like to SQLite, storing intakes with their references (never one twice),
+ * and refusing files that are not ours, newer, damaged, or cannot be
+ * written, without changing a byte of them; disk faults on sending. */
 #include "unit.h"
 
+#include <linux/fs.h>
 #include <sqlite3.h>
+#include <sys/ioctl.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -202,7 +205,8 @@ rc_name(enum store_rc rc)
 {
 	static const char *const names[] = {
 		"STORE_OK", "STORE_BUSY", "STORE_FULL", "STORE_READONLY", "STORE_NOTOURS",
-		"STORE_NEWER", "STORE_CONFLICT", "STORE_NOTFOUND", "STORE_ERROR",
+		"STORE_NEWER", "STORE_CONFLICT", "STORE_NOTFOUND", "STORE_DAMAGED", "STORE_ROFS",
+		"STORE_IMMUTABLE", "STORE_IOERR", "STORE_ERROR",
 	};
 
 	return (size_t)rc < UNIT_LEN(names) ? names[rc] : "?";
@@ -692,6 +696,581 @@ test_readonly_folder_existing(void **state)
 	assert_rc(rc, STORE_READONLY);
 }
 
+/* ------------------------------------------------------------ reference numbers */
+
+/* Close every request and purge them all. */
+static void
+purge_all(struct store *s, const char *path)
+{
+	int count = -1;
+	char *err = NULL;
+	sqlite3 *db = raw_open(path, false);
+
+	if (sqlite3_exec(db, "UPDATE intake SET status = 'closed'", NULL, NULL, &err) != SQLITE_OK)
+		fail_msg("close: %s", err);
+	sqlite3_close(db);
+	assert_int_equal(store_purge(s, "2999-01-01", "tester", &count), STORE_OK);
+	assert_true(count > 0);
+}
+
+/* A caregiver quoting an old number must never reach someone else's
+ * request: after a purge, numbering goes on. */
+static void
+test_ref_not_reused_after_purge(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+	submit_ok(s, "Piet", "0612345678", LANG_NL, 2027, "MZ-2027-0001");
+	purge_all(s, fx->db);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 0);
+	submit_ok(s, "Anaïs", "0612345678", LANG_NL, 2026, "MZ-2026-0003");
+	submit_ok(s, "Kees", "0612345678", LANG_NL, 2027, "MZ-2027-0002");
+	store_close(s);
+	/* Also across a restart. */
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	submit_ok(s, "Mila", "0612345678", LANG_NL, 2026, "MZ-2026-0004");
+	store_close(s);
+}
+
+/* After MZ-2026-9999 the number grows a digit; none is given twice, also
+ * when the newest request is purged. */
+static void
+test_ref_widens_past_9999(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+
+	store_close(s);
+	raw_exec(fx->db, "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version)"
+	    " VALUES ('MZ-2026-9998', 2026, 9998, '2026-01-02T10:00:00Z', 'nl', 3)", false);
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-9999");
+	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-10000");
+	purge_all(s, fx->db);
+	submit_ok(s, "Piet", "0612345678", LANG_NL, 2026, "MZ-2026-10001");
+	store_close(s);
+	assert_int_equal(raw_int(fx->db, "SELECT seq FROM intake WHERE ref = ?1", "MZ-2026-10001"), 10001);
+}
+
+/* Schema 3 -> 4: numbering goes on from the highest number still stored,
+ * or named in the audit trail (a request purged before the upgrade). */
+static void
+test_migrate_3_to_4(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+
+	store_close(s);
+	/* What zorgkiosk with schema 3 left behind. */
+	raw_exec(fx->db, "DROP TABLE IF EXISTS refseq; PRAGMA user_version = 3;"
+	    "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version) VALUES"
+	    " ('MZ-2025-0012', 2025, 12, '2025-05-01T10:00:00Z', 'nl', 3),"
+	    " ('MZ-2026-0005', 2026, 5, '2026-01-02T10:00:00Z', 'nl', 3);"
+	    "INSERT INTO audit (at, staff, action, ref) VALUES"
+	    " ('2026-02-01T10:00:00Z', 'tester', 'view', 'MZ-2026-0009'),"
+	    " ('2026-02-01T10:00:00Z', 'tester', 'view', 'not a reference');", false);
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	assert_int_equal(raw_int(fx->db, "PRAGMA user_version", NULL), STORE_SCHEMA);
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0010");
+	submit_ok(s, "Jan", "0612345678", LANG_NL, 2025, "MZ-2025-0013");
+	submit_ok(s, "Piet", "0612345678", LANG_NL, 2027, "MZ-2027-0001");
+	store_close(s);
+	/* The file's own header has the new version (not only the WAL). */
+	{
+		size_t n;
+		unsigned char *h = (unsigned char *)unit_read(fx->db, &n);
+
+		assert_true(n >= 100);
+		assert_int_equal(h[60] << 24 | h[61] << 16 | h[62] << 8 | h[63], STORE_SCHEMA);
+		free(h);
+	}
+}
+
+/* ------------------------------------------------------------ foreign files, byte for byte */
+
+/* The database and its -wal and -shm, as bytes (NULL when missing). */
+struct files {
+	char *data[3];
+	size_t len[3];
+};
+
+static const char *const side_ext[3] = { "", "-wal", "-shm" };
+
+static void
+files_read(const char *path, struct files *f)
+{
+	for (int i = 0; i < 3; i++) {
+		char *p = xasprintf("%s%s", path, side_ext[i]);
+
+		f->len[i] = 0;
+		f->data[i] = unit_read(p, &f->len[i]);
+		free(p);
+	}
+}
+
+static void
+files_free(struct files *f)
+{
+	for (int i = 0; i < 3; i++)
+		free(f->data[i]);
+}
+
+/* Whether path, its -wal and its -shm are exactly as in before. */
+static bool
+files_same(const char *path, const struct files *before)
+{
+	struct files now;
+	bool same = true;
+
+	files_read(path, &now);
+	for (int i = 0; i < 3; i++) {
+		bool ok = (before->data[i] == NULL) == (now.data[i] == NULL) &&
+		    before->len[i] == now.len[i] &&
+		    (before->data[i] == NULL || memcmp(before->data[i], now.data[i], now.len[i]) == 0);
+
+		if (!ok)
+			print_error("%s%s was changed (%s, %zu bytes before; %s, %zu after)\n", path, side_ext[i],
+			    before->data[i] ? "present" : "missing", before->len[i],
+			    now.data[i] ? "present" : "missing", now.len[i]);
+		same = same && ok;
+	}
+	files_free(&now);
+	return same;
+}
+
+/* Run sql on path in WAL mode in another process that then dies without
+ * closing, as a program that crashed: its -wal and -shm stay, not yet
+ * checkpointed. */
+static void
+raw_leave_wal(const char *path, const char *sql)
+{
+	int status = 0;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		sqlite3 *db = NULL;
+
+		if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static void
+expect_refused_unchanged(const char *path, enum store_rc want)
+{
+	struct files before;
+	enum store_rc rc;
+	bool same;
+
+	files_read(path, &before);
+	rc = open_rc(path);
+	same = files_same(path, &before);
+	files_free(&before);
+	assert_rc(rc, want);
+	assert_true(same);
+}
+
+/* Another program's database whose last transactions are still in its
+ * -wal: SQLite would recover and checkpoint them into it. */
+static void
+test_foreign_with_pending_wal(void **state)
+{
+	struct fixture *fx = *state;
+	char *wal = xasprintf("%s-wal", fx->db);
+
+	raw_leave_wal(fx->db, "CREATE TABLE recipe (name TEXT); INSERT INTO recipe VALUES ('stamppot');"
+	    "INSERT INTO recipe VALUES ('hutspot');");
+	assert_true(unit_exists(wal));
+	expect_refused_unchanged(fx->db, STORE_NOTOURS);
+	free(wal);
+}
+
+/* Random bytes, a text, and a SQLite header without our application_id. */
+static void
+test_foreign_bytes(void **state)
+{
+	struct fixture *fx = *state;
+	unsigned char buf[8192];
+	unsigned seed = 7;
+
+	for (size_t i = 0; i < sizeof buf; i++)
+		buf[i] = (unsigned char)((seed = seed * 1103515245 + 12345) >> 16);
+	unit_write(fx->db, buf, sizeof buf);
+	expect_refused_unchanged(fx->db, STORE_NOTOURS);
+	memcpy(buf, "SQLite format 3", 16);
+	unit_write(fx->db, buf, sizeof buf);
+	expect_refused_unchanged(fx->db, STORE_NOTOURS);
+	unit_write_str(fx->db, "SQLite format 3");
+	expect_refused_unchanged(fx->db, STORE_NOTOURS);
+}
+
+/* An empty file is a new database (an administrator may make it first, to
+ * set its owner and mode), unless another program's -wal lies beside it. */
+static void
+test_empty_file(void **state)
+{
+	struct fixture *fx = *state;
+	char *other = xasprintf("%s/other.db", fx->dir), *other_wal = xasprintf("%s/other.db-wal", fx->dir);
+	char *wal = xasprintf("%s-wal", fx->db);
+	struct store *s;
+
+	raw_leave_wal(other, "CREATE TABLE recipe (name TEXT); INSERT INTO recipe VALUES ('stamppot');");
+	unit_write(fx->db, "", 0);
+	unit_copy(other_wal, wal);
+	expect_refused_unchanged(fx->db, STORE_NOTOURS);
+
+	unlink(wal);
+	unit_write(fx->db, "", 0);
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	store_close(s);
+	assert_int_equal(raw_int(fx->db, "PRAGMA application_id", NULL), STORE_APP_ID);
+	free(other);
+	free(other_wal);
+	free(wal);
+}
+
+/* A database of a newer zorgkiosk with transactions still in its -wal. */
+static void
+test_newer_with_pending_wal(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	char sql[160];
+
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	store_close(s);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA wal_checkpoint(TRUNCATE);"
+	    " UPDATE intake SET status = 'contacted';", STORE_SCHEMA + 1);
+	raw_leave_wal(fx->db, sql);
+	expect_refused_unchanged(fx->db, STORE_NEWER);
+}
+
+/* ------------------------------------------------------------ damaged */
+
+/* A page in the middle of the file overwritten: refused at open, before a
+ * caregiver fills in the form, and left as it is. */
+static void
+test_damaged_refused_at_open(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	char name[16], *data;
+	long long pages, page;
+	size_t len;
+	char want[32];
+
+	for (int i = 1; i <= 60; i++) {
+		snprintf(name, sizeof name, "Zoë %c%c", 'A' + i % 26, 'a' + i / 26);
+		snprintf(want, sizeof want, "MZ-2026-%04d", i);
+		submit_ok(s, name, "0612345678", LANG_NL, 2026, want);
+	}
+	store_close(s);
+	pages = raw_int(fx->db, "PRAGMA page_count", NULL);
+	page = raw_int(fx->db, "SELECT rootpage FROM sqlite_schema WHERE name = 'answer'", NULL);
+	assert_true(pages > 4 && page > 1);
+	data = unit_read(fx->db, &len);
+	assert_true(len == (size_t)pages * 4096);
+	memset(data + (page - 1) * 4096 + 8, 0x5a, 64);
+	unit_write(fx->db, data, len);
+	free(data);
+	expect_refused_unchanged(fx->db, STORE_DAMAGED);
+}
+
+/* ------------------------------------------------------------ disk faults */
+
+/* A VFS over the default one whose writes and syncs fail, as a disk does,
+ * while fault_errno is set: SQLite then sees that errno. */
+static sqlite3_vfs *real_vfs;
+static int fault_errno;
+
+struct fault_file {
+	sqlite3_file base;
+	sqlite3_file *real;
+};
+
+static int
+fault_close(sqlite3_file *f)
+{
+	struct fault_file *ff = (struct fault_file *)f;
+	int rc = ff->real->pMethods ? ff->real->pMethods->xClose(ff->real) : SQLITE_OK;
+
+	return rc;
+}
+#define REAL(f) (((struct fault_file *)(f))->real)
+static int fault_read(sqlite3_file *f, void *b, int n, sqlite3_int64 o) { return REAL(f)->pMethods->xRead(REAL(f), b, n, o); }
+static int
+fault_write(sqlite3_file *f, const void *b, int n, sqlite3_int64 o)
+{
+	if (fault_errno != 0)
+		return fault_errno == ENOSPC ? SQLITE_FULL : SQLITE_IOERR_WRITE;
+	return REAL(f)->pMethods->xWrite(REAL(f), b, n, o);
+}
+static int fault_truncate(sqlite3_file *f, sqlite3_int64 n) { return REAL(f)->pMethods->xTruncate(REAL(f), n); }
+static int
+fault_sync(sqlite3_file *f, int flags)
+{
+	if (fault_errno != 0)
+		return SQLITE_IOERR_FSYNC;
+	return REAL(f)->pMethods->xSync(REAL(f), flags);
+}
+static int fault_size(sqlite3_file *f, sqlite3_int64 *n) { return REAL(f)->pMethods->xFileSize(REAL(f), n); }
+static int fault_lock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xLock(REAL(f), l); }
+static int fault_unlock(sqlite3_file *f, int l) { return REAL(f)->pMethods->xUnlock(REAL(f), l); }
+static int fault_check(sqlite3_file *f, int *r) { return REAL(f)->pMethods->xCheckReservedLock(REAL(f), r); }
+static int fault_control(sqlite3_file *f, int op, void *a) { return REAL(f)->pMethods->xFileControl(REAL(f), op, a); }
+static int fault_sector(sqlite3_file *f) { return REAL(f)->pMethods->xSectorSize(REAL(f)); }
+static int fault_chars(sqlite3_file *f) { return REAL(f)->pMethods->xDeviceCharacteristics(REAL(f)); }
+static int fault_shm_map(sqlite3_file *f, int pg, int sz, int ext, void volatile **pp) { return REAL(f)->pMethods->xShmMap(REAL(f), pg, sz, ext, pp); }
+static int fault_shm_lock(sqlite3_file *f, int o, int n, int fl) { return REAL(f)->pMethods->xShmLock(REAL(f), o, n, fl); }
+static void fault_shm_barrier(sqlite3_file *f) { REAL(f)->pMethods->xShmBarrier(REAL(f)); }
+static int fault_shm_unmap(sqlite3_file *f, int del) { return REAL(f)->pMethods->xShmUnmap(REAL(f), del); }
+static int fault_fetch(sqlite3_file *f, sqlite3_int64 o, int n, void **pp) { return REAL(f)->pMethods->xFetch(REAL(f), o, n, pp); }
+static int fault_unfetch(sqlite3_file *f, sqlite3_int64 o, void *p) { return REAL(f)->pMethods->xUnfetch(REAL(f), o, p); }
+#undef REAL
+
+static const sqlite3_io_methods fault_methods = {
+	3, fault_close, fault_read, fault_write, fault_truncate, fault_sync, fault_size, fault_lock,
+	fault_unlock, fault_check, fault_control, fault_sector, fault_chars, fault_shm_map,
+	fault_shm_lock, fault_shm_barrier, fault_shm_unmap, fault_fetch, fault_unfetch,
+};
+
+static int
+fault_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *f, int flags, int *out)
+{
+	struct fault_file *ff = (struct fault_file *)f;
+	int rc;
+
+	(void)vfs;
+	ff->real = (sqlite3_file *)(ff + 1);
+	rc = real_vfs->xOpen(real_vfs, name, ff->real, flags, out);
+	ff->base.pMethods = ff->real->pMethods ? &fault_methods : NULL;
+	return rc;
+}
+
+static int
+fault_last_error(sqlite3_vfs *vfs, int n, char *buf)
+{
+	(void)vfs;
+	(void)n;
+	(void)buf;
+	return fault_errno != 0 ? fault_errno : real_vfs->xGetLastError(real_vfs, n, buf);
+}
+
+static sqlite3_vfs fault_vfs;
+
+/* Make the fault VFS SQLite's default (once). */
+static void
+fault_install(void)
+{
+	if (real_vfs != NULL)
+		return;
+	real_vfs = sqlite3_vfs_find(NULL);
+	fault_vfs = *real_vfs;
+	fault_vfs.zName = "fault";
+	fault_vfs.szOsFile = (int)sizeof(struct fault_file) + real_vfs->szOsFile;
+	fault_vfs.xOpen = fault_open;
+	fault_vfs.xGetLastError = fault_last_error;
+	assert_int_equal(sqlite3_vfs_register(&fault_vfs, 1), SQLITE_OK);
+}
+
+/* The disk fails while the caregiver sends: its own message, no reference,
+ * nothing stored; it works again once the disk does. */
+static void
+test_submit_io_error(void **state)
+{
+	struct fixture *fx = *state;
+	static const struct { int err; enum store_rc want; } cases[] = {
+		{ EIO, STORE_IOERR }, { ENOSPC, STORE_FULL },
+	};
+	struct store *s;
+
+	fault_install();
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
+		struct intake in;
+		char ref[32] = "unset";
+		enum store_rc rc;
+
+		fill(&in, "Zoë", "0612345678");
+		fault_errno = cases[i].err;
+		rc = store_submit(s, &in, LANG_NL, 2026, ref);
+		fault_errno = 0;
+		intake_clear(&in);
+		if (rc != cases[i].want)
+			fail_msg("errno %d: %s, want %s", cases[i].err, rc_name(rc), rc_name(cases[i].want));
+		assert_string_equal(ref, "unset");
+	}
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 0);
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	store_close(s);
+}
+
+/* Someone truncates the -shm that SQLite has mapped while another program
+ * keeps the database open: the next access to the mapped -shm is a SIGBUS.
+ * A kiosk that has stored before (so its connection mapped the -shm)
+ * stores again after it: that works, and nothing dies. */
+static void
+test_submit_after_shm_truncated(void **state)
+{
+	struct fixture *fx = *state;
+	char *shm = xasprintf("%s-shm", fx->db);
+	int go[2], ready[2], status = 0;
+	char c = 0;
+	pid_t reader, kiosk;
+	struct store *s;
+
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	store_close(s);
+	assert_int_equal(pipe(go), 0);
+	assert_int_equal(pipe(ready), 0);
+	/* The other program, and the kiosk: each opens its own connection. */
+	if ((reader = fork()) == 0) {
+		sqlite3 *db = NULL;
+
+		if (sqlite3_open_v2(fx->db, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db, "SELECT count(*) FROM intake", NULL, NULL, NULL) != SQLITE_OK)
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	if ((kiosk = fork()) == 0) {
+		submit_ok(s = open_ok(fx->db, 0600, (gid_t)-1), "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+		if (write(ready[1], "k", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+		store_close(s);
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(truncate(shm, 0), 0);
+	assert_int_equal(write(go[1], "gg", 2), 2);
+	assert_int_equal(waitpid(kiosk, &status, 0), kiosk);
+	waitpid(reader, NULL, 0);
+	close(go[0]), close(go[1]), close(ready[0]), close(ready[1]);
+	free(shm);
+	if (WIFSIGNALED(status))
+		fail_msg("the kiosk died of signal %d (%s) when storing after the -shm was truncated",
+		    WTERMSIG(status), strsignal(WTERMSIG(status)));
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 2);
+}
+
+/* ------------------------------------------------------------ read-only and immutable */
+
+/* A tmpfs of 1 MB mounted on dir/mnt (root only); NULL when that cannot be. */
+static char *
+mount_tmpfs(const char *dir)
+{
+	char *mnt = xasprintf("%s/mnt", dir), *cmd;
+	int rc;
+
+	if (geteuid() != 0) {
+		free(mnt);
+		return NULL;
+	}
+	assert_int_equal(mkdir(mnt, 0700), 0);
+	cmd = xasprintf("mount -t tmpfs -o size=1m zk-test '%s' 2>/dev/null", mnt);
+	rc = system(cmd);
+	free(cmd);
+	if (rc != 0) {
+		free(mnt);
+		return NULL;
+	}
+	return mnt;
+}
+
+static void
+umount_tmpfs(char *mnt)
+{
+	char *cmd = xasprintf("umount '%s'", mnt);
+
+	if (system(cmd) != 0)
+		print_error("cannot unmount %s\n", mnt);
+	free(cmd);
+	free(mnt);
+}
+
+/* The file system holding the database is read-only: its own message. */
+static void
+test_read_only_file_system(void **state)
+{
+	struct fixture *fx = *state;
+	char *mnt = mount_tmpfs(fx->dir), *db, *cmd;
+	struct store *s;
+	enum store_rc rc;
+
+	if (mnt == NULL) {
+		print_message("skipped: cannot mount a tmpfs here (needs root, as in CI)\n");
+		skip();
+	}
+	db = xasprintf("%s/zk.db", mnt);
+	s = open_ok(db, 0600, (gid_t)-1);
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	store_close(s);
+	cmd = xasprintf("mount -o remount,ro '%s'", mnt);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	rc = open_rc(db);
+	free(db);
+	umount_tmpfs(mnt);
+	assert_rc(rc, STORE_ROFS);
+}
+
+/* Set or clear the immutable flag of path; false when the file system
+ * does not have it (tmpfs) or we may not (not root). */
+static bool
+set_immutable(const char *path, bool on)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK), flags = 0;
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+	flags = on ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
+	ok = ok && ioctl(fd, FS_IOC_SETFLAGS, &flags) == 0;
+	close(fd);
+	return ok;
+}
+
+/* An immutable database, or -shm: refused at open with their own message. */
+static void
+test_immutable(void **state)
+{
+	struct fixture *fx = *state;
+	char *shm = xasprintf("%s-shm", fx->db);
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	enum store_rc rc;
+
+	store_close(s);
+	if (!set_immutable(fx->db, true)) {
+		free(shm);
+		print_message("skipped: no immutable flag here (needs root and e.g. ext4 for TMPDIR)\n");
+		skip();
+	}
+	rc = open_rc(fx->db);
+	set_immutable(fx->db, false);
+	assert_rc(rc, STORE_IMMUTABLE);
+
+	unit_write(shm, "", 0);
+	assert_true(set_immutable(shm, true));
+	rc = open_rc(fx->db);
+	set_immutable(shm, false);
+	free(shm);
+	assert_rc(rc, STORE_IMMUTABLE);
+}
+
 static void
 test_messages(void **state)
 {
@@ -725,6 +1304,19 @@ main(void)
 		T(test_readonly_folder_new),
 		T(test_readonly_file),
 		T(test_readonly_folder_existing),
+		T(test_ref_not_reused_after_purge),
+		T(test_ref_widens_past_9999),
+		T(test_migrate_3_to_4),
+		T(test_foreign_with_pending_wal),
+		T(test_foreign_bytes),
+		T(test_empty_file),
+		T(test_newer_with_pending_wal),
+		T(test_damaged_refused_at_open),
+		T(test_submit_after_shm_truncated),
+		T(test_read_only_file_system),
+		T(test_immutable),
+		/* Last: it makes a fault-injecting VFS SQLite's default. */
+		T(test_submit_io_error),
 		cmocka_unit_test(test_messages),
 	};
 

@@ -1,0 +1,301 @@
+"""The Debian package, for real on this machine: build it (once, and a
+second time with a higher version), lint it, install it with dpkg, run the
+installed kiosk as the kiosk account and the staff terminal as a staff
+login, upgrade and keep the data and an edited form, remove (data kept,
+nothing left running) and purge (data deleted, and said so).
+
+It installs packages and adds accounts, so it runs only as root (CI runs
+on a throwaway machine), and never where zorgkiosk is installed or has
+data."""
+import grp
+import io
+import os
+import pwd
+import re
+import shutil
+import sqlite3
+import stat
+import subprocess
+import sys
+import time
+
+import pytest
+
+ROOT = os.environ.get('ZK_ROOT') or os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
+sys.path.insert(0, os.path.join(ROOT, 'tests', 'e2e'))
+import zkharness  # noqa: E402
+from zkharness import Kiosk, T, base_env  # noqa: E402
+
+DATA = '/var/lib/zorgkiosk'
+DB = DATA + '/zorgkiosk.db'
+CONF = '/etc/zorgkiosk/zorgkiosk.conf'
+FORMS = '/etc/zorgkiosk/forms'
+SESSION = '/usr/libexec/zorgkiosk/zorgkiosk-session'
+SHARE = '/usr/share/zorgkiosk'
+STAFF = 'zkpkgstaff'
+V2 = '+pkgtest1'
+
+
+def installed():
+    r = subprocess.run(['dpkg-query', '-W', '-f=${Status}', 'zorgkiosk'], capture_output=True, text=True)
+    return 'installed' in r.stdout or 'config-files' in r.stdout
+
+
+def why_skip():
+    if os.geteuid() != 0:
+        return 'installing a package needs root'
+    for tool in ('dpkg-buildpackage', 'dh', 'lintian', 'runuser'):
+        if shutil.which(tool) is None:
+            return '%s is not installed' % tool
+    if installed() or os.path.exists(DATA):
+        return 'zorgkiosk is installed or has data on this machine: not touching it'
+    return None
+
+
+pytestmark = pytest.mark.skipif(why_skip() is not None, reason=str(why_skip()))
+
+
+def run(argv, check=True, **kw):
+    r = subprocess.run(argv, capture_output=True, text=True, **kw)
+    if check:
+        assert r.returncode == 0, '%s: status %d\n%s\n%s' % (' '.join(argv), r.returncode, r.stdout[-4000:],
+                                                              r.stderr[-4000:])
+    return r
+
+
+def account_exists(kind, name):
+    return subprocess.run(['getent', kind, name], capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope='module')
+def debs(tmp_path_factory):
+    """The package built by `make deb`, and the same with a higher version."""
+    r = run(['make', '-C', ROOT, '--no-print-directory', 'deb'])
+    v1 = sorted(p for p in os.listdir(os.path.join(ROOT, 'build')) if re.match(r'zorgkiosk_[^_]+_amd64\.deb$', p))
+    assert v1, r.stdout[-2000:]
+    version = re.match(r'zorgkiosk_([^_]+)_', v1[-1]).group(1)
+    v1_deb = os.path.join(ROOT, 'build', 'zorgkiosk_%s_amd64.deb' % version)
+    assert os.path.exists(v1_deb), 'make deb did not copy the package to build/'
+    changes = os.path.join(ROOT, 'build', 'deb', 'zorgkiosk_%s_amd64.changes' % version)
+    # Lint meanwhile: it is the slowest step.
+    lint = subprocess.Popen(['lintian', '--fail-on', 'error,warning',
+                             changes], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+    # The upgrade: the same package again with a higher version. Repacked,
+    # not compiled again: what an upgrade does to the files, the accounts
+    # and the data is the same, and it saves a build.
+    up = tmp_path_factory.mktemp('v2')
+    raw = up / 'raw'
+    run(['dpkg-deb', '-R', v1_deb, str(raw)])
+    control = (raw / 'DEBIAN' / 'control').read_text()
+    (raw / 'DEBIAN' / 'control').write_text(re.sub(r'(?m)^Version: .*$', 'Version: %s%s' % (version, V2), control))
+    v2_deb = str(up / ('zorgkiosk_%s%s_amd64.deb' % (version, V2)))
+    run(['dpkg-deb', '--root-owner-group', '-b', str(raw), v2_deb])
+    assert os.path.exists(v2_deb)
+    yield {'v1': v1_deb, 'v2': v2_deb, 'version': version, 'lint': lint}
+    if lint.poll() is None:
+        lint.kill()
+        lint.wait()
+
+
+@pytest.fixture(scope='module')
+def system(debs):
+    """Undo what the test added to the machine, whatever happened."""
+    had = {n: account_exists(k, n) for k, n in (('passwd', 'zorgkiosk'), ('group', 'zorgkiosk'),
+                                              ('group', 'zorgkiosk-staff'))}
+    yield
+    for pid in running_zorgkiosk():
+        os.kill(pid, 15)
+    if installed():
+        subprocess.run(['dpkg', '--purge', 'zorgkiosk'], capture_output=True)
+    subprocess.run(['userdel', STAFF], capture_output=True)
+    if not had['zorgkiosk']:
+        subprocess.run(['userdel', 'zorgkiosk'], capture_output=True)
+    for g in ('zorgkiosk', 'zorgkiosk-staff'):
+        if not had[g] and account_exists('group', g):
+            subprocess.run(['groupdel', g], capture_output=True)
+    for link in ('/etc/ssh/sshd_config.d/zorgkiosk-staff.conf',
+                 '/etc/systemd/system/getty@tty1.service.d/zorgkiosk.conf'):
+        if os.path.islink(link):
+            os.unlink(link)
+
+
+def running_zorgkiosk():
+    """Processes running an installed zorgkiosk (or one since deleted)."""
+    pids = []
+    for d in os.listdir('/proc'):
+        if d.isdigit():
+            try:
+                exe = os.readlink('/proc/%s/exe' % d)
+            except OSError:
+                continue
+            if exe.startswith('/usr/bin/zorgkiosk'):
+                pids.append(int(d))
+    return pids
+
+
+def kiosk_login(tmp_path, name):
+    """The kiosk account logging in, as getty's autologin does: its login
+    shell (zorgkiosk-session) starts the kiosk."""
+    env = base_env('C.UTF-8')
+    return Kiosk(['-l', 'zorgkiosk'], env=env, binary='/bin/su', stderr_path=str(tmp_path / name))
+
+
+def db_rows(query, params=()):
+    con = sqlite3.connect('file:%s?mode=ro' % DB, uri=True, timeout=10)
+    try:
+        return con.execute(query, params).fetchall()
+    finally:
+        con.close()
+
+
+def insert_request(ref, created, name, status='new'):
+    """A request as the kiosk stores it (see tests/e2e/staffutil.py)."""
+    m = re.match(r'MZ-(\d{4})-(\d{4})$', ref)
+    con = sqlite3.connect(DB, timeout=10)
+    try:
+        with con:
+            iid = con.execute('INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version, status)'
+                              ' VALUES (?, ?, ?, ?, ?, ?, ?)',
+                              (ref, int(m.group(1)), int(m.group(2)), created, 'nl', 1, status)).lastrowid
+            con.executemany('INSERT INTO answer (intake_id, field, value) VALUES (?, ?, ?)',
+                            [(iid, 'name', name), (iid, 'phone', '0612345678'), (iid, 'options', 'respite_light')])
+    finally:
+        con.close()
+
+
+def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
+    # ---- install
+    r = run(['dpkg', '-i', debs['v1']])
+    for kind, name in (('group', 'zorgkiosk'), ('group', 'zorgkiosk-staff'), ('passwd', 'zorgkiosk')):
+        assert account_exists(kind, name), '%s %s was not created' % (kind, name)
+    kiosk = pwd.getpwnam('zorgkiosk')
+    assert kiosk.pw_uid < 1000 and kiosk.pw_shell == SESSION
+    assert kiosk.pw_gid == grp.getgrnam('zorgkiosk').gr_gid
+    st = os.stat(DATA)
+    assert (st.st_uid, st.st_gid) == (0, grp.getgrnam('zorgkiosk').gr_gid)
+    assert stat.S_IMODE(st.st_mode) == 0o2770
+    st = os.stat(CONF)
+    assert st.st_uid == 0 and stat.S_IMODE(st.st_mode) == 0o644
+    conffiles = run(['dpkg-query', '-W', '-f=${Conffiles}', 'zorgkiosk']).stdout
+    for f in (CONF, FORMS + '/guide.conf', FORMS + '/intake.conf'):
+        assert f in conffiles, '%s is not a conffile:\n%s' % (f, conffiles)
+    for f in ('/usr/share/man/man1/zorgkiosk.1.gz', '/usr/share/locale/nl/LC_MESSAGES/zorgkiosk.mo',
+              '/usr/share/doc/zorgkiosk/deploy.md', SESSION):
+        assert os.path.exists(f), f
+    # Shipped, not enabled.
+    assert not os.path.exists('/etc/ssh/sshd_config.d/zorgkiosk-staff.conf')
+    assert not os.path.exists('/etc/systemd/system/getty@tty1.service.d/zorgkiosk.conf')
+    assert not os.path.exists('/etc/systemd/system/timers.target.wants/zorgkiosk-purge.timer')
+    assert run(['/usr/bin/zorgkiosk', 'check-forms']).returncode == 0
+
+    # ---- the units, verified as docs/deploy.md enables them
+    r = run(['systemd-analyze', 'verify', '/lib/systemd/system/zorgkiosk-purge.service',
+             '/lib/systemd/system/zorgkiosk-purge.timer'], check=False)
+    assert r.returncode == 0 and 'zorgkiosk' not in r.stderr, r.stderr
+    os.makedirs('/etc/systemd/system/getty@tty1.service.d', exist_ok=True)
+    os.symlink(SHARE + '/systemd/getty@tty1.service.d/zorgkiosk.conf',
+               '/etc/systemd/system/getty@tty1.service.d/zorgkiosk.conf')
+    r = run(['systemd-analyze', 'verify', 'getty@tty1.service'], check=False)
+    assert r.returncode == 0, r.stderr
+    if os.path.isdir('/etc/ssh/sshd_config.d') and shutil.which('sshd'):
+        os.symlink(SHARE + '/sshd_config.d/zorgkiosk-staff.conf', '/etc/ssh/sshd_config.d/zorgkiosk-staff.conf')
+        r = run(['sshd', '-t'], check=False)
+        assert r.returncode == 0, r.stderr
+
+    # ---- the kiosk, as the kiosk account's login: it creates the database
+    # shared with the group, and shows the forms from /etc.
+    forms = zkharness.Forms(FORMS)
+    k = kiosk_login(tmp_path, 'kiosk-1.txt')
+    try:
+        k.wait_for('1  Nederlands', forms.welcome_title('nl'), timeout=20)
+    except AssertionError:
+        raise AssertionError('the installed kiosk did not start:\n%s\n%s' % (k.dump(), k.stderr()))
+    st = os.stat(DB)
+    assert st.st_uid == kiosk.pw_uid and st.st_gid == grp.getgrnam('zorgkiosk').gr_gid
+    assert stat.S_IMODE(st.st_mode) == 0o660
+
+    insert_request('MZ-2026-0001', '2026-11-02T10:00:00Z', 'Pakket Persoon')
+    insert_request('MZ-2024-0007', '2024-01-02T10:00:00Z', 'Oud Gesloten', status='closed')
+
+    # ---- the staff terminal, as a staff login
+    run(['useradd', '--no-create-home', '--shell', '/bin/sh', '--groups', 'zorgkiosk,zorgkiosk-staff', STAFF])
+    s = Kiosk(['-u', STAFF, '--', '/usr/bin/zorgkiosk', 'staff', '--lang', 'en'], binary='/usr/sbin/runuser',
+              env=base_env('C.UTF-8'), stderr_path=str(tmp_path / 'staff.txt'))
+    try:
+        s.wait_for(T('Requests for contact', 'en'), 'MZ-2026-0001', 'Pakket Persoon', timeout=20)
+    except AssertionError:
+        raise AssertionError('the staff terminal did not show the request:\n%s\n%s' % (s.dump(), s.stderr()))
+    s.send('q')
+    s.proc.wait(timeout=20)
+    s.close(check=False)
+    r = subprocess.run(['runuser', '-u', STAFF, '--', '/usr/bin/zorgkiosk', 'export', '--format', 'xlsx'],
+                       capture_output=True)
+    assert r.returncode == 0 and r.stdout.startswith(b'PK'), r.stderr.decode(errors='replace')
+    openpyxl = pytest.importorskip('openpyxl')
+    ws = openpyxl.load_workbook(io.BytesIO(r.stdout)).worksheets[0]
+    assert 'Pakket Persoon' in [c.value for c in ws[2]] + [c.value for c in ws[3]]
+
+    # The kiosk account is not staff.
+    r = run(['runuser', '-u', 'zorgkiosk', '--', '/usr/bin/zorgkiosk', 'audit'], check=False)
+    assert r.returncode == 1 and r.stdout == '' and re.search(r'refused|geweigerd', r.stderr), r.stderr
+
+    # ---- the retention purge, run as its unit says: the site's period
+    # (12 months) removes the closed request of 2024 and keeps the new one.
+    unit = open('/lib/systemd/system/zorgkiosk-purge.service', encoding='utf-8').read()
+    user = re.search(r'(?m)^User=(.*)$', unit).group(1)
+    group = re.search(r'(?m)^Group=(.*)$', unit).group(1)
+    command = re.search(r'(?m)^ExecStart=(.*)$', unit).group(1).split()
+    assert command == ['/usr/bin/zorgkiosk', 'purge'], 'the period must come from the site file'
+    r = run(['runuser', '-u', user, '-g', group, '--'] + command)
+    assert db_rows('SELECT ref FROM intake ORDER BY ref') == [('MZ-2026-0001',)], r.stdout
+    assert db_rows("SELECT staff FROM audit WHERE action = 'purge'") == [(user,)]
+
+    # ---- upgrade: an editor's form is kept, the database kept and
+    # migrated, the old kiosk ended (getty would start the new one).
+    guide = FORMS + '/guide.conf'
+    with open(guide, encoding='utf-8') as f:
+        text = f.read()
+    edited = text.replace('title = { nl = "%s";' % forms.welcome_title('nl'), 'title = { nl = "Welkom, test";', 1)
+    assert edited != text
+    with open(guide, 'w', encoding='utf-8') as f:
+        f.write(edited)
+    r = run(['dpkg', '-i', debs['v2']])
+    assert re.search(r'the database is at schema version|de database heeft schemaversie', r.stdout + r.stderr), \
+        r.stdout + r.stderr
+    assert run(['dpkg-query', '-W', '-f=${Version}', 'zorgkiosk']).stdout == debs['version'] + V2
+    with open(guide, encoding='utf-8') as f:
+        assert 'Welkom, test' in f.read(), 'the upgrade overwrote an edited form'
+    assert db_rows("SELECT name.value FROM intake JOIN answer name ON name.intake_id = intake.id"
+                   " AND name.field = 'name' WHERE ref = 'MZ-2026-0001'") == [('Pakket Persoon',)]
+    k.proc.wait(timeout=10)  # ended by the upgrade
+    k.close(check=False)
+    k = kiosk_login(tmp_path, 'kiosk-2.txt')
+    k.wait_for('Welkom, test', timeout=20)
+
+    # ---- remove: the data stays, nothing of zorgkiosk runs, the links
+    # that enabled its files are gone (a dangling one would stop sshd).
+    r = run(['dpkg', '-r', 'zorgkiosk'])
+    assert 'kept' in r.stdout + r.stderr
+    k.proc.wait(timeout=10)  # ended by the removal
+    k.close(check=False)
+    deadline = time.monotonic() + 5
+    while running_zorgkiosk() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert running_zorgkiosk() == [], 'zorgkiosk still runs after removal'
+    assert not os.path.exists('/usr/bin/zorgkiosk')
+    assert os.path.exists(DB) and os.path.exists(CONF)
+    assert not os.path.lexists('/etc/ssh/sshd_config.d/zorgkiosk-staff.conf')
+    assert not os.path.lexists('/etc/systemd/system/getty@tty1.service.d/zorgkiosk.conf')
+    assert db_rows("SELECT count(*) FROM intake WHERE ref = 'MZ-2026-0001'") == [(1,)]
+
+    # ---- purge: says so, then deletes the data and the configuration.
+    r = run(['dpkg', '--purge', 'zorgkiosk'])
+    assert 'deleting the database' in r.stdout + r.stderr
+    assert not os.path.exists(DATA) and not os.path.exists('/etc/zorgkiosk')
+
+
+def test_lintian_is_clean(debs):
+    out, _ = debs['lint'].communicate(timeout=240)
+    assert debs['lint'].returncode == 0, 'lintian:\n' + out
+    assert not re.search(r'^[EW]: ', out, re.M), out
