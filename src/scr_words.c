@@ -9,6 +9,18 @@
 
 #include "util.h"
 
+/* FNV-1a of s: the cache below keeps this, never the text, which can
+ * hold a visitor's answers. */
+static unsigned long long
+text_hash(const char *s)
+{
+	unsigned long long h = 14695981039346656037ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
 /* The glossary entries used by what s shows (its title and the text of d),
  * and those their explanations use. NULL when there are none; caller frees.
  * The screen is built again for every key of a burst, mostly unchanged:
@@ -16,10 +28,11 @@
 static bool *
 words_of(struct app *a, struct screen *s, const struct doc *d)
 {
-	static char *last_text;
+	static unsigned long long last_hash;
 	static bool *last_found;
 	static size_t last_n;
 	const struct forms *f = a->forms;
+	unsigned long long h;
 	char *text;
 	bool *found;
 
@@ -27,17 +40,16 @@ words_of(struct app *a, struct screen *s, const struct doc *d)
 		return NULL;
 	text = xasprintf("%s\n%s\n%s", i18n_code(i18n_lang()), s->ops->title(s),
 	    d->source ? d->source : "");
-	if (last_text == NULL || last_n != f->nglossary || !str_eq(text, last_text)) {
-		free(last_text);
+	h = text_hash(text);
+	if (last_found == NULL || last_n != f->nglossary || h != last_hash) {
 		free(last_found);
-		last_text = text;
+		last_hash = h;
 		last_n = f->nglossary;
 		last_found = xcalloc(f->nglossary, sizeof *last_found);
 		if (glossary_find(f, text + 3, i18n_lang(), last_found) > 0)
 			glossary_close(f, i18n_lang(), last_found);
-	} else {
-		free(text);
 	}
+	wipe_free(text);
 	found = xcalloc(f->nglossary, sizeof *found);
 	memcpy(found, last_found, f->nglossary * sizeof *found);
 	for (size_t i = 0; i < f->nglossary; i++)
