@@ -13,13 +13,17 @@ doc_free(struct doc *d)
 {
 	for (size_t i = 0; i < d->nlines; i++)
 		wipe_free(d->lines[i].text);
+	for (size_t i = 0; i < d->nkeys; i++)
+		free(d->keys[i].label);
 	wipe_free(d->lines);
 	wipe_free(d->items);
+	free(d->keys);
 	wipe_free(d->source);
 	d->source = NULL;
 	d->lines = NULL;
 	d->items = NULL;
-	d->nlines = d->nitems = 0;
+	d->keys = NULL;
+	d->nlines = d->nitems = d->nkeys = 0;
 }
 
 void
@@ -27,6 +31,7 @@ doc_reset(struct doc *d, int width)
 {
 	doc_free(d);
 	d->width = width < 10 ? 10 : width;
+	d->keys_row = -1;
 }
 
 static void
@@ -43,6 +48,7 @@ add_line(struct doc *d, const wchar_t *s, size_t n, int x, enum ui_style st, int
 	l->x = x;
 	l->style = st;
 	l->item = item;
+	l->names = -1;
 }
 
 /* Wrap s to the width left of indent, with a hanging prefix on the first line. */
@@ -80,10 +86,11 @@ add_source(struct doc *d, const char *utf8)
 	d->source = t;
 }
 
-void
-doc_text(struct doc *d, const char *utf8, enum ui_style st, int indent)
+/* Add text; its lines name item id (-1: none). */
+static void
+add_text(struct doc *d, const char *utf8, enum ui_style st, int indent, int id)
 {
-	size_t n;
+	size_t first = d->nlines, n;
 	wchar_t *w = charset_display(utf8, &n);
 	wchar_t bullet[4];
 
@@ -101,6 +108,20 @@ doc_text(struct doc *d, const char *utf8, enum ui_style st, int indent)
 		i = end + 1;
 	}
 	wipe_free(w);
+	for (size_t i = first; i < d->nlines; i++)
+		d->lines[i].names = id;
+}
+
+void
+doc_text(struct doc *d, const char *utf8, enum ui_style st, int indent)
+{
+	add_text(d, utf8, st, indent, -1);
+}
+
+void
+doc_label(struct doc *d, const char *utf8, enum ui_style st, int indent, int id)
+{
+	add_text(d, utf8, st, indent, id);
 }
 
 void
@@ -230,6 +251,19 @@ doc_input(struct doc *d, int id, int group, const char *utf8, size_t cursor, int
 	wipe_free(w);
 }
 
+void
+doc_key(struct doc *d, const char *label, int code, wint_t ch)
+{
+	struct doc_key *k;
+
+	d->keys = xreallocarray(d->keys, d->nkeys + 1, sizeof *d->keys);
+	k = &d->keys[d->nkeys++];
+	memset(k, 0, sizeof *k);
+	k->label = xstrdup(label);
+	k->code = code;
+	k->ch = ch;
+}
+
 int
 doc_find(const struct doc *d, int id)
 {
@@ -247,15 +281,26 @@ max_scroll(const struct doc *d)
 	return m > 0 ? m : 0;
 }
 
-/* Scroll so that item idx is in view, if possible entirely. */
+/* Scroll so that item idx is in view, if possible entirely, and with it
+ * the text that names it (its question, a message about it) when all of
+ * that fits. */
 static void
 reveal(struct doc *d, int idx, int *scroll)
 {
 	const struct doc_item *it = &d->items[idx];
-	int first = (int)it->first, last = (int)it->last;
+	int first = (int)it->first, last = (int)it->last, lo = first, hi = last;
 
+	for (size_t i = 0; i < d->nlines; i++)
+		if (d->lines[i].names == it->id) {
+			lo = (int)i < lo ? (int)i : lo;
+			hi = (int)i > hi ? (int)i : hi;
+		}
+	if (hi - lo + 1 <= d->height) {
+		first = lo;
+		last = hi;
+	}
 	if (it->kind == ITEM_INPUT && last - first + 1 > d->height)
-		first = last = first + it->cur_line; /* a tall area: its cursor line */
+		first = last = (int)it->first + it->cur_line; /* a tall area: its cursor line */
 	if (last >= *scroll + d->height)
 		*scroll = last - d->height + 1;
 	if (first < *scroll)
@@ -267,7 +312,7 @@ doc_draw(struct doc *d, int top, int left, int height, int focus, int *scroll, b
     int *cy, int *cx)
 {
 	int fidx = doc_find(d, focus);
-	bool cursor = false;
+	bool shown = false;
 
 	d->top = top;
 	d->left = left;
@@ -289,25 +334,73 @@ doc_draw(struct doc *d, int top, int left, int height, int focus, int *scroll, b
 		if (focused && (size_t)(*scroll + row) == it->first) {
 			/* The focus: a marker and the key in reverse. Only these few
 			 * cells change when the focus moves: few bytes on the wire. */
+			size_t x = 1;
+
 			ui_put(y, left, 1, ui_glyph("\u25b6", ">"), UI_FOCUS);
 			if (it->kind == ITEM_BUTTON && it->label > 1)
 				ui_putw(y, left + 1, it->label - 1, l->text + 1, (size_t)it->label - 1, UI_FOCUS);
+			/* The cursor on its first character: its key, its box, or
+			 * the first letter; a screen reader reads on from there. */
+			while (x < l->len && x < (size_t)it->label && l->text[x] == L' ')
+				x++;
 			*cy = y;
-			*cx = left + (it->kind == ITEM_BUTTON && it->label > 1 ? it->label : 1);
+			*cx = left + l->x + (int)x;
+			shown = true;
 		}
 		if (focused && it->kind == ITEM_INPUT &&
 		    (int)(*scroll + row) == (int)it->first + it->cur_line) {
 			*cy = y;
 			*cx = left + it->cur_col;
-			cursor = true;
+			shown = true;
 		}
 	}
-	/* Show that there is more above or below. */
+	/* Show that there is more above or below, a space right of the text. */
 	if (*scroll > 0)
-		ui_put(top, left + d->width, 1, ui_glyph("\u25b2", "^"), UI_NORMAL);
+		ui_put(top, left + d->width + 1, 1, ui_glyph("\u25b2", "^"), UI_NORMAL);
 	if (*scroll < max_scroll(d))
-		ui_put(top + height - 1, left + d->width, 1, ui_glyph("\u25bc", "v"), UI_NORMAL);
-	return cursor;
+		ui_put(top + height - 1, left + d->width + 1, 1, ui_glyph("\u25bc", "v"), UI_NORMAL);
+	return shown;
+}
+
+void
+doc_draw_keys(struct doc *d, int y, int cols)
+{
+	/* Reverse video on the text only: a bar filled to the edge costs a
+	 * line of bytes on every screen. Two spaces part the items. */
+	int x = 0;
+
+	d->keys_row = y;
+	x += ui_put(y, x, cols - x, " ", UI_KEYBAR);
+	for (size_t i = 0; i < d->nkeys; i++) {
+		struct doc_key *k = &d->keys[i];
+
+		if (i > 0)
+			x += ui_put(y, x, cols - x, "  ", UI_KEYBAR);
+		k->x = x;
+		k->width = ui_put(y, x, cols - x, k->label, UI_KEYBAR);
+		x += k->width;
+	}
+	ui_put(y, x, cols - x, " ", UI_KEYBAR);
+}
+
+bool
+doc_key_at(const struct doc *d, const struct ui_key *k, struct ui_key *key)
+{
+	if (k->code != KEY_MOUSE || d->keys_row < 0 || k->mouse_y != d->keys_row)
+		return false;
+	for (size_t i = 0; i < d->nkeys; i++) {
+		const struct doc_key *dk = &d->keys[i];
+
+		/* The item and a space either side: a finger is not a pointer. */
+		if (dk->width > 0 && k->mouse_x >= dk->x - 1 && k->mouse_x <= dk->x + dk->width) {
+			memset(key, 0, sizeof *key);
+			key->code = dk->code;
+			key->ch = dk->ch;
+			key->mouse_y = key->mouse_x = -1;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* The first (dir > 0) or last item whose lines are in view, or -1. */
@@ -341,8 +434,10 @@ step(struct doc *d, int dir, int *focus, int *scroll)
 		if (next >= 0 && next < (int)d->nitems) {
 			const struct doc_item *it = &d->items[next];
 
+			/* The next item in view, or the next choice of the same
+			 * question (nothing to read lies between them). */
 			if ((dir > 0 && (int)it->first < *scroll + d->height) ||
-			    (dir < 0 && (int)it->last >= *scroll)) {
+			    (dir < 0 && (int)it->last >= *scroll) || it->group == d->items[cur].group) {
 				*focus = it->id;
 				reveal(d, next, scroll);
 				return NAV_MOVED;
@@ -363,6 +458,58 @@ step(struct doc *d, int dir, int *focus, int *scroll)
 			next = visible_item(d, *scroll, dir);
 			*focus = next >= 0 ? d->items[next].id : -1;
 		}
+		return NAV_MOVED;
+	}
+	return NAV_NONE;
+}
+
+/* Scroll by lines (> 0: down); a focus that leaves the view goes to an
+ * item in view, or to none. With take, an item in view is focused also
+ * when there was none (Page Down); the wheel only scrolls. */
+static enum nav
+scroll_by(struct doc *d, int lines, int *focus, int *scroll, bool take)
+{
+	int cur = doc_find(d, *focus);
+
+	*scroll += lines;
+	if (*scroll > max_scroll(d))
+		*scroll = max_scroll(d);
+	if (*scroll < 0)
+		*scroll = 0;
+	if ((cur < 0 && take) || (cur >= 0 && ((int)d->items[cur].last < *scroll ||
+	    (int)d->items[cur].first >= *scroll + d->height))) {
+		int v = visible_item(d, *scroll, lines > 0 ? 1 : -1);
+
+		*focus = v >= 0 ? d->items[v].id : -1;
+	}
+	return NAV_MOVED;
+}
+
+/* A tap (or click) in the body: on an item chooses it, on the text that
+ * names one moves the focus there, on a scroll mark turns a page. */
+static enum nav
+tap(struct doc *d, const struct ui_key *k, int *focus, int *scroll)
+{
+	int page = d->height > 2 ? d->height - 2 : 1, line, mark = d->left + d->width + 1, idx;
+
+	if (k->mouse_y < d->top || k->mouse_y >= d->top + d->height)
+		return NAV_NONE;
+	if (k->mouse_x >= mark - 1 && k->mouse_x <= mark + 1) {
+		if (k->mouse_y == d->top && *scroll > 0)
+			return scroll_by(d, -page, focus, scroll, true);
+		if (k->mouse_y == d->top + d->height - 1 && *scroll < max_scroll(d))
+			return scroll_by(d, page, focus, scroll, true);
+	}
+	line = d->scroll + k->mouse_y - d->top;
+	if (line >= (int)d->nlines)
+		return NAV_NONE;
+	if (d->lines[line].item >= 0) {
+		*focus = d->items[d->lines[line].item].id;
+		return NAV_ACTIVATE;
+	}
+	if (d->lines[line].names >= 0 && (idx = doc_find(d, d->lines[line].names)) >= 0) {
+		*focus = d->lines[line].names;
+		reveal(d, idx, scroll);
 		return NAV_MOVED;
 	}
 	return NAV_NONE;
@@ -411,27 +558,13 @@ doc_nav(struct doc *d, const struct ui_key *k, int *focus, int *scroll)
 		return group_step(d, -1, focus, scroll);
 	case KEY_NPAGE:
 	case KEY_PPAGE:
-		*scroll += k->code == KEY_NPAGE ? page : -page;
-		if (*scroll > max_scroll(d))
-			*scroll = max_scroll(d);
-		if (*scroll < 0)
-			*scroll = 0;
-		if (cur < 0 || (int)d->items[cur].last < *scroll ||
-		    (int)d->items[cur].first >= *scroll + d->height) {
-			int v = visible_item(d, *scroll, k->code == KEY_NPAGE ? 1 : -1);
-			*focus = v >= 0 ? d->items[v].id : -1;
-		}
-		return NAV_MOVED;
+		return scroll_by(d, k->code == KEY_NPAGE ? page : -page, focus, scroll, true);
+	case KEY_SF: /* the mouse wheel */
+	case KEY_SR:
+		return scroll_by(d, k->code == KEY_SF ? DOC_WHEEL_LINES : -DOC_WHEEL_LINES, focus, scroll,
+		    false);
 	case KEY_MOUSE:
-		if (k->mouse_y >= d->top && k->mouse_y < d->top + d->height) {
-			int line = d->scroll + k->mouse_y - d->top;
-
-			if (line < (int)d->nlines && d->lines[line].item >= 0) {
-				*focus = d->items[d->lines[line].item].id;
-				return NAV_ACTIVATE;
-			}
-		}
-		return NAV_NONE;
+		return tap(d, k, focus, scroll);
 	case KEY_ENTER:
 		if (cur < 0)
 			return step(d, 1, focus, scroll);

@@ -8,27 +8,38 @@
 #include "charset.h"
 #include "util.h"
 
+/* Whether fd's answer is the language of the screen until one is picked. */
+static bool
+follows_language(const struct field *fd)
+{
+	return fd->type == FIELD_CHOICE && str_eq(fd->def, "ui-language");
+}
+
+/* The default answer of fd when the screen is in language ui. */
+static const char *
+default_value(const struct field *fd, enum lang ui)
+{
+	if (fd->type != FIELD_CHOICE || fd->def == NULL)
+		return "";
+	if (!follows_language(fd))
+		return fd->def;
+	for (size_t c = 0; c < fd->nchoices; c++)
+		if (str_eq(fd->choices[c].id, i18n_code(ui)))
+			return i18n_code(ui);
+	return "";
+}
+
 void
 intake_init(struct intake *in, const struct forms *f, const char *preticked, enum lang ui)
 {
 	in->forms = f;
 	in->care[0] = '\0';
 	in->values = xcalloc(f->nfields, sizeof *in->values);
+	in->chosen = xcalloc(f->nfields, sizeof *in->chosen);
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
-		const char *v = "";
 
-		if (fd->type == FIELD_CHOICE && fd->def != NULL)
-			v = str_eq(fd->def, "ui-language") ? i18n_code(ui) : fd->def;
-		if (fd->type == FIELD_CHOICE && str_eq(fd->def, "ui-language")) {
-			bool found = false;
-
-			for (size_t c = 0; c < fd->nchoices; c++)
-				found = found || str_eq(fd->choices[c].id, v);
-			if (!found)
-				v = "";
-		}
-		in->values[i] = xstrdup(v);
+		in->values[i] = xstrdup(default_value(fd, ui));
 		if (fd->type == FIELD_OPTIONS && preticked != NULL) {
 			/* Keep only ids of pages that can be asked about. */
 			char *list = xstrdup(preticked), *save = NULL;
@@ -53,7 +64,9 @@ intake_clear(struct intake *in)
 	for (size_t i = 0; i < in->forms->nfields; i++)
 		wipe_free(in->values[i]);
 	wipe_free(in->values);
+	free(in->chosen);
 	in->values = NULL;
+	in->chosen = NULL;
 }
 
 void
@@ -66,6 +79,21 @@ intake_set(struct intake *in, size_t i, const char *value)
 	in->values[i] = xstrdup(value);
 	charset_drop_invisible(in->values[i]);
 	wipe_free(old);
+}
+
+void
+intake_choose(struct intake *in, size_t i, const char *value)
+{
+	intake_set(in, i, value);
+	in->chosen[i] = true;
+}
+
+void
+intake_follow_language(struct intake *in, enum lang ui)
+{
+	for (size_t i = 0; i < in->forms->nfields; i++)
+		if (follows_language(&in->forms->fields[i]) && !in->chosen[i])
+			intake_set(in, i, default_value(&in->forms->fields[i], ui));
 }
 
 bool

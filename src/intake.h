@@ -28,6 +28,8 @@ struct intake {
 	/* The band of "How are you doing?" the caregiver chose to add, or "":
 	 * stored as the answer INTAKE_CARE_FIELD, never the answers. */
 	char care[48];
+	bool *chosen; /* per field: picked by the caregiver, so a default that
+	               * follows the language no longer does */
 };
 
 /* The answer field that holds the band of the care check. */
@@ -43,6 +45,12 @@ void intake_clear(struct intake *in);
 void intake_set(struct intake *in, size_t i, const char *value);
 /* Whether options or a comma list of ids contains id. */
 bool intake_has_id(const char *list, const char *id);
+/* The caregiver picks value for field i (a choice): it stays, whatever
+ * language they switch to. */
+void intake_choose(struct intake *in, size_t i, const char *value);
+/* The language of the screen became ui: answers that default to it and
+ * were not picked (the contact language) follow. */
+void intake_follow_language(struct intake *in, enum lang ui);
 /* Tick or untick id in the comma list value of field i. */
 void intake_toggle(struct intake *in, size_t i, const char *id);
 

@@ -243,29 +243,51 @@ top(struct app *a)
 	return a->stack[a->depth - 1];
 }
 
-/* The key bar: the way back and the other language are always in view. */
-static char *
-keybar(const struct screen *s)
+/* Whether a line of d is picked with 0 (Back, on menus). */
+static bool
+has_zero(const struct doc *d)
+{
+	for (size_t i = 0; i < d->nitems; i++)
+		if (d->items[i].key == '0')
+			return true;
+	return false;
+}
+
+/* Add a key bar item: the keys that do it, and what it does. */
+static void
+add_key(struct doc *d, const char *keys, const char *what, int code, wint_t ch)
+{
+	char *label = xasprintf("%s %s", keys, what);
+
+	doc_key(d, label, code, ch);
+	free(label);
+}
+
+/* The key bar: the way back, help and the other language, each only where
+ * it does something, and each a place to tap. Where letters are typed
+ * only the function keys are named. */
+static void
+keybar(const struct screen *s, struct doc *d)
 {
 	const char *other = i18n_lang() == LANG_NL ? "English" : "Nederlands";
+	bool menu = s->ops->menu;
 
-	if (s->app->depth <= 1 && s->app->staff == NULL) {
-		/* The welcome: no way back, and nobody has chosen a language
-		 * yet, so it speaks both, the language of the moment first. */
-		char *help = i18n_in(i18n_other(), N_("Help")), *bar;
+	if (s->app->depth > 1) /* the welcome: no way back, nothing before */
+		add_key(d, menu && has_zero(d) ? "0/Esc" : "Esc",
+		    _(s->ops->back_label != NULL ? s->ops->back_label : "Back"), 0, 27);
+	if (s->ops->help != NULL && s->app->depth <= 1 && s->app->staff == NULL) {
+		/* The welcome: nobody has chosen a language yet, so it speaks
+		 * both, the language of the moment first. */
+		char *other_help = i18n_in(i18n_other(), N_("Help")), *both;
 
-		bar = xasprintf("?/F1 %s/%s  L/F2 %s", _("Help"), help, other);
-		free(help);
-		return bar;
+		both = xasprintf("%s/%s", _("Help"), other_help);
+		add_key(d, "?/F1", both, KEY_F(1), 0);
+		free(other_help);
+		free(both);
+	} else if (s->ops->help != NULL) {
+		add_key(d, menu ? "?/F1" : "F1", _("Help"), KEY_F(1), 0);
 	}
-	if (s->app->depth <= 1)
-		/* L10N: the key bar of the first screen; %s: the other language. */
-		return xasprintf(_("?/F1 Help  L/F2 %s"), other);
-	if (s->ops->menu)
-		/* L10N: the key bar of menus; %s is the other language's name. */
-		return xasprintf(_("0/Esc Back  ?/F1 Help  L/F2 %s"), other);
-	/* L10N: the key bar where letters are typed; %s: the other language. */
-	return xasprintf(_("Esc Back  F1 Help  F2 %s"), other);
+	add_key(d, menu ? "L/F2" : "F2", other, KEY_F(2), 0);
 }
 
 /* The width of the text column and its left edge. */
@@ -291,17 +313,19 @@ layout(struct app *a)
 	int width, left;
 
 	text_column(&width, &left);
-	doc_reset(&a->doc, width - 1); /* the last column shows scroll marks */
+	/* The scroll marks go after a space, in the column right of the text
+	 * column (never past the screen's last column). */
+	doc_reset(&a->doc, width - 1);
 	app_build(a, s, &a->doc);
+	keybar(s, &a->doc);
 }
 
 static void
 draw(struct app *a)
 {
 	struct screen *s = top(a);
-	int width, left, cy = LINES - 1, cx = 0, body, notice_lines = 0;
-	bool cursor;
-	char *keys;
+	int width, left, cy, cx, body, notice_lines = 0;
+	bool in_view;
 
 	if (!ui_big_enough()) {
 		curs_set(0);
@@ -328,14 +352,23 @@ draw(struct app *a)
 	layout(a);
 	if (s->focus < 0 && (int)a->doc.nlines <= body && a->doc.nitems > 0)
 		s->focus = a->doc.items[0].id; /* all in view: nothing to read past */
-	cursor = doc_draw(&a->doc, 1, left, body, s->focus, &s->scroll, s->follow, &cy, &cx);
-	s->follow = false;
-	keys = keybar(s);
-	ui_frame(s->ops->title(s), keys);
-	free(keys);
-	curs_set(cursor ? 1 : 0);
-	/* Also when hidden the cursor rests on the focus: screen magnifiers
-	 * and readers follow it. */
+	if (s->top)
+		s->scroll = 0;
+	/* Without a focus the cursor rests where reading starts. */
+	cy = 1;
+	cx = left;
+	/* The focus is kept in view (a notice may have taken lines from the
+	 * body), except where the screen opens at its top. */
+	in_view = doc_draw(&a->doc, 1, left, body, s->focus, &s->scroll, !s->top && (s->follow ||
+	    s->focus >= 0), &cy, &cx);
+	if (s->top && !in_view)
+		s->focus = -1; /* Down and Enter read on until an item is in view */
+	s->follow = s->top = false;
+	ui_frame(s->ops->title(s), NULL);
+	doc_draw_keys(&a->doc, LINES - 1, COLS);
+	/* The cursor is shown, on the focus: screen readers, braille
+	 * displays and magnifiers follow it, not the reverse video. */
+	curs_set(1);
 	ui_show(cy, cx);
 }
 
@@ -343,6 +376,8 @@ void
 app_switch_language(struct app *a)
 {
 	i18n_set(i18n_lang() == LANG_NL ? LANG_EN : LANG_NL);
+	if (a->has_intake)
+		intake_follow_language(&a->intake, i18n_lang());
 	top(a)->follow = true;
 }
 
@@ -466,9 +501,16 @@ handle_key(struct app *a, const struct ui_key *k)
 {
 	struct screen *s = top(a);
 	int fi = doc_find(&a->doc, s->focus);
-	bool typing = fi >= 0 && a->doc.items[fi].kind == ITEM_INPUT && k->code == 0 && !k->invalid &&
-	    k->ch >= 32 && k->ch != 127;
+	bool typing;
+	struct ui_key tapped;
 
+	if (k->code == KEY_MOUSE && k->mouse_y < 0)
+		return false; /* a button let go, not a tap: changes nothing */
+	/* A tap on the key bar presses the key it names. */
+	if (doc_key_at(&a->doc, k, &tapped))
+		k = &tapped;
+	typing = fi >= 0 && a->doc.items[fi].kind == ITEM_INPUT && k->code == 0 && !k->invalid &&
+	    k->ch >= 32 && k->ch != 127;
 	a->notice[0] = '\0';
 	if (k->invalid) {
 		app_notice(a, _("That text has characters that cannot be read. Please type it again."));

@@ -87,8 +87,15 @@ static void
 out_bytes(const char *b, size_t n)
 {
 	if (r.len + n > r.cap) {
+		/* Not realloc: the old block holds what was sent, which may be
+		 * what a visitor typed, and is wiped before it is freed. */
+		char *bigger = xmalloc((r.len + n) * 2);
+
+		if (r.len > 0)
+			memcpy(bigger, r.out, r.len);
+		wipe_free(r.out);
+		r.out = bigger;
 		r.cap = (r.len + n) * 2;
-		r.out = xreallocarray(r.out, r.cap, 1);
 	}
 	memcpy(r.out + r.len, b, n);
 	r.len += n;

@@ -140,8 +140,9 @@ settle(struct screen *s)
 			pages[n++] = v->sugg[i].page;
 		visit_flow(&s->app->visit, v->run.flow, pages, n);
 	}
+	/* A question or the result opens at its top, where it starts. */
 	s->scroll = 0;
-	s->follow = true;
+	s->top = true;
 	s->focus = v->run.current != NULL ? ID_ANSWER : (v->nsugg > 0 ? ID_SUGGEST : ID_REQUEST);
 }
 

@@ -18,7 +18,8 @@ enum { ID_REVIEW = ID_BACK + 10, ID_KEEP_DRAFT, ID_CARE_SHARE };
 
 struct form_view {
 	size_t *cursor;   /* per text field, in characters */
-	bool *touched;    /* left at least once: show its message */
+	bool *touched;    /* left at least once: show a message on what was
+	                   * typed (an empty answer waits for "reviewed") */
 	bool reviewed;    /* "Check my answers" was pressed: show all */
 	size_t focused;   /* the field the focus was in at the last draw */
 	char *added;      /* topics ticked by opening the form (comma list),
@@ -54,6 +55,25 @@ care_share(struct screen *s, struct doc *d)
 	doc_blank(d);
 }
 
+/* The item a field's question leads to: its text input or first choice. */
+static int
+field_item(const struct field *fd, size_t i)
+{
+	return FIELD_ID(i) + (is_text(fd) ? 0 : 1);
+}
+
+/* Whether the message for e shows now. That an answer is missing is said
+ * when the caregiver tries to go on, not while they pass the question. */
+static bool
+shows_message(const struct form_view *v, size_t i, enum verr e)
+{
+	if (e == VERR_NONE)
+		return false;
+	if (e == VERR_REQUIRED || e == VERR_ONE_OF)
+		return v->reviewed;
+	return v->reviewed || v->touched[i];
+}
+
 static void
 form_build(struct screen *s, struct doc *d)
 {
@@ -87,12 +107,13 @@ form_build(struct screen *s, struct doc *d)
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
 		const char *val = a->intake.values[i];
-		int g = (int)i;
+		int g = (int)i, item = field_item(fd, i);
 
+		/* A tap on the question or its hint goes to the answer. */
 		if (fd->type != FIELD_CONSENT)
-			doc_text(d, tr(&fd->label), UI_HEADING, 0);
+			doc_label(d, tr(&fd->label), UI_HEADING, 0, item);
 		if (fd->hint.s[0] != NULL)
-			doc_text(d, tr(&fd->hint), UI_NORMAL, 0);
+			doc_label(d, tr(&fd->hint), UI_NORMAL, 0, item);
 		switch (fd->type) {
 		case FIELD_TEXT:
 		case FIELD_PHONE:
@@ -124,10 +145,10 @@ form_build(struct screen *s, struct doc *d)
 			doc_toggle(d, ITEM_CHECK, FIELD_ID(i) + 1, g, str_eq(val, "yes"), tr(&fd->label));
 			break;
 		}
-		if (errs[i] != VERR_NONE && (v->reviewed || v->touched[i])) {
+		if (shows_message(v, i, errs[i])) {
 			char *msg = xasprintf("! %s", intake_message(errs[i]));
 
-			doc_text(d, msg, UI_ERROR, 0);
+			doc_label(d, msg, UI_ERROR, 0, item);
 			wipe_free(msg);
 		}
 		doc_blank(d);
@@ -214,10 +235,11 @@ form_activate(struct screen *s, int id)
 		if (intake_check(&a->intake, errs) == 0) {
 			app_push(a, scr_review_new(a));
 		} else {
-			/* Take the caregiver to the first answer to change. */
+			/* Take the caregiver to the first answer to change; its
+			 * question and message come into view with it. */
 			for (size_t i = 0; i < f->nfields; i++)
 				if (errs[i] != VERR_NONE) {
-					s->focus = FIELD_ID(i) + (is_text(&f->fields[i]) ? 0 : 1);
+					s->focus = field_item(&f->fields[i], i);
 					break;
 				}
 			app_notice(a, _("Some answers need a change. See the messages in red."));
@@ -233,7 +255,7 @@ form_activate(struct screen *s, int id)
 	switch (fd->type) {
 	case FIELD_CHOICE:
 		if ((size_t)part < fd->nchoices)
-			intake_set(&a->intake, i, fd->choices[part].id);
+			intake_choose(&a->intake, i, fd->choices[part].id);
 		break;
 	case FIELD_OPTIONS: {
 		const struct page *p = option_page(f, part);
@@ -355,5 +377,5 @@ scr_form_new(struct app *a, const char *added)
 	v->focused = SIZE_MAX;
 	for (size_t i = 0; i < n; i++)
 		v->cursor[i] = charset_utf8_len(a->intake.values[i]);
-	return screen_new(a, &form_ops, v, FIELD_ID(0) + (is_text(&a->forms->fields[0]) ? 0 : 1));
+	return screen_new(a, &form_ops, v, field_item(&a->forms->fields[0], 0));
 }

@@ -199,6 +199,8 @@ static const struct screen_ops resume_ops = {
 	.build = resume_build,
 	.activate = resume_activate,
 	.back = resume_back,
+	/* L10N: in the key bar of "Welcome back": Esc wipes the answers kept. */
+	.back_label = N_("Start again"),
 	.help = welcome_help,
 	.free = resume_free,
 	.menu = true,

@@ -196,6 +196,8 @@ static const struct screen_ops done_ops = {
 	.build = done_build,
 	.activate = done_activate,
 	.back = done_back,
+	/* L10N: in the key bar of the confirmation: Esc ends and wipes. */
+	.back_label = N_("Finish"),
 	.help = done_help,
 	.free = done_free,
 	.menu = true,
@@ -208,6 +210,6 @@ scr_done_new(struct app *a, const char *ref)
 
 	/* Start at the top, where the reference number is, also when "Finish"
 	 * is below the edge of a small screen. */
-	s->follow = false;
+	s->top = true;
 	return s;
 }

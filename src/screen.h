@@ -29,6 +29,9 @@ struct screen_ops {
 	void (*set_text)(struct screen *s, int id, const char *text);
 	/* Optional: Esc. Without it Esc goes back one screen. */
 	void (*back)(struct screen *s);
+	/* Optional: what Esc does, for the key bar (a msgid, N_); "Back" if
+	 * NULL. */
+	const char *back_label;
 	/* Optional: what F1 says about this screen, before the general help. */
 	const char *(*help)(struct screen *s);
 	/* Optional: free the screen's data. */
@@ -42,6 +45,8 @@ struct screen {
 	struct app *app;
 	int focus, scroll;  /* focused item id (-1: none), first line shown */
 	bool follow;        /* bring the focus into view at the next draw */
+	bool top;           /* open at the top at the next draw: a focus that
+	                     * is not in view there waits (none until then) */
 	void *data;
 };
 

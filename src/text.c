@@ -1,6 +1,9 @@
 /* text.c: column widths and wrapping; see text.h. */
 #include "text.h"
 
+#include <stdbool.h>
+#include <wctype.h>
+
 #include "util.h"
 
 /* The invisible characters (see enum text_kind), from Unicode 15: general
@@ -106,6 +109,161 @@ push(struct span **out, size_t *count, size_t *cap, size_t start, size_t len)
 	(*count)++;
 }
 
+/* ------------------------------------------------------------------
+ * Runs that stay on one line. A phone number ("088 - 023 47 40"), a time
+ * ("15.00 tot 16.00 uur", "15:00 to 16:00") or an address ("Petuniatuin
+ * 7A") read wrongly when a line break splits them, so the spaces inside
+ * them are no place to break. They are found by their shape, so the texts
+ * in forms/ need no special spaces (a no-break space, U+00A0, also works:
+ * only U+0020 is ever a break).
+ */
+
+/* A word: s[a..b), without the punctuation that closes a phrase. */
+struct word {
+	const wchar_t *s;
+	size_t len;
+	bool closed; /* ended with , ; . : ! ? or ) */
+};
+
+/* The word that ends just before s[i] (spaces skipped), or an empty one. */
+static struct word
+word_before(const wchar_t *s, size_t i)
+{
+	size_t b = i, a;
+	struct word w = { 0 };
+
+	while (b > 0 && s[b - 1] == L' ')
+		b--;
+	for (a = b; a > 0 && s[a - 1] != L' ' && s[a - 1] != L'\n'; a--)
+		;
+	w.s = s + a;
+	w.len = b - a;
+	while (w.len > 0 && wcschr(L",;.:!?)", w.s[w.len - 1]) != NULL) {
+		w.len--;
+		w.closed = true;
+	}
+	return w;
+}
+
+/* The word that starts just after s[i] (spaces skipped), or an empty one. */
+static struct word
+word_after(const wchar_t *s, size_t n, size_t i)
+{
+	size_t a = i, b;
+	struct word w = { 0 };
+
+	while (a < n && s[a] == L' ')
+		a++;
+	for (b = a; b < n && s[b] != L' ' && s[b] != L'\n'; b++)
+		;
+	w.s = s + a;
+	w.len = b - a;
+	while (w.len > 0 && wcschr(L",;.:!?)", w.s[w.len - 1]) != NULL) {
+		w.len--;
+		w.closed = true;
+	}
+	return w;
+}
+
+static bool
+is_digit(wchar_t c)
+{
+	return c >= L'0' && c <= L'9';
+}
+
+static bool
+is_dash(const struct word *w)
+{
+	return w->len == 1 && (w->s[0] == L'-' || w->s[0] == L'\u2013');
+}
+
+/* Digits with the punctuation of phone numbers and times: "088", "(0)6",
+ * "+31", "15.00", "15:00". */
+static bool
+is_number(const struct word *w)
+{
+	bool digit = false;
+
+	for (size_t i = 0; i < w->len; i++) {
+		if (is_digit(w->s[i]))
+			digit = true;
+		else if (wcschr(L"()+-./:", w->s[i]) == NULL)
+			return false;
+	}
+	return digit;
+}
+
+/* "15.00", "9:30". */
+static bool
+is_time(const struct word *w)
+{
+	size_t sep = w->len >= 4 ? w->len - 3 : 0;
+
+	if (w->len < 4 || w->len > 5 || (w->s[sep] != L'.' && w->s[sep] != L':'))
+		return false;
+	for (size_t i = 0; i < w->len; i++)
+		if (i != sep && !is_digit(w->s[i]))
+			return false;
+	return true;
+}
+
+/* A short word that joins times: "tot", "to", "uur", "om". */
+static bool
+is_small_word(const struct word *w)
+{
+	if (w->len == 0 || w->len > 3)
+		return false;
+	for (size_t i = 0; i < w->len; i++)
+		if (!iswalpha((wint_t)w->s[i]))
+			return false;
+	return true;
+}
+
+/* A house number: "7", "7A", "112"; not "06" (a phone number starts so). */
+static bool
+is_house_number(const struct word *w)
+{
+	size_t d = 0;
+
+	while (d < w->len && is_digit(w->s[d]))
+		d++;
+	if (d == 0 || d > 4 || w->len - d > 1 || w->s[0] == L'0')
+		return false;
+	return d == w->len || iswalpha((wint_t)w->s[d]);
+}
+
+/* A name as streets have: "Petuniatuin". */
+static bool
+is_name(const struct word *w)
+{
+	if (w->len < 2 || !iswupper((wint_t)w->s[0]))
+		return false;
+	for (size_t i = 1; i < w->len; i++)
+		if (!iswalpha((wint_t)w->s[i]))
+			return false;
+	return true;
+}
+
+/* Whether the space at s[i] may become a line break. */
+static bool
+breakable(const wchar_t *s, size_t n, size_t i)
+{
+	struct word a = word_before(s, i), b = word_after(s, n, i);
+
+	if (a.len == 0 || b.len == 0 || a.closed)
+		return true;
+	/* Phone numbers: "088 - 023 47 40", "06 12345678". */
+	if ((is_number(&a) || is_dash(&a)) && (is_number(&b) || is_dash(&b)) &&
+	    (is_number(&a) || is_number(&b)))
+		return false;
+	/* Times: "15.00 tot 16.00 uur", "van 15.00", "15:00 to 16:00". */
+	if ((is_time(&a) && (is_small_word(&b) || is_dash(&b))) ||
+	    ((is_small_word(&a) || is_dash(&a)) && is_time(&b)))
+		return false;
+	/* Addresses: "Petuniatuin 7A". */
+	return !(is_name(&a) && is_house_number(&b));
+}
+
 size_t
 text_wrap(const wchar_t *s, size_t n, int cols, struct span **out)
 {
@@ -115,21 +273,27 @@ text_wrap(const wchar_t *s, size_t n, int cols, struct span **out)
 	if (cols < 1)
 		cols = 1;
 	while (i <= n) {
-		size_t start = i, end = i, brk = 0;
+		size_t start = i, end = i, brk = 0, any = 0;
 		int w = 0;
 
-		/* Extend the line while it fits; remember the last space. */
+		/* Extend the line while it fits; remember the last space where a
+		 * break may come, and the last space of all. */
 		while (end < n && s[end] != L'\n') {
 			int cw = text_cwidth(s[end]);
 
 			if (w + cw > cols)
 				break;
-			if (s[end] == L' ')
-				brk = end;
+			if (s[end] == L' ' && end > start) {
+				any = end;
+				if (breakable(s, n, end))
+					brk = end;
+			}
 			w += cw;
 			end++;
 		}
-		if (end < n && s[end] == L' ') {
+		/* A run longer than the line is broken at a space in it rather
+		 * than inside a word. */
+		if (end < n && s[end] == L' ' && (brk <= start || breakable(s, n, end))) {
 			/* The line is full up to a space: break right there. */
 			size_t len = end - start;
 
@@ -137,8 +301,10 @@ text_wrap(const wchar_t *s, size_t n, int cols, struct span **out)
 				len--;
 			push(out, &count, &cap, start, len);
 			i = end + 1;
-		} else if (end < n && s[end] != L'\n' && brk > start) {
+		} else if (end < n && s[end] != L'\n' && (brk > start || any > start)) {
 			/* Break at the last space; the space itself is dropped. */
+			if (brk <= start)
+				brk = any;
 			push(out, &count, &cap, start, brk - start);
 			i = brk + 1;
 		} else {

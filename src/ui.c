@@ -30,6 +30,15 @@ static struct {
 
 enum { PAIR_ERROR = 1, PAIR_NOTICE };
 
+/* The rest of a character whose first byte came: a slow link may split it,
+ * a wrong one never completes it. */
+#define UI_CHAR_WAIT_MS 300
+
+/* What getch returns for the start of an X10 mouse report: far above the
+ * codes ncurses gives the terminal's own keys (KEY_MAX and a few hundred
+ * after it). */
+#define UI_KEY_X10_MOUSE 0x7e00
+
 bool
 ui_term_usable(void)
 {
@@ -65,8 +74,16 @@ define_keys(void)
 		{ "\033[[A", KEY_F(1) }, { "\033[[B", KEY_F(2) },
 	};
 
+	const char *kmous = tigetstr("kmous");
+
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		define_key(keys[i].seq, keys[i].key);
+	/* ncurses reads mouse reports in the one format of the terminal's
+	 * description (SGR, "\e[<", for xterm). A terminal that sends the older
+	 * X10 format ("\e[M" and three bytes) would otherwise press Esc (Back)
+	 * with every tap: those are read here. */
+	if (kmous != NULL && kmous != (char *)-1 && strcmp(kmous, "\033[M") != 0)
+		define_key("\033[M", UI_KEY_X10_MOUSE);
 }
 
 static int
@@ -144,7 +161,8 @@ ui_init(bool raw_keys, bool low_bandwidth)
 	keypad(stdscr, TRUE);
 	define_keys();
 	curs_set(0);
-	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED, NULL);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED |
+	    BUTTON5_PRESSED, NULL);
 	mouseinterval(0);
 	lean = low_bandwidth || baudrate() <= 19200;
 	if (lean)
@@ -280,17 +298,52 @@ ui_frame(const char *title, const char *keys)
 {
 	/* Reverse video on the text only: a bar filled to the edge costs a
 	 * line of bytes on every screen. */
-	char *t = xasprintf(" %s ", title), *k = xasprintf(" %s ", keys);
+	char *t = xasprintf(" %s ", title);
 
 	ui_put(0, 0, COLS, t, UI_TITLE);
-	ui_put(LINES - 1, 0, COLS, k, UI_KEYBAR);
 	wipe_free(t);
-	wipe_free(k);
+	if (keys != NULL) {
+		char *k = xasprintf(" %s ", keys);
+
+		ui_put(LINES - 1, 0, COLS, k, UI_KEYBAR);
+		wipe_free(k);
+	}
 }
 
-/* The rest of a character whose first byte came: a slow link may split it,
- * a wrong one never completes it. */
-#define UI_CHAR_WAIT_MS 300
+/* The mouse event of a report: a tap (button 1 pressed) at y, x, or the
+ * wheel as the keys that scroll. Anything else (a release) is no tap. */
+static void
+mouse_event(struct ui_key *k, bool press1, bool wheel_up, bool wheel_down, int y, int x)
+{
+	k->code = KEY_MOUSE;
+	if (wheel_up || wheel_down) {
+		k->code = wheel_up ? KEY_SR : KEY_SF;
+	} else if (press1) {
+		k->mouse_y = y;
+		k->mouse_x = x;
+	}
+}
+
+/* An X10 mouse report after its "\e[M": button, column and row, each a
+ * byte from 32 on. */
+static void
+read_x10_mouse(struct ui_key *k)
+{
+	int b[3];
+
+	timeout(UI_CHAR_WAIT_MS);
+	for (int i = 0; i < 3; i++)
+		if ((b[i] = getch()) == ERR || b[i] < 32 || b[i] > 255) {
+			/* Cut short: no tap, and the key that came instead counts. */
+			if (b[i] != ERR)
+				ungetch(b[i]);
+			k->code = KEY_MOUSE;
+			return;
+		}
+	b[0] -= 32;
+	mouse_event(k, (b[0] & 0x43) == 0, (b[0] & 0x43) == 0x40, (b[0] & 0x43) == 0x41, b[2] - 33,
+	    b[1] - 33);
+}
 
 bool
 ui_read_key(struct ui_key *k, int timeout_ms)
@@ -307,15 +360,18 @@ ui_read_key(struct ui_key *k, int timeout_ms)
 	 * every key after it would be lost. */
 	if ((c = getch()) == ERR)
 		return false;
+	if (c == UI_KEY_X10_MOUSE) {
+		read_x10_mouse(k);
+		return true;
+	}
 	if (c >= KEY_MIN) {
 		k->code = c;
 		if (c == KEY_MOUSE) {
 			MEVENT ev;
 
-			if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED))) {
-				k->mouse_y = ev.y;
-				k->mouse_x = ev.x;
-			}
+			if (getmouse(&ev) == OK)
+				mouse_event(k, ev.bstate & (BUTTON1_CLICKED | BUTTON1_PRESSED),
+				    ev.bstate & BUTTON4_PRESSED, ev.bstate & BUTTON5_PRESSED, ev.y, ev.x);
 		}
 		return true;
 	}

@@ -16,11 +16,12 @@ enum ui_style {
 	UI_NORMAL, UI_TITLE, UI_HEADING, UI_FOCUS, UI_ERROR, UI_KEYBAR, UI_NOTICE,
 };
 
-/* A key read from the terminal. */
+/* A key read from the terminal. The mouse wheel reads as KEY_SR (up) and
+ * KEY_SF (down). */
 struct ui_key {
 	int code;   /* KEY_* for function keys, else 0 */
 	wint_t ch;  /* the character, when code is 0 */
-	int mouse_y, mouse_x; /* for KEY_MOUSE: a click, or -1 */
+	int mouse_y, mouse_x; /* for KEY_MOUSE: a tap (click), or -1 */
 	bool invalid; /* bytes that are no character in the terminal's charset */
 };
 
@@ -57,7 +58,8 @@ attr_t ui_attr(enum ui_style st);
 int ui_put(int y, int x, int cols, const char *utf8, enum ui_style st);
 /* The same for a wide string of n characters. */
 int ui_putw(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st);
-/* Title bar on the top line and key bar on the bottom line. */
+/* Title bar on the top line and, unless keys is NULL, key bar on the
+ * bottom line. */
 void ui_frame(const char *title, const char *keys);
 /* Wait at most timeout_ms (-1: forever) for a key. False on timeout. */
 bool ui_read_key(struct ui_key *k, int timeout_ms);

@@ -145,8 +145,8 @@ def test_giving_permission_after_all_stores_the_request(kiosk, forms):
 
 def test_moving_between_the_choices_of_a_question_shows_no_message_yet(kiosk, forms):
     """Arrowing through the choices of one question is not leaving it: the
-    "Please fill this in." message belongs after the caregiver moved on
-    (scr_form.c: "Leaving a field: from now on its message shows")."""
+    "Please fill this in." message belongs after the caregiver tries to go on
+    (scr_form.c: a missing answer is said when the caregiver goes on)."""
     lang = 'en'
     ck = next(f for f in forms.fields if f['type'] == 'choice' and f.get('required') and not f.get('default'))
     k = kiosk(rows=ROWS)
@@ -158,8 +158,12 @@ def test_moving_between_the_choices_of_a_question_shows_no_message_yet(kiosk, fo
     k.press(DOWN)
     k.wait_until(lambda: k.focused_label() == second, 'Down did not move to %r' % second)
     assert_no_message_under(k, forms, ck['id'], lang)
-    # Leaving the question does show it.
+    # Leaving the question does not show it either: that it is missing is
+    # said when the caregiver tries to go on ("Check my answers").
     k.press(TAB)
+    assert_no_message_under(k, forms, ck['id'], lang)
+    k.focus_to(T('Check my answers', lang))
+    k.send(ENTER)
     k.wait_for('! ' + T(MSG_REQUIRED, lang))
 
 

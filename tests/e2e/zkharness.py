@@ -78,6 +78,14 @@ class KioskScreen(pyte.Screen):
         """REP (CSI n b): repeat the last drawn character n times."""
         self.draw(self.last_char * max(1, count or 1))
 
+    def insert_characters(self, count=None):
+        """ICH: pyte 0.8 keeps the character pushed to the column just past
+        the right edge, and a later DCH pulls it back; a terminal drops it."""
+        super().insert_characters(count)
+        line = self.buffer[self.cursor.y]
+        for x in [x for x in line if x >= self.columns]:
+            del line[x]
+
     def scroll_up(self, count=1, *args, **kwargs):
         """SU (CSI n S), ncurses' indn."""
         top, bottom = self.margins or pyte.screens.Margins(0, self.lines - 1)
@@ -604,6 +612,8 @@ class Kiosk:
     # whole item black on cyan). Both are recognised; the title bar, the key
     # bar and a notice (reverse, without the marker) are not.
     FOCUS_MARKS = '\u25b6>'
+    # "More above" and "more below", in the column right of the text.
+    SCROLL_MARKS = '\u25b2\u25bc^v'
 
     def is_focus_cell(self, c):
         return c.bg == 'cyan' or (c.reverse and c.data in self.FOCUS_MARKS)
@@ -616,7 +626,12 @@ class Kiosk:
             for y in range(1, last):
                 row = self.screen.buffer[y]
                 if any(self.is_focus_cell(row[x]) for x in range(self.screen.columns)):
-                    text = ''.join(row[x].data for x in range(self.screen.columns)).strip()
+                    cells = [row[x].data for x in range(self.screen.columns)]
+                    # A scroll mark right of the text is not part of the item.
+                    for x in range(self.screen.columns - 3, self.screen.columns):
+                        if cells[x] in self.SCROLL_MARKS and cells[x - 1] == ' ':
+                            cells[x] = ' '
+                    text = ''.join(cells).strip()
                     if text[:1] in self.FOCUS_MARKS:
                         text = text[1:].strip()
                     out.append(text)
@@ -701,6 +716,48 @@ class Kiosk:
         else:
             self.send('\x1b[M' + chr(32 + 0) + chr(33 + col) + chr(33 + row) +
                       '\x1b[M' + chr(32 + 3) + chr(33 + col) + chr(33 + row))
+
+    def wheel(self, down, row=None, col=None, encoding='sgr'):
+        """One notch of the mouse wheel (button 4 up, 5 down) over row, col
+        (default: the middle of the screen), in SGR or X10 format."""
+        row = self.rows // 2 if row is None else row
+        col = self.cols // 2 if col is None else col
+        b = 65 if down else 64
+        if encoding == 'sgr':
+            self.send('\x1b[<%d;%d;%dM' % (b, col + 1, row + 1))
+        else:
+            self.send('\x1b[M' + chr(32 + b) + chr(33 + col) + chr(33 + row))
+
+    def key_bar_items(self):
+        """The key bar's items as {text: (row, first column)}: parted by two
+        spaces, as the kiosk draws them."""
+        row = self.rows - 1
+        line = self.text()[row]
+        return {m.group(0): (row, m.start()) for m in re.finditer(r'\S+(?: \S+)*', line)}
+
+    def tap_key(self, prefix, encoding=None):
+        """Tap (click) the middle of the key bar item that starts with prefix."""
+        for text, (row, col) in self.key_bar_items().items():
+            if text.startswith(prefix):
+                self.click(row, col + len(text) // 2, encoding)
+                return text
+        raise KioskError('no key bar item starts with %r: %r' % (prefix, self.text()[-1]))
+
+    # -- the terminal's cursor (screen readers follow it) ---------------------
+    def cursor(self):
+        """(row, column, hidden) of the terminal's cursor."""
+        with self.cond:
+            c = self.screen.cursor
+            return c.y, c.x, bool(c.hidden)
+
+    def focus_row(self):
+        """The first row showing the focus marker, or None."""
+        with self.cond:
+            for y in range(1, self.screen.lines - 1):
+                row = self.screen.buffer[y]
+                if any(self.is_focus_cell(row[x]) for x in range(self.screen.columns)):
+                    return y
+            return None
 
     def hangup(self):
         """The terminal goes away: the master side of the pty is closed."""

@@ -396,6 +396,32 @@ test_init_defaults(void **state)
 	intake_clear(&in);
 }
 
+/* The contact language follows the screen's language (F2) until the
+ * caregiver picks one; then it stays. */
+static void
+test_contact_language_follows_until_chosen(void **state)
+{
+	struct intake in;
+
+	(void)state;
+	intake_init(&in, forms, NULL, LANG_NL);
+	intake_follow_language(&in, LANG_EN);
+	assert_string_equal(in.values[F_CONTACT_LANG], "en");
+	assert_string_equal(in.values[F_LETTER], "no");       /* a plain default stays */
+	intake_follow_language(&in, LANG_NL);
+	assert_string_equal(in.values[F_CONTACT_LANG], "nl");
+	intake_choose(&in, F_CONTACT_LANG, "nl");
+	intake_follow_language(&in, LANG_EN);
+	assert_string_equal(in.values[F_CONTACT_LANG], "nl");
+	intake_clear(&in);
+
+	intake_init(&in, forms, NULL, LANG_EN);
+	intake_choose(&in, F_CONTACT_LANG, "en");
+	intake_follow_language(&in, LANG_NL);
+	assert_string_equal(in.values[F_CONTACT_LANG], "en");
+	intake_clear(&in);
+}
+
 static void
 test_init_preticks_request_pages(void **state)
 {
@@ -564,6 +590,7 @@ main(void)
 		cmocka_unit_test(test_messages),
 		cmocka_unit_test(test_consent),
 		cmocka_unit_test(test_init_defaults),
+		cmocka_unit_test(test_contact_language_follows_until_chosen),
 		cmocka_unit_test(test_init_preticks_request_pages),
 		cmocka_unit_test(test_toggle_keeps_page_order),
 		cmocka_unit_test(test_has_id),

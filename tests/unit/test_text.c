@@ -127,6 +127,23 @@ static const struct wcase wrap_cases[] = {
 	{ "wrap-4.6", L"- een\n- twee", 40, { "- een", "- twee" } },
 	/* Leading spaces of a paragraph are kept. */
 	{ "wrap-4.7", L"a\n  b", 20, { "a", "  b" } },
+	/* Phone numbers, times and addresses stay on one line. */
+	{ "wrap-6.1", L"Bel het Zorgpension op 088 - 023 47 40.", 30,
+	    { "Bel het Zorgpension op", "088 - 023 47 40." } },
+	{ "wrap-6.2", L"Bijvoorbeeld 06 12345678", 15, { "Bijvoorbeeld", "06 12345678" } },
+	{ "wrap-6.3", L"Kom donderdag van 15.00 tot 16.00 uur naar ons toe.", 30,
+	    { "Kom donderdag", "van 15.00 tot 16.00 uur naar", "ons toe." } },
+	{ "wrap-6.4", L"Thursday from 15:00 to 16:00, Petuniatuin 7A, Zoetermeer", 20,
+	    { "Thursday from", "15:00 to 16:00,", "Petuniatuin 7A,", "Zoetermeer" } },
+	{ "wrap-6.5", L"Waar: inlooplocatie Petuniatuin 7A, Zoetermeer", 31,
+	    { "Waar: inlooplocatie", "Petuniatuin 7A, Zoetermeer" } },
+	{ "wrap-6.6", L"aa bb\u00a0cc", 6, { "aa", "bb\u00a0cc" } },  /* a no-break space */
+	/* After a comma or a full stop a run ends; numbered steps break. */
+	{ "wrap-6.7", L"Bel 088 - 023 47 40, of kijk", 22, { "Bel 088 - 023 47 40,", "of kijk" } },
+	{ "wrap-6.8", L"stap 1. Doe de melding.", 8, { "stap 1.", "Doe de", "melding." } },
+	/* Longer than a line: broken at a space inside it, not in a word. */
+	{ "wrap-6.9", L"088 - 023 47 40", 9, { "088 - 023", "47 40" } },
+	{ "wrap-6.10", L"tel 088 - 023 47 40", 12, { "tel", "088 - 023 47", "40" } },
 	/* Empty: one empty line. */
 	{ "wrap-5.1", L"", 10, { "" } },
 	{ "wrap-5.2", L"abc", 0, { "a", "b", "c" } },           /* cols < 1 acts as 1 */
