@@ -15,11 +15,13 @@ A check may press keys, but must leave the kiosk on the same screen, at its
 top, as it found it.
 """
 import datetime
+import os
 import re
 import threading
 import time
 
-from zkharness import PGDN, PGUP, T, flat
+import glossary
+from zkharness import PGDN, PGUP, ROOT, T, flat
 
 SIZES = ((80, 24), (40, 15))
 LANGS = ('nl', 'en')
@@ -115,8 +117,30 @@ def check_marks_keep_a_space(k, visit):
     return []
 
 
+_glossary = None
+
+
+def check_words_listed(k, visit):
+    """Every glossary word the screen uses is on its "Words on this page"
+    item (the help lists them as headings, so it is not checked here)."""
+    global _glossary
+    if visit.kind == 'help':
+        return []
+    if _glossary is None:
+        _glossary = glossary.Glossary(os.path.join(ROOT, 'forms'))
+    text = flat(visit.text)
+    head = T('Words on this page: %s', visit.lang).split('%s')[0].strip()
+    # A long screen is read view by view: the item may be cut at the end of
+    # one view and whole in the next, so the last one counts.
+    listed = _glossary.listed(text[text.rfind(head):], visit.lang) or [] if head in text else []
+    words = sorted((re.escape(_glossary.word(g, visit.lang)) for g in _glossary.ids()), key=len, reverse=True)
+    text = re.sub(re.escape(head) + r'(?:,? ?(?:%s))*' % '|'.join(words), '', text)
+    missing = [_glossary.word(g, visit.lang) for g in _glossary.words_in(text, visit.lang) if g not in listed]
+    return ['glossary words on the screen but not listed: %s' % ', '.join(missing)] if missing else []
+
+
 VIEW_CHECKS = [check_cursor_on_focus, check_nothing_split, check_marks_keep_a_space]
-SCREEN_CHECKS = []
+SCREEN_CHECKS = [check_words_listed]
 
 
 # --------------------------------------------------------------------------
@@ -271,8 +295,11 @@ class Walk:
             self.wait_title(f.title(item, lang))
             if item in f.pages:
                 form_done = self.walk_page(f.pages[item], form_done)
-            else:
+            elif item in f.flows:
                 self.walk_flow(f.flows[item], 'menu > %s' % item)
+            else:
+                # "How are you doing?" (forms/check.conf): its first question.
+                self.visit('menu > %s' % item, 'check')
             self.tap_back(Visit(lang, self.size, item, 'page'), f.menu_title(lang))
 
     def walk_page(self, p, form_done):
