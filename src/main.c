@@ -261,9 +261,13 @@ open_reason(enum store_rc rc)
 	}
 }
 
-/* The database of the site, created for site.database_group when set. */
+/* The database of the site, created for site.database_group when set.
+ * The kiosk reads every page first (check_pages), so that a damaged file is
+ * refused before a visitor types anything; staff commands skip that read,
+ * which takes seconds at a million requests, and meet damage as an error
+ * of the rows they read. */
 static struct store *
-open_store(void)
+open_store(bool check_pages)
 {
 	gid_t gid = (gid_t)-1;
 	enum store_rc rc;
@@ -280,7 +284,7 @@ open_store(void)
 		}
 		gid = gr->gr_gid;
 	}
-	s = store_open(site.database, site.database_group ? 0660 : 0600, gid, &rc, &detail);
+	s = store_open(site.database, site.database_group ? 0660 : 0600, gid, check_pages, &rc, &detail);
 	if (s == NULL) {
 		fprintf(stderr, _("zorgkiosk: cannot use the database %s: %s"), site.database, open_reason(rc));
 		fprintf(stderr, detail ? " (%s).\n" : ".\n", detail);
@@ -362,7 +366,7 @@ run(const struct options *o, const char *command)
 	if (o->pin_file != NULL && !read_pin(o->pin_file, pin, sizeof pin))
 		return 1;
 	a.forms = load_forms(site.forms, stderr);
-	if ((a.store = open_store()) == NULL) {
+	if ((a.store = open_store(command == NULL)) == NULL) {
 		forms_free((struct forms *)a.forms);
 		return 1;
 	}
@@ -468,7 +472,7 @@ main(int argc, char **argv)
 		/* Opening upgrades the schema. It shows no data, so it needs no
 		 * staff: whoever may open the file may as well run it (the
 		 * package does, as the kiosk account, after an upgrade). */
-		struct store *s = open_store();
+		struct store *s = open_store(true);
 
 		if (s != NULL)
 			printf(_("%s: the database is at schema version %d.\n"), site.database, STORE_SCHEMA);

@@ -590,7 +590,7 @@ forget_pages(sqlite3 *db)
 }
 
 struct store *
-store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **detail)
+store_open(const char *path, mode_t mode, gid_t gid, bool check_pages, enum store_rc *rc, char **detail)
 {
 	struct store *s;
 	sqlite3 *db = NULL;
@@ -636,7 +636,7 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **d
 		 * the kiosk must know before a caregiver fills in the form. */
 		*rc = STORE_READONLY;
 		*detail = xstrdup(_("it can be opened for reading only"));
-	} else if ((*rc = quick_check(db, detail, &err)) == STORE_OK) {
+	} else if ((!check_pages && version == STORE_SCHEMA) || (*rc = quick_check(db, detail, &err)) == STORE_OK) {
 		*rc = migrate(db, detail);
 		err = sqlite3_system_errno(db);
 	}

@@ -34,10 +34,13 @@ enum store_rc {
 
 /* Open the database at path, creating it (and its folder) with mode, e.g.
  * 0600, when it does not exist, check it and migrate it. gid >= 0 gives the
- * file to that group. A file that is not ours, newer or damaged is refused
- * without a byte of it, its -wal or its -shm changed. On failure returns
- * NULL, *rc says why and *detail holds the technical words (caller frees). */
-struct store *store_open(const char *path, mode_t mode, gid_t gid, enum store_rc *rc, char **detail);
+ * file to that group. A file that is not ours or newer is refused without a
+ * byte of it, its -wal or its -shm changed; so is a damaged one, found by
+ * reading every page (PRAGMA quick_check) when check_pages is set or a
+ * migration is due. On failure returns NULL, *rc says why and *detail holds
+ * the technical words (caller frees). */
+struct store *store_open(const char *path, mode_t mode, gid_t gid, bool check_pages, enum store_rc *rc,
+    char **detail);
 /* Close the database. */
 void store_close(struct store *s);
 /* Store the intake in one transaction and put its reference, e.g.

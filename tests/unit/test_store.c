@@ -168,7 +168,7 @@ open_ok(const char *path, mode_t mode, gid_t gid)
 {
 	enum store_rc rc = STORE_ERROR;
 	char *detail = NULL;
-	struct store *s = store_open(path, mode, gid, &rc, &detail);
+	struct store *s = store_open(path, mode, gid, true, &rc, &detail);
 
 	if (s == NULL || rc != STORE_OK) {
 		print_error("store_open(%s): rc %d, %s\n", path, (int)rc, detail ? detail : "(no detail)");
@@ -187,7 +187,7 @@ open_rc(const char *path)
 {
 	enum store_rc rc = STORE_ERROR;
 	char *detail = NULL;
-	struct store *s = store_open(path, 0600, (gid_t)-1, &rc, &detail);
+	struct store *s = store_open(path, 0600, (gid_t)-1, true, &rc, &detail);
 
 	if (s != NULL && rc != STORE_OK)
 		print_error("store_open(%s) returned a store with rc %d\n", path, (int)rc);
@@ -554,7 +554,7 @@ submit_in_child(const char *path)
 	if (pid == 0) {
 		enum store_rc rc;
 		char *detail = NULL, ref[32] = "unset";
-		struct store *s = store_open(path, 0600, (gid_t)-1, &rc, &detail);
+		struct store *s = store_open(path, 0600, (gid_t)-1, true, &rc, &detail);
 		struct intake in;
 
 		if (s == NULL)
