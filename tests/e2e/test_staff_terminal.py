@@ -248,7 +248,7 @@ def test_language_help_and_80x24(kiosk, tmp_path, forms):
     k = su.staff_terminal(kiosk, db, lang='en', cols=80, rows=24)
 
     # 80x24: a full page of rows, the way on, the keys and the key bar.
-    k.wait_for(T('Older requests (Page Down)', 'en'), 'q quit', T('?/F1 Help  L/F2 %s', 'en') % 'Nederlands')
+    k.wait_for(T('Older requests (Page Down)', 'en'), 'q quit', '?/F1 %s  L/F2 Nederlands' % T('Help', 'en'))
     rows = su.list_rows(k)
     assert len(rows) == 16, k.dump()
     assert all(re.match(r'\d{4}-\d\d-\d\d$', r[1]) and r[2].startswith('Persoon') and r[3] == 'new'
@@ -275,12 +275,12 @@ def test_language_help_and_80x24(kiosk, tmp_path, forms):
         'keys': '/ search',
     }
     k.press(F2)
-    k.wait_for(T('?/F1 Help  L/F2 %s', 'nl') % 'English')
+    k.wait_for('?/F1 %s  L/F2 English' % T('Help', 'nl'))
     still = [what for what, text in english.items() if k.contains(text)]
     assert not still, ('after F2 the staff list is still in English here: %s\n%s'
                        % (', '.join(still), k.dump()))
     k.press(F2)
-    k.wait_for(T('?/F1 Help  L/F2 %s', 'en') % 'Nederlands', *english.values())
+    k.wait_for('?/F1 %s  L/F2 Nederlands' % T('Help', 'en'), *english.values())
 
     # Still usable at 80x24: Enter opens the focused request.
     k.send(ENTER)

@@ -828,6 +828,15 @@ def run_cli(args, env=None, timeout=20, binary=None):
                           capture_output=True, env=env, timeout=timeout, text=True, errors='replace')
 
 
+def key_bar_text(lang, menu=True, zero=True):
+    """The key bar of an inner screen as kiosk.c builds it: Back, Help and
+    the other language; in menus with the 0, ? and L keys (0 only where a
+    line is numbered 0)."""
+    back = ('0/Esc' if zero else 'Esc') if menu else 'Esc'
+    return '%s %s  %s %s  %s %s' % (back, T('Back', lang), '?/F1' if menu else 'F1', T('Help', lang),
+                                    'L/F2' if menu else 'F2', 'English' if lang == 'nl' else 'Nederlands')
+
+
 def welcome_key_bar(lang):
     """The key bar of the welcome, which speaks both languages, lang first."""
     other = 'en' if lang == 'nl' else 'nl'
