@@ -223,6 +223,20 @@ get_list(struct loader *ld, const config_setting_t *group, const char *name, boo
 	return s;
 }
 
+/* A question's list of answers, 2 to 9 (the keys 1-9 pick them); NULL when
+ * there is none. */
+const config_setting_t *
+get_answers(struct loader *ld, const config_setting_t *question)
+{
+	const config_setting_t *l = get_list(ld, question, "answers", true);
+
+	if (l == NULL)
+		return NULL;
+	if (config_setting_length(l) < 2 || config_setting_length(l) > 9)
+		form_err(ld, line_of(l), _("a question needs 2 to 9 answers"));
+	return config_setting_length(l) == 0 ? NULL : l;
+}
+
 /* Read a list of ids, e.g. suggest = ("a", "b"). */
 char **
 get_ids(struct loader *ld, const config_setting_t *group, const char *name, size_t *n)
@@ -332,14 +346,9 @@ read_question(struct loader *ld, const config_setting_t *g, struct question *q)
 	}
 	get_text(ld, g, "ask", &q->ask, true);
 	get_text(ld, g, "help", &q->help, false);
-	const config_setting_t *l = get_list(ld, g, "answers", true);
+	const config_setting_t *l = get_answers(ld, g);
 	if (l == NULL)
 		return;
-	if (config_setting_length(l) < 2 || config_setting_length(l) > 9) {
-		form_err(ld, line_of(l), _("a question needs 2 to 9 answers"));
-		if (config_setting_length(l) == 0)
-			return;
-	}
 	q->answers = xcalloc((size_t)config_setting_length(l), sizeof *q->answers);
 	for (int i = 0; i < config_setting_length(l) && i < 9; i++) {
 		const config_setting_t *e = group_elem(ld, l, i, "answers");

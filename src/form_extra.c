@@ -40,13 +40,8 @@ read_care_question(struct loader *ld, const config_setting_t *g, struct care_que
 	q->id = get_id(ld, g, "id", true);
 	get_text(ld, g, "ask", &q->ask, true);
 	get_text(ld, g, "help", &q->help, false);
-	if ((l = get_list(ld, g, "answers", true)) == NULL)
+	if ((l = get_answers(ld, g)) == NULL)
 		return;
-	if (config_setting_length(l) < 2 || config_setting_length(l) > 9) {
-		form_err(ld, line_of(l), _("a question needs 2 to 9 answers"));
-		if (config_setting_length(l) == 0)
-			return;
-	}
 	q->answers = xcalloc((size_t)config_setting_length(l), sizeof *q->answers);
 	for (int i = 0; i < config_setting_length(l) && i < 9; i++) {
 		const config_setting_t *e = group_elem(ld, l, i, "answers");

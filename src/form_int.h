@@ -39,6 +39,8 @@ bool get_bool(struct loader *ld, const config_setting_t *group, const char *name
 int get_int(struct loader *ld, const config_setting_t *group, const char *name, int min, int max, int dflt, bool required);
 /* The list group->name, or NULL. */
 const config_setting_t *get_list(struct loader *ld, const config_setting_t *group, const char *name, bool required);
+/* A question's list of answers (2 to 9), or NULL when it has none. */
+const config_setting_t *get_answers(struct loader *ld, const config_setting_t *question);
 /* The ids in list group->name; *n gets how many. Caller frees. */
 char **get_ids(struct loader *ld, const config_setting_t *group, const char *name, size_t *n);
 /* Entry i of list l when it is a group, or NULL after reporting. */
