@@ -201,7 +201,7 @@ takehome_build(const struct forms *f, const struct visit *v, bool plan_only, str
 		sheet_add(out, SHEET_TEXT, 0, tr(&f->done));
 	}
 	if (ntopics > 0 || (!plan_only && (v->band != NULL || v->plan != NULL))) {
-		sheet_add(out, SHEET_HEADING, 0, _("What you looked at"));
+		sheet_add(out, SHEET_HEADING, 0, _("What you looked at, and what fits you"));
 		for (size_t i = 0; i < ntopics; i++) {
 			t = xasprintf("- %s", tr(&topics[i]->title));
 			sheet_add(out, SHEET_TEXT, 0, t);

@@ -544,7 +544,7 @@ def test_help_me_choose_offers_the_check_the_plan_and_the_take_home_page(kiosk, 
     assert k.contains(T('Prepare your personal plan for the municipality', lang)) == plan, k.dump()
     # The take-home page names what was suggested.
     k.choose(T('Take this with you', lang))
-    k.wait_for(T('What you looked at', lang))
+    k.wait_for(T('What you looked at, and what fits you', lang))
     text = ' '.join(l.strip() for l in k.text())
     for p in sugg:
         assert forms.pages[p]['title'][lang] in text, '%s is not on the take-home page:\n%s' % (p, k.dump())
