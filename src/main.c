@@ -284,7 +284,17 @@ open_store(bool check_pages)
 		}
 		gid = gr->gr_gid;
 	}
-	s = store_open(site.database, site.database_group ? 0660 : 0600, gid, check_pages, &rc, &detail);
+	/* Kiosks starting together on a new file take turns to create it; a
+	 * lock SQLite does not wait for itself (switching to WAL, recovering
+	 * another's WAL) is tried again for a few seconds. */
+	for (int tries = 0;; tries++) {
+		s = store_open(site.database, site.database_group ? 0660 : 0600, gid, check_pages, &rc, &detail);
+		if (s != NULL || rc != STORE_BUSY || tries == 30)
+			break;
+		free(detail);
+		detail = NULL;
+		usleep(100000);
+	}
 	if (s == NULL) {
 		fprintf(stderr, _("zorgkiosk: cannot use the database %s: %s"), site.database, open_reason(rc));
 		fprintf(stderr, detail ? " (%s).\n" : ".\n", detail);
