@@ -232,6 +232,20 @@ app_request(struct app *a, const char *preticked)
 }
 
 void
+app_edit_notice(struct app *a, bool full, int max)
+{
+	char *msg;
+
+	if (!full) {
+		app_notice(a, _("That key cannot be used here."));
+		return;
+	}
+	msg = xasprintf(_("This answer can have at most %d characters."), max);
+	app_notice(a, msg);
+	free(msg);
+}
+
+void
 app_notice(struct app *a, const char *msg)
 {
 	snprintf(a->notice, sizeof a->notice, "%s", msg);

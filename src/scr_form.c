@@ -283,14 +283,15 @@ form_key(struct screen *s, const struct ui_key *k)
 	int fi = doc_find(&a->doc, s->focus);
 	const struct field *fd;
 	size_t i;
-	char *msg;
 
 	if (fi < 0 || a->doc.items[fi].kind != ITEM_INPUT)
 		return false;
 	i = FIELD_OF(s->focus);
 	fd = &a->forms->fields[i];
 	s->follow = true;
-	switch (edit_key(&a->intake.values[i], &v->cursor[i], fd->max, fd->type == FIELD_TEXTAREA, k)) {
+	enum edit_result r = edit_key(&a->intake.values[i], &v->cursor[i], fd->max, fd->type == FIELD_TEXTAREA, k);
+
+	switch (r) {
 	case EDIT_IGNORED:
 		return false;
 	case EDIT_CHANGED:
@@ -298,12 +299,8 @@ form_key(struct screen *s, const struct ui_key *k)
 	case EDIT_DROPPED:
 		return true;
 	case EDIT_FULL:
-		msg = xasprintf(_("This answer can have at most %d characters."), fd->max);
-		app_notice(a, msg);
-		wipe_free(msg);
-		return true;
 	case EDIT_BADKEY:
-		app_notice(a, _("That key cannot be used here."));
+		app_edit_notice(a, r == EDIT_FULL, fd->max);
 		return true;
 	case EDIT_ENTER:
 		break;
@@ -321,14 +318,11 @@ form_set_text(struct screen *s, int id, const char *text)
 	struct app *a = s->app;
 	struct form_view *v = s->data;
 	size_t i = FIELD_OF(id);
-	char *msg;
 
 	if (i >= a->forms->nfields || PART_OF(id) != 0 || !is_text(&a->forms->fields[i]))
 		return;
 	if (charset_utf8_len(text) > (size_t)a->forms->fields[i].max) {
-		msg = xasprintf(_("This answer can have at most %d characters."), a->forms->fields[i].max);
-		app_notice(a, msg);
-		free(msg);
+		app_edit_notice(a, true, a->forms->fields[i].max);
 		return;
 	}
 	intake_set(&a->intake, i, text);

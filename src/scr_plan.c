@@ -149,21 +149,18 @@ static bool
 plan_key(struct screen *s, const struct ui_key *k)
 {
 	struct plan_view *v = s->data;
-	char *msg;
 
 	if (v->q >= v->p->nquestions || s->focus != ID_INPUT)
 		return false;
 	s->follow = true;
-	switch (edit_key(&v->answers[v->q], &v->cursor, v->p->questions[v->q].max, true, k)) {
+	enum edit_result r = edit_key(&v->answers[v->q], &v->cursor, v->p->questions[v->q].max, true, k);
+
+	switch (r) {
 	case EDIT_IGNORED:
 		return false;
 	case EDIT_FULL:
-		msg = xasprintf(_("This answer can have at most %d characters."), v->p->questions[v->q].max);
-		app_notice(s->app, msg);
-		free(msg);
-		return true;
 	case EDIT_BADKEY:
-		app_notice(s->app, _("That key cannot be used here."));
+		app_edit_notice(s->app, r == EDIT_FULL, v->p->questions[v->q].max);
 		return true;
 	case EDIT_CHANGED:
 	case EDIT_MOVED:
@@ -178,14 +175,11 @@ static void
 plan_set_text(struct screen *s, int id, const char *text)
 {
 	struct plan_view *v = s->data;
-	char *msg;
 
 	if (id != ID_INPUT || v->q >= v->p->nquestions)
 		return;
 	if (charset_utf8_len(text) > (size_t)v->p->questions[v->q].max) {
-		msg = xasprintf(_("This answer can have at most %d characters."), v->p->questions[v->q].max);
-		app_notice(s->app, msg);
-		free(msg);
+		app_edit_notice(s->app, true, v->p->questions[v->q].max);
 		return;
 	}
 	explicit_bzero(v->answers[v->q], strlen(v->answers[v->q]));

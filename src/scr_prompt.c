@@ -81,7 +81,9 @@ prompt_key(struct screen *s, const struct ui_key *k)
 
 	if (s->focus != ID_INPUT)
 		return false;
-	switch (edit_key(&p->value, &p->cursor, p->max, false, k)) {
+	enum edit_result r = edit_key(&p->value, &p->cursor, p->max, false, k);
+
+	switch (r) {
 	case EDIT_IGNORED:
 		return false;
 	case EDIT_ENTER:
@@ -89,7 +91,7 @@ prompt_key(struct screen *s, const struct ui_key *k)
 		return true;
 	case EDIT_FULL:
 	case EDIT_BADKEY:
-		app_notice(s->app, _("That key cannot be used here."));
+		app_edit_notice(s->app, r == EDIT_FULL, p->max);
 		return true;
 	case EDIT_CHANGED:
 	case EDIT_MOVED:

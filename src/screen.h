@@ -105,6 +105,9 @@ bool app_may_keep_draft(const struct app *a);
 void app_request(struct app *a, const char *preticked);
 /* Show a one-line message until the next key. */
 void app_notice(struct app *a, const char *msg);
+/* The notice for a typed key a text field could not take (EDIT_FULL: the
+ * field holds max characters; EDIT_BADKEY), in one wording everywhere. */
+void app_edit_notice(struct app *a, bool full, int max);
 /* Run the kiosk until asked to stop; returns the exit status. */
 int kiosk_run(struct app *a);
 /* The same in line mode (TERM=dumb, --plain): numbered choices and typed

@@ -274,6 +274,19 @@ prepare(struct store *s, struct query *q, sqlite3_stmt **st)
 	return rc;
 }
 
+/* A read transaction, so that a pass over many rows sees one state while
+ * kiosks write, and q prepared in it (q is consumed either way). */
+static int
+begin_and_prepare(struct store *s, struct query *q, sqlite3_stmt **st)
+{
+	int rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
+
+	if (rc == SQLITE_OK)
+		return prepare(s, q, st);
+	sqlite3_free(sqlite3_str_finish(q->sql));
+	return rc;
+}
+
 static char *
 col_dup(sqlite3_stmt *st, int i)
 {
@@ -805,11 +818,7 @@ store_each(struct store *s, const struct store_filter *f, void (*fn)(void *, con
 	add_filter(&q, f, &fs);
 	sqlite3_str_appendall(q.sql, " ORDER BY i.created_at, i.id");
 	/* One read transaction: a consistent export while kiosks write. */
-	rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = prepare(s, &q, &st);
-	else
-		sqlite3_free(sqlite3_str_finish(q.sql));
+	rc = begin_and_prepare(s, &q, &st);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(s->db, ANSWERS_SQL, -1, &answers, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -906,11 +915,7 @@ store_stats(struct store *s, const struct store_filter *f, const char *options_f
 	add_from(&q, f, &fs);
 	add_filter(&q, f, &fs);
 	sqlite3_str_appendall(q.sql, " ORDER BY i.id");
-	rc = sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = prepare(s, &q, &st);
-	else
-		sqlite3_free(sqlite3_str_finish(q.sql));
+	rc = begin_and_prepare(s, &q, &st);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(s->db, "SELECT intake_id, value FROM answer WHERE field = ? ORDER BY intake_id",
 		    -1, &opt, NULL);
