@@ -20,9 +20,6 @@
 
 /* "ZKIO": marks a database as ours, so another file is never changed. */
 #define STORE_APP_ID 0x5A4B494F
-#define STORE_BUSY_MS 5000
-/* How long a submit may take before the disk is taken for dead. */
-#define STORE_CHILD_MS (6 * STORE_BUSY_MS)
 /* While another program writes, try again after 0.5 ms, 1 ms, ... up to
  * STORE_BUSY_STEPS half-milliseconds: SQLite's own wait grows to 100 ms
  * steps, so one visitor could wait long after the lock was free again. */
@@ -163,8 +160,8 @@ store_rc_of(int rc)
 	}
 }
 
-static int
-exec(sqlite3 *db, const char *sql)
+int
+store_exec(sqlite3 *db, const char *sql)
 {
 	return sqlite3_exec(db, sql, NULL, NULL, NULL);
 }
@@ -239,7 +236,7 @@ migrate(sqlite3 *db, char **detail)
 	    version == STORE_SCHEMA && app == STORE_APP_ID)
 		return STORE_OK;
 	version = app = 0;
-	if ((rc = exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK)
+	if ((rc = store_exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK)
 		goto fail;
 	if ((rc = pragma_int(db, "PRAGMA user_version", &version)) != SQLITE_OK ||
 	    (rc = pragma_int(db, "PRAGMA application_id", &app)) != SQLITE_OK ||
@@ -250,25 +247,25 @@ migrate(sqlite3 *db, char **detail)
 	else if (version > STORE_SCHEMA)
 		out = STORE_NEWER;
 	for (; out == STORE_OK && version < STORE_SCHEMA; version++) {
-		if ((rc = exec(db, migrations[version])) != SQLITE_OK)
+		if ((rc = store_exec(db, migrations[version])) != SQLITE_OK)
 			goto fail;
 		if (version == MIGRATION_SEARCH && (rc = store_search_schema(db)) != SQLITE_OK)
 			goto fail;
 	}
 	if (out == STORE_OK) {
 		bump = xasprintf("PRAGMA user_version = %d; PRAGMA application_id = %d;", STORE_SCHEMA, STORE_APP_ID);
-		rc = exec(db, bump);
+		rc = store_exec(db, bump);
 		free(bump);
 		if (rc != SQLITE_OK)
 			goto fail;
 	}
-	if ((rc = exec(db, out == STORE_OK ? "COMMIT" : "ROLLBACK")) != SQLITE_OK)
+	if ((rc = store_exec(db, out == STORE_OK ? "COMMIT" : "ROLLBACK")) != SQLITE_OK)
 		goto fail;
 	return out;
 fail:
 	/* The words first: ROLLBACK would replace them. */
 	*detail = xstrdup(sqlite3_errmsg(db));
-	exec(db, "ROLLBACK");
+	store_exec(db, "ROLLBACK");
 	return store_rc_of(rc);
 }
 
@@ -321,7 +318,7 @@ exec_waiting(sqlite3 *db, const char *sql)
 {
 	int rc;
 
-	for (int n = 0; ((rc = exec(db, sql)) & 0xff) == SQLITE_BUSY && busy_wait(NULL, n); n++)
+	for (int n = 0; ((rc = store_exec(db, sql)) & 0xff) == SQLITE_BUSY && busy_wait(NULL, n); n++)
 		;
 	return rc;
 }
@@ -427,8 +424,8 @@ write_errno(const char *path)
 /* rc made precise: why path cannot be written, from err (the errno the
  * system gave SQLite, or 0) and from the files themselves (see
  * write_errno for when this may be called). */
-static enum store_rc
-diagnose(const char *path, enum store_rc rc, int err)
+enum store_rc
+store_diagnose(const char *path, enum store_rc rc, int err)
 {
 	int now;
 
@@ -449,8 +446,8 @@ diagnose(const char *path, enum store_rc rc, int err)
 /* Open a connection to path for reading and writing, with the settings
  * every connection has; none of them writes to the file. NULL only when
  * SQLite has no memory; *rc is SQLite's result. */
-static sqlite3 *
-connect(const char *path, int *rc)
+sqlite3 *
+store_connect(const char *path, int *rc)
 {
 	sqlite3 *db = NULL;
 
@@ -465,7 +462,7 @@ connect(const char *path, int *rc)
 	/* No memory map of the database file: a disk error there would be a
 	 * SIGBUS instead of an error code. */
 	if (*rc == SQLITE_OK)
-		*rc = exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+		*rc = store_exec(db, "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
 		    " PRAGMA secure_delete = ON; PRAGMA mmap_size = 0;");
 	return db;
 }
@@ -583,8 +580,8 @@ configure_memory(void)
 }
 
 /* Give back (and so wipe) the cached pages that held answers. */
-static void
-forget_pages(sqlite3 *db)
+void
+store_forget_pages(sqlite3 *db)
 {
 	sqlite3_db_release_memory(db);
 }
@@ -605,7 +602,7 @@ store_open(const char *path, mode_t mode, gid_t gid, bool check_pages, enum stor
 	configure_memory();
 	if (create_file(path, mode, gid) != 0) {
 		err = errno;
-		*rc = diagnose(path, err == ENOSPC ? STORE_FULL : STORE_READONLY, err);
+		*rc = store_diagnose(path, err == ENOSPC ? STORE_FULL : STORE_READONLY, err);
 		*detail = xstrdup(strerror(err));
 		return NULL;
 	}
@@ -613,12 +610,12 @@ store_open(const char *path, mode_t mode, gid_t gid, bool check_pages, enum stor
 	 * (see write_errno): opening alone may not write, so SQLite would not
 	 * say until the first request is sent. */
 	if ((err = write_errno(path)) == EROFS || err == EPERM) {
-		*rc = diagnose(path, STORE_READONLY, err);
+		*rc = store_diagnose(path, STORE_READONLY, err);
 		*detail = xstrdup(strerror(err));
 		return NULL;
 	}
 	err = 0;
-	db = connect(path, &r);
+	db = store_connect(path, &r);
 	if (db == NULL) {
 		*rc = STORE_ERROR;
 		*detail = xstrdup(sqlite3_errstr(r));
@@ -646,7 +643,7 @@ store_open(const char *path, mode_t mode, gid_t gid, bool check_pages, enum stor
 		 * the file's header: an older zorgkiosk reads it there, and then
 		 * refuses the file without opening it. */
 		if (r == SQLITE_OK && version < STORE_SCHEMA)
-			exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
+			store_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)");
 		if (r != SQLITE_OK) {
 			*rc = store_rc_of(r);
 			err = sqlite3_system_errno(db);
@@ -660,13 +657,14 @@ store_open(const char *path, mode_t mode, gid_t gid, bool check_pages, enum stor
 			sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 		sqlite3_close(db);
 		/* Closed first: see write_errno. */
-		*rc = diagnose(path, *rc, err);
+		*rc = store_diagnose(path, *rc, err);
 		return NULL;
 	}
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
 	s = xcalloc(1, sizeof *s);
 	s->db = db;
 	s->path = xstrdup(path);
+	s->writer_fd = -1;
 	return s;
 }
 
@@ -675,6 +673,8 @@ store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
+	/* The writer first: closing the last connection checkpoints. */
+	store_writer_stop(s);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -690,216 +690,11 @@ store_now(char *buf)
 	strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* The next reference number of year, counted in refseq (so a purged
- * number is not given out again) and never below what intake holds. Runs
- * inside the submit's transaction. */
-static int
-next_seq(sqlite3 *db, int year, int *seq)
-{
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(db, "INSERT INTO refseq (year, last)"
-	    " VALUES (?1, (SELECT coalesce(max(seq), 0) + 1 FROM intake WHERE year = ?1))"
-	    " ON CONFLICT (year) DO UPDATE"
-	    " SET last = max(last, (SELECT coalesce(max(seq), 0) FROM intake WHERE year = ?1)) + 1"
-	    " RETURNING last", -1, &st, NULL);
-
-	if (rc != SQLITE_OK)
-		return rc;
-	sqlite3_bind_int(st, 1, year);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*seq = sqlite3_column_int(st, 0);
-		rc = SQLITE_OK;
-	} else {
-		rc = sqlite3_errcode(db);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
-/* Store the intake through db, in this process; see store_submit. On
- * failure *err is the errno the system gave SQLite (for diagnose). */
-static enum store_rc
-submit_here(sqlite3 *db, const struct intake *in, enum lang ui, int year, char *ref, int *err)
-{
-	const struct forms *f = in->forms;
-	sqlite3_stmt *st = NULL;
-	sqlite3_int64 id;
-	char created[32], newref[32];
-	int seq = 0, rc;
-
-	store_now(created);
-	/* IMMEDIATE takes the write lock now, so the sequence number taken
-	 * below cannot be taken by another kiosk before we insert. */
-	if ((rc = exec(db, "BEGIN IMMEDIATE")) != SQLITE_OK) {
-		*err = sqlite3_system_errno(db);
-		return store_rc_of(rc);
-	}
-	rc = next_seq(db, year, &seq);
-	/* At least four digits: after MZ-2026-9999 comes MZ-2026-10000. */
-	snprintf(newref, sizeof newref, "MZ-%04d-%04d", year, seq);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version)"
-		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, newref, -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 2, year);
-		sqlite3_bind_int(st, 3, seq);
-		sqlite3_bind_text(st, 4, created, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, i18n_code(ui), -1, SQLITE_STATIC);
-		sqlite3_bind_int(st, 6, f->intake_version);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	id = sqlite3_last_insert_rowid(db);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "INSERT INTO answer (intake_id, field, value) VALUES (?1, ?2, ?3)",
-		    -1, &st, NULL);
-	for (size_t i = 0; rc == SQLITE_OK && i < f->nfields; i++) {
-		const struct field *fd = &f->fields[i];
-		char *value = fd->type == FIELD_PHONE ? intake_phone_normalize(in->values[i]) : NULL;
-		const char *v = value ? value : in->values[i];
-
-		if (*v != '\0') {
-			sqlite3_reset(st);
-			sqlite3_bind_int64(st, 1, id);
-			sqlite3_bind_text(st, 2, fd->id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, v, -1, SQLITE_TRANSIENT);
-			rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
-		}
-		wipe_free(value);
-	}
-	/* The care check's band, only when the caregiver chose to add it. */
-	if (rc == SQLITE_OK && in->care[0] != '\0') {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, INTAKE_CARE_FIELD, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, in->care, -1, SQLITE_TRANSIENT);
-		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_OK)
-		rc = exec(db, "COMMIT");
-	if (rc != SQLITE_OK) {
-		*err = sqlite3_system_errno(db);
-		exec(db, "ROLLBACK");
-		forget_pages(db);
-		return store_rc_of(rc);
-	}
-	forget_pages(db);
-	memcpy(ref, newref, strlen(newref) + 1);
-	return STORE_OK;
-}
-
-/* What the child that stored an intake tells its parent. */
-struct submit_result {
-	enum store_rc rc;
-	char ref[32];
-};
-
-/* In the child: store the intake and write the result to fd. */
-static void __attribute__((noreturn))
-submit_child(const char *path, int fd, const struct intake *in, enum lang ui, int year)
-{
-	struct submit_result res = { .rc = STORE_ERROR };
-	int rc, err = 0;
-	sqlite3 *db = connect(path, &rc);
-
-	if (db != NULL && rc == SQLITE_OK)
-		res.rc = submit_here(db, in, ui, year, res.ref, &err);
-	else if (db != NULL)
-		res.rc = store_rc_of(rc), err = sqlite3_system_errno(db);
-	/* Stored: say so at once (closing may still meet a fault). */
-	if (res.rc == STORE_OK && write(fd, &res, sizeof res) != (ssize_t)sizeof res)
-		_exit(1);
-	/* The parent is waiting: leave checkpoints to the commits (every
-	 * 1000 pages) and to the last store_close. */
-	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	sqlite3_close(db);
-	if (res.rc != STORE_OK) {
-		res.rc = diagnose(path, res.rc, err);
-		if (write(fd, &res, sizeof res) != (ssize_t)sizeof res)
-			_exit(1);
-	}
-	_exit(0);
-}
-
-enum store_rc
-store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref)
-{
-	struct submit_result res = { .rc = STORE_ERROR };
-	size_t got = 0;
-	ssize_t n;
-	int fds[2], status, rc;
-	pid_t pid;
-
-	/* SQLite maps the -shm file: when it is truncated, made immutable or
-	 * its disk fails, writing it is a SIGBUS, not an error code. So the
-	 * write runs in a child, and the caller keeps the answers whatever
-	 * happens to it. A connection must not cross fork(), and SQLite
-	 * shares open files within a process, so ours is closed first:
-	 * without a checkpoint, which would touch the -shm here. */
-	if (pipe2(fds, O_CLOEXEC) != 0)
-		return submit_here(s->db, in, ui, year, ref, &rc);
-	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
-	if (sqlite3_close(s->db) != SQLITE_OK) {
-		/* A statement is still open: no child then, rather than one that
-		 * shares SQLite's view of the file with us. */
-		sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
-		close(fds[0]);
-		close(fds[1]);
-		return submit_here(s->db, in, ui, year, ref, &rc);
-	}
-	s->db = NULL;
-	pid = fork();
-	if (pid == 0) {
-		sigset_t all;
-
-		/* Not the kiosk's signal handlers, nor the keys of its terminal
-		 * (a fault such as SIGBUS is delivered all the same). */
-		sigfillset(&all);
-		sigprocmask(SIG_SETMASK, &all, NULL);
-		setpgid(0, 0);
-		close(fds[0]);
-		submit_child(s->path, fds[1], in, ui, year);
-	}
-	close(fds[1]);
-	while (pid > 0 && got < sizeof res) {
-		struct pollfd pfd = { .fd = fds[0], .events = POLLIN };
-
-		/* A disk that does not answer at all must not hang the kiosk. */
-		n = poll(&pfd, 1, STORE_CHILD_MS);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			kill(pid, SIGKILL);
-			break;
-		}
-		n = read(fds[0], (char *)&res + got, sizeof res - got);
-		if (n > 0)
-			got += (size_t)n;
-		else if (n == 0 || errno != EINTR)
-			break;
-	}
-	close(fds[0]);
-	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	/* The child died: ask the files why (before we open them again). */
-	if (pid > 0 && got != sizeof res)
-		res.rc = diagnose(s->path, STORE_IOERR, 0);
-	s->db = connect(s->path, &rc);
-	if (pid < 0)
-		return submit_here(s->db, in, ui, year, ref, &rc);
-	if (res.rc == STORE_OK)
-		memcpy(ref, res.ref, strlen(res.ref) + 1);
-	return res.rc;
-}
-
 enum store_rc
 store_draft_save(struct store *s, const char *login, const struct intake *in, enum lang ui)
 {
 	sqlite3_stmt *st = NULL;
-	int rc = exec(s->db, "BEGIN IMMEDIATE");
+	int rc = store_exec(s->db, "BEGIN IMMEDIATE");
 
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO draft (login, saved_at, ui_lang) VALUES (?, ?, ?)",
@@ -923,10 +718,10 @@ store_draft_save(struct store *s, const char *login, const struct intake *in, en
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_OK)
-		rc = exec(s->db, "COMMIT");
+		rc = store_exec(s->db, "COMMIT");
 	if (rc != SQLITE_OK)
-		exec(s->db, "ROLLBACK");
-	forget_pages(s->db);
+		store_exec(s->db, "ROLLBACK");
+	store_forget_pages(s->db);
 	return store_rc_of(rc);
 }
 
@@ -937,7 +732,7 @@ store_draft_take(struct store *s, const char *login, const struct forms *f, stru
 	bool found = false;
 	sqlite3_int64 cutoff = (sqlite3_int64)time(NULL) - STORE_DRAFT_SECONDS;
 
-	if (exec(s->db, "BEGIN IMMEDIATE") != SQLITE_OK)
+	if (store_exec(s->db, "BEGIN IMMEDIATE") != SQLITE_OK)
 		return false;
 	if (sqlite3_prepare_v2(s->db, "DELETE FROM draft WHERE saved_at < ?", -1, &st, NULL) == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, cutoff);
@@ -971,8 +766,8 @@ store_draft_take(struct store *s, const char *login, const struct forms *f, stru
 			sqlite3_finalize(st);
 		}
 	}
-	exec(s->db, "COMMIT");
-	forget_pages(s->db);
+	store_exec(s->db, "COMMIT");
+	store_forget_pages(s->db);
 	return found;
 }
 

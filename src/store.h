@@ -43,11 +43,18 @@ struct store *store_open(const char *path, mode_t mode, gid_t gid, bool check_pa
     char **detail);
 /* Close the database. */
 void store_close(struct store *s);
+/* Start the process that stores this program's requests from now on; a
+ * kiosk calls it once, before anyone typed, so that the writer holds no
+ * visitor's answers but the ones it stores. */
+void store_writer_start(struct store *s);
+/* End the writer, if there is one (store_close does). */
+void store_writer_stop(struct store *s);
 /* Store the intake in one transaction and put its reference, e.g.
  * "MZ-2026-0042", in ref (at least 32 bytes). The reference is written only
  * after the commit has finished; a number is never given out twice, and
- * grows past 9999 to five digits. The write runs in a child process, so
- * that a disk fault (a SIGBUS from the mapped -shm) cannot end the caller. */
+ * grows past 9999 to five digits. The write runs in another process (the
+ * writer, or a child of its own), so that a disk fault (a SIGBUS from the
+ * mapped -shm) cannot end the caller. */
 enum store_rc store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref);
 /* A sentence about rc in the current language. */
 const char *store_message(enum store_rc rc);

@@ -1,8 +1,9 @@
-/* store_int.h: what store.c and store_staff.c share; nobody else. */
+/* store_int.h: what the store's files share; nobody else. */
 #ifndef ZK_STORE_INT_H
 #define ZK_STORE_INT_H
 
 #include <sqlite3.h>
+#include <sys/types.h>
 
 #include "store.h"
 
@@ -10,7 +11,26 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool search_ready; /* the search index holds the fields asked for */
+	pid_t writer;      /* the process that stores requests, or 0 */
+	int writer_fd;     /* its socket, or -1 */
 };
+
+/* How long a write waits for another program's lock in all. */
+#define STORE_BUSY_MS 5000
+
+/* Open a connection to path for reading and writing, with the settings
+ * every connection has; none of them writes to the file. NULL only when
+ * SQLite has no memory; *rc is SQLite's result. */
+sqlite3 *store_connect(const char *path, int *rc);
+/* sqlite3_exec without callback or message. */
+int store_exec(sqlite3 *db, const char *sql);
+/* rc made precise: why path cannot be written, from err (the errno the
+ * system gave SQLite, or 0) and from the files themselves. Only with no
+ * SQLite connection to path open in this process: looking closes files,
+ * and a close() drops every lock the process holds on the file. */
+enum store_rc store_diagnose(const char *path, enum store_rc rc, int err);
+/* Give back (and so wipe) the cached pages that held answers. */
+void store_forget_pages(sqlite3 *db);
 
 /* The store_rc for a SQLite result code. */
 enum store_rc store_rc_of(int rc);

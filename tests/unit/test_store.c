@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "intake.h"
 #include "store.h"
+#include "store_int.h"
 
 /* The fields of data/valid/intake.conf, by index. */
 enum {
@@ -1121,9 +1122,8 @@ test_submit_io_error(void **state)
  * A kiosk that has stored before (so its connection mapped the -shm)
  * stores again after it: that works, and nothing dies. */
 static void
-test_submit_after_shm_truncated(void **state)
+shm_truncated(struct fixture *fx, bool writer)
 {
-	struct fixture *fx = *state;
 	char *shm = xasprintf("%s-shm", fx->db);
 	int go[2], ready[2], status = 0;
 	char c = 0;
@@ -1147,7 +1147,10 @@ test_submit_after_shm_truncated(void **state)
 	}
 	assert_int_equal(read(ready[0], &c, 1), 1);
 	if ((kiosk = fork()) == 0) {
-		submit_ok(s = open_ok(fx->db, 0600, (gid_t)-1), "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+		s = open_ok(fx->db, 0600, (gid_t)-1);
+		if (writer)
+			store_writer_start(s);
+		submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
 		if (write(ready[1], "k", 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(1);
 		submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
@@ -1166,6 +1169,115 @@ test_submit_after_shm_truncated(void **state)
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 2);
+}
+
+static void
+test_submit_after_shm_truncated(void **state)
+{
+	shm_truncated(*state, false);
+}
+
+/* The same for a kiosk whose writer mapped the -shm: it maps it anew. */
+static void
+test_writer_after_shm_truncated(void **state)
+{
+	shm_truncated(*state, true);
+}
+
+/* ------------------------------------------------------------ the writer */
+
+static bool
+zombie(pid_t pid)
+{
+	char *path = xasprintf("/proc/%d/stat", (int)pid), line[256] = "", *p;
+	FILE *f = fopen(path, "r");
+
+	free(path);
+	if (f == NULL)
+		return false;
+	if (fgets(line, sizeof line, f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	p = strrchr(line, ')');
+	return p != NULL && p[1] == ' ' && p[2] == 'Z';
+}
+
+static bool
+alive(pid_t pid)
+{
+	return waitpid(pid, NULL, WNOHANG) == 0;
+}
+
+/* A kiosk's writer stores one request after another, and ends with the
+ * store. */
+static void
+test_writer_keeps_storing(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	pid_t writer;
+
+	store_writer_start(s);
+	writer = s->writer;
+	assert_true(writer > 0);
+	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "06 1234 5679", LANG_EN, 2026, "MZ-2026-0002");
+	submit_ok(s, "Öztürk", "0612345670", LANG_NL, 2027, "MZ-2027-0001");
+	assert_int_equal(s->writer, writer);
+	assert_true(alive(writer));
+	store_close(s);
+	assert_int_equal(kill(writer, 0), -1);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 3);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM answer a JOIN intake i ON i.id = a.intake_id"
+	    " WHERE i.ref = 'MZ-2026-0002' AND a.field = 'phone' AND a.value = '0612345679'", NULL), 1);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake WHERE ref = 'MZ-2026-0002' AND ui_lang = 'en'",
+	    NULL), 1);
+}
+
+/* The writer was killed between two visitors: the next request is stored
+ * all the same (by a child of its own). */
+static void
+test_writer_gone(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+
+	store_writer_start(s);
+	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	assert_int_equal(kill(s->writer, SIGKILL), 0);
+	/* Gone before the next visitor: a zombie until the store sees it. */
+	while (!zombie(s->writer))
+		usleep(1000);
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+	assert_int_equal(s->writer, 0);
+	submit_ok(s, "Piet", "0612345678", LANG_NL, 2026, "MZ-2026-0003");
+	store_close(s);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 3);
+}
+
+/* A request the writer cannot store: its error, no reference, and the
+ * next request is stored once the cause is gone. */
+static void
+test_writer_failure(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	struct intake in;
+	char ref[32] = "unset";
+	enum store_rc rc;
+
+	store_writer_start(s);
+	raw_exec(fx->db, "CREATE TRIGGER refuse BEFORE INSERT ON intake"
+	    " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;", false);
+	fill(&in, "Zoë", "0612345678");
+	rc = store_submit(s, &in, LANG_NL, 2026, ref);
+	intake_clear(&in);
+	assert_rc(rc, STORE_ERROR);
+	assert_string_equal(ref, "unset");
+	raw_exec(fx->db, "DROP TRIGGER refuse", false);
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	store_close(s);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 1);
 }
 
 /* ------------------------------------------------------------ read-only and immutable */
@@ -1315,6 +1427,10 @@ main(void)
 		T(test_newer_with_pending_wal),
 		T(test_damaged_refused_at_open),
 		T(test_submit_after_shm_truncated),
+		T(test_writer_after_shm_truncated),
+		T(test_writer_keeps_storing),
+		T(test_writer_gone),
+		T(test_writer_failure),
 		T(test_read_only_file_system),
 		T(test_immutable),
 		/* Last: it makes a fault-injecting VFS SQLite's default. */
