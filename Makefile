@@ -19,15 +19,13 @@ MSGFMT     ?= msgfmt
 # Debian's python3, which has the python3-* test packages.
 PYTHON     ?= /usr/bin/python3
 
-PKGS      := ncursesw sqlite3 libconfig jansson xlsxwriter
+PKGS      := ncursesw sqlite3 libconfig jansson
 WARN      := -std=c17 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
              -Wstrict-prototypes -Wwrite-strings -Wformat=2
 HARDEN    := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
 CFLAGS    ?= -O2 -g
 DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEPS_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
-# libcups has no pkg-config file in Debian 12.
-UI_LIBS    := -lcups
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(CFLAGS)
 LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -97,18 +95,18 @@ build/asan/paths.o: src/paths.c Makefile | build/.deps-build
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) $(DEV_PATHS) -c $< -o $@
 
 zorgkiosk: $(OBJ) build/obj/paths.o
-	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) $(UI_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 # The release build as tests and benchmarks run it: the same objects, but
 # reading its site file from ZK_TEST_CONF as the sanitizer build does.
 build/rtest/site.o: src/site.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -DZK_TEST_HOOKS -c $< -o $@
 build/zorgkiosk-release-test: $(filter-out build/obj/site.o,$(OBJ)) build/rtest/site.o build/obj/paths.o
-	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) $(UI_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) $(UI_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-asan: $(ASAN_OBJ) build/asan/paths.o
-	$(CC) $(SANITIZE) $^ $(DEPS_LIBS) $(UI_LIBS) -o $@
+	$(CC) $(SANITIZE) $^ $(DEPS_LIBS) -o $@
 
 build/locale/%/LC_MESSAGES/zorgkiosk.mo: locale/%.po | build/.deps-build
 	@mkdir -p $(@D)

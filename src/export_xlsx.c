@@ -20,7 +20,23 @@
 
 #include "i18n.h"
 #include "intake.h"
+#include "lazy.h"
 #include "util.h"
+
+/* The functions of libxlsxwriter used here; it is loaded when a
+ * workbook is written (lazy.h). */
+#define XLSX_FUNCTIONS(X) \
+	X(chart_add_series) X(chart_axis_set_name) X(chart_legend_set_position) \
+	X(chart_series_set_categories) X(chart_series_set_name_range) X(chart_series_set_values) \
+	X(chart_title_set_name) X(format_set_align) X(format_set_bg_color) X(format_set_bold) \
+	X(format_set_bottom) X(format_set_num_format) X(format_set_text_wrap) X(workbook_add_chart) \
+	X(workbook_add_format) X(workbook_add_worksheet) X(workbook_close) X(workbook_new) \
+	X(worksheet_autofilter) X(worksheet_freeze_panes) X(worksheet_insert_chart) \
+	X(worksheet_set_column) X(worksheet_write_datetime) X(worksheet_write_number) \
+	X(worksheet_write_string)
+
+static LAZY_TABLE(XLSX_FUNCTIONS) xlsx;
+LAZY_LOADER(xlsx_load, "libxlsxwriter.so.4", xlsx, XLSX_FUNCTIONS)
 
 /* Excel's limit for the text of one cell, in bytes here. */
 #define CELL_MAX 32767
@@ -92,14 +108,14 @@ put_text(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *v, lxw_for
 	char *cut;
 
 	if (len <= CELL_MAX) {
-		worksheet_write_string(ws, row, col, v, fmt);
+		xlsx.worksheet_write_string(ws, row, col, v, fmt);
 		return;
 	}
 	len = CELL_MAX;
 	while (len > 0 && ((unsigned char)v[len] & 0xC0) == 0x80)
 		len--;
 	cut = xstrndup(v, len);
-	worksheet_write_string(ws, row, col, cut, fmt);
+	xlsx.worksheet_write_string(ws, row, col, cut, fmt);
 	free(cut);
 }
 
@@ -199,7 +215,7 @@ request_row(void *ctx, const struct store_record *r)
 	x->row++;
 	put_text(x->ws, x->row, 0, r->ref, x->text);
 	if (local_time(r->created, &dt))
-		worksheet_write_datetime(x->ws, x->row, 1, &dt, x->date);
+		xlsx.worksheet_write_datetime(x->ws, x->row, 1, &dt, x->date);
 	else
 		put_text(x->ws, x->row, 1, r->created, x->text);
 	put_text(x->ws, x->row, 2, store_status_label(r->status), x->text);
@@ -272,16 +288,16 @@ static lxw_row_t
 stats_table(lxw_worksheet *ws, lxw_row_t top, const char *title, const char *const *labels,
     size_t nkeys, const struct counts *c, char (*months)[8], size_t nmonths, lxw_format *head)
 {
-	worksheet_write_string(ws, top, 0, title, head);
-	worksheet_write_string(ws, top + 1, 0, _("Month"), head);
+	xlsx.worksheet_write_string(ws, top, 0, title, head);
+	xlsx.worksheet_write_string(ws, top + 1, 0, _("Month"), head);
 	for (size_t k = 0; k < nkeys; k++)
 		put_text(ws, top + 1, (lxw_col_t)(k + 1), labels[k], head);
 	for (size_t m = 0; m < nmonths; m++) {
 		lxw_row_t row = top + 2 + (lxw_row_t)m;
 
-		worksheet_write_string(ws, row, 0, months[m], NULL);
+		xlsx.worksheet_write_string(ws, row, 0, months[m], NULL);
 		for (size_t k = 0; k < nkeys; k++)
-			worksheet_write_number(ws, row, (lxw_col_t)(k + 1), count_of(c, months[m], k), NULL);
+			xlsx.worksheet_write_number(ws, row, (lxw_col_t)(k + 1), count_of(c, months[m], k), NULL);
 	}
 	return top + 3 + (lxw_row_t)nmonths;
 }
@@ -292,7 +308,7 @@ static void
 stats_sheet(lxw_workbook *wb, struct xlsx *x, lxw_format *head)
 {
 	const char *name = _("Statistics");
-	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
+	lxw_worksheet *ws = xlsx.workbook_add_worksheet(wb, name);
 	const char **labels = xcalloc(x->noptions + STORE_NSTATUS + 1, sizeof *labels);
 	char (*months)[8];
 	size_t nmonths = months_of(&x->by_option, &x->by_status, &months);
@@ -303,8 +319,8 @@ stats_sheet(lxw_workbook *wb, struct xlsx *x, lxw_format *head)
 
 		labels[k] = p ? tr(&p->title) : x->options[k];
 	}
-	worksheet_set_column(ws, 0, 0, 12, NULL);
-	worksheet_set_column(ws, 1, (lxw_col_t)(x->noptions > STORE_NSTATUS ? x->noptions : STORE_NSTATUS),
+	xlsx.worksheet_set_column(ws, 0, 0, 12, NULL);
+	xlsx.worksheet_set_column(ws, 1, (lxw_col_t)(x->noptions > STORE_NSTATUS ? x->noptions : STORE_NSTATUS),
 	    16, NULL);
 	next = stats_table(ws, 0, _("Requests per option per month"), labels, x->noptions,
 	    &x->by_option, months, nmonths, head);
@@ -313,21 +329,21 @@ stats_sheet(lxw_workbook *wb, struct xlsx *x, lxw_format *head)
 	stats_table(ws, next, _("Requests per status per month"), labels, STORE_NSTATUS,
 	    &x->by_status, months, nmonths, head);
 	if (nmonths > 0 && x->noptions > 0) {
-		lxw_chart *chart = workbook_add_chart(wb, LXW_CHART_COLUMN);
+		lxw_chart *chart = xlsx.workbook_add_chart(wb, LXW_CHART_COLUMN);
 
-		chart_title_set_name(chart, _("Requests per option per month"));
-		chart_axis_set_name(chart->x_axis, _("Month"));
-		chart_axis_set_name(chart->y_axis, _("Requests"));
-		chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
+		xlsx.chart_title_set_name(chart, _("Requests per option per month"));
+		xlsx.chart_axis_set_name(chart->x_axis, _("Month"));
+		xlsx.chart_axis_set_name(chart->y_axis, _("Requests"));
+		xlsx.chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
 		for (size_t k = 0; k < x->noptions; k++) {
-			lxw_chart_series *s = chart_add_series(chart, NULL, NULL);
+			lxw_chart_series *s = xlsx.chart_add_series(chart, NULL, NULL);
 			lxw_col_t col = (lxw_col_t)(k + 1);
 
-			chart_series_set_name_range(s, name, 1, col);
-			chart_series_set_categories(s, name, 2, 0, 1 + (lxw_row_t)nmonths, 0);
-			chart_series_set_values(s, name, 2, col, 1 + (lxw_row_t)nmonths, col);
+			xlsx.chart_series_set_name_range(s, name, 1, col);
+			xlsx.chart_series_set_categories(s, name, 2, 0, 1 + (lxw_row_t)nmonths, 0);
+			xlsx.chart_series_set_values(s, name, 2, col, 1 + (lxw_row_t)nmonths, col);
 		}
-		worksheet_insert_chart(ws, next + 4 + (lxw_row_t)nmonths, 0, chart);
+		xlsx.worksheet_insert_chart(ws, next + 4 + (lxw_row_t)nmonths, 0, chart);
 	}
 	free(months);
 	free(labels);
@@ -390,52 +406,54 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 	enum store_rc rc = STORE_ERROR;
 	char *path;
 	bool named;
-	int fd = scratch_file(&path, &named);
+	int fd;
 
 	*count = 0;
-	if (fd < 0)
+	if (!xlsx_load())
+		return STORE_ERROR;
+	if ((fd = scratch_file(&path, &named)) < 0)
 		return STORE_FULL;
-	if ((wb = workbook_new(path)) == NULL)
+	if ((wb = xlsx.workbook_new(path)) == NULL)
 		goto done;
-	head = workbook_add_format(wb);
-	format_set_bold(head);
-	format_set_text_wrap(head);
-	format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
-	format_set_bg_color(head, 0xDDEBF7);
-	format_set_bottom(head, LXW_BORDER_THIN);
-	x.text = workbook_add_format(wb);
-	format_set_num_format(x.text, "@");
-	format_set_align(x.text, LXW_ALIGN_VERTICAL_TOP);
-	x.wrap = workbook_add_format(wb);
-	format_set_num_format(x.wrap, "@");
-	format_set_text_wrap(x.wrap);
-	format_set_align(x.wrap, LXW_ALIGN_VERTICAL_TOP);
-	x.date = workbook_add_format(wb);
-	format_set_num_format(x.date, "dd-mm-yyyy hh:mm");
-	format_set_align(x.date, LXW_ALIGN_LEFT);
-	format_set_align(x.date, LXW_ALIGN_VERTICAL_TOP);
+	head = xlsx.workbook_add_format(wb);
+	xlsx.format_set_bold(head);
+	xlsx.format_set_text_wrap(head);
+	xlsx.format_set_align(head, LXW_ALIGN_VERTICAL_TOP);
+	xlsx.format_set_bg_color(head, 0xDDEBF7);
+	xlsx.format_set_bottom(head, LXW_BORDER_THIN);
+	x.text = xlsx.workbook_add_format(wb);
+	xlsx.format_set_num_format(x.text, "@");
+	xlsx.format_set_align(x.text, LXW_ALIGN_VERTICAL_TOP);
+	x.wrap = xlsx.workbook_add_format(wb);
+	xlsx.format_set_num_format(x.wrap, "@");
+	xlsx.format_set_text_wrap(x.wrap);
+	xlsx.format_set_align(x.wrap, LXW_ALIGN_VERTICAL_TOP);
+	x.date = xlsx.workbook_add_format(wb);
+	xlsx.format_set_num_format(x.date, "dd-mm-yyyy hh:mm");
+	xlsx.format_set_align(x.date, LXW_ALIGN_LEFT);
+	xlsx.format_set_align(x.date, LXW_ALIGN_VERTICAL_TOP);
 
-	x.ws = workbook_add_worksheet(wb, _("Requests"));
-	worksheet_write_string(x.ws, 0, 0, _("Reference"), head);
-	worksheet_write_string(x.ws, 0, 1, _("Date"), head);
-	worksheet_write_string(x.ws, 0, 2, _("Status"), head);
-	worksheet_write_string(x.ws, 0, 3, _("Language"), head);
-	worksheet_set_column(x.ws, 0, 0, 14, NULL);
-	worksheet_set_column(x.ws, 1, 1, 17, NULL);
-	worksheet_set_column(x.ws, 2, 2, 14, NULL);
-	worksheet_set_column(x.ws, 3, 3, 9, NULL);
+	x.ws = xlsx.workbook_add_worksheet(wb, _("Requests"));
+	xlsx.worksheet_write_string(x.ws, 0, 0, _("Reference"), head);
+	xlsx.worksheet_write_string(x.ws, 0, 1, _("Date"), head);
+	xlsx.worksheet_write_string(x.ws, 0, 2, _("Status"), head);
+	xlsx.worksheet_write_string(x.ws, 0, 3, _("Language"), head);
+	xlsx.worksheet_set_column(x.ws, 0, 0, 14, NULL);
+	xlsx.worksheet_set_column(x.ws, 1, 1, 17, NULL);
+	xlsx.worksheet_set_column(x.ws, 2, 2, 14, NULL);
+	xlsx.worksheet_set_column(x.ws, 3, 3, 9, NULL);
 	for (size_t i = 0; i < f->nfields; i++) {
 		put_text(x.ws, 0, (lxw_col_t)(4 + i), tr(&f->fields[i].label), head);
-		worksheet_set_column(x.ws, (lxw_col_t)(4 + i), (lxw_col_t)(4 + i), column_width(f->fields[i].type), NULL);
+		xlsx.worksheet_set_column(x.ws, (lxw_col_t)(4 + i), (lxw_col_t)(4 + i), column_width(f->fields[i].type), NULL);
 	}
 	for (size_t p = 0; p < f->npages; p++)
 		if (f->pages[p].request)
 			option_index(&x, f->pages[p].id);
 	rc = store_each(s, flt, request_row, &x);
-	worksheet_freeze_panes(x.ws, 1, 0);
-	worksheet_autofilter(x.ws, 0, 0, x.row, (lxw_col_t)(3 + f->nfields));
+	xlsx.worksheet_freeze_panes(x.ws, 1, 0);
+	xlsx.worksheet_autofilter(x.ws, 0, 0, x.row, (lxw_col_t)(3 + f->nfields));
 	stats_sheet(wb, &x, head);
-	if (workbook_close(wb) != LXW_NO_ERROR && rc == STORE_OK)
+	if (xlsx.workbook_close(wb) != LXW_NO_ERROR && rc == STORE_OK)
 		rc = STORE_FULL;
 	if (named)
 		unlink(path);

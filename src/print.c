@@ -1,5 +1,6 @@
 /* print.c: one PDF job on the site's CUPS queue, after asking the queue
- * whether it can print at all; see print.h. */
+ * whether it can print at all; see print.h. libcups is loaded when a page
+ * is printed (lazy.h). */
 #include "print.h"
 
 #include <cups/cups.h>
@@ -7,12 +8,22 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "lazy.h"
 #include "site.h"
 #include "util.h"
 
 
 /* How long to wait for the print server before giving up. */
 #define CONNECT_MS 5000
+
+/* The functions of libcups used here. */
+#define CUPS_FUNCTIONS(X) \
+	X(cupsGetOption) X(cupsSetServer) X(cupsServer) X(ippPort) X(cupsEncryption) X(httpConnect2) \
+	X(httpClose) X(cupsGetNamedDest) X(cupsFreeDests) X(cupsCreateJob) X(cupsStartDocument) \
+	X(cupsWriteRequestData) X(cupsFinishDocument) X(cupsCancelJob2)
+
+static LAZY_TABLE(CUPS_FUNCTIONS) cups;
+LAZY_LOADER(cups_load, "libcups.so.2", cups, CUPS_FUNCTIONS)
 
 static const char *
 queue(void)
@@ -48,9 +59,9 @@ has_reason(const char *reasons, const char *word)
 static enum print_rc
 queue_state(const cups_dest_t *d)
 {
-	const char *state = cupsGetOption("printer-state", d->num_options, d->options);
-	const char *reasons = cupsGetOption("printer-state-reasons", d->num_options, d->options);
-	const char *accepting = cupsGetOption("printer-is-accepting-jobs", d->num_options, d->options);
+	const char *state = cups.cupsGetOption("printer-state", d->num_options, d->options);
+	const char *reasons = cups.cupsGetOption("printer-state-reasons", d->num_options, d->options);
+	const char *accepting = cups.cupsGetOption("printer-is-accepting-jobs", d->num_options, d->options);
 
 	if (has_reason(reasons, "media-empty") || has_reason(reasons, "media-needed"))
 		return PRINT_NO_PAPER;
@@ -70,33 +81,33 @@ print_pdf(const char *title, const char *pdf, size_t len)
 	enum print_rc rc;
 	int job;
 
-	if (name == NULL)
+	if (name == NULL || !cups_load())
 		return PRINT_MISSING;
 	if (server() != NULL)
-		cupsSetServer(server());
-	http = httpConnect2(cupsServer(), ippPort(), NULL, AF_UNSPEC, cupsEncryption(), 1, CONNECT_MS, NULL);
+		cups.cupsSetServer(server());
+	http = cups.httpConnect2(cups.cupsServer(), cups.ippPort(), NULL, AF_UNSPEC, cups.cupsEncryption(), 1, CONNECT_MS, NULL);
 	if (http == NULL)
 		return PRINT_MISSING;
-	if ((dest = cupsGetNamedDest(http, name, NULL)) == NULL) {
-		httpClose(http);
+	if ((dest = cups.cupsGetNamedDest(http, name, NULL)) == NULL) {
+		cups.httpClose(http);
 		return PRINT_MISSING;
 	}
 	rc = queue_state(dest);
-	cupsFreeDests(1, dest);
+	cups.cupsFreeDests(1, dest);
 	if (rc != PRINT_OK) {
-		httpClose(http);
+		cups.httpClose(http);
 		return rc;
 	}
 	rc = PRINT_FAILED;
-	if ((job = cupsCreateJob(http, name, title, 0, NULL)) > 0) {
-		if (cupsStartDocument(http, name, job, "take-home.pdf", CUPS_FORMAT_PDF, 1) == HTTP_STATUS_CONTINUE &&
-		    cupsWriteRequestData(http, pdf, len) == HTTP_STATUS_CONTINUE &&
-		    cupsFinishDocument(http, name) == IPP_STATUS_OK)
+	if ((job = cups.cupsCreateJob(http, name, title, 0, NULL)) > 0) {
+		if (cups.cupsStartDocument(http, name, job, "take-home.pdf", CUPS_FORMAT_PDF, 1) == HTTP_STATUS_CONTINUE &&
+		    cups.cupsWriteRequestData(http, pdf, len) == HTTP_STATUS_CONTINUE &&
+		    cups.cupsFinishDocument(http, name) == IPP_STATUS_OK)
 			rc = PRINT_OK;
 		else
-			cupsCancelJob2(http, name, job, 0);
+			cups.cupsCancelJob2(http, name, job, 0);
 	}
-	httpClose(http);
+	cups.httpClose(http);
 	return rc;
 }
 
