@@ -153,6 +153,18 @@ app_start(struct app *a)
 }
 
 void
+app_drawn(struct app *a)
+{
+	if (a->drawn)
+		return;
+	a->drawn = true;
+	/* Forked now, its copy of our memory holds no visitor's answers (a
+	 * remote session may hold its own login's draft). */
+	if (a->staff == NULL)
+		store_writer_start(a->store);
+}
+
+void
 app_close(struct app *a)
 {
 	/* Only with the caregiver's consent (asked in the form). */
@@ -613,6 +625,7 @@ kiosk_run(struct app *a)
 			ui_repaint();
 		}
 		draw(a);
+		app_drawn(a);
 		/* A signal that came while drawing: the read would not see it. */
 		if (quit_signal)
 			break;

@@ -311,6 +311,7 @@ lineui_run(struct app *a)
 			fputs("> ", stdout);
 			fflush(stdout);
 		}
+		app_drawn(a);
 		r = read_line(line, LINE_MAX_BYTES + 1, &len, busy ? (int)(left > 0 ? left : 0) : -1,
 		    a->kiosk_mode);
 		if (r < 0)

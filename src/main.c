@@ -382,10 +382,8 @@ run(const struct options *o, const char *command)
 	}
 	/* The kiosk stores requests made with this form version: remember its
 	 * labels, for staff reading them after the form has changed. */
-	if (command == NULL) {
+	if (command == NULL)
 		store_save_labels(a.store, a.forms);
-		store_writer_start(a.store);
-	}
 	if (command != NULL && !staff) {
 		status = cli_run(a.store, a.forms, login, command, &o->cli);
 	} else {

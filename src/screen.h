@@ -75,6 +75,7 @@ struct app {
 	struct doc doc;         /* what the top screen showed last */
 	char notice[256];       /* a one-line message until the next key */
 	unsigned changes;       /* counts staff writes, so lists know to reload */
+	bool drawn;             /* the first screen is out (see app_drawn) */
 	bool quit;
 };
 
@@ -87,6 +88,9 @@ void app_pop(struct app *a);
 /* Show the first screen: the staff list, or the welcome (with the offer to
  * continue a draft kept when a remote link dropped). */
 void app_start(struct app *a);
+/* After the first screen is out, before the first key is read: the start
+ * that need not hold it up (the store's writer process). */
+void app_drawn(struct app *a);
 /* Close every screen and wipe what was typed; a remote session that lost
  * its link (SIGHUP) keeps its answers as a draft first. */
 void app_close(struct app *a);
