@@ -262,12 +262,13 @@ open_reason(enum store_rc rc)
 }
 
 /* The database of the site, created for site.database_group when set.
- * The kiosk reads every page first (check_pages), so that a damaged file is
- * refused before a visitor types anything; staff commands skip that read,
- * which takes seconds at a million requests, and meet damage as an error
- * of the rows they read. */
+ * The kiosk reads every page of a small file first, so that damage is
+ * refused before a visitor types anything; a big one (seconds at a
+ * million requests) is read by its writer while the visitor reads, and
+ * damage refuses the first submit. Staff commands skip that read and meet
+ * damage as an error of the rows they read. */
 static struct store *
-open_store(bool check_pages)
+open_store(enum store_check check)
 {
 	gid_t gid = (gid_t)-1;
 	enum store_rc rc;
@@ -288,7 +289,7 @@ open_store(bool check_pages)
 	 * lock SQLite does not wait for itself (switching to WAL, recovering
 	 * another's WAL) is tried again for a few seconds. */
 	for (int tries = 0;; tries++) {
-		s = store_open(site.database, site.database_group ? 0660 : 0600, gid, check_pages, &rc, &detail);
+		s = store_open(site.database, site.database_group ? 0660 : 0600, gid, check, &rc, &detail);
 		if (s != NULL || rc != STORE_BUSY || tries == 30)
 			break;
 		free(detail);
@@ -376,7 +377,7 @@ run(const struct options *o, const char *command)
 	if (o->pin_file != NULL && !read_pin(o->pin_file, pin, sizeof pin))
 		return 1;
 	a.forms = load_forms(site.forms, stderr);
-	if ((a.store = open_store(command == NULL)) == NULL) {
+	if ((a.store = open_store(command == NULL ? STORE_CHECK_BACKGROUND : STORE_CHECK_SKIP)) == NULL) {
 		forms_free((struct forms *)a.forms);
 		return 1;
 	}
@@ -482,7 +483,7 @@ main(int argc, char **argv)
 		/* Opening upgrades the schema. It shows no data, so it needs no
 		 * staff: whoever may open the file may as well run it (the
 		 * package does, as the kiosk account, after an upgrade). */
-		struct store *s = open_store(true);
+		struct store *s = open_store(STORE_CHECK_NOW);
 
 		if (s != NULL)
 			printf(_("%s: the database is at schema version %d.\n"), site.database, STORE_SCHEMA);

@@ -358,7 +358,7 @@ be32(const unsigned char *p)
  * application_id; new is an empty file, or an empty SQLite database that
  * never had a table, with no -wal beside it. */
 static enum store_rc
-check_header(const char *path, unsigned long *version, char **detail)
+check_header(const char *path, unsigned long *version, off_t *size, char **detail)
 {
 	unsigned char h[100];
 	struct stat st;
@@ -376,6 +376,7 @@ check_header(const char *path, unsigned long *version, char **detail)
 		*detail = xstrdup(_("not a regular file"));
 		return STORE_NOTOURS;
 	}
+	*size = st.st_size;
 	n = st.st_size == 0 ? 0 : pread(fd, h, sizeof h, 0);
 	close(fd);
 	if (st.st_size == 0 && !side_file_used(path, "-wal"))
@@ -469,8 +470,8 @@ store_connect(const char *path, int *rc)
 
 /* PRAGMA quick_check: every page readable and every b-tree sound (without
  * comparing indexes to tables, which would read the file many times). */
-static enum store_rc
-quick_check(sqlite3 *db, char **detail, int *err)
+enum store_rc
+store_quick_check(sqlite3 *db, char **detail, int *err)
 {
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(db, "PRAGMA quick_check(1)", -1, &st, NULL);
@@ -587,17 +588,20 @@ store_forget_pages(sqlite3 *db)
 }
 
 struct store *
-store_open(const char *path, mode_t mode, gid_t gid, bool check_pages, enum store_rc *rc, char **detail)
+store_open(const char *path, mode_t mode, gid_t gid, enum store_check check, enum store_rc *rc, char **detail)
 {
 	struct store *s;
 	sqlite3 *db = NULL;
 	unsigned long version = 0;
-	bool fresh;
+	bool fresh, check_now, check_later;
+	off_t size = 0;
 	int r, err = 0;
 
 	*detail = NULL;
-	if ((*rc = check_header(path, &version, detail)) != STORE_OK)
+	if ((*rc = check_header(path, &version, &size, detail)) != STORE_OK)
 		return NULL;
+	check_later = check == STORE_CHECK_BACKGROUND && size > STORE_CHECK_INLINE_BYTES && version == STORE_SCHEMA;
+	check_now = version != STORE_SCHEMA || (check != STORE_CHECK_SKIP && !check_later);
 	fresh = !side_file_exists(path, "-wal") && !side_file_exists(path, "-shm");
 	configure_memory();
 	if (create_file(path, mode, gid) != 0) {
@@ -633,7 +637,7 @@ store_open(const char *path, mode_t mode, gid_t gid, bool check_pages, enum stor
 		 * the kiosk must know before a caregiver fills in the form. */
 		*rc = STORE_READONLY;
 		*detail = xstrdup(_("it can be opened for reading only"));
-	} else if ((!check_pages && version == STORE_SCHEMA) || (*rc = quick_check(db, detail, &err)) == STORE_OK) {
+	} else if (!check_now || (*rc = store_quick_check(db, detail, &err)) == STORE_OK) {
 		*rc = migrate(db, detail);
 		err = sqlite3_system_errno(db);
 	}
@@ -665,6 +669,7 @@ store_open(const char *path, mode_t mode, gid_t gid, bool check_pages, enum stor
 	s->db = db;
 	s->path = xstrdup(path);
 	s->writer_fd = -1;
+	s->check_due = check_later;
 	return s;
 }
 

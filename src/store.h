@@ -32,14 +32,27 @@ enum store_rc {
 /* The schema version this program writes (PRAGMA user_version). */
 #define STORE_SCHEMA 5
 
+/* When store_open reads every page (PRAGMA quick_check) to find damage. */
+enum store_check {
+	STORE_CHECK_SKIP,       /* only when a migration is due (staff) */
+	STORE_CHECK_NOW,        /* before store_open returns */
+	STORE_CHECK_BACKGROUND, /* a kiosk: now when the file is small (a few
+	                         * milliseconds); a big one is read by the
+	                         * writer meanwhile, and damage found there
+	                         * refuses the first submit and all after it */
+};
+
+/* Bigger files are checked in the background (about 15 ms of reading). */
+#define STORE_CHECK_INLINE_BYTES (4L << 20)
+
 /* Open the database at path, creating it (and its folder) with mode, e.g.
  * 0600, when it does not exist, check it and migrate it. gid >= 0 gives the
  * file to that group. A file that is not ours or newer is refused without a
  * byte of it, its -wal or its -shm changed; so is a damaged one, found by
- * reading every page (PRAGMA quick_check) when check_pages is set or a
- * migration is due. On failure returns NULL, *rc says why and *detail holds
- * the technical words (caller frees). */
-struct store *store_open(const char *path, mode_t mode, gid_t gid, bool check_pages, enum store_rc *rc,
+ * reading every page as check says, or when a migration is due. On failure
+ * returns NULL, *rc says why and *detail holds the technical words (caller
+ * frees). */
+struct store *store_open(const char *path, mode_t mode, gid_t gid, enum store_check check, enum store_rc *rc,
     char **detail);
 /* Close the database. */
 void store_close(struct store *s);

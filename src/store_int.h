@@ -13,6 +13,9 @@ struct store {
 	bool search_ready; /* the search index holds the fields asked for */
 	pid_t writer;      /* the process that stores requests, or 0 */
 	int writer_fd;     /* its socket, or -1 */
+	bool check_due;    /* every page is still to be read (see store_check) */
+	bool check_unread; /* the writer reads them; its answer comes first */
+	enum store_rc refused; /* what the check found: no submit from now on */
 };
 
 /* How long a write waits for another program's lock in all. */
@@ -29,6 +32,9 @@ int store_exec(sqlite3 *db, const char *sql);
  * SQLite connection to path open in this process: looking closes files,
  * and a close() drops every lock the process holds on the file. */
 enum store_rc store_diagnose(const char *path, enum store_rc rc, int err);
+/* PRAGMA quick_check: STORE_OK, or STORE_DAMAGED with *detail saying
+ * where (caller frees), or why the pages could not be read (*err: errno). */
+enum store_rc store_quick_check(sqlite3 *db, char **detail, int *err);
 /* Give back (and so wipe) the cached pages that held answers. */
 void store_forget_pages(sqlite3 *db);
 

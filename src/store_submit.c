@@ -322,16 +322,36 @@ still_writable(const char *path)
 	return ok;
 }
 
+/* The writer's first answer when store_open left the pages to it: what
+ * reading them all found. False when they are not sound (it then ends). */
+static bool
+writer_check(sqlite3 *db, int open_rc, int fd)
+{
+	struct submit_result res = { .rc = store_rc_of(open_rc) };
+	char *detail = NULL;
+	int err = 0;
+
+	if (db != NULL && open_rc == SQLITE_OK)
+		res.rc = store_quick_check(db, &detail, &err);
+	free(detail);
+	store_forget_pages(db);
+	return send_all(fd, &res, sizeof res) && res.rc == STORE_OK;
+}
+
 /* The writer: one request after another from fd, until the kiosk closes
- * it or a request fails. */
+ * it or a request fails; first, when check is set, every page read. */
 static void __attribute__((noreturn))
-writer_main(const char *path, int fd)
+writer_main(const char *path, int fd, bool check)
 {
 	char *shm = xasprintf("%s-shm", path);
 	struct stat seen = { 0 };
 	int rc;
 	sqlite3 *db = store_connect(path, &rc);
 
+	if (check && !writer_check(db, rc, fd)) {
+		child_close(db);
+		_exit(0);
+	}
 	shm_same(shm, &seen);
 	for (;;) {
 		uint32_t len;
@@ -380,12 +400,14 @@ store_writer_start(struct store *s)
 	if (pid == 0) {
 		child_init();
 		close(fds[0]);
-		writer_main(s->path, fds[1]);
+		writer_main(s->path, fds[1], s->check_due);
 	}
 	close(fds[1]);
 	if (pid > 0) {
 		s->writer = pid;
 		s->writer_fd = fds[0];
+		s->check_unread = s->check_due;
+		s->check_due = false;
 	} else {
 		close(fds[0]);
 	}
@@ -477,6 +499,20 @@ submit_by_writer(struct store *s, const char *req, size_t len, struct submit_res
 		s->writer_fd = -1;
 		return false;
 	}
+	if (s->check_unread) {
+		struct submit_result check;
+
+		s->check_unread = false;
+		if (!await_result(s->writer_fd, &check)) {
+			res->rc = writer_lost(s);
+			return true;
+		}
+		if (check.rc != STORE_OK) {
+			s->refused = res->rc = check.rc;
+			store_writer_stop(s);
+			return true;
+		}
+	}
 	if (!send_all(s->writer_fd, &n, sizeof n) || !send_all(s->writer_fd, req, len)) {
 		/* It ended before this request (nothing of it was stored). */
 		store_writer_stop(s);
@@ -550,8 +586,21 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 {
 	struct submit_result res = { .rc = STORE_ERROR };
 	size_t len;
-	char *req = request_encode(in, ui, year, &len);
+	char *req;
 
+	/* The pages were never read (no writer took it on): now, then. */
+	if (s->check_due) {
+		char *detail = NULL;
+		int err = 0;
+
+		s->check_due = false;
+		if ((res.rc = store_quick_check(s->db, &detail, &err)) != STORE_OK)
+			s->refused = res.rc;
+		free(detail);
+	}
+	if (s->refused != STORE_OK)
+		return s->refused;
+	req = request_encode(in, ui, year, &len);
 	if (!submit_by_writer(s, req, len, &res))
 		submit_by_child(s, req, len, &res);
 	wipe_free(req);

@@ -45,7 +45,7 @@ setup(void **state)
 
 	fx->dir = unit_tmpdir();
 	fx->db = xasprintf("%s/zk.db", fx->dir);
-	fx->s = store_open(fx->db, 0600, (gid_t)-1, true, &rc, &detail);
+	fx->s = store_open(fx->db, 0600, (gid_t)-1, STORE_CHECK_NOW, &rc, &detail);
 	free(detail);
 	*state = fx;
 	return fx->s == NULL ? -1 : 0;
@@ -302,7 +302,7 @@ test_search_upgrade(void **state)
 	raw_exec(db, "DROP TRIGGER answer_search; DROP TRIGGER answer_unsearch; DROP TABLE search;"
 	    " DROP TABLE search_text; DROP TABLE search_field; PRAGMA user_version = 4;");
 	sqlite3_close(db);
-	fx->s = store_open(fx->db, 0600, (gid_t)-1, true, &rc, &detail);
+	fx->s = store_open(fx->db, 0600, (gid_t)-1, STORE_CHECK_NOW, &rc, &detail);
 	assert_int_equal(rc, STORE_OK);
 	free(detail);
 	db = raw_open(fx->db);

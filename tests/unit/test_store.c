@@ -169,7 +169,7 @@ open_ok(const char *path, mode_t mode, gid_t gid)
 {
 	enum store_rc rc = STORE_ERROR;
 	char *detail = NULL;
-	struct store *s = store_open(path, mode, gid, true, &rc, &detail);
+	struct store *s = store_open(path, mode, gid, STORE_CHECK_NOW, &rc, &detail);
 
 	if (s == NULL || rc != STORE_OK) {
 		print_error("store_open(%s): rc %d, %s\n", path, (int)rc, detail ? detail : "(no detail)");
@@ -188,7 +188,7 @@ open_rc(const char *path)
 {
 	enum store_rc rc = STORE_ERROR;
 	char *detail = NULL;
-	struct store *s = store_open(path, 0600, (gid_t)-1, true, &rc, &detail);
+	struct store *s = store_open(path, 0600, (gid_t)-1, STORE_CHECK_NOW, &rc, &detail);
 
 	if (s != NULL && rc != STORE_OK)
 		print_error("store_open(%s) returned a store with rc %d\n", path, (int)rc);
@@ -555,7 +555,7 @@ submit_in_child(const char *path)
 	if (pid == 0) {
 		enum store_rc rc;
 		char *detail = NULL, ref[32] = "unset";
-		struct store *s = store_open(path, 0600, (gid_t)-1, true, &rc, &detail);
+		struct store *s = store_open(path, 0600, (gid_t)-1, STORE_CHECK_NOW, &rc, &detail);
 		struct intake in;
 
 		if (s == NULL)
@@ -1186,6 +1186,96 @@ test_writer_after_shm_truncated(void **state)
 
 /* ------------------------------------------------------------ the writer */
 
+/* A database over STORE_CHECK_INLINE_BYTES with one leaf page of answers
+ * overwritten, as a failing disk would: the header, the schema and the
+ * pages a submit writes are intact, so only reading every page finds it.
+ * The file stays in WAL mode, as zorgkiosk keeps it, with nothing beside it. */
+static void
+big_damaged(const char *path)
+{
+	struct store *s = open_ok(path, 0600, (gid_t)-1);
+	long long page, size;
+	FILE *f;
+	char junk[192];
+
+	store_close(s);
+	raw_exec(path, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)"
+	    " INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version)"
+	    " SELECT printf('MZ-2025-%04d', i), 2025, i, '2025-01-05T10:00:00Z', 'nl', 1 FROM n;"
+	    "INSERT INTO answer (intake_id, field, value) SELECT id, 'situation', printf('%.*c', 700, 'x') FROM intake;"
+	    "PRAGMA wal_checkpoint(TRUNCATE);", false);
+	size = raw_int(path, "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", NULL);
+	assert_true(size > STORE_CHECK_INLINE_BYTES);
+	page = raw_int(path, "SELECT pageno FROM dbstat WHERE name = 'answer' AND pagetype = 'leaf'"
+	    " ORDER BY pageno LIMIT 1 OFFSET 10", NULL);
+	memset(junk, 0xA5, sizeof junk);
+	assert_non_null(f = fopen(path, "r+b"));
+	assert_int_equal(fseek(f, (page - 1) * 4096 + 8, SEEK_SET), 0);
+	assert_int_equal(fwrite(junk, 1, sizeof junk, f), sizeof junk);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A big damaged file: a kiosk (STORE_CHECK_BACKGROUND) starts at once,
+ * its writer reads every page meanwhile, and the damage refuses the first
+ * submit and every one after it; the file is not changed. Checked now,
+ * the same file is refused at open. */
+static void
+test_big_damaged_checked_by_writer(void **state)
+{
+	struct fixture *fx = *state;
+	enum store_rc rc = STORE_OK;
+	char *detail = NULL, *before;
+	size_t len;
+	struct store *s;
+
+	big_damaged(fx->db);
+	before = unit_read(fx->db, &len);
+	assert_rc(open_rc(fx->db), STORE_DAMAGED);
+	s = store_open(fx->db, 0600, (gid_t)-1, STORE_CHECK_BACKGROUND, &rc, &detail);
+	assert_non_null(s);
+	assert_rc(rc, STORE_OK);
+	store_writer_start(s);
+	for (int i = 0; i < 2; i++) {
+		struct intake in;
+		char ref[32] = "unset";
+
+		fill(&in, "Zoë", "0612345678");
+		rc = store_submit(s, &in, LANG_NL, 2026, ref);
+		intake_clear(&in);
+		assert_rc(rc, STORE_DAMAGED);
+		assert_string_equal(ref, "unset");
+	}
+	assert_int_equal(s->writer, 0);
+	store_close(s);
+	assert_true(untouched(fx->db, before, len));
+	free(before);
+}
+
+/* A big sound file checked by the writer: requests are stored. */
+static void
+test_big_sound_checked_by_writer(void **state)
+{
+	struct fixture *fx = *state;
+	enum store_rc rc = STORE_OK;
+	char *detail = NULL;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+
+	store_close(s);
+	raw_exec(fx->db, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)"
+	    " INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version)"
+	    " SELECT printf('MZ-2025-%04d', i), 2025, i, '2025-01-05T10:00:00Z', 'nl', 1 FROM n;"
+	    "INSERT INTO answer (intake_id, field, value) SELECT id, 'situation', printf('%.*c', 700, 'x') FROM intake;",
+	    false);
+	s = store_open(fx->db, 0600, (gid_t)-1, STORE_CHECK_BACKGROUND, &rc, &detail);
+	assert_non_null(s);
+	assert_true(s->check_due);
+	store_writer_start(s);
+	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+	assert_true(s->writer > 0);
+	store_close(s);
+}
+
 static bool
 zombie(pid_t pid)
 {
@@ -1431,6 +1521,8 @@ main(void)
 		T(test_writer_keeps_storing),
 		T(test_writer_gone),
 		T(test_writer_failure),
+		T(test_big_damaged_checked_by_writer),
+		T(test_big_sound_checked_by_writer),
 		T(test_read_only_file_system),
 		T(test_immutable),
 		/* Last: it makes a fault-injecting VFS SQLite's default. */
