@@ -4,7 +4,8 @@ default, ZK_BENCH_SESSIONS), each a visitor after another: a new session
 (as a new SSH login) in a pseudo-terminal that walks the guide to a form,
 fills it in and sends it, for ZK_BENCH_SECONDS (20) per N. Prints the
 submits per second held, the errors (sessions that did not end with a
-reference), the memory per session, and the p50/p99/max time from a key
+reference), the memory per session (proportional set size of the kiosk
+and its writer process), and the p50/p99/max time from a key
 (a line typed, with Enter) to the kiosk's next prompt. It reports; it
 never fails the build."""
 import os
@@ -32,7 +33,7 @@ def visitor_loop(db, lines, send, until, stats, lock):
             with lock:
                 stats["why"].append(str(e).splitlines()[0][:120] if str(e) else type(e).__name__)
         finally:
-            rss = kl.vm_rss_kib(s.proc.pid)
+            rss = kl.session_kib(s.proc.pid)
             try:
                 s.finish()
             except Exception:  # noqa: BLE001  (counted below)

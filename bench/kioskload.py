@@ -29,16 +29,28 @@ def session(db):
     return rawpty.LineSession(["--db", db, "--forms", FORMS_DIR, "--plain"], env=base_env(TERM="dumb"))
 
 
-def vm_rss_kib(pid):
-    """Resident memory of a process (VmRSS), KiB; 0 when it has gone."""
+def _pss_kib(pid):
     try:
-        with open("/proc/%d/status" % pid) as f:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith("Pss:"):
                     return int(line.split()[1])
     except OSError:
         pass
     return 0
+
+
+def session_kib(pid):
+    """A session's memory, KiB: the proportional set size (shared pages
+    divided among the processes that share them) of the kiosk and its
+    children (the writer process); 0 when it has gone."""
+    total = _pss_kib(pid)
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            total += sum(_pss_kib(int(c)) for c in f.read().split())
+    except OSError:
+        pass
+    return total
 
 
 def timed(s, line, timeout=30):
@@ -69,4 +81,4 @@ def percentile(values, p):
     return v[min(len(v) - 1, int(round(p / 100.0 * (len(v) - 1))))]
 
 
-__all__ = ["script", "session", "submit", "timed", "vm_rss_kib", "percentile", "zkharness", "REF_RE"]
+__all__ = ["script", "session", "submit", "timed", "session_kib", "percentile", "zkharness", "REF_RE"]
