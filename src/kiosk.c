@@ -605,10 +605,12 @@ kiosk_run(struct app *a)
 	/* A word before the wipe, when the idle time leaves room for one. */
 	long long warn = idle >= 60 * 1000 ? IDLE_WARNING_MS : 0;
 	bool warned = false;
+	unsigned wipes;
 
 	app_signals(a);
 	ui_init(a->kiosk_mode, a->low_bandwidth);
 	app_start(a);
+	wipes = a->wipes;
 	while (!quit_signal && !a->quit) {
 		struct ui_key k;
 		int wait;
@@ -623,6 +625,11 @@ kiosk_run(struct app *a)
 		if (resumed) {
 			resumed = 0;
 			ui_repaint();
+		}
+		/* What was typed is wiped: its copies in old stack frames too. */
+		if (a->wipes != wipes) {
+			wipes = a->wipes;
+			wipe_stack();
 		}
 		draw(a);
 		app_drawn(a);

@@ -301,6 +301,7 @@ lineui_run(struct app *a)
 
 		if (a->wipes != wipes) {
 			wipes = a->wipes;
+			wipe_stack();
 			input = -1;
 			forget_terminal(a, line);
 		}

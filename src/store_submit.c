@@ -371,6 +371,7 @@ writer_main(const char *path, int fd, bool check)
 		req = xmalloc(len);
 		ok = read_all(fd, req, len) && child_submit(path, db, rc, fd, req, len);
 		wipe_free(req);
+		wipe_stack();
 		if (!ok)
 			_exit(0);
 		shm_same(shm, &seen);

@@ -83,6 +83,16 @@ wipe_free(void *p)
 	}
 }
 
+void __attribute__((noinline))
+wipe_stack(void)
+{
+	char pad[256 * 1024];
+
+	explicit_bzero(pad, sizeof pad);
+	/* The compiler must not drop the array as unused. */
+	__asm__ volatile("" : : "r"(pad) : "memory");
+}
+
 char *
 xstrdup(const char *s)
 {

@@ -17,6 +17,10 @@ void *xreallocarray(void *p, size_t n, size_t sz);
 /* Overwrite the whole block p (may be NULL) with zeros, then free it: for
  * anything that held what a visitor typed, so no copy outlives its use. */
 void wipe_free(void *p);
+/* Overwrite the stack below the caller (256 KiB): functions keep short
+ * texts in stack buffers, and a process that lives on must not keep the
+ * last visitor's answers there. */
+void wipe_stack(void);
 /* Copy of s. Caller frees. */
 char *xstrdup(const char *s);
 /* Copy of the first n bytes of s, NUL-terminated. Caller frees. */

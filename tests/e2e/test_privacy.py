@@ -87,10 +87,20 @@ def read_memory(mem, lo, hi, chunk=1 << 20):
     return bytes(out)
 
 
+def with_children(pid):
+    """pid and its child processes (the kiosk's writer, which stores the
+    requests and so held the answers too)."""
+    try:
+        with open('/proc/%d/task/%d/children' % (pid, pid)) as f:
+            return [pid] + [int(c) for c in f.read().split()]
+    except OSError:
+        return [pid]
+
+
 def assert_no_copies(pid, text, when):
-    found = memory_copies(pid, text)
-    assert not found, '%d copies of the typed answer %r remain in the process %s:\n%s' % (
-        len(found), text, when, '\n'.join('  %s %s %s' % f for f in found[:20]))
+    found = [('kiosk' if p == pid else 'writer',) + f for p in with_children(pid) for f in memory_copies(p, text)]
+    assert not found, '%d copies of the typed answer %r remain in the kiosk or its writer %s:\n%s' % (
+        len(found), text, when, '\n'.join('  %s: %s %s %s' % f for f in found[:20]))
 
 
 def options_ticked(k, forms, lang):
@@ -254,6 +264,7 @@ def test_line_mode_kiosk_submit_leaves_no_copy(line_kiosk, forms):
         out = s.cmd(item_num(screens[-1], T('Finish (the screen is wiped)', 'en')))
         assert forms.welcome_title('nl') in out, out
         s.quiet(0.3)
+        assert len(with_children(s.proc.pid)) == 2, '%s: no writer process to scan' % build_name(binary)
         assert_no_copies(s.proc.pid, name, '%s: after sending and back at the welcome' % build_name(binary))
         assert name not in line_screen(s), line_screen(s)
         assert s.finish() == 0, s.stderr()
@@ -272,6 +283,7 @@ def test_full_screen_submit_leaves_no_copy(kiosk, forms):
         assert memory_copies(k.proc.pid, name), '%s: the scan does not find the name on the review' % build
         ref = send_and_ref(k, lang)
         k.quiet(0.3)
+        assert len(with_children(k.proc.pid)) == 2, '%s: no writer process to scan' % build
         assert_no_copies(k.proc.pid, name, '%s: on the confirmation (%s)' % (build, ref))
         k.send('1')
         k.wait_for('1  Nederlands')
