@@ -30,7 +30,7 @@ enum store_rc {
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 5
+#define STORE_SCHEMA 6
 
 /* Open the database at path, creating it (and its folder) with mode, e.g.
  * 0600, when it does not exist, check it and migrate it. gid >= 0 gives the

@@ -18,7 +18,12 @@ enum store_rc store_rc_of(int rc);
 void store_now(char *buf);
 
 
-/* store_search.c: the search index. */
+/* store_search.c: the search index. Every text in search_text ends in
+ * STORE_SEARCH_END, so that each place of one or two characters starts a
+ * trigram (the index finds them by the trigrams' prefix); a search that
+ * holds the separator itself reads the answers instead. */
+#define STORE_SEARCH_END "\x1f\x1f"
+#define STORE_SEARCH_END_SQL "char(31, 31)"
 /* s without accents: "Öztürk" becomes "Ozturk" (Latin letters; the case is
  * kept). Caller frees. */
 char *store_unaccent(const char *s);
