@@ -1015,7 +1015,8 @@ groups_grow(struct groups *g)
 	}
 }
 
-static void
+/* Count key once more; its index in g->keys. */
+static size_t
 groups_add(struct groups *g, const char *key)
 {
 	size_t h;
@@ -1025,7 +1026,7 @@ groups_add(struct groups *g, const char *key)
 	for (h = hash_of(key) & (g->nslots - 1); g->slots[h]; h = (h + 1) & (g->nslots - 1))
 		if (strcmp(g->keys[g->slots[h] - 1], key) == 0) {
 			g->counts[g->slots[h] - 1]++;
-			return;
+			return g->slots[h] - 1;
 		}
 	if (g->n == g->cap) {
 		g->cap = g->cap ? g->cap * 2 : 256;
@@ -1035,6 +1036,57 @@ groups_add(struct groups *g, const char *key)
 	g->keys[g->n] = xstrdup(key);
 	g->counts[g->n] = 1;
 	g->slots[h] = ++g->n;
+	return g->n - 1;
+}
+
+static void
+groups_free(struct groups *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		free(g->keys[i]);
+	free(g->keys);
+	free(g->counts);
+	free(g->slots);
+}
+
+/* The SQL of the index of the answers to field: stats reads it (40 MB at
+ * a million requests) rather than every answer (350 MB). Partial, as it
+ * holds one field; the field is the form's, so it is made on demand. */
+static char *
+stats_index_sql(const char *field)
+{
+	char *sql = sqlite3_mprintf("CREATE INDEX answer_stats ON answer(intake_id, value) WHERE field = %Q", field);
+	char *out;
+
+	if (sql == NULL)
+		die("out of memory");
+	out = xstrdup(sql);
+	sqlite3_free(sql);
+	return out;
+}
+
+/* Make the index for field, unless it is there. A failure leaves the
+ * stats to read every answer, as slow as before but right. */
+static void
+stats_index(struct store *s, const char *field)
+{
+	char *want = stats_index_sql(field);
+	sqlite3_stmt *st;
+	bool have = false;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'answer_stats'",
+	    -1, &st, NULL) == SQLITE_OK) {
+		have = sqlite3_step(st) == SQLITE_ROW && str_eq((const char *)sqlite3_column_text(st, 0), want);
+		sqlite3_finalize(st);
+	}
+	if (!have && sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+		if (sqlite3_exec(s->db, "DROP INDEX IF EXISTS answer_stats", NULL, NULL, NULL) == SQLITE_OK &&
+		    sqlite3_exec(s->db, want, NULL, NULL, NULL) == SQLITE_OK)
+			sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+		else
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	free(want);
 }
 
 enum store_rc
@@ -1045,12 +1097,14 @@ store_stats(struct store *s, const struct store_filter *f, const char *options_f
 	struct filter_strings fs;
 	struct groups g = { 0 };
 	sqlite3_stmt *st = NULL, *opt = NULL;
-	char key[512];
+	char key[512], *opt_sql;
 	int rc, opt_rc = SQLITE_DONE;
 
 	filter_strings(s, f, &fs);
+	if (options_field != NULL)
+		stats_index(s, options_field);
 	/* Counted here rather than by GROUP BY: SQLite would sort a million
-	 * rows first. The options are read in one pass over the answers,
+	 * rows first. The options are read in one pass over their index,
 	 * beside the requests in the same order (by id): a million lookups
 	 * would take longer than reading them all. */
 	sqlite3_str_appendall(q.sql, "SELECT i.id, substr(i.created_at, 1, 7), i.status");
@@ -1058,13 +1112,17 @@ store_stats(struct store *s, const struct store_filter *f, const char *options_f
 	add_filter(&q, f, &fs);
 	sqlite3_str_appendall(q.sql, " ORDER BY i.id");
 	rc = begin_and_prepare(s, &q, &st);
+	/* The field as text in the SQL, not bound: SQLite uses a partial
+	 * index only for a query whose WHERE names the same value. */
+	opt_sql = sqlite3_mprintf("SELECT intake_id, value FROM answer WHERE field = %Q ORDER BY intake_id",
+	    options_field ? options_field : "");
+	if (opt_sql == NULL)
+		die("out of memory");
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(s->db, "SELECT intake_id, value FROM answer WHERE field = ? ORDER BY intake_id",
-		    -1, &opt, NULL);
-	if (rc == SQLITE_OK) {
-		sqlite3_bind_text(opt, 1, options_field ? options_field : "", -1, SQLITE_STATIC);
+		rc = sqlite3_prepare_v2(s->db, opt_sql, -1, &opt, NULL);
+	sqlite3_free(opt_sql);
+	if (rc == SQLITE_OK)
 		opt_rc = sqlite3_step(opt);
-	}
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sqlite3_int64 id = sqlite3_column_int64(st, 0);
 		const char *options = "";
@@ -1093,19 +1151,15 @@ store_stats(struct store *s, const struct store_filter *f, const char *options_f
 	sqlite3_finalize(st);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	filter_strings_free(&fs);
-	for (size_t i = 0; i < g.n; i++) {
+	for (size_t i = 0; rc == SQLITE_DONE && i < g.n; i++) {
 		char *month = g.keys[i], *status = strchr(month, '\x1f'), *options;
 
 		*status++ = '\0';
 		options = strchr(status, '\x1f');
 		*options++ = '\0';
-		if (rc == SQLITE_DONE)
-			fn(ctx, month, status, options, g.counts[i]);
-		free(g.keys[i]);
+		fn(ctx, month, status, options, g.counts[i]);
 	}
-	free(g.keys);
-	free(g.counts);
-	free(g.slots);
+	groups_free(&g);
 	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(rc);
 }
 
