@@ -134,7 +134,8 @@ static const char *const migrations[STORE_SCHEMA] = {
 	 * again with them; the answers indexed before are indexed again by
 	 * the next staff list, in batches, as after the upgrade to 5. */
 	"DROP TRIGGER IF EXISTS answer_search;"
-	"UPDATE search_field SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
+	"  UPDATE search_field"
+	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
