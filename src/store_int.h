@@ -10,6 +10,7 @@ struct store {
 	sqlite3 *db;
 	char *path;
 	bool search_ready; /* the search index holds the fields asked for */
+	char stats_field[64]; /* the field answer_stats is known to index */
 };
 
 /* The store_rc for a SQLite result code. */

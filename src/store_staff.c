@@ -495,6 +495,53 @@ choose_plan(struct store *s, const struct store_filter *f, struct filter_strings
 	fs->plan = hits < SEARCH_FEW_HITS ? SEARCH_HITS : hits < SEARCH_MANY_HITS ? SEARCH_SET : SEARCH_DENSE;
 }
 
+/* The SQL of the index of the answers to field: stats reads it (40 MB at
+ * a million requests) rather than every answer (350 MB). Partial, as it
+ * holds one field; the field is the form's, so it is made on demand. */
+static char *
+stats_index_sql(const char *field)
+{
+	char *sql = sqlite3_mprintf("CREATE INDEX answer_stats ON answer(intake_id, value) WHERE field = %Q", field);
+	char *out;
+
+	if (sql == NULL)
+		die("out of memory");
+	out = xstrdup(sql);
+	sqlite3_free(sql);
+	return out;
+}
+
+/* Make the index for field, unless it is there: on the first staff list
+ * or stats (a million requests take 1.4 s, once). A failure leaves stats
+ * to read every answer, as slow as before but right. */
+static void
+stats_index(struct store *s, const char *field)
+{
+	char *want;
+	sqlite3_stmt *st;
+	bool have = false;
+
+	if (str_eq(s->stats_field, field))
+		return;
+	want = stats_index_sql(field);
+	if (sqlite3_prepare_v2(s->db, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'answer_stats'",
+	    -1, &st, NULL) == SQLITE_OK) {
+		have = sqlite3_step(st) == SQLITE_ROW && str_eq((const char *)sqlite3_column_text(st, 0), want);
+		sqlite3_finalize(st);
+	}
+	if (!have && sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
+		if (sqlite3_exec(s->db, "DROP INDEX IF EXISTS answer_stats", NULL, NULL, NULL) == SQLITE_OK &&
+		    sqlite3_exec(s->db, want, NULL, NULL, NULL) == SQLITE_OK &&
+		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+			have = true;
+		else
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	if (have && strlen(field) < sizeof s->stats_field)
+		memcpy(s->stats_field, field, strlen(field) + 1);
+	free(want);
+}
+
 static void
 filter_strings(struct store *s, const struct store_filter *f, struct filter_strings *fs)
 {
@@ -504,6 +551,8 @@ filter_strings(struct store *s, const struct store_filter *f, struct filter_stri
 	 * as long as the requests already stored need). */
 	if (f->nsearch > 0)
 		store_search_ready(s, f->search_fields, f->nsearch);
+	if (f->options_field != NULL)
+		stats_index(s, f->options_field);
 	if (f->search != NULL && *f->search) {
 		fs->folded = store_fold(f->search);
 		fs->ascii = true;
@@ -1049,46 +1098,6 @@ groups_free(struct groups *g)
 	free(g->slots);
 }
 
-/* The SQL of the index of the answers to field: stats reads it (40 MB at
- * a million requests) rather than every answer (350 MB). Partial, as it
- * holds one field; the field is the form's, so it is made on demand. */
-static char *
-stats_index_sql(const char *field)
-{
-	char *sql = sqlite3_mprintf("CREATE INDEX answer_stats ON answer(intake_id, value) WHERE field = %Q", field);
-	char *out;
-
-	if (sql == NULL)
-		die("out of memory");
-	out = xstrdup(sql);
-	sqlite3_free(sql);
-	return out;
-}
-
-/* Make the index for field, unless it is there. A failure leaves the
- * stats to read every answer, as slow as before but right. */
-static void
-stats_index(struct store *s, const char *field)
-{
-	char *want = stats_index_sql(field);
-	sqlite3_stmt *st;
-	bool have = false;
-
-	if (sqlite3_prepare_v2(s->db, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'answer_stats'",
-	    -1, &st, NULL) == SQLITE_OK) {
-		have = sqlite3_step(st) == SQLITE_ROW && str_eq((const char *)sqlite3_column_text(st, 0), want);
-		sqlite3_finalize(st);
-	}
-	if (!have && sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
-		if (sqlite3_exec(s->db, "DROP INDEX IF EXISTS answer_stats", NULL, NULL, NULL) == SQLITE_OK &&
-		    sqlite3_exec(s->db, want, NULL, NULL, NULL) == SQLITE_OK)
-			sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-		else
-			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	}
-	free(want);
-}
-
 enum store_rc
 store_stats(struct store *s, const struct store_filter *f, const char *options_field,
     void (*fn)(void *, const char *, const char *, const char *, long long), void *ctx)
@@ -1100,9 +1109,9 @@ store_stats(struct store *s, const struct store_filter *f, const char *options_f
 	char key[512], *opt_sql;
 	int rc, opt_rc = SQLITE_DONE;
 
-	filter_strings(s, f, &fs);
 	if (options_field != NULL)
 		stats_index(s, options_field);
+	filter_strings(s, f, &fs);
 	/* Counted here rather than by GROUP BY: SQLite would sort a million
 	 * rows first. The options are read in one pass over their index,
 	 * beside the requests in the same order (by id): a million lookups
