@@ -512,32 +512,37 @@ stats_index_sql(const char *field)
 }
 
 /* Make the index for field, unless it is there: on the first staff list
- * or stats (a million requests take 1.4 s, once). A failure leaves stats
- * to read every answer, as slow as before but right. */
+ * or stats (a million requests take 1.4 s, once). replace: also when it
+ * indexes another field (stats does; the list only makes a missing one,
+ * so that the two never take turns). A failure leaves stats to read every
+ * answer, as slow as before but right. */
 static void
-stats_index(struct store *s, const char *field)
+stats_index(struct store *s, const char *field, bool replace)
 {
 	char *want;
 	sqlite3_stmt *st;
-	bool have = false;
+	bool have = false, same = false;
 
 	if (str_eq(s->stats_field, field))
 		return;
 	want = stats_index_sql(field);
 	if (sqlite3_prepare_v2(s->db, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = 'answer_stats'",
 	    -1, &st, NULL) == SQLITE_OK) {
-		have = sqlite3_step(st) == SQLITE_ROW && str_eq((const char *)sqlite3_column_text(st, 0), want);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			same = str_eq((const char *)sqlite3_column_text(st, 0), want);
+			have = same || !replace;
+		}
 		sqlite3_finalize(st);
 	}
 	if (!have && sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK) {
 		if (sqlite3_exec(s->db, "DROP INDEX IF EXISTS answer_stats", NULL, NULL, NULL) == SQLITE_OK &&
 		    sqlite3_exec(s->db, want, NULL, NULL, NULL) == SQLITE_OK &&
 		    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
-			have = true;
+			same = true;
 		else
 			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	}
-	if (have && strlen(field) < sizeof s->stats_field)
+	if (same && strlen(field) < sizeof s->stats_field)
 		memcpy(s->stats_field, field, strlen(field) + 1);
 	free(want);
 }
@@ -551,8 +556,6 @@ filter_strings(struct store *s, const struct store_filter *f, struct filter_stri
 	 * as long as the requests already stored need). */
 	if (f->nsearch > 0)
 		store_search_ready(s, f->search_fields, f->nsearch);
-	if (f->options_field != NULL)
-		stats_index(s, f->options_field);
 	if (f->search != NULL && *f->search) {
 		fs->folded = store_fold(f->search);
 		fs->ascii = true;
@@ -609,6 +612,8 @@ store_list(struct store *s, const struct store_filter *f, const char *name_field
 
 	*rows = xcalloc(cap, sizeof **rows);
 	*n = 0;
+	if (f->options_field != NULL && s->stats_field[0] == '\0')
+		stats_index(s, f->options_field, false);
 	filter_strings(s, f, &fs);
 	bind_text(&q, "SELECT i.id, i.created_at, i.ref, i.status,"
 	    " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?),", name_field ? name_field : "");
@@ -1110,7 +1115,7 @@ store_stats(struct store *s, const struct store_filter *f, const char *options_f
 	int rc, opt_rc = SQLITE_DONE;
 
 	if (options_field != NULL)
-		stats_index(s, options_field);
+		stats_index(s, options_field, true);
 	filter_strings(s, f, &fs);
 	/* Counted here rather than by GROUP BY: SQLite would sort a million
 	 * rows first. The options are read in one pass over their index,

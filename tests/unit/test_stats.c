@@ -185,6 +185,18 @@ pages_read(struct store *s, const struct store_filter *f, char **got)
 	return hit + miss;
 }
 
+/* One page of the staff list, as its screen asks with options_field. */
+static void
+list_page(struct store *s, const char *options_field)
+{
+	struct store_filter f = { .options_field = options_field };
+	struct store_row *rows;
+	size_t n;
+
+	assert_int_equal(store_list(s, &f, "name", NULL, 0, 17, &rows, &n), STORE_OK);
+	store_rows_free(rows, n);
+}
+
 static long long
 raw_int(const char *path, const char *sql)
 {
@@ -262,6 +274,26 @@ test_stats_reads_the_index(void **state)
 	free(got);
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
 	    " AND name = 'answer_stats' AND sql LIKE '%WHERE field = ''situation'''"), 1);
+	/* The staff list makes a missing index, but leaves one that stats
+	 * made for another field, so that the two never take turns. */
+	list_page(fx->s, "options");
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+	    " AND name = 'answer_stats' AND sql LIKE '%WHERE field = ''situation'''"), 1);
+}
+
+/* The first staff list makes the index, so the first stats need not. */
+static void
+test_stats_index_by_list(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+
+	insert_requests(db, 50);
+	sqlite3_close(db);
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'answer_stats'"), 0);
+	list_page(fx->s, "options");
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'answer_stats'"
+	    " AND sql LIKE '%WHERE field = ''options'''"), 1);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -272,6 +304,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_stats_counts),
 		T(test_stats_reads_the_index),
+		T(test_stats_index_by_list),
 	};
 
 	return cmocka_run_group_tests_name("stats", tests, NULL, NULL);
