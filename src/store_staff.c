@@ -65,7 +65,7 @@ struct filter_strings {
 	char *phone;           /* normalised phone number, or NULL */
 	char *phone_end;       /* the same as search_text holds it */
 	char *digits, *digits_like; /* a phone number's digits, or NULL */
-	char *match[3];        /* FTS5 phrases of folded, phone, digits */
+	char *match[3];        /* FTS5 queries of folded, phone, digits */
 	bool ascii;            /* folded is plain ASCII */
 	char until[16];
 };
@@ -185,19 +185,60 @@ like_pattern(const char *s)
 	return out;
 }
 
-/* text as one FTS5 phrase: in double quotes, a quote doubled. */
+/* n bytes of text as one FTS5 phrase to p: in double quotes, a quote
+ * doubled. The end of what was written. */
 static char *
-fts_phrase(const char *text)
+put_phrase(char *p, const char *text, size_t n)
 {
-	char *out = xmalloc(strlen(text) * 2 + 3), *p = out;
-
 	*p++ = '"';
-	for (; *text; text++) {
-		if (*text == '"')
+	for (size_t i = 0; i < n; i++) {
+		if (text[i] == '"')
 			*p++ = '"';
-		*p++ = *text;
+		*p++ = text[i];
 	}
 	*p++ = '"';
+	return p;
+}
+
+/* The byte offset of the character after the one at i. */
+static size_t
+next_char(const char *s, size_t i)
+{
+	for (i++; ((unsigned char)s[i] & 0xC0) == 0x80; i++)
+		;
+	return i;
+}
+
+/* An FTS5 query for the rows that hold every trigram of text (three
+ * characters or more) at the characters 0, 3, 6 ... and the last three:
+ * together they cover the text. All rows holding text are among them, and
+ * the LIKE on the candidates keeps those only; the index reads three
+ * times fewer terms, and no positions, than for the phrase of text. */
+static char *
+fts_trigrams(const char *text)
+{
+	size_t len = strlen(text), nchars = charset_utf8_len(text), k = 0, at = 0, last = 0;
+	char *out = xmalloc(len * 8 + 32), *p = out;
+
+	if (nchars < 3) {
+		*put_phrase(p, text, len) = '\0';
+		return out;
+	}
+	/* the start of the last three characters */
+	for (size_t c = 0; c + 3 < nchars; c++)
+		last = next_char(text, last);
+	for (;;) {
+		size_t end = at;
+
+		for (int c = 0; c < 3; c++)
+			end = next_char(text, end);
+		if (k++ > 0)
+			p = stpcpy(p, " AND ");
+		p = put_phrase(p, text + at, end - at);
+		if (at == last)
+			break;
+		at = end > last ? last : end;
+	}
 	*p = '\0';
 	return out;
 }
@@ -467,7 +508,7 @@ phrase_part(const char *s)
 	return n >= 8 && strspn(s, "+0123456789") == n ? s + 2 : s;
 }
 
-/* Choose how to search: from three characters on, by the FTS phrase;
+/* Choose how to search: from three characters on, by their trigrams;
  * one or two, by the trigrams they start (search_vocab). */
 static void
 choose_plan(struct store *s, const struct store_filter *f, struct filter_strings *fs)
@@ -480,9 +521,9 @@ choose_plan(struct store *s, const struct store_filter *f, struct filter_strings
 	if (strchr(fs->folded, STORE_SEARCH_END[0]) != NULL || !store_search_ready(s, f->search_fields, f->nsearch))
 		return;
 	if (len >= 3) {
-		fs->match[0] = fts_phrase(phrase_part(fs->folded));
-		fs->match[1] = fs->phone ? fts_phrase(phrase_part(fs->phone)) : NULL;
-		fs->match[2] = fs->digits ? fts_phrase(phrase_part(fs->digits)) : NULL;
+		fs->match[0] = fts_trigrams(phrase_part(fs->folded));
+		fs->match[1] = fs->phone ? fts_trigrams(phrase_part(fs->phone)) : NULL;
+		fs->match[2] = fs->digits ? fts_trigrams(phrase_part(fs->digits)) : NULL;
 	} else if (len > 0) {
 		/* The first text after every one that starts with folded. */
 		size_t n = strlen(fs->folded);
