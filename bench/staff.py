@@ -25,6 +25,9 @@ ROOT = os.path.dirname(HERE)
 # The release build that reads its site file from ZK_TEST_CONF (make bench).
 BIN = os.environ.get("ZK_BIN", os.path.join(ROOT, "build", "zorgkiosk-release-test"))
 N = int(os.environ.get("ZK_BENCH_REQUESTS", "100000"))
+# A folder that keeps the filled databases between runs (filling a million
+# requests takes minutes); unset: fill every time.
+CACHE = os.environ.get("ZK_BENCH_CACHE")
 USER = os.environ.get("USER") or __import__("pwd").getpwuid(os.getuid()).pw_name
 
 
@@ -133,9 +136,15 @@ def bench_size(n, tmp):
     os.environ["ZK_TEST_CONF"] = conf
     staff = []
     r = {"n": n}
-    subprocess.run([BIN, "audit"] + staff, check=True, stdout=subprocess.DEVNULL)
+    cached = os.path.join(CACHE, "zk-%d.db" % n) if CACHE else None
     t = time.monotonic()
-    subprocess.run([sys.executable, os.path.join(HERE, "fill.py"), db, str(n)], check=True)
+    if cached and os.path.exists(cached):
+        shutil.copyfile(cached, db)
+    else:
+        subprocess.run([BIN, "audit"] + staff, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run([sys.executable, os.path.join(HERE, "fill.py"), db, str(n)], check=True)
+        if cached:
+            shutil.copyfile(db, cached)
     r["fill"] = time.monotonic() - t
     phone = sql1(db, "SELECT value FROM answer WHERE field = 'phone' AND intake_id = %d" % (n // 2))
     ref = sql1(db, "SELECT ref FROM intake WHERE id = %d" % (n // 3))

@@ -125,10 +125,19 @@ static const char *const migrations[STORE_SCHEMA] = {
 	/* Answers go with their request (purge), never one by one. */
 	"CREATE TRIGGER answer_unsearch AFTER DELETE ON answer BEGIN"
 	"  DELETE FROM search_text WHERE intake_id = old.intake_id AND field = old.field; END;",
+	/* 5 -> 6: every text in search_text ends in two separators (char 31),
+	 * so that each place of one or two characters starts a trigram and
+	 * the index finds them too (store_search.c). The trigger is made
+	 * again with them; the answers indexed before are indexed again by
+	 * the next staff list, in batches, as after the upgrade to 5. */
+	"DROP TRIGGER IF EXISTS answer_search;"
+	"  UPDATE search_field"
+	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
 };
 
-/* Index into migrations of the step that also needs store_search_schema. */
+/* Indexes into migrations of the steps that also need store_search_schema. */
 #define MIGRATION_SEARCH 4
+#define MIGRATION_SEARCH_ENDS 5
 
 enum store_rc
 store_rc_of(int rc)
@@ -249,7 +258,8 @@ migrate(sqlite3 *db, char **detail)
 	for (; out == STORE_OK && version < STORE_SCHEMA; version++) {
 		if ((rc = store_exec(db, migrations[version])) != SQLITE_OK)
 			goto fail;
-		if (version == MIGRATION_SEARCH && (rc = store_search_schema(db)) != SQLITE_OK)
+		if ((version == MIGRATION_SEARCH || version == MIGRATION_SEARCH_ENDS) &&
+		    (rc = store_search_schema(db)) != SQLITE_OK)
 			goto fail;
 	}
 	if (out == STORE_OK) {

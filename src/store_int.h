@@ -16,6 +16,7 @@ struct store {
 	bool check_due;    /* every page is still to be read (see store_check) */
 	bool check_unread; /* the writer reads them; its answer comes first */
 	enum store_rc refused; /* what the check found: no submit from now on */
+	char stats_field[64]; /* the field answer_stats is known to index */
 };
 
 /* How long a write waits for another program's lock in all. */
@@ -44,7 +45,12 @@ enum store_rc store_rc_of(int rc);
 void store_now(char *buf);
 
 
-/* store_search.c: the search index. */
+/* store_search.c: the search index. Every text in search_text ends in
+ * STORE_SEARCH_END, so that each place of one or two characters starts a
+ * trigram (the index finds them by the trigrams' prefix); a search that
+ * holds the separator itself reads the answers instead. */
+#define STORE_SEARCH_END "\x1f\x1f"
+#define STORE_SEARCH_END_SQL "char(31, 31)"
 /* s without accents: "Öztürk" becomes "Ozturk" (Latin letters; the case is
  * kept). Caller frees. */
 char *store_unaccent(const char *s);

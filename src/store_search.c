@@ -88,7 +88,8 @@ store_search_schema(sqlite3 *db)
 {
 	/* The same replacements as store_unaccent, in SQL: the trigger also
 	 * runs in programs that do not know our functions (sqlite3, Python).
-	 * Values of plain ASCII skip them. */
+	 * Values of plain ASCII skip them. Every text ends in
+	 * STORE_SEARCH_END (see store_int.h). */
 	sqlite3_str *sql = sqlite3_str_new(db);
 	unsigned cp = 0xC0;
 	char *text;
@@ -96,7 +97,8 @@ store_search_schema(sqlite3 *db)
 
 	sqlite3_str_appendall(sql, "CREATE TRIGGER answer_search AFTER INSERT ON answer"
 	    " WHEN new.field IN (SELECT field FROM search_field) BEGIN"
-	    " INSERT INTO search_text (intake_id, field, folded) VALUES (new.intake_id, new.field, new.value);");
+	    " INSERT INTO search_text (intake_id, field, folded)"
+	    " VALUES (new.intake_id, new.field, new.value || " STORE_SEARCH_END_SQL ");");
 	while (cp < 0x180) {
 		unsigned step[REPLACES_PER_STEP];
 		int n = 0;
@@ -113,7 +115,7 @@ store_search_schema(sqlite3 *db)
 
 			sqlite3_str_appendf(sql, ", '%s', '%s')", utf8, plain[step[i] - 0xC0]);
 		}
-		sqlite3_str_appendall(sql, " WHERE id = last_insert_rowid() AND folded GLOB '*[^ -~]*';");
+		sqlite3_str_appendall(sql, " WHERE id = last_insert_rowid() AND new.value GLOB '*[^ -~]*';");
 	}
 	sqlite3_str_appendall(sql, " INSERT INTO search (rowid, folded)"
 	    " SELECT id, folded FROM search_text WHERE id = last_insert_rowid(); END;");
@@ -206,7 +208,8 @@ register_fields(sqlite3 *db, const char *const *fields, size_t n)
 #define FILL_BATCH 5000
 
 /* Add the stored answers of the next FILL_BATCH requests still todo,
- * newest first, in one transaction. *left: whether there were any. */
+ * newest first, in one transaction, replacing what the index held of
+ * them. *left: whether there were any. */
 static int
 fill_batch(sqlite3 *db, bool *left)
 {
@@ -230,8 +233,14 @@ fill_batch(sqlite3 *db, bool *left)
 	if (rc == SQLITE_OK && field != NULL) {
 		upto = todo > FILL_BATCH ? todo - FILL_BATCH : 0;
 		*left = true;
-		rc = run(db, "INSERT INTO search_text (intake_id, field, folded) SELECT intake_id, field, unaccent(value)"
-		    " FROM answer WHERE intake_id > ?2 AND intake_id <= ?3 AND field = ?1", field, upto, todo);
+		/* Entries of these answers made before (by an older version:
+		 * without STORE_SEARCH_END) go first. */
+		rc = run(db, "DELETE FROM search_text WHERE intake_id > ?2 AND intake_id <= ?3 AND field = ?1",
+		    field, upto, todo);
+		if (rc == SQLITE_OK)
+			rc = run(db, "INSERT INTO search_text (intake_id, field, folded)"
+			    " SELECT intake_id, field, unaccent(value) || " STORE_SEARCH_END_SQL
+			    " FROM answer WHERE intake_id > ?2 AND intake_id <= ?3 AND field = ?1", field, upto, todo);
 		/* search_text ids only grow: the rows just added are above first. */
 		if (rc == SQLITE_OK)
 			rc = run(db, "INSERT INTO search (rowid, folded) SELECT id, folded FROM search_text"

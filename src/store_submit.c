@@ -284,10 +284,12 @@ child_submit(const char *path, sqlite3 *db, int open_rc, int fd, const char *req
 	return false;
 }
 
-/* Whether the -shm beside path is still the one a connection mapped when
- * it was seen as *seen: another program may have removed, replaced or
- * truncated it, and touching the mapped pages past its end now is a
- * SIGBUS. Updates *seen. */
+/* Whether the -shm beside path is still the one a connection mapped: as
+ * *seen, at its largest since the connection was made. Another program
+ * may have removed, replaced or truncated it (also just after our last
+ * look), and touching the mapped pages past its end now is a SIGBUS. A
+ * connection never maps less than it did, so *seen keeps the largest
+ * size; when it was not the same, *seen starts again from now. */
 static bool
 shm_same(const char *shm, struct stat *seen)
 {
@@ -295,7 +297,8 @@ shm_same(const char *shm, struct stat *seen)
 	bool same = lstat(shm, &now) == 0 && now.st_ino == seen->st_ino && now.st_dev == seen->st_dev &&
 	    now.st_size >= seen->st_size;
 
-	*seen = now;
+	if (!same || now.st_size > seen->st_size)
+		*seen = now;
 	return same;
 }
 
@@ -345,6 +348,7 @@ writer_main(const char *path, int fd, bool check)
 {
 	char *shm = xasprintf("%s-shm", path);
 	struct stat seen = { 0 };
+	bool stale = false; /* the -shm changed under this connection */
 	int rc;
 	sqlite3 *db = store_connect(path, &rc);
 
@@ -362,9 +366,11 @@ writer_main(const char *path, int fd, bool check)
 			break;
 		/* A new connection maps the -shm as it is now (a one-shot child
 		 * would as well). */
-		if (!shm_same(shm, &seen)) {
+		if (!shm_same(shm, &seen) || stale) {
 			child_close(db);
 			db = store_connect(path, &rc);
+			stale = false;
+			lstat(shm, &seen);
 		}
 		if (rc == SQLITE_OK && !still_writable(path))
 			rc = SQLITE_READONLY;
@@ -374,7 +380,8 @@ writer_main(const char *path, int fd, bool check)
 		wipe_stack();
 		if (!ok)
 			_exit(0);
-		shm_same(shm, &seen);
+		/* What the transaction mapped, or a change since. */
+		stale = !shm_same(shm, &seen);
 	}
 	child_close(db);
 	_exit(0);

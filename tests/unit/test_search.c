@@ -11,6 +11,7 @@
 #include "i18n.h"
 #include "intake.h"
 #include "store.h"
+#include "store_int.h"
 
 static struct forms *forms;
 static const char *const search_fields[] = { "name", "phone", "email" };
@@ -244,6 +245,12 @@ static const struct search_case cases[] = {
 	{ "search-6.2", "OZ", A },
 	{ "search-6.3", "éc", B },
 	{ "search-6.4", "qx", "" },
+	/* ... also at the end of an answer, where no trigram starts */
+	{ "search-6.5", "rk", A },
+	{ "search-6.6", "78", C "," A },
+	{ "search-6.7", "8", C "," A },
+	{ "search-6.8", "7", C "," B "," A },
+	{ "search-6.9", "Ü", A },
 	/* what is not a searchable field is not searched */
 	{ "search-7.1", "moeder", "" },
 };
@@ -369,6 +376,133 @@ test_search_many_hits(void **state)
 	check_cases(fx->s, cases, UNIT_LEN(cases));
 }
 
+/* Pages of the database SQLite read for store_list(query) (from its
+ * cache or the file): what a search costs, whatever the machine. */
+static int
+pages_read(struct store *s, const char *query, char **refs)
+{
+	int hit = 0, miss = 0, high;
+
+	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &high, 1);
+	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &high, 1);
+	*refs = search_refs(s, query, NULL, 17);
+	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &high, 0);
+	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &high, 0);
+	return hit + miss;
+}
+
+/* Many requests, so that reading all of search_text is many pages. */
+static void
+insert_many(sqlite3 *db, int n)
+{
+	char ref[32], created[32], name[200], phone[16];
+
+	raw_exec(db, "BEGIN");
+	for (int i = 1; i <= n; i++) {
+		snprintf(ref, sizeof ref, "MZ-2024-%04d", i);
+		snprintf(created, sizeof created, "2024-%02d-%02dT%02d:%02d:00Z", 1 + i % 12, 1 + i % 28, i % 24, i % 60);
+		snprintf(name, sizeof name, "Piet Klaassen van de Molenwetering %d, mantelzorger van zijn vader"
+		    " en moeder in Zoetermeer: Rokkeveen, Seghwaert, Meerzicht, Buytenwegh en Oosterheem", i);
+		snprintf(phone, sizeof phone, "06%08d", i * 7919);
+		insert_raw(db, ref, created, i % 2 ? "new" : "closed", name, phone, NULL);
+	}
+	raw_exec(db, "COMMIT");
+}
+
+/* One or two characters are found through the index (the trigrams they
+ * start), not by reading every searchable answer; the same search again,
+ * as the list asks for a page and then whether there are more, reads the
+ * hits it kept; another program's new request is found all the same. */
+static void
+test_search_short_and_kept(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+	long long text_pages;
+	char *got;
+	int pages, again;
+
+	insert_many(db, 3000);
+	insert_people(db);
+	got = search_refs(fx->s, "Zoekbaar", NULL, 10); /* fills the index */
+	assert_string_equal(got, D);
+	free(got);
+	text_pages = raw_int(db, "SELECT count(*) FROM dbstat WHERE name = 'search_text'", NULL);
+	assert_true(text_pages > 100);
+
+	pages = pages_read(fx->s, "qx", &got);
+	assert_string_equal(got, "");
+	free(got);
+	if (pages * 2 > text_pages)
+		fail_msg("\"qx\" read %d pages; search_text has %lld", pages, text_pages);
+	pages = pages_read(fx->s, "rk", &got);
+	assert_string_equal(got, A);
+	free(got);
+	if (pages * 2 > text_pages)
+		fail_msg("\"rk\" read %d pages; search_text has %lld", pages, text_pages);
+
+	/* 3000 hits (by phone number, in part): the second time, a page of
+	 * the list alone */
+	pages = pages_read(fx->s, "Molenwetering 2", &got);
+	free(got);
+	again = pages_read(fx->s, "Molenwetering 2", &got);
+	free(got);
+	if (again * 3 > pages)
+		fail_msg("the same search again read %d pages, the first time %d", again, pages);
+	got = search_refs(fx->s, "Molenwetering 2999", NULL, 10);
+	assert_string_equal(got, "MZ-2024-2999");
+	free(got);
+	insert_raw(db, "MZ-2026-0100", "2026-06-01T10:00:00Z", "new", "Nieuw Molenwetering 29999", NULL, NULL);
+	got = search_refs(fx->s, "Molenwetering 2999", NULL, 10);
+	assert_string_equal(got, "MZ-2026-0100,MZ-2024-2999");
+	free(got);
+	sqlite3_close(db);
+}
+
+/* A database of schema 5, whose index holds the answers without the
+ * separators at their ends: the upgrade indexes them again. */
+static void
+test_search_upgrade_5_to_6(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+	enum store_rc rc;
+	char *detail = NULL, *got;
+
+	insert_people(db);
+	got = search_refs(fx->s, "Zoekbaar", NULL, 10); /* fills the index */
+	assert_string_equal(got, D);
+	free(got);
+	store_close(fx->s);
+	/* What schema 5 held: the texts as they are, and its trigger. */
+	raw_exec(db, "UPDATE search_text SET folded = rtrim(folded, char(31));"
+	    " INSERT INTO search (search) VALUES ('rebuild');"
+	    " DROP TRIGGER answer_search;"
+	    " CREATE TRIGGER answer_search AFTER INSERT ON answer WHEN new.field IN (SELECT field FROM search_field)"
+	    " BEGIN INSERT INTO search_text (intake_id, field, folded) VALUES (new.intake_id, new.field, new.value);"
+	    " INSERT INTO search (rowid, folded) SELECT id, folded FROM search_text WHERE id = last_insert_rowid(); END;"
+	    " PRAGMA user_version = 5;");
+	sqlite3_close(db);
+	fx->s = store_open(fx->db, 0600, (gid_t)-1, true, &rc, &detail);
+	assert_int_equal(rc, STORE_OK);
+	free(detail);
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "PRAGMA user_version", NULL), 6);
+	assert_true(raw_int(db, "SELECT min(todo) FROM search_field", NULL) > 0);
+	check_cases(fx->s, cases, UNIT_LEN(cases));
+	assert_int_equal(raw_int(db, "SELECT max(todo) FROM search_field", NULL), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_text WHERE substr(folded, -2) <> char(31, 31)", NULL), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_text", NULL), 4 * 3 - 2);
+	raw_exec(db, "INSERT INTO search (search, rank) VALUES ('integrity-check', 1)");
+	/* new answers, by another program too, end in the separators */
+	insert_raw(db, "MZ-2026-0005", "2026-05-05T10:00:00Z", "new", "Eva Ek", NULL, NULL);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_text WHERE folded = 'Eva Ek' || char(31, 31)", NULL), 1);
+	sqlite3_close(db);
+	got = search_refs(fx->s, "ek", NULL, 10);
+	assert_string_equal(got, "MZ-2026-0005," D);
+	free(got);
+}
+
 /* Whether the bytes of path (and its WAL) hold needle, in any case. */
 static bool
 file_holds(const char *path, const char *needle)
@@ -440,6 +574,8 @@ main(void)
 		T(test_search_upgrade),
 		T(test_search_many_hits),
 		T(test_search_purge),
+		T(test_search_short_and_kept),
+		T(test_search_upgrade_5_to_6),
 	};
 
 	return cmocka_run_group_tests_name("search", tests, group_setup, group_teardown);
