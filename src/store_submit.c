@@ -334,10 +334,11 @@ writer_check(sqlite3 *db, int open_rc, int fd)
 	char *detail = NULL;
 	int err = 0;
 
-	if (db != NULL && open_rc == SQLITE_OK)
+	if (db != NULL && open_rc == SQLITE_OK) {
 		res.rc = store_quick_check(db, &detail, &err);
+		store_forget_pages(db);
+	}
 	free(detail);
-	store_forget_pages(db);
 	return send_all(fd, &res, sizeof res) && res.rc == STORE_OK;
 }
 
@@ -445,6 +446,9 @@ store_writer_stop(struct store *s)
 	if (s->writer <= 0)
 		return;
 	close(s->writer_fd);
+	/* Reading every page of a big file can take seconds: not at exit. */
+	if (s->check_unread)
+		kill(s->writer, SIGKILL);
 	reap(s->writer, 2000);
 	s->writer = 0;
 	s->writer_fd = -1;
