@@ -287,6 +287,12 @@ next_char(const char *s, size_t n, wchar_t *wc)
 	mbstate_t st;
 	size_t r;
 
+	/* ASCII is itself (most text is): mbrtowc costs more than the rest
+	 * of an export's work on a character. */
+	if (n > 0 && (unsigned char)*s - 1u < 0x7Fu) {
+		*wc = (wchar_t)*s;
+		return 1;
+	}
 	memset(&st, 0, sizeof st);
 	r = mbrtowc(wc, s, n, &st);
 	if (r == (size_t)-1 || r == (size_t)-2 || r == 0 || r > 4 || *wc > 0x10FFFF ||

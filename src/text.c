@@ -47,6 +47,8 @@ text_kind(wchar_t c)
 
 	if (c < 0x20 || (c >= 0x7F && c < 0xA0))
 		return TEXT_CONTROL;
+	if (c < 0x7F)
+		return TEXT_VISIBLE;
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 
