@@ -133,7 +133,7 @@ run: all var/zorgkiosk.conf
 asan: build/zorgkiosk-asan
 
 # Unit tests (cmocka) link the core only, built with ASan and UBSan.
-build/test_%: tests/unit/test_%.c tests/unit/unit.h $(ASAN_CORE) build/asan/paths.o | build/.deps-check
+build/test_%: tests/unit/test_%.c tests/unit/unit.h tests/unit/unit_db.h $(ASAN_CORE) build/asan/paths.o | build/.deps-check
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) -Isrc $< $(ASAN_CORE) build/asan/paths.o $(DEPS_LIBS) -lcmocka -o $@
 
 # The renderer's test reads what it sends through libvterm.

@@ -12,14 +12,10 @@
 #include "intake.h"
 #include "store.h"
 #include "store_int.h"
+#include "unit_db.h"
 
 static struct forms *forms;
 static const char *const search_fields[] = { "name", "phone", "email" };
-
-struct fixture {
-	char *dir, *db;
-	struct store *s;
-};
 
 static int
 group_setup(void **state)
@@ -37,76 +33,7 @@ group_teardown(void **state)
 	return 0;
 }
 
-static int
-setup(void **state)
-{
-	struct fixture *fx = xcalloc(1, sizeof *fx);
-	enum store_rc rc;
-	char *detail = NULL;
-
-	fx->dir = unit_tmpdir();
-	fx->db = xasprintf("%s/zk.db", fx->dir);
-	fx->s = store_open(fx->db, 0600, (gid_t)-1, STORE_CHECK_NOW, &rc, &detail);
-	free(detail);
-	*state = fx;
-	return fx->s == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	store_close(fx->s);
-	unit_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx->db);
-	free(fx);
-	return 0;
-}
-
 /* ------------------------------------------------------------ helpers */
-
-static sqlite3 *
-raw_open(const char *path)
-{
-	sqlite3 *db = NULL;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		fail_msg("sqlite3_open_v2(%s)", path);
-	sqlite3_busy_timeout(db, 5000);
-	/* Durability is not what these tests are about: no syncs. */
-	sqlite3_exec(db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
-	return db;
-}
-
-static void
-raw_exec(sqlite3 *db, const char *sql)
-{
-	char *err = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		print_error("%s: %s\n", sql, err);
-		sqlite3_free(err);
-		fail();
-	}
-}
-
-static long long
-raw_int(sqlite3 *db, const char *sql, const char *arg)
-{
-	sqlite3_stmt *st;
-	long long v = -1;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	if (arg != NULL)
-		sqlite3_bind_text(st, 1, arg, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
 
 /* One request written straight into the tables by another program (as
  * SQLite's own tools or a script would), so the triggers must index it. */

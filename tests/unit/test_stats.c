@@ -8,63 +8,7 @@
 
 #include "store.h"
 #include "store_int.h"
-
-struct fixture {
-	char *dir, *db;
-	struct store *s;
-};
-
-static int
-setup(void **state)
-{
-	struct fixture *fx = xcalloc(1, sizeof *fx);
-	enum store_rc rc;
-	char *detail = NULL;
-
-	fx->dir = unit_tmpdir();
-	fx->db = xasprintf("%s/zk.db", fx->dir);
-	fx->s = store_open(fx->db, 0600, (gid_t)-1, true, &rc, &detail);
-	free(detail);
-	*state = fx;
-	return fx->s == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	store_close(fx->s);
-	unit_rmtree(fx->dir);
-	free(fx->dir);
-	free(fx->db);
-	free(fx);
-	return 0;
-}
-
-static sqlite3 *
-raw_open(const char *path)
-{
-	sqlite3 *db = NULL;
-
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
-		fail_msg("sqlite3_open_v2(%s)", path);
-	sqlite3_busy_timeout(db, 5000);
-	sqlite3_exec(db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
-	return db;
-}
-
-static void
-raw_exec(sqlite3 *db, const char *sql)
-{
-	char *err = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK) {
-		print_error("%s: %s\n", sql, err);
-		sqlite3_free(err);
-		fail();
-	}
-}
+#include "unit_db.h"
 
 /* Requests of several months and statuses, most with options ticked,
  * each with a long answer beside them (as the situation field is). */
@@ -197,18 +141,13 @@ list_page(struct store *s, const char *options_field)
 	store_rows_free(rows, n);
 }
 
+/* raw_int on the file at path, through a connection of its own. */
 static long long
-raw_int(const char *path, const char *sql)
+file_int(const char *path, const char *sql)
 {
 	sqlite3 *db = raw_open(path);
-	sqlite3_stmt *st;
-	long long v = -1;
+	long long v = raw_int(db, sql, NULL);
 
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db));
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return v;
 }
@@ -257,9 +196,9 @@ test_stats_reads_the_index(void **state)
 	insert_requests(db, 3000);
 	sqlite3_close(db);
 	free(stats_of(fx->s, &none, "options"));
-	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'answer_stats'"
+	assert_int_equal(file_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'answer_stats'"
 	    " AND sql LIKE '%WHERE field = ''options'''"), 1);
-	answer_pages = raw_int(fx->db, "SELECT count(*) FROM dbstat WHERE name = 'answer'");
+	answer_pages = file_int(fx->db, "SELECT count(*) FROM dbstat WHERE name = 'answer'");
 	assert_true(answer_pages > 100);
 	pages = pages_read(fx->s, &none, &got);
 	want = group_by(fx->db, "1");
@@ -272,12 +211,12 @@ test_stats_reads_the_index(void **state)
 	got = stats_of(fx->s, &none, "situation");
 	assert_true(strstr(got, "Ik zorg al jaren") != NULL);
 	free(got);
-	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+	assert_int_equal(file_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
 	    " AND name = 'answer_stats' AND sql LIKE '%WHERE field = ''situation'''"), 1);
 	/* The staff list makes a missing index, but leaves one that stats
 	 * made for another field, so that the two never take turns. */
 	list_page(fx->s, "options");
-	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
+	assert_int_equal(file_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'index'"
 	    " AND name = 'answer_stats' AND sql LIKE '%WHERE field = ''situation'''"), 1);
 }
 
@@ -290,9 +229,9 @@ test_stats_index_by_list(void **state)
 
 	insert_requests(db, 50);
 	sqlite3_close(db);
-	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'answer_stats'"), 0);
+	assert_int_equal(file_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'answer_stats'"), 0);
 	list_page(fx->s, "options");
-	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'answer_stats'"
+	assert_int_equal(file_int(fx->db, "SELECT count(*) FROM sqlite_schema WHERE name = 'answer_stats'"
 	    " AND sql LIKE '%WHERE field = ''options'''"), 1);
 }
 
