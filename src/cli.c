@@ -263,6 +263,8 @@ export_one(void *ctx, const struct store_record *r)
 		csv_cell(x->out, r->ui_lang, x->sep, x->excel, false);
 		for (size_t i = 0; i < f->nfields; i++)
 			csv_cell(x->out, answer_of(r, f->fields[i].id), x->sep, x->excel, false);
+		if (f->care != NULL)
+			csv_cell(x->out, answer_of(r, INTAKE_CARE_FIELD), x->sep, x->excel, false);
 		fputs("\r\n", x->out);
 	}
 	x->count++;
@@ -287,6 +289,9 @@ cli_export(struct store *s, const struct forms *f, const struct store_filter *fl
 			csv_cell(out, head[i], x.sep, excel, i == 0);
 		for (size_t i = 0; i < f->nfields; i++)
 			csv_cell(out, f->fields[i].id, x.sep, excel, false);
+		/* The band of "How are you doing?", when the caregiver added it. */
+		if (f->care != NULL)
+			csv_cell(out, INTAKE_CARE_FIELD, x.sep, excel, false);
 		fputs("\r\n", out);
 	}
 	rc = store_each(s, flt, export_one, &x);

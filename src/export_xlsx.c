@@ -232,6 +232,14 @@ request_row(void *ctx, const struct store_record *r)
 		    fd->type == FIELD_TEXTAREA || strchr(shown, '\n') ? x->wrap : x->text);
 		free(shown);
 	}
+	/* The band of "How are you doing?" by its title, as staff read it. */
+	if (x->f->care != NULL) {
+		const char *v = answer_of(r, INTAKE_CARE_FIELD);
+		const struct care_band *b = v != NULL ? care_band_find(x->f->care, v) : NULL;
+
+		if (v != NULL && *v != '\0')
+			put_text(x->ws, x->row, col, b != NULL ? tr(&b->title) : v, x->text);
+	}
 	tally(x, r);
 	x->count++;
 }
@@ -446,12 +454,16 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 		put_text(x.ws, 0, (lxw_col_t)(4 + i), tr(&f->fields[i].label), head);
 		xlsx.worksheet_set_column(x.ws, (lxw_col_t)(4 + i), (lxw_col_t)(4 + i), column_width(f->fields[i].type), NULL);
 	}
+	if (f->care != NULL) {
+		put_text(x.ws, 0, (lxw_col_t)(4 + f->nfields), tr(&f->care->title), head);
+		xlsx.worksheet_set_column(x.ws, (lxw_col_t)(4 + f->nfields), (lxw_col_t)(4 + f->nfields), 24, NULL);
+	}
 	for (size_t p = 0; p < f->npages; p++)
 		if (f->pages[p].request)
 			option_index(&x, f->pages[p].id);
 	rc = store_each(s, flt, request_row, &x);
 	xlsx.worksheet_freeze_panes(x.ws, 1, 0);
-	xlsx.worksheet_autofilter(x.ws, 0, 0, x.row, (lxw_col_t)(3 + f->nfields));
+	xlsx.worksheet_autofilter(x.ws, 0, 0, x.row, (lxw_col_t)(3 + f->nfields + (f->care != NULL)));
 	stats_sheet(wb, &x, head);
 	if (xlsx.workbook_close(wb) != LXW_NO_ERROR && rc == STORE_OK)
 		rc = STORE_FULL;

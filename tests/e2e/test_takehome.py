@@ -521,6 +521,36 @@ def test_staff_see_the_band_only(kiosk, tmp_path, forms, extra):
     assert 'care_check' not in seen
 
 
+def test_exports_carry_the_band(tmp_path, extra):
+    """CSV has a care_check column with the band's id (python's csv reads
+    it); the workbook a column under the check's title with the band's
+    title (openpyxl reads it). A request without the band leaves it empty."""
+    import csv
+    import io
+    import staffutil as su
+    openpyxl = pytest.importorskip('openpyxl')
+    check = extra['check']
+    band = check['bands'][1]
+    db = tmp_path / 'staff.db'
+    su.create_db(db)
+    su.insert_request(db, 'MZ-2026-0007', '2026-11-30 10:00:00', su.answers('Cor Bandstra', care_check=band['id']))
+    su.insert_request(db, 'MZ-2026-0008', '2026-11-30 11:00:00', su.answers('Ans Zonder'))
+    r = su.zk(['export', '--format', 'csv'], db=db)
+    assert r.returncode == 0, su.err(r)
+    rows = {row['ref']: row for row in csv.DictReader(io.StringIO(r.stdout.decode('utf-8')))}
+    assert rows['MZ-2026-0007']['care_check'] == band['id'], rows
+    assert rows['MZ-2026-0008']['care_check'] == '', rows
+    path = tmp_path / 'out' / 'requests.xlsx'
+    path.parent.mkdir()
+    r = su.zk(['export', '--format', 'xlsx', '--lang', 'en', '-o', str(path)], db=db)
+    assert r.returncode == 0, su.err(r)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    head = [c.value for c in ws[1]]
+    col = head.index(check['title']['en'])
+    by_ref = {row[0].value: row[col].value for row in ws.iter_rows(min_row=2)}
+    assert by_ref == {'MZ-2026-0007': band['title']['en'], 'MZ-2026-0008': None}, by_ref
+
+
 @pytest.mark.parametrize('pick,plan', [('first', False), ('last', True)])
 def test_help_me_choose_offers_the_check_the_plan_and_the_take_home_page(kiosk, forms, extra, pick, plan):
     """The end of "Help me choose" offers "How are you doing?" and "Take this
