@@ -64,7 +64,7 @@ def test_requests_sheet_typed_cells(tmp_path, forms):
     # The header, in Dutch (the default language), frozen and filtered.
     heads = [c.value for c in ws[1]]
     assert heads[:4] == [T('Reference', 'nl'), T('Date', 'nl'), T('Status', 'nl'), T('Language', 'nl')]
-    assert heads[4:] == [f['label']['nl'] for f in forms.fields]
+    assert heads[4:] == forms.export_labels('nl')
     assert ws.freeze_panes == 'A2'
     assert ws.auto_filter.ref == 'A1:%s4' % ws.cell(1, len(heads)).column_letter
 

@@ -175,6 +175,15 @@ class Forms:
     def tr(text, lang):
         return text[lang]
 
+    def export_ids(self):
+        """The answer columns of a CSV export: the fields, then the care
+        check's band when the forms have the check."""
+        return [f['id'] for f in self.fields] + (['care_check'] if self.checks else [])
+
+    def export_labels(self, lang):
+        """The answer columns of a workbook, by their headings."""
+        return [f['label'][lang] for f in self.fields] + [c['title'][lang] for c in self.checks.values()]
+
     def welcome_title(self, lang):
         return self.guide['welcome']['title'][lang]
 
