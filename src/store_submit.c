@@ -4,11 +4,10 @@
  * SQLite maps the -shm file: when it is truncated, made immutable or its
  * disk fails, writing it is a SIGBUS, not an error code. So the write runs
  * in another process, and the kiosk keeps the answers whatever happens to
- * it. A kiosk starts one writer when it opens the store, before any
- * visitor typed (store_writer_start): a submit is then one message each
- * way, with no fork, no new connection and no schema to read. When the
- * writer is gone, each submit has a child of its own, as a staff command
- * would. */
+ * it. A kiosk starts one writer once its first screen is out, before
+ * any visitor typed (store_writer_start): a submit is then one message
+ * each way, with no fork, no new connection and no schema to read. When
+ * the writer is gone, each submit has a child of its own. */
 #include "store.h"
 
 #include <errno.h>
