@@ -303,19 +303,13 @@ test_search_many_hits(void **state)
 	check_cases(fx->s, cases, UNIT_LEN(cases));
 }
 
-/* Pages of the database SQLite read for store_list(query) (from its
- * cache or the file): what a search costs, whatever the machine. */
+/* Pages of the database SQLite read for store_list(query). */
 static int
 pages_read(struct store *s, const char *query, char **refs)
 {
-	int hit = 0, miss = 0, high;
-
-	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &high, 1);
-	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &high, 1);
+	pages_read_since(s);
 	*refs = search_refs(s, query, NULL, 17);
-	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &high, 0);
-	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &high, 0);
-	return hit + miss;
+	return pages_read_since(s);
 }
 
 /* Many requests, so that reading all of search_text is many pages. */

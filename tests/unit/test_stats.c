@@ -114,19 +114,13 @@ group_by(const char *path, const char *where)
 	return copy;
 }
 
-/* Pages of the database SQLite read (from its cache or the file) for
- * store_stats. */
+/* Pages of the database SQLite read for store_stats. */
 static int
 pages_read(struct store *s, const struct store_filter *f, char **got)
 {
-	int hit = 0, miss = 0, high;
-
-	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &high, 1);
-	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &high, 1);
+	pages_read_since(s);
 	*got = stats_of(s, f, "options");
-	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &high, 0);
-	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &high, 0);
-	return hit + miss;
+	return pages_read_since(s);
 }
 
 /* One page of the staff list, as its screen asks with options_field. */

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "store.h"
+#include "store_int.h"
 #include "unit.h"
 
 struct fixture {
@@ -84,6 +85,18 @@ raw_int(sqlite3 *db, const char *sql, const char *arg)
 		v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return v;
+}
+
+/* Pages of the database SQLite read for s (from its cache or the file)
+ * since the last call: what a query costs, whatever the machine. */
+static inline int
+pages_read_since(struct store *s)
+{
+	int hit = 0, miss = 0, high;
+
+	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_HIT, &hit, &high, 1);
+	sqlite3_db_status(s->db, SQLITE_DBSTATUS_CACHE_MISS, &miss, &high, 1);
+	return hit + miss;
 }
 
 #endif
