@@ -251,7 +251,14 @@ charset_valid_utf8(const char *s, bool allow_newline)
 	memset(&st, 0, sizeof st);
 	while (i < n) {
 		wchar_t wc;
-		size_t r = mbrtowc(&wc, s + i, n - i, &st);
+		size_t r;
+
+		/* Printable ASCII is valid as it is (most of a form is). */
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f) {
+			i++;
+			continue;
+		}
+		r = mbrtowc(&wc, s + i, n - i, &st);
 
 		/* glibc accepts more than Unicode: refuse what UTF-8 excludes
 		 * (beyond U+10FFFF, surrogates) and C0 and C1 controls. */

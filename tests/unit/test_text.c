@@ -214,6 +214,7 @@ test_valid_utf8(void **state)
 		{ "\xff", false, false },
 		{ "\xe9t\xe9", false, false },           /* Latin-1 */
 		{ "\xc3", false, false },                /* cut off */
+		{ "\xc3" "a", false, false },            /* cut off by ASCII */
 		{ "\xe2\x82", false, false },
 		{ "\xc0\xaf", false, false },            /* overlong */
 		{ "\xe0\x80\xaf", false, false },
