@@ -967,7 +967,8 @@ insert_label(sqlite3_stmt *st, int version, const char *field, const char *choic
 }
 
 /* Whether every label of f is stored already: then a start needs no write
- * transaction (and no syncs). */
+ * transaction (and no syncs). One read transaction for all the lookups,
+ * not one (with its locks and stat calls) per label. */
 static bool
 labels_stored(struct store *s, const struct forms *f)
 {
@@ -977,6 +978,7 @@ labels_stored(struct store *s, const struct forms *f)
 	if (sqlite3_prepare_v2(s->db, "SELECT 1 FROM label WHERE form_version = ? AND field = ? AND choice = ?"
 	    " AND lang = ?", -1, &st, NULL) != SQLITE_OK)
 		return false;
+	sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL);
 	for (size_t i = 0; all && i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
 
@@ -991,6 +993,8 @@ labels_stored(struct store *s, const struct forms *f)
 			}
 	}
 	sqlite3_finalize(st);
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	return all;
 }
 
