@@ -410,7 +410,11 @@ set_locale(void)
 {
 	const char *want;
 
-	if (setlocale(LC_ALL, "") != NULL)
+	/* Only what is used: characters, and the messages gettext finds. The
+	 * rest stays "C" (dates and numbers are written the same everywhere),
+	 * and loading each category from its own file costs at every start. */
+	setlocale(LC_MESSAGES, "");
+	if (setlocale(LC_CTYPE, "") != NULL)
 		return;
 	want = getenv("LC_ALL");
 	if (want == NULL || *want == '\0')
@@ -418,7 +422,7 @@ set_locale(void)
 	if (want == NULL || *want == '\0')
 		want = getenv("LANG");
 	if (want != NULL && (strcasestr(want, "utf-8") || strcasestr(want, "utf8")))
-		setlocale(LC_ALL, "C.UTF-8");
+		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
 /* The forced command of staff over SSH: run what SSH_ORIGINAL_COMMAND asks
