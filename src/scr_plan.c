@@ -60,12 +60,7 @@ build_page(struct screen *s, struct doc *d)
 	struct sheet sh = { 0 };
 
 	takehome_plan(v->p, v->answers, &sh);
-	for (size_t i = 0; i < sh.n; i++) {
-		if (sh.pars[i].style != SHEET_TEXT && i > 0)
-			doc_blank(d);
-		doc_text(d, sh.pars[i].text, sh.pars[i].style == SHEET_TEXT ? UI_NORMAL : UI_HEADING,
-		    sh.pars[i].indent);
-	}
+	doc_sheet(d, &sh);
 	sheet_free(&sh);
 	doc_blank(d);
 	doc_text(d, _("This plan is not stored. It is wiped when you finish."), UI_NORMAL, 0);

@@ -18,6 +18,18 @@ struct takehome_view {
 	bool printed;
 };
 
+/* The sheet on screen: headings stand out and follow a blank line. */
+void
+doc_sheet(struct doc *d, const struct sheet *sh)
+{
+	for (size_t i = 0; i < sh->n; i++) {
+		if (sh->pars[i].style != SHEET_TEXT && i > 0)
+			doc_blank(d);
+		doc_text(d, sh->pars[i].text, sh->pars[i].style == SHEET_TEXT ? UI_NORMAL : UI_HEADING,
+		    sh->pars[i].indent);
+	}
+}
+
 static const char *
 takehome_title(struct screen *s)
 {
@@ -49,12 +61,7 @@ takehome_build_doc(struct screen *s, struct doc *d)
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back"));
 	doc_blank(d);
 	make_sheet(s, &sh);
-	for (size_t i = 0; i < sh.n; i++) {
-		if (sh.pars[i].style != SHEET_TEXT && i > 0)
-			doc_blank(d);
-		doc_text(d, sh.pars[i].text, sh.pars[i].style == SHEET_TEXT ? UI_NORMAL : UI_HEADING,
-		    sh.pars[i].indent);
-	}
+	doc_sheet(d, &sh);
 	sheet_free(&sh);
 }
 

@@ -153,6 +153,8 @@ struct screen *scr_plan_new(struct app *a, const struct plan *p);
 /* "Take this with you": the take-home page of this visit, printed when a
  * printer is configured; plan_only: the personal plan's page. */
 struct screen *scr_takehome_new(struct app *a, bool plan_only);
+/* A take-home sheet (or the plan) as the text of a screen. */
+void doc_sheet(struct doc *d, const struct sheet *sh);
 /* Staff only. */
 struct screen *scr_staff_new(struct app *a);
 struct screen *scr_record_new(struct app *a, const char *ref);
