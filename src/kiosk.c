@@ -645,6 +645,13 @@ kiosk_run(struct app *a)
 				wait = left > 0 ? (int)left : 0;
 		}
 		if (!ui_read_key(&k, wait)) {
+			/* A hang-up without its SIGHUP (the session's leader, a
+			 * shell or make, took the signal and stayed): the same
+			 * end, not a loop on a terminal that is gone. */
+			if (ui_input_gone()) {
+				quit_signal = SIGHUP;
+				break;
+			}
 			if (busy && now_ms() - last >= idle) {
 				app_home(a);
 				warned = false;

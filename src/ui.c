@@ -1,6 +1,7 @@
 /* ui.c: curses set-up and drawing primitives; see ui.h. */
 #include "ui.h"
 
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -398,6 +399,17 @@ ui_read_key(struct ui_key *k, int timeout_ms)
 			return true;
 		}
 	}
+}
+
+bool
+ui_input_gone(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	/* In raw and cbreak mode a terminal has no end-of-file key: its input
+	 * ends only when the line hangs up (getch then returns ERR at once,
+	 * as on a timeout). */
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
 }
 
 const char *

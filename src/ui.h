@@ -61,8 +61,11 @@ int ui_putw(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st
 /* Title bar on the top line and, unless keys is NULL, key bar on the
  * bottom line. */
 void ui_frame(const char *title, const char *keys);
-/* Wait at most timeout_ms (-1: forever) for a key. False on timeout. */
+/* Wait at most timeout_ms (-1: forever) for a key. False on timeout, and
+ * when the terminal is gone (see ui_input_gone). */
 bool ui_read_key(struct ui_key *k, int timeout_ms);
+/* Whether the terminal hung up: no key will ever come. */
+bool ui_input_gone(void);
 /* A glyph that the terminal can show: the UTF-8 one, or the ASCII one. */
 const char *ui_glyph(const char *utf8, const char *ascii);
 

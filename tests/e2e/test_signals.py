@@ -1,5 +1,7 @@
 """Stopping the kiosk: SIGTERM and a hang-up end it cleanly (status 0),
 whatever it is doing at that moment."""
+import os
+import shlex
 import signal
 import time
 
@@ -71,6 +73,35 @@ def test_hangup_ends_the_kiosk(kiosk, forms):
     assert status is not None, 'the kiosk kept running after its terminal hung up'
     assert status == 0, 'exit status %s after a hang-up' % status
     assert k.sanitizer_report() is None, k.sanitizer_report()
+
+
+def test_hangup_without_its_signal_ends_the_kiosk(tmp_path, forms_dir, forms):
+    """The terminal goes away, but the SIGHUP goes to the session's leader
+    only, which stays (`make run`, a wrapper script that ignores it). The
+    kiosk must see that its input is gone and end as on SIGHUP, not poll a
+    dead terminal at full speed for ever."""
+    _, env = zkharness.site_args(['--db', tmp_path / 'zk.db', '--forms', forms_dir], base_env())
+    sh = Kiosk(['-c', 'trap "" HUP; %s; echo "kiosk status $?" >&2' % shlex.quote(BIN)],
+               binary='/bin/sh', env=env, stderr_path=str(tmp_path / 'stderr'))
+    try:
+        sh.wait_for(forms.welcome_title('nl'))
+        sh.send('2')
+        sh.wait_for(forms.menu_title('en'))
+        sh.quiet()
+        sh.hangup()
+        try:
+            sh.proc.wait(timeout=5)
+        except Exception:
+            pass
+        assert sh.proc.poll() is not None, \
+            'the kiosk kept running for 5 s after its terminal hung up (no SIGHUP reached it)'
+        assert 'kiosk status 0' in sh.stderr(), sh.stderr()[-2000:]
+        assert sh.sanitizer_report() is None, sh.sanitizer_report()
+    finally:
+        sh.closed = True
+        if sh.proc.poll() is None:
+            os.killpg(sh.proc.pid, signal.SIGKILL)
+            sh.proc.wait()
 
 
 def test_ctrl_z_and_fg_bring_the_screen_back(tmp_path, forms_dir, forms):
