@@ -278,6 +278,16 @@ command(struct app *a, const char *line, int *input)
 		}
 		return;
 	}
+	if (a->depth <= 1 && a->staff == NULL) {
+		/* The welcome: nobody has chosen a language yet. */
+		char *other = i18n_in(i18n_other(), N_("Please type one of the numbers in front of a line."));
+		char *both = xasprintf("%s %s", _("Please type one of the numbers in front of a line."), other);
+
+		app_notice(a, both);
+		free(both);
+		free(other);
+		return;
+	}
 	app_notice(a, _("Please type one of the numbers in front of a line."));
 }
 

@@ -98,6 +98,10 @@ def test_dash_empties_a_field_and_a_wrong_number_is_explained(tmp_path, forms_di
     s = session(tmp_path, forms_dir, 'plain')
     try:
         s.first_screen()
+        # On the welcome nobody has chosen a language: the word comes in both.
+        out = s.cmd('7')
+        for lang in ('nl', 'en'):
+            assert T('Please type one of the numbers in front of a line.', lang) in out, out
         s.cmd('2')
         out = s.cmd('99')
         assert T('Please type one of the numbers in front of a line.', 'en') in out, out
