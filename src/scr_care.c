@@ -142,7 +142,7 @@ settle(struct screen *s)
 		explicit_bzero(s->app->intake.care, sizeof s->app->intake.care);
 	s->focus = result(v) != NULL && result(v)->talk_first ? ID_REQUEST : (v->nsugg > 0 ? ID_SUGGEST : ID_REQUEST);
 	/* The result is read from its top. */
-	s->follow = false;
+	s->top = true;
 }
 
 static void

@@ -94,7 +94,7 @@ go_to(struct screen *s, size_t q)
 	s->focus = q < v->p->nquestions ? ID_INPUT : ID_TAKEHOME;
 	if (q >= v->p->nquestions) {
 		visit_plan(&s->app->visit, v->answers, v->p->nquestions);
-		s->follow = false; /* the page is read from its top */
+		s->top = true; /* the page is read from its top */
 	}
 }
 

@@ -128,6 +128,6 @@ scr_takehome_new(struct app *a, bool plan_only)
 
 	v->plan_only = plan_only;
 	s = screen_new(a, &takehome_ops, v, print_available() ? ID_PRINT : ID_BACK);
-	s->follow = false;
+	s->top = true;
 	return s;
 }

@@ -20,7 +20,7 @@ import pytest
 import libcfg
 from rawpty import LineSession
 from steps import choose_language, fill_form, valid_answers
-from zkharness import ENTER, REF_RE, SPACE, TAB, T, base_env, db_rows
+from zkharness import ENTER, REF_RE, SPACE, TAB, T, base_env, db_rows, flat
 
 CUPSD = shutil.which('cupsd') or '/usr/sbin/cupsd'
 LPADMIN = shutil.which('lpadmin') or '/usr/sbin/lpadmin'
@@ -244,6 +244,38 @@ def test_every_band_of_the_check_is_reached_by_a_walk(kiosk, forms, extra, lang)
             assert all(at[talk] > r for r in pages), k.dump()
         k.choose(T('To the main menu', lang))
         k.wait_for(forms.menu_title(lang))
+
+
+@pytest.mark.parametrize('lang', ['nl', 'en'])
+def test_the_result_of_the_check_opens_at_its_top_at_40x15(kiosk, forms, extra, lang):
+    """On a small screen the result is read from its heading, not from the
+    first button further down (which hid what the result is)."""
+    check = extra['check']
+    band = check['bands'][-1]
+    k = kiosk(cols=40, rows=15)
+    k.send({'nl': '1', 'en': '2'}[lang])
+    k.wait_for(forms.menu_title(lang))
+    walk_check(k, forms, check, lang, band_walk(check, band))
+    heading = T('Your result: %s', lang) % band['title'][lang]
+    k.wait_until(lambda: heading.startswith(flat(k.text()[1])) and flat(k.text()[1]),
+                 'the result does not open at its heading %r' % heading)
+
+
+def test_the_plan_page_opens_at_its_top(kiosk, forms, extra):
+    """The finished plan is read from its title, not scrolled down to its
+    first button (80x24: the page is longer than the screen)."""
+    plan, lang = extra['plan'], 'en'
+    k = kiosk()
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('short_stay'))
+    k.choose(T('Prepare your personal plan for the municipality', lang))
+    for n, q in enumerate(plan['questions'], 1):
+        k.wait_for(question_line(lang, n, len(plan['questions'])))
+        k.choose(T('Skip this question', lang))
+    k.wait_for(plan['purpose'][lang].split(' ')[0])
+    k.quiet(0.05)
+    assert k.text()[1].strip() == plan['title'][lang], \
+        'the plan page does not open at its title\n' + k.dump()
 
 
 def line_num(out, label):
