@@ -292,27 +292,38 @@ add_key(struct doc *d, const char *keys, const char *what, int code, wint_t ch)
 /* The key bar: the way back, help and the other language, each only where
  * it does something, and each a place to tap. Where letters are typed
  * only the function keys are named. */
+/* A key of the key bar; where nobody has chosen a language yet (both),
+ * its label in both, the language of the moment first. */
+static void
+add_key_in(struct doc *d, bool both, const char *keys, const char *msgid, int code, wint_t ch)
+{
+	char *other, *label;
+
+	if (!both) {
+		add_key(d, keys, _(msgid), code, ch);
+		return;
+	}
+	other = i18n_in(i18n_other(), msgid);
+	label = xasprintf("%s/%s", _(msgid), other);
+	add_key(d, keys, label, code, ch);
+	free(label);
+	free(other);
+}
+
 static void
 keybar(const struct screen *s, struct doc *d)
 {
 	const char *other = i18n_lang() == LANG_NL ? "English" : "Nederlands";
 	bool menu = s->ops->menu;
+	/* The welcome and its help: nobody has chosen a language yet. */
+	bool both = s->app->staff == NULL &&
+	    (s->app->depth <= 1 || (s->ops->bilingual != NULL && s->ops->bilingual(s)));
 
 	if (s->app->depth > 1) /* the welcome: no way back, nothing before */
-		add_key(d, menu && has_zero(d) ? "0/Esc" : "Esc",
-		    _(s->ops->back_label != NULL ? s->ops->back_label : "Back"), 0, 27);
-	if (s->ops->help != NULL && s->app->depth <= 1 && s->app->staff == NULL) {
-		/* The welcome: nobody has chosen a language yet, so it speaks
-		 * both, the language of the moment first. */
-		char *other_help = i18n_in(i18n_other(), N_("Help")), *both;
-
-		both = xasprintf("%s/%s", _("Help"), other_help);
-		add_key(d, "?/F1", both, KEY_F(1), 0);
-		free(other_help);
-		free(both);
-	} else if (s->ops->help != NULL) {
-		add_key(d, menu ? "?/F1" : "F1", _("Help"), KEY_F(1), 0);
-	}
+		add_key_in(d, both, menu && has_zero(d) ? "0/Esc" : "Esc",
+		    s->ops->back_label != NULL ? s->ops->back_label : N_("Back"), 0, 27);
+	if (s->ops->help != NULL)
+		add_key_in(d, both, menu ? "?/F1" : "F1", N_("Help"), KEY_F(1), 0);
 	add_key(d, menu ? "L/F2" : "F2", other, KEY_F(2), 0);
 }
 

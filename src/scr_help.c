@@ -82,6 +82,7 @@ static const struct screen_ops help_ops = {
 	.build = help_build,
 	.activate = help_activate,
 	.menu = true,
+	.bilingual = for_welcome,
 };
 
 struct screen *

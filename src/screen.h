@@ -38,6 +38,9 @@ struct screen_ops {
 	void (*free)(struct screen *s);
 	/* Letters are keys here (L switches language, ? is help): a menu. */
 	bool menu;
+	/* Optional: whether it speaks both languages, as the welcome does
+	 * (its help); its key bar then does too. */
+	bool (*bilingual)(const struct screen *s);
 };
 
 struct screen {

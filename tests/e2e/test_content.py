@@ -275,6 +275,9 @@ def test_the_welcome_key_bar_and_help_are_bilingual(kiosk, lang):
         assert T('Keys that work everywhere:', l) in shown, (l, shown)
     # The language of the moment first.
     assert shown.index(flat(T(welcome_help, lang))[:40]) < shown.index(flat(T(welcome_help, other))[:40])
+    # Its key bar too: the way back in both.
+    bar = k.text()[-1]
+    assert '%s/%s' % (T('Back', lang), T('Back', other)) in bar, bar
     # Past the welcome, the key bar speaks the chosen language only.
     k.send('0')
     k.wait_for('1  Nederlands')
