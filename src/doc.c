@@ -559,6 +559,11 @@ doc_nav(struct doc *d, const struct ui_key *k, int *focus, int *scroll)
 	case KEY_NPAGE:
 	case KEY_PPAGE:
 		return scroll_by(d, k->code == KEY_NPAGE ? page : -page, focus, scroll, true);
+	case KEY_HOME: /* in a text field they move the cursor (edit.c) */
+	case KEY_END:
+		if (input)
+			return NAV_NONE;
+		return scroll_by(d, k->code == KEY_END ? (int)d->nlines : -(int)d->nlines, focus, scroll, true);
 	case KEY_SF: /* the mouse wheel */
 	case KEY_SR:
 		return scroll_by(d, k->code == KEY_SF ? DOC_WHEEL_LINES : -DOC_WHEEL_LINES, focus, scroll,

@@ -120,3 +120,24 @@ def test_mouse_click_on_the_welcome_chooses_the_language(kiosk, forms):
     pos = next((y, l.find('English')) for y, l in enumerate(k.text()) if l.strip() == '2  English')
     k.click(*pos)
     k.wait_for(forms.menu_title('en'))
+
+
+def test_home_and_end_go_to_the_top_and_the_bottom_of_a_page(kiosk, forms):
+    """As in dialog and whiptail: End shows the end of a long text, with
+    its way back, and Home its beginning."""
+    k = kiosk(cols=40, rows=15)
+    k.send('2')
+    k.wait_until(lambda: k.text()[0].strip() == forms.menu_title(LANG)[:38].strip(), 'no menu at 40x15')
+    k.send(forms.menu_key('short_stay'))
+    k.wait_until(lambda: k.text()[0].strip() == forms.title('short_stay', LANG)[:38].strip(), 'no page')
+    k.send('1')  # its first section, longer than 13 lines
+    section = forms.pages['short_stay']['sections'][0]['title'][LANG]
+    k.wait_until(lambda: k.text()[0].strip() == section[:38].strip(), 'the section did not open')
+    k.quiet(0.05)
+    assert '\u25bc' in k.text()[-2], 'the section is not longer than the screen\n' + k.dump()
+    first = k.text()[1]
+    k.press('\x1b[F')  # End
+    k.wait_until(lambda: k.contains('0  ' + T('Back', LANG)) and '\u25bc' not in ''.join(k.text()[1:-1]),
+                 'End did not show the end of the page\n' + k.dump())
+    k.press('\x1b[H')  # Home
+    k.wait_until(lambda: k.text()[1] == first, 'Home did not go back to the top\n' + k.dump())
