@@ -100,6 +100,16 @@ i18n_in(enum lang lang, const char *msgid)
 	return t;
 }
 
+char *
+i18n_both(const char *msgid, const char *sep)
+{
+	char *other = i18n_in(i18n_other(), msgid), *both;
+
+	both = xasprintf("%s%s%s", gettext(msgid), sep, other);
+	free(other);
+	return both;
+}
+
 enum lang
 i18n_other(void)
 {

@@ -32,6 +32,9 @@ const char *tr(const struct text *t);
 /* The translation of msgid in lang, whatever the current language (for the
  * welcome, which speaks both). Caller frees. */
 char *i18n_in(enum lang lang, const char *msgid);
+/* msgid in the current language, sep, then in the other: for the welcome
+ * and what belongs to it, where nobody has chosen yet. Caller frees. */
+char *i18n_both(const char *msgid, const char *sep);
 /* The language that is not the current one. */
 enum lang i18n_other(void);
 /* A date written out in the current language, e.g. "1 april 2026". Caller frees. */

@@ -297,17 +297,15 @@ add_key(struct doc *d, const char *keys, const char *what, int code, wint_t ch)
 static void
 add_key_in(struct doc *d, bool both, const char *keys, const char *msgid, int code, wint_t ch)
 {
-	char *other, *label;
+	char *label;
 
 	if (!both) {
 		add_key(d, keys, _(msgid), code, ch);
 		return;
 	}
-	other = i18n_in(i18n_other(), msgid);
-	label = xasprintf("%s/%s", _(msgid), other);
+	label = i18n_both(msgid, "/");
 	add_key(d, keys, label, code, ch);
 	free(label);
-	free(other);
 }
 
 static void

@@ -280,12 +280,10 @@ command(struct app *a, const char *line, int *input)
 	}
 	if (a->depth <= 1 && a->staff == NULL) {
 		/* The welcome: nobody has chosen a language yet. */
-		char *other = i18n_in(i18n_other(), N_("Please type one of the numbers in front of a line."));
-		char *both = xasprintf("%s %s", _("Please type one of the numbers in front of a line."), other);
+		char *both = i18n_both(N_("Please type one of the numbers in front of a line."), " ");
 
 		app_notice(a, both);
 		free(both);
-		free(other);
 		return;
 	}
 	app_notice(a, _("Please type one of the numbers in front of a line."));

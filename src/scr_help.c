@@ -19,13 +19,13 @@ static const char *
 help_title(struct screen *s)
 {
 	static char both[64];
-	char *other;
+	char *t;
 
 	if (!for_welcome(s))
 		return _("Help");
-	other = i18n_in(i18n_other(), N_("Help"));
-	snprintf(both, sizeof both, "%s / %s", _("Help"), other);
-	free(other);
+	t = i18n_both(N_("Help"), " / ");
+	snprintf(both, sizeof both, "%s", t);
+	free(t);
 	return both;
 }
 
@@ -53,7 +53,7 @@ help_text(struct screen *s, struct doc *d)
 static void
 help_build(struct screen *s, struct doc *d)
 {
-	char *other, *both;
+	char *both;
 
 	help_text(s, d);
 	if (!for_welcome(s)) {
@@ -63,11 +63,9 @@ help_build(struct screen *s, struct doc *d)
 	i18n_set(i18n_other());
 	help_text(s, d);
 	i18n_set(i18n_other());
-	other = i18n_in(i18n_other(), N_("Close the help"));
-	both = xasprintf("%s / %s", _("Close the help"), other);
+	both = i18n_both(N_("Close the help"), " / ");
 	doc_button(d, ID_BACK, ID_BACK, '0', both);
 	free(both);
-	free(other);
 }
 
 static void
