@@ -196,7 +196,7 @@ install: build/zorgkiosk-install $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(FORMSDIR) $(DESTDIR)$(MANDIR)/man1
 	install -m 0755 build/zorgkiosk-install $(DESTDIR)$(BINDIR)/zorgkiosk
 	install -m 0644 forms/*.conf forms/README.md $(DESTDIR)$(FORMSDIR)/
-	install -m 0644 doc/zorgkiosk.1 $(DESTDIR)$(MANDIR)/man1/zorgkiosk.1
+	install -m 0644 docs/zorgkiosk.1 $(DESTDIR)$(MANDIR)/man1/zorgkiosk.1
 	for l in $(LINGUAS); do \
 	  install -d $(DESTDIR)$(DATADIR)/locale/$$l/LC_MESSAGES; \
 	  install -m 0644 build/locale/$$l/LC_MESSAGES/zorgkiosk.mo $(DESTDIR)$(DATADIR)/locale/$$l/LC_MESSAGES/; \
