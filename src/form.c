@@ -638,19 +638,14 @@ static void
 load_guide(struct loader *ld, struct forms *f, config_t *cf)
 {
 	static const char *const keys[] = { "version", "welcome", "menu", "pages", "flows", NULL };
-	static const char *const wkeys[] = { "title", "text", NULL };
 	static const char *const mkeys[] = { "title", "intro", "items", NULL };
 	const config_setting_t *root = config_root_setting(cf), *s, *l;
 
 	check_keys(ld, root, keys);
 	f->guide_version = get_int(ld, root, "version", 1, 1000000, 1, true);
-	if ((s = config_setting_get_member(root, "welcome")) == NULL || !config_setting_is_group(s)) {
-		form_err(ld, 1, _("a group \"welcome\" is missing"));
-	} else {
-		check_keys(ld, s, wkeys);
-		get_text(ld, s, "title", &f->welcome_title, true);
-		get_text(ld, s, "text", &f->welcome_text, true);
-	}
+	/* Forms written for 0.1 had the welcome here. */
+	if ((s = config_setting_get_member(root, "welcome")) != NULL)
+		form_err(ld, line_of(s), _("the welcome has a file of its own now: move its title and text to welcome.conf"));
 	if ((l = get_list(ld, root, "pages", true)) != NULL && config_setting_length(l) > 0) {
 		f->pages = xcalloc((size_t)config_setting_length(l), sizeof *f->pages);
 		for (int i = 0; i < config_setting_length(l); i++)
@@ -758,36 +753,93 @@ load_intake(struct loader *ld, struct forms *f, config_t *cf)
 	}
 }
 
+/* The first screen, before anyone has chosen a language. */
+static void
+load_welcome(struct loader *ld, struct forms *f, const char *dir)
+{
+	static const char *const keys[] = { "version", "title", "text", NULL };
+	char *path = xasprintf("%s/welcome.conf", dir);
+	config_t cf;
+
+	ld->file = path;
+	if (open_file(ld, &cf)) {
+		const config_setting_t *root = config_root_setting(&cf);
+
+		check_keys(ld, root, keys);
+		get_int(ld, root, "version", 1, 1000000, 1, true);
+		get_text(ld, root, "title", &f->welcome_title, true);
+		get_text(ld, root, "text", &f->welcome_text, true);
+	}
+	config_destroy(&cf);
+	ld->file = NULL;
+	free(path);
+}
+
+/* Everything but the welcome. */
+static void
+load_rest(struct loader *ld, struct forms *f, const char *dir)
+{
+	char *guide = xasprintf("%s/guide.conf", dir), *intake = xasprintf("%s/intake.conf", dir);
+	config_t cf;
+
+	/* The extras first: the guide's menu and links name them. */
+	form_load_extras(ld, f, dir);
+	ld->file = guide;
+	if (open_file(ld, &cf)) {
+		load_guide(ld, f, &cf);
+		form_check_guide(ld, f);
+	}
+	config_destroy(&cf);
+	form_check_extras(ld, f, dir);
+	ld->file = intake;
+	if (open_file(ld, &cf))
+		load_intake(ld, f, &cf);
+	config_destroy(&cf);
+	form_load_glossary(ld, f, dir);
+	ld->file = NULL;
+	free(guide);
+	free(intake);
+}
+
 struct forms *
 forms_load(const char *dir, char **errors)
 {
 	struct forms *f = xcalloc(1, sizeof *f);
-	char *guide = xasprintf("%s/guide.conf", dir), *intake = xasprintf("%s/intake.conf", dir);
-	struct loader ld = { .file = guide };
-	config_t cf;
+	struct loader ld = { 0 };
 
-	/* The extras first: the guide's menu and links name them. */
-	form_load_extras(&ld, f, dir);
-	ld.file = guide;
-	if (open_file(&ld, &cf)) {
-		load_guide(&ld, f, &cf);
-		form_check_guide(&ld, f);
-	}
-	config_destroy(&cf);
-	form_check_extras(&ld, f, dir);
-	ld.file = intake;
-	if (open_file(&ld, &cf))
-		load_intake(&ld, f, &cf);
-	config_destroy(&cf);
-	form_load_glossary(&ld, f, dir);
-	free(guide);
-	free(intake);
+	load_welcome(&ld, f, dir);
+	load_rest(&ld, f, dir);
 	*errors = ld.errors;
 	if (ld.count > 0) {
 		forms_free(f);
 		return NULL;
 	}
 	return f;
+}
+
+struct forms *
+forms_load_welcome(const char *dir, char **errors)
+{
+	struct forms *f = xcalloc(1, sizeof *f);
+	struct loader ld = { 0 };
+
+	load_welcome(&ld, f, dir);
+	*errors = ld.errors;
+	if (ld.count > 0) {
+		forms_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+bool
+forms_load_rest(struct forms *f, const char *dir, char **errors)
+{
+	struct loader ld = { 0 };
+
+	load_rest(&ld, f, dir);
+	*errors = ld.errors;
+	return ld.count == 0;
 }
 
 

@@ -220,10 +220,16 @@ struct forms {
 /* Largest text a form may hold, in bytes; longer is a form error. */
 #define FORM_TEXT_MAX 8192
 
-/* Load dir/guide.conf, dir/intake.conf, and dir/glossary.conf, check.conf,
- * plan.conf and takehome.conf when they exist. On success returns the forms;
- * otherwise NULL and *errors holds "file:line: problem" lines (caller frees). */
+/* Load dir/welcome.conf, dir/guide.conf, dir/intake.conf, and
+ * dir/glossary.conf, check.conf, plan.conf and takehome.conf when they exist.
+ * On success returns the forms; otherwise NULL and *errors holds
+ * "file:line: problem" lines (caller frees). */
 struct forms *forms_load(const char *dir, char **errors);
+/* The same in two steps, so that the kiosk can show its welcome while the
+ * rest is read: first dir/welcome.conf alone (as forms_load), then the rest
+ * into f; false then, with *errors as above, and f is for forms_free only. */
+struct forms *forms_load_welcome(const char *dir, char **errors);
+bool forms_load_rest(struct forms *f, const char *dir, char **errors);
 /* Free forms loaded by forms_load (NULL is fine). */
 void forms_free(struct forms *f);
 

@@ -134,22 +134,50 @@ app_forget(struct app *a)
 	a->wipes++;
 }
 
-void
-app_start(struct app *a)
+/* The offer to go on with a draft kept when a remote link dropped. */
+static void
+offer_draft(struct app *a)
 {
 	enum lang lang;
 
-	if (a->staff != NULL) {
-		app_push(a, scr_staff_new(a));
-		return;
-	}
-	app_push(a, scr_welcome_new(a));
 	/* Drafts are for remote sessions only: a public kiosk keeps nothing. */
 	if (!a->kiosk_mode && a->login != NULL &&
 	    store_draft_take(a->store, a->login, a->forms, &a->intake, &lang)) {
 		a->has_intake = true;
 		app_push(a, scr_resume_new(a, lang));
 	}
+}
+
+void
+app_start(struct app *a)
+{
+	if (a->staff != NULL) {
+		app_push(a, scr_staff_new(a));
+		return;
+	}
+	app_push(a, scr_welcome_new(a));
+	if (a->finish_start == NULL)
+		offer_draft(a);
+}
+
+/* The rest of the start, once (see struct app): false when the kiosk must
+ * end, with *why (caller frees) to print once the terminal is given back. */
+static bool
+finish_start(struct app *a, char **why)
+{
+	bool (*finish)(struct app *, FILE *) = a->finish_start;
+	size_t len;
+	FILE *out = open_memstream(why, &len);
+	bool ok;
+
+	if (out == NULL)
+		die("out of memory");
+	a->finish_start = NULL;
+	ok = finish(a, out);
+	fclose(out);
+	if (ok)
+		offer_draft(a);
+	return ok;
 }
 
 void
@@ -615,6 +643,8 @@ kiosk_run(struct app *a)
 	long long warn = idle >= 60 * 1000 ? IDLE_WARNING_MS : 0;
 	bool warned = false;
 	unsigned wipes;
+	char *why = NULL;
+	int status = 0;
 
 	app_signals(a);
 	ui_init(a->kiosk_mode, a->low_bandwidth);
@@ -641,6 +671,15 @@ kiosk_run(struct app *a)
 			wipe_stack();
 		}
 		draw(a);
+		if (a->finish_start != NULL) {
+			if (!finish_start(a, &why)) {
+				status = 1;
+				break;
+			}
+			/* Drawn again with all the forms: the draft's offer, the
+			 * glossary's words; only what changed is sent. */
+			continue;
+		}
 		app_drawn(a);
 		/* A signal that came while drawing: the read would not see it. */
 		if (quit_signal)
@@ -685,5 +724,8 @@ kiosk_run(struct app *a)
 	ui_clear();
 	ui_show(-1, -1);
 	ui_end();
-	return 0;
+	if (status != 0)
+		fputs(why, stderr);
+	free(why);
+	return status;
 }

@@ -200,6 +200,14 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		usage_error(_("--exit-pin-file goes with --kiosk"));
 }
 
+/* The problems of the forms in dir on out, and on why that nothing starts. */
+static void
+forms_problems(const char *dir, const char *errors, FILE *out, FILE *why)
+{
+	fputs(errors, out);
+	fprintf(why, _("zorgkiosk: the forms in %s have problems; nothing was started.\n"), dir);
+}
+
 /* The forms, or exit 1 with every problem printed to out. */
 static struct forms *
 load_forms(const char *dir, FILE *out)
@@ -208,8 +216,23 @@ load_forms(const char *dir, FILE *out)
 	struct forms *f = forms_load(dir, &errors);
 
 	if (f == NULL) {
-		fputs(errors, out);
-		fprintf(stderr, _("zorgkiosk: the forms in %s have problems; nothing was started.\n"), dir);
+		forms_problems(dir, errors, out, stderr);
+		free(errors);
+		exit(1);
+	}
+	free(errors);
+	return f;
+}
+
+/* The welcome alone, or exit 1 with its problems on stderr. */
+static struct forms *
+load_welcome(const char *dir)
+{
+	char *errors = NULL;
+	struct forms *f = forms_load_welcome(dir, &errors);
+
+	if (f == NULL) {
+		forms_problems(dir, errors, stderr, stderr);
 		free(errors);
 		exit(1);
 	}
@@ -268,7 +291,7 @@ open_reason(enum store_rc rc)
  * damage refuses the first submit. Staff commands skip that read and meet
  * damage as an error of the rows they read. */
 static struct store *
-open_store(enum store_check check)
+open_store(enum store_check check, FILE *out)
 {
 	gid_t gid = (gid_t)-1;
 	enum store_rc rc;
@@ -279,7 +302,7 @@ open_store(enum store_check check)
 		struct group *gr = getgrnam(site.database_group);
 
 		if (gr == NULL) {
-			fprintf(stderr, _("zorgkiosk: the site configuration names the group '%s' for the database, but there is no such group.\n"),
+			fprintf(out, _("zorgkiosk: the site configuration names the group '%s' for the database, but there is no such group.\n"),
 			    site.database_group);
 			return NULL;
 		}
@@ -297,8 +320,8 @@ open_store(enum store_check check)
 		usleep(100000);
 	}
 	if (s == NULL) {
-		fprintf(stderr, _("zorgkiosk: cannot use the database %s: %s"), site.database, open_reason(rc));
-		fprintf(stderr, detail ? " (%s).\n" : ".\n", detail);
+		fprintf(out, _("zorgkiosk: cannot use the database %s: %s"), site.database, open_reason(rc));
+		fprintf(out, detail ? " (%s).\n" : ".\n", detail);
 		free(detail);
 	}
 	return s;
@@ -348,6 +371,23 @@ login_name(char *buf, size_t size)
 	return buf;
 }
 
+/* The kiosk's start once its welcome is out (see struct app): the rest of
+ * the forms, the database, and the form's labels stored for staff. */
+static bool
+finish_start(struct app *a, FILE *why)
+{
+	char *errors = NULL;
+	bool ok = forms_load_rest((struct forms *)a->forms, site.forms, &errors);
+
+	if (!ok)
+		forms_problems(site.forms, errors, why, why);
+	free(errors);
+	if (!ok || (a->store = open_store(STORE_CHECK_BACKGROUND, why)) == NULL)
+		return false;
+	store_save_labels(a->store, a->forms);
+	return true;
+}
+
 static int
 run(const struct options *o, const char *command)
 {
@@ -376,15 +416,22 @@ run(const struct options *o, const char *command)
 	}
 	if (o->pin_file != NULL && !read_pin(o->pin_file, pin, sizeof pin))
 		return 1;
-	a.forms = load_forms(site.forms, stderr);
-	if ((a.store = open_store(command == NULL ? STORE_CHECK_BACKGROUND : STORE_CHECK_SKIP)) == NULL) {
-		forms_free((struct forms *)a.forms);
-		return 1;
+	if (command == NULL && !plain) {
+		/* The curses kiosk shows its welcome at once and reads the rest
+		 * before it answers a key: a visitor sees no wait. */
+		a.forms = load_welcome(site.forms);
+		a.finish_start = finish_start;
+	} else {
+		a.forms = load_forms(site.forms, stderr);
+		if ((a.store = open_store(command == NULL ? STORE_CHECK_BACKGROUND : STORE_CHECK_SKIP, stderr)) == NULL) {
+			forms_free((struct forms *)a.forms);
+			return 1;
+		}
+		/* The kiosk stores requests made with this form version: remember
+		 * its labels, for staff reading them after the form has changed. */
+		if (command == NULL)
+			store_save_labels(a.store, a.forms);
 	}
-	/* The kiosk stores requests made with this form version: remember its
-	 * labels, for staff reading them after the form has changed. */
-	if (command == NULL)
-		store_save_labels(a.store, a.forms);
 	if (command != NULL && !staff) {
 		status = cli_run(a.store, a.forms, login, command, &o->cli);
 	} else {
@@ -487,7 +534,7 @@ main(int argc, char **argv)
 		/* Opening upgrades the schema. It shows no data, so it needs no
 		 * staff: whoever may open the file may as well run it (the
 		 * package does, as the kiosk account, after an upgrade). */
-		struct store *s = open_store(STORE_CHECK_NOW);
+		struct store *s = open_store(STORE_CHECK_NOW, stderr);
 
 		if (s != NULL)
 			printf(_("%s: the database is at schema version %d.\n"), site.database, STORE_SCHEMA);

@@ -4,6 +4,7 @@
 #define ZK_SCREEN_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "doc.h"
 #include "form.h"
@@ -79,6 +80,11 @@ struct app {
 	char notice[256];       /* a one-line message until the next key */
 	unsigned changes;       /* counts staff writes, so lists know to reload */
 	bool drawn;             /* the first screen is out (see app_drawn) */
+	/* Set when forms holds only the welcome and store is NULL: called once
+	 * the welcome is out, before the first key is read, it reads the rest
+	 * of the forms and opens the store. False, after saying why on the
+	 * stream, ends the kiosk. */
+	bool (*finish_start)(struct app *a, FILE *why);
 	bool quit;
 };
 

@@ -12,26 +12,14 @@ import shutil
 
 import pytest
 
-import fallback_forms
 import zkharness
 from zkharness import Forms, Kiosk, base_env, db_rows  # noqa: F401  (re-exported)
 
 
-def _real_forms_dir():
-    d = os.environ.get('ZK_FORMS') or os.path.join(zkharness.ROOT, 'forms')
-    if all(os.path.isfile(os.path.join(d, f)) for f in ('guide.conf', 'intake.conf')):
-        return d
-    return None
-
-
 @pytest.fixture(scope='session')
-def forms_dir(tmp_path_factory):
-    """The real forms, or (while they are still being written) a small
-    generated folder with the same ids."""
-    d = _real_forms_dir()
-    if d is None:
-        d = fallback_forms.write(str(tmp_path_factory.mktemp('forms')))
-    return d
+def forms_dir():
+    """The forms the kiosk runs on: forms/, or $ZK_FORMS."""
+    return os.environ.get('ZK_FORMS') or os.path.join(zkharness.ROOT, 'forms')
 
 
 @pytest.fixture(scope='session')

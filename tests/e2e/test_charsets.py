@@ -150,11 +150,11 @@ def test_ascii_terminal_gets_only_ascii(kiosk, forms):
 
 def test_ascii_terminal_shows_euro_as_EUR(kiosk, forms_copy):
     """The forms have no € today; a copy whose welcome has one shows EUR."""
-    guide = forms_copy / 'guide.conf'
-    text = guide.read_text(encoding='utf-8')
+    welcome = forms_copy / 'welcome.conf'
+    text = welcome.read_text(encoding='utf-8')
     old = 'U kiest zelf wat u wilt lezen.'
     assert old in text, 'the welcome text changed: update this test'
-    guide.write_text(text.replace(old, 'Een kopje koffie kost \u20ac 1,50.', 1), encoding='utf-8')
+    welcome.write_text(text.replace(old, 'Een kopje koffie kost \u20ac 1,50.', 1), encoding='utf-8')
     k = kiosk(lang='C', forms=str(forms_copy))
     k.wait_for('kost EUR 1,50')
     k.quiet(0.1)

@@ -52,13 +52,13 @@ def test_check_forms_accepts_the_real_forms(forms_dir):
 # Broken copies of guide.conf. Each breaker edits the lines and returns
 # (expected line, a word the message must contain).
 
-def _drop_english_welcome_title(g, lines):
-    t = g['welcome']['title']
-    n = t.lines['en'] - 1
+def _drop_english_page_title(g, lines):
+    p = g['pages'][0]
+    n = p['title'].lines['en'] - 1
     new = re.sub(r'\s*en\s*=\s*"(?:[^"\\]|\\.)*"\s*;', '', lines[n], count=1)
     assert new != lines[n], 'cannot find en = "..." on line %d' % (n + 1)
     lines[n] = new
-    return g['welcome'].lines['title'], '(en)'
+    return p.lines['title'], '(en)'
 
 
 def _unknown_setting(g, lines):
@@ -80,7 +80,7 @@ def _bad_next_id(g, lines):
 
 
 BREAKERS = {
-    'missing_english_text': _drop_english_welcome_title,
+    'missing_english_text': _drop_english_page_title,
     'unknown_setting': _unknown_setting,
     'bad_next_id': _bad_next_id,
 }
@@ -136,18 +136,23 @@ def test_check_forms_reports_every_problem_at_once(forms_copy):
             'missing guide.conf:%d: ... %s in:\n%s' % (line, word, r.stdout)
 
 
-@pytest.mark.parametrize('breaker', list(BREAKERS))
-def test_kiosk_refuses_to_start_on_broken_forms(forms_copy, tmp_path, breaker):
-    [(line, word)] = break_guide(str(forms_copy), [breaker])
-    check = run_cli(['check-forms', '--forms', str(forms_copy)])
-    db = str(tmp_path / 'zk.db')
-    k = Kiosk(['--db', db, '--forms', str(forms_copy)], env=base_env(),
+def kiosk_on(forms_copy, tmp_path):
+    """Start the kiosk on the forms in forms_copy and wait for its end:
+    (exit status, stderr, the Kiosk)."""
+    k = Kiosk(['--db', str(tmp_path / 'zk.db'), '--forms', str(forms_copy)], env=base_env(),
               stderr_path=str(tmp_path / 'stderr.txt'))
     try:
         status = k.proc.wait(timeout=20)
     finally:
         k.close(check=False)
-    err = k.stderr()
+    return status, k.stderr(), k
+
+
+@pytest.mark.parametrize('breaker', list(BREAKERS))
+def test_kiosk_refuses_to_start_on_broken_forms(forms_copy, tmp_path, breaker):
+    [(line, word)] = break_guide(str(forms_copy), [breaker])
+    check = run_cli(['check-forms', '--forms', str(forms_copy)])
+    status, err, k = kiosk_on(forms_copy, tmp_path)
     assert status == 1, 'the kiosk started (or ended with %s) on broken forms\n%s' % (status, err)
     found = problems(err)
     assert line in found and any(word in m for m in found[line]), \
@@ -155,7 +160,28 @@ def test_kiosk_refuses_to_start_on_broken_forms(forms_copy, tmp_path, breaker):
     same = [l for l in check.stdout.splitlines() if 'guide.conf:' in l]
     assert same and all(l in err for l in same), \
         'the kiosk and check-forms report differently:\n%s\n---\n%s' % (check.stdout, err)
-    assert b'\x1b[?1049h' not in k.raw, 'the screen was taken over before the forms were checked'
+    # The welcome went out while the guide was read; the terminal is given
+    # back before the message, with nothing of the kiosk left on it.
+    assert k.raw.rfind(b'\x1b[?1049l') > k.raw.rfind(b'\x1b[?1049h'), 'the screen was not given back'
+    assert not k.contains('Nederlands'), k.dump()
+    assert k.sanitizer_report() is None, k.sanitizer_report()
+
+
+def test_kiosk_refuses_a_broken_welcome_before_it_takes_the_screen(forms_copy, tmp_path):
+    """The welcome is the one file read before the screen is taken: a
+    problem there is reported like the others, on the terminal as found."""
+    path = forms_copy / 'welcome.conf'
+    lines = path.read_text(encoding='utf-8').split('\n')
+    n = next(i for i, l in enumerate(lines) if l.startswith('title'))
+    lines[n] = 'title = { nl = "Welkom"; };'
+    path.write_text('\n'.join(lines), encoding='utf-8')
+    check = run_cli(['check-forms', '--forms', str(forms_copy)])
+    assert check.returncode == 1 and 'welcome.conf:%d: ' % (n + 1) in check.stdout, check.stdout
+    status, err, k = kiosk_on(forms_copy, tmp_path)
+    assert status == 1, err
+    assert 'welcome.conf:%d: ' % (n + 1) in err and '(en)' in err, err
+    assert b'\x1b[?1049h' not in k.raw, 'the screen was taken over for a welcome that has a problem'
+    assert not os.path.exists(str(tmp_path / 'zk.db')), 'a database was made for a kiosk that did not start'
     assert k.sanitizer_report() is None, k.sanitizer_report()
 
 

@@ -20,8 +20,8 @@ def test_f2_switches_the_welcome_at_once(kiosk, forms):
     k.wait_until(lambda: title_bar(k) == forms.welcome_title('en'), 'the welcome title did not become English')
     # The welcome speaks both languages, the chosen one first.
     lines = k.text()
-    first_en = forms.guide['welcome']['text']['en'].split()[0:4]
-    first_nl = forms.guide['welcome']['text']['nl'].split()[0:4]
+    first_en = forms.welcome['text']['en'].split()[0:4]
+    first_nl = forms.welcome['text']['nl'].split()[0:4]
     row_en = next(i for i, l in enumerate(lines) if ' '.join(first_en) in l)
     row_nl = next(i for i, l in enumerate(lines) if ' '.join(first_nl) in l)
     assert row_en < row_nl, 'after F2 the English welcome text should come first\n' + k.dump()

@@ -1,5 +1,5 @@
 """Stored data stays whole: a damaged database or a file that is not ours
-is refused before the welcome, without a byte changed; a read-only or
+is refused before the kiosk answers a key, without a byte changed; a read-only or
 immutable database and a failing disk each get their own message while the
 answers stay on screen; a truncated -shm does not kill the kiosk.
 
@@ -11,6 +11,7 @@ import fcntl
 import hashlib
 import os
 import random
+import re
 import shutil
 import sqlite3
 import struct
@@ -57,23 +58,33 @@ def sums(db):
     return out
 
 
+# Text of the main menu: sent only if a key was answered.
+MENU_TEXT = re.compile(rb'Activiteit|Iemand blijft')
+
+
 def refused(kiosk, db, msgid):
-    """Start the kiosk on db: it must end with status 1 and msgid on stderr,
-    without ever showing the welcome. Returns a problem, or None."""
+    """Start the kiosk on db and choose Nederlands at once: it must end with
+    status 1 and msgid on stderr without answering that key (the database is
+    checked while the welcome is out, before the first key is read), and
+    give the terminal back. Returns a problem, or None."""
     k = kiosk(db=str(db), wait=False)
+    os.write(k.master, b'1')
     try:
         status = k.proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         status = None
     k.reader.join(timeout=2)
     screen = k.dump()
-    welcome = k.contains('1  Nederlands')
+    shown = k.contains('Nederlands')
+    raw = re.sub(rb'\x1b\[[0-9;?]*[A-Za-z]', b'', bytes(k.raw))
     k.close(check=False)
     err = k.stderr()
     if status != 1:
         return 'status %s, not 1; stderr:\n%s\nscreen:\n%s' % (status, err[-2000:], screen)
-    if welcome:
-        return 'the welcome was shown before the refusal:\n' + screen
+    if MENU_TEXT.search(raw):
+        return 'a key was answered before the refusal:\n' + raw.decode(errors='replace')[-2000:]
+    if shown or k.raw.rfind(b'\x1b[?1049l') < k.raw.rfind(b'\x1b[?1049h'):
+        return 'the terminal was not given back:\n' + screen
     if T(msgid, 'nl') not in err and T(msgid, 'en') not in err:
         return 'no %r on stderr:\n%s' % (msgid, err[-2000:])
     return None
@@ -100,7 +111,7 @@ def leave_wal(db, sql):
 # --------------------------------------------------------------------------
 # Refused at start, before a visitor types anything.
 
-def test_damaged_database_is_refused_before_the_welcome(kiosk, tmp_path):
+def test_damaged_database_is_refused_before_a_key_is_answered(kiosk, tmp_path):
     db = tmp_path / 'zk.db'
     make_zorgkiosk_db(kiosk, db)
     con = sqlite3.connect(str(db))

@@ -158,6 +158,7 @@ def T(msgid, lang):
 class Forms:
     def __init__(self, path):
         self.dir = path
+        self.welcome = libcfg.load(os.path.join(path, 'welcome.conf'))
         self.guide = libcfg.load(os.path.join(path, 'guide.conf'))
         self.intake = libcfg.load(os.path.join(path, 'intake.conf'))
         self.pages = {p['id']: p for p in self.guide.get('pages', [])}
@@ -185,7 +186,7 @@ class Forms:
         return [f['label'][lang] for f in self.fields] + [c['title'][lang] for c in self.checks.values()]
 
     def welcome_title(self, lang):
-        return self.guide['welcome']['title'][lang]
+        return self.welcome['title'][lang]
 
     def menu_title(self, lang):
         return self.guide['menu']['title'][lang]

@@ -178,7 +178,7 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     st = os.stat(CONF)
     assert st.st_uid == 0 and stat.S_IMODE(st.st_mode) == 0o644
     conffiles = run(['dpkg-query', '-W', '-f=${Conffiles}', 'zorgkiosk']).stdout
-    for f in (CONF, FORMS + '/guide.conf', FORMS + '/intake.conf'):
+    for f in (CONF, FORMS + '/welcome.conf', FORMS + '/guide.conf', FORMS + '/intake.conf'):
         assert f in conffiles, '%s is not a conffile:\n%s' % (f, conffiles)
     for f in ('/usr/share/man/man1/zorgkiosk.1.gz', '/usr/share/locale/nl/LC_MESSAGES/zorgkiosk.mo',
               '/usr/share/doc/zorgkiosk/deploy.md', SESSION):
@@ -253,18 +253,18 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
 
     # ---- upgrade: an editor's form is kept, the database kept and
     # migrated, the old kiosk ended (getty would start the new one).
-    guide = FORMS + '/guide.conf'
-    with open(guide, encoding='utf-8') as f:
+    welcome = FORMS + '/welcome.conf'
+    with open(welcome, encoding='utf-8') as f:
         text = f.read()
     edited = text.replace('title = { nl = "%s";' % forms.welcome_title('nl'), 'title = { nl = "Welkom, test";', 1)
     assert edited != text
-    with open(guide, 'w', encoding='utf-8') as f:
+    with open(welcome, 'w', encoding='utf-8') as f:
         f.write(edited)
     r = run(['dpkg', '-i', debs['v2']])
     assert re.search(r'the database is at schema version|de database heeft schemaversie', r.stdout + r.stderr), \
         r.stdout + r.stderr
     assert run(['dpkg-query', '-W', '-f=${Version}', 'zorgkiosk']).stdout == debs['version'] + V2
-    with open(guide, encoding='utf-8') as f:
+    with open(welcome, encoding='utf-8') as f:
         assert 'Welkom, test' in f.read(), 'the upgrade overwrote an edited form'
     assert db_rows("SELECT name.value FROM intake JOIN answer name ON name.intake_id = intake.id"
                    " AND name.field = 'name' WHERE ref = 'MZ-2026-0001'") == [('Pakket Persoon',)]

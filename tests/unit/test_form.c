@@ -246,6 +246,11 @@ make_missing(const char *path)
 }
 
 static const struct broken cases[] = {
+	{ "form-1.1 no English text in the welcome", "welcome.conf", "welcome-no-english.conf",
+	  "\"title\" has no English text (en)", NULL },
+	{ "form-1.2 an unknown setting in the welcome", "welcome.conf", "welcome-unknown-setting.conf",
+	  "unknown setting \"menu\"", NULL },
+	{ "form-1.3 welcome.conf missing", "welcome.conf", NULL, "cannot read this file", make_missing },
 	{ "form-2.1 syntax error", "guide.conf", "guide-syntax.conf", "syntax error", NULL },
 	{ "form-2.2 no English text", "guide.conf", "guide-no-english.conf",
 	  "\"summary\" has no English text (en)", NULL },
@@ -275,6 +280,8 @@ static const struct broken cases[] = {
 	  "a text holds \\x00 (a zero byte)", NULL },
 	{ "form-2.15 guide.conf is a FIFO", "guide.conf", NULL, "not a form file, or larger than 1 MB",
 	  make_fifo },
+	{ "form-2.16 the welcome where 0.1 had it", "guide.conf", "guide-welcome-here.conf",
+	  "the welcome has a file of its own now: move its title and text to welcome.conf", NULL },
 	{ "form-3.1 unknown field type", "intake.conf", "intake-field-type.conf",
 	  "\"type\" must be one of: text, textarea, phone, email, choice, options, consent", NULL },
 	{ "form-3.2 required is not true/false", "intake.conf", "intake-required-not-bool.conf",
@@ -314,6 +321,7 @@ test_broken(void **state)
 	struct forms *f;
 	int line = 1;
 
+	unit_copy_welcome(dir);
 	unit_copy(valid_guide, guide);
 	unit_copy(valid_intake, intake);
 	if (srcpath != NULL) {
@@ -388,6 +396,7 @@ test_all_problems_reported(void **state)
 	bool order, loaded;
 
 	(void)state;
+	unit_copy_welcome(dir);
 	unit_copy(g, guide);
 	unit_copy(i, intake);
 	f = unit_load(dir, &errors);
@@ -411,6 +420,57 @@ test_all_problems_reported(void **state)
 	assert_true(order);
 }
 
+/* The kiosk's start: the welcome alone, then the rest into the same forms,
+ * gives what forms_load gives; a broken rest says why, and what was read
+ * is freed (the sanitizers see a leak or a double free). */
+static void
+test_two_steps(void **state)
+{
+	char *dir = unit_data("valid"), *errors = NULL, *g, *i, *path;
+	struct forms *whole = unit_load_ok(dir), *f = forms_load_welcome(dir, &errors);
+
+	(void)state;
+	assert_non_null(f);
+	assert_null(errors);
+	assert_string_equal(f->welcome_title.s[LANG_EN], "Welcome");
+	assert_string_equal(f->welcome_text.s[LANG_NL], "Tekst");
+	assert_int_equal(f->npages, 0);
+	assert_int_equal(f->nfields, 0);
+	assert_true(forms_load_rest(f, dir, &errors));
+	assert_null(errors);
+	assert_int_equal(f->npages, whole->npages);
+	assert_int_equal(f->nflows, whole->nflows);
+	assert_int_equal(f->nmenu, whole->nmenu);
+	assert_int_equal(f->nfields, whole->nfields);
+	assert_non_null(f->care);
+	assert_string_equal(f->welcome_title.s[LANG_EN], "Welcome");
+	forms_free(f);
+	forms_free(whole);
+	free(dir);
+
+	dir = unit_tmpdir();
+	g = unit_data("broken/guide-loop.conf");
+	i = unit_data("valid/intake.conf");
+	unit_copy_welcome(dir);
+	path = xasprintf("%s/guide.conf", dir);
+	unit_copy(g, path);
+	free(path);
+	path = xasprintf("%s/intake.conf", dir);
+	unit_copy(i, path);
+	free(path);
+	f = forms_load_welcome(dir, &errors);
+	assert_non_null(f);
+	assert_false(forms_load_rest(f, dir, &errors));
+	assert_non_null(errors);
+	assert_non_null(strstr(errors, "/guide.conf:"));
+	assert_int_equal(unit_count_lines(errors), 1);
+	forms_free(f);
+	free(errors);
+	unit_rmtree(dir);
+	free(dir);
+	free(g);
+	free(i);
+}
 
 /* ---------------------------------------------------------------- glossary */
 
@@ -459,6 +519,7 @@ load_with(char **dir, const char *glossary, const char *guide_from, const char *
 		free(text);
 		text = t;
 	}
+	unit_copy_welcome(*dir);
 	path = xasprintf("%s/guide.conf", *dir);
 	unit_write_str(path, text);
 	free(path);
@@ -774,6 +835,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_valid_forms, setup_valid, teardown_valid),
 		cmocka_unit_test_setup_teardown(test_ids_resolve, setup_valid, teardown_valid),
 		cmocka_unit_test(test_all_problems_reported),
+		cmocka_unit_test(test_two_steps),
 		cmocka_unit_test_setup_teardown(test_valid_check, setup_valid, teardown_valid),
 	};
 

@@ -140,6 +140,18 @@ unit_data(const char *rel)
 	return xasprintf("%s/%s", dir, rel);
 }
 
+/* The valid test forms' welcome.conf into dir, beside a guide and intake
+ * that a test writes there. */
+static inline void
+unit_copy_welcome(const char *dir)
+{
+	char *from = unit_data("valid/welcome.conf"), *to = xasprintf("%s/welcome.conf", dir);
+
+	unit_copy(from, to);
+	free(from);
+	free(to);
+}
+
 /* $ZK_FORMS, the real forms folder. */
 static inline const char *
 unit_forms_dir(void)
