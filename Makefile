@@ -2,7 +2,7 @@
 # `make check` builds and runs every test; `make install` honours PREFIX and
 # DESTDIR.
 
-VERSION    := 0.1.0
+VERSION    := 0.2.0
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 DATADIR    ?= $(PREFIX)/share

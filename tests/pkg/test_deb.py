@@ -209,6 +209,10 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     k = kiosk_login(tmp_path, 'kiosk-1.txt')
     try:
         k.wait_for('1  Nederlands', forms.welcome_title('nl'), timeout=20)
+        # The database is opened while the welcome is out: a key answered
+        # (English) says it is there.
+        k.send(zkharness.F2)
+        k.wait_until(lambda: k.text()[0].strip() == forms.welcome_title('en'), 'F2 was not answered', 20)
     except AssertionError:
         raise AssertionError('the installed kiosk did not start:\n%s\n%s' % (k.dump(), k.stderr()))
     st = os.stat(DB)
@@ -260,9 +264,19 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     assert edited != text
     with open(welcome, 'w', encoding='utf-8') as f:
         f.write(edited)
+    # An edited guide.conf kept from 0.1, which had the welcome in it: the
+    # upgrade says what to mend.
+    guide = FORMS + '/guide.conf'
+    with open(guide, encoding='utf-8') as f:
+        guide_text = f.read()
+    with open(guide, 'w', encoding='utf-8') as f:
+        f.write(guide_text.replace('menu = {', 'welcome = { title = { nl = "Welkom"; en = "Welcome"; }; };\nmenu = {', 1))
     r = run(['dpkg', '-i', debs['v2']])
     assert re.search(r'the database is at schema version|de database heeft schemaversie', r.stdout + r.stderr), \
         r.stdout + r.stderr
+    assert re.search(r'guide\.conf:\d+: .*welcome\.conf', r.stderr) and 'will not start' in r.stderr, r.stderr
+    with open(guide, 'w', encoding='utf-8') as f:
+        f.write(guide_text)
     assert run(['dpkg-query', '-W', '-f=${Version}', 'zorgkiosk']).stdout == debs['version'] + V2
     with open(welcome, encoding='utf-8') as f:
         assert 'Welkom, test' in f.read(), 'the upgrade overwrote an edited form'
