@@ -359,11 +359,21 @@ charset_filter(const char *s, bool mark, bool keep_layout)
 	size_t n = strlen(s), i = 0, k = 0;
 	/* A placeholder (3 bytes) may stand for a single invalid byte. */
 	char *out = xmalloc(n * 3 + 1);
-	locale_t old = uselocale(utf8_loc());
+	locale_t old = (locale_t)0;
 
 	while (i < n) {
 		wchar_t wc;
-		size_t r = next_char(s + i, n - i, &wc);
+		size_t r;
+
+		/* Printable ASCII (most stored text) is visible as it is: an
+		 * export calls this for every cell. */
+		if ((unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7F) {
+			out[k++] = s[i++];
+			continue;
+		}
+		if (old == (locale_t)0)
+			old = uselocale(utf8_loc());
+		r = next_char(s + i, n - i, &wc);
 
 		bool layout = wc == L'\n' || wc == L'\r' || wc == L'\t';
 
@@ -379,7 +389,8 @@ charset_filter(const char *s, bool mark, bool keep_layout)
 		k += r;
 		i += r;
 	}
-	uselocale(old);
+	if (old != (locale_t)0)
+		uselocale(old);
 	out[k] = '\0';
 	return out;
 }

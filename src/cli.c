@@ -162,7 +162,9 @@ csv_cell(FILE *out, const char *value, char sep, bool excel, bool first)
 	const char *v = clean;
 	enum cell_kind kind = cell_kind(v);
 	bool guard = kind == CELL_FORMULA || (excel && kind == CELL_NUMBER);
-	bool quote = guard || strchr(v, sep) || strchr(v, '"') || strchr(v, '\n') || strchr(v, '\r');
+	const char special[] = { sep, '"', '\n', '\r', '\0' };
+	bool quote = guard || v[strcspn(v, special)] != '\0';
+	const char *q;
 
 	if (!first)
 		fputc(sep, out);
@@ -170,11 +172,12 @@ csv_cell(FILE *out, const char *value, char sep, bool excel, bool first)
 		fputc('"', out);
 	if (guard)
 		fputc('\'', out);
-	for (; *v; v++) {
-		if (*v == '"')
-			fputc('"', out);
-		fputc(*v, out);
+	/* Each quote twice; the text in runs between them. */
+	for (; (q = strchr(v, '"')) != NULL; v = q + 1) {
+		fwrite(v, 1, (size_t)(q - v) + 1, out);
+		fputc('"', out);
 	}
+	fputs(v, out);
 	if (quote)
 		fputc('"', out);
 	free(clean);

@@ -477,6 +477,9 @@ test_filter(void **state)
 		{ "a\xff" "b", false, true, "a\uFFFDb" },           /* invalid: always marked */
 		{ "\xed\xa0\x80", false, true, "\uFFFD\uFFFD\uFFFD" }, /* surrogate */
 		{ "\U000E0001\U000E0068\U000E0069", false, true, "" },
+		{ " ~Plain ASCII, 100%!", true, false, " ~Plain ASCII, 100%!" },
+		{ "a\x7f" "b\x1f", false, true, "ab" },                /* DEL and US */
+		{ "a\x7f" "b", true, true, "a\uFFFDb" },
 	};
 
 	(void)state;
