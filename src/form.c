@@ -801,6 +801,18 @@ load_rest(struct loader *ld, struct forms *f, const char *dir)
 	free(intake);
 }
 
+/* f, or NULL (f freed) when ld found problems; *errors gets them. */
+static struct forms *
+loaded(struct loader *ld, struct forms *f, char **errors)
+{
+	*errors = ld->errors;
+	if (ld->count > 0) {
+		forms_free(f);
+		return NULL;
+	}
+	return f;
+}
+
 struct forms *
 forms_load(const char *dir, char **errors)
 {
@@ -809,12 +821,7 @@ forms_load(const char *dir, char **errors)
 
 	load_welcome(&ld, f, dir);
 	load_rest(&ld, f, dir);
-	*errors = ld.errors;
-	if (ld.count > 0) {
-		forms_free(f);
-		return NULL;
-	}
-	return f;
+	return loaded(&ld, f, errors);
 }
 
 struct forms *
@@ -824,12 +831,7 @@ forms_load_welcome(const char *dir, char **errors)
 	struct loader ld = { 0 };
 
 	load_welcome(&ld, f, dir);
-	*errors = ld.errors;
-	if (ld.count > 0) {
-		forms_free(f);
-		return NULL;
-	}
-	return f;
+	return loaded(&ld, f, errors);
 }
 
 bool
