@@ -106,11 +106,13 @@ class Cups:
                     '<Location /admin>\n  Order allow,deny\n  Allow all\n</Location>\n'
                     '<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n'
                     % self.port)
+        # Every directive as cups-files.conf(5) documents it: the printcap
+        # file is a real file in this folder (an empty value is not valid).
         with open(os.path.join(d, 'cups-files.conf'), 'w') as f:
             f.write('FileDevice Yes\nServerRoot {d}\nRequestRoot {d}/spool\nCacheDir {d}/cache\n'
                     'StateDir {d}/state\nTempDir {d}/spool/tmp\nAccessLog {d}/log/access_log\n'
                     'ErrorLog {d}/log/error_log\nPageLog {d}/log/page_log\nServerBin {d}/serverbin\n'
-                    'DataDir /usr/share/cups\nPrintcap\n'.format(d=d))
+                    'DataDir /usr/share/cups\nPrintcap {d}/state/printcap\n'.format(d=d))
         self.proc = subprocess.Popen([CUPSD, '-f', '-c', os.path.join(d, 'cupsd.conf'),
                                       '-s', os.path.join(d, 'cups-files.conf')],
                                      stdout=subprocess.DEVNULL, stderr=open(os.path.join(d, 'log', 'stderr'), 'wb'))
