@@ -62,6 +62,46 @@ i18n_parse(const char *code, enum lang *lang)
 	return true;
 }
 
+/* The language named by one locale or LANGUAGE entry ("en_GB.UTF-8",
+ * "nl", "en_US@euro"): its letters before '_', '.' or '@'. */
+static bool
+parse_locale_name(const char *name, size_t len, enum lang *lang)
+{
+	char code[8];
+	size_t n = strcspn(name, "_.@:");
+
+	if (n > len)
+		n = len;
+	if (n == 0 || n >= sizeof code)
+		return false;
+	memcpy(code, name, n);
+	code[n] = '\0';
+	return i18n_parse(code, lang);
+}
+
+bool
+i18n_from_env(enum lang *lang)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	const char *v;
+
+	/* LANGUAGE is a priority list ("fr:en:nl"): its first known entry. */
+	for (const char *p = getenv("LANGUAGE"); p != NULL && *p != '\0';) {
+		size_t n = strcspn(p, ":");
+
+		if (parse_locale_name(p, n, lang))
+			return true;
+		p += n + (p[n] == ':');
+	}
+	/* Then the first of these that is set decides, as in POSIX. */
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		v = getenv(vars[i]);
+		if (v != NULL && *v != '\0')
+			return parse_locale_name(v, strlen(v), lang);
+	}
+	return false;
+}
+
 const char *
 tr(const struct text *t)
 {

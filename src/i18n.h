@@ -27,6 +27,10 @@ enum lang i18n_lang(void);
 const char *i18n_code(enum lang lang);
 /* Parse "nl" or "en" into *lang; false if it is neither. */
 bool i18n_parse(const char *code, enum lang *lang);
+/* The language the caller's environment asks for (LANGUAGE, LC_ALL,
+ * LC_MESSAGES, LANG), whether or not this host has that locale; false when
+ * it names none that zorgkiosk speaks. */
+bool i18n_from_env(enum lang *lang);
 /* The current language's version of t ("" when t is empty). */
 const char *tr(const struct text *t);
 /* The translation of msgid in lang, whatever the current language (for the

@@ -29,6 +29,7 @@
 struct options {
 	const char *forms, *pin_file;
 	enum lang lang;
+	bool lang_given; /* --lang, which beats the environment */
 	int idle;
 	bool kiosk, plain, low_bandwidth;
 	struct cli_args cli;
@@ -56,7 +57,8 @@ usage(FILE *out)
 	    "\n"
 	    "Options:\n"
 	    "  --forms DIR          with check-forms: check this forms folder\n"
-	    "  --lang nl|en         the language to start in (default nl)\n"
+	    "  --lang nl|en         the language to start in (the kiosk: nl; staff and\n"
+	    "                       commands: that of LANGUAGE, LC_ALL or LANG)\n"
 	    "  --idle SECONDS       wipe the screen after this much idle time (default 120)\n"
 	    "  --kiosk              public kiosk: Ctrl-C, Ctrl-Z and Ctrl-\\ do nothing\n"
 	    "  --exit-pin-file FILE with --kiosk: Ctrl-] three times and the PIN in\n"
@@ -165,6 +167,8 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		case OPT_LANG:
 			if (!i18n_parse(optarg, &o->lang))
 				usage_error(_("--lang takes nl or en, not '%s'"), optarg);
+			o->lang_given = true;
+			i18n_set(o->lang); /* for what parsing says next */
 			break;
 		case OPT_IDLE:
 			v = strtol(optarg, &end, 10);
@@ -472,14 +476,34 @@ set_locale(void)
 		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
+/* The visitor's kiosk starts in Dutch, whatever the host's locale: the
+ * visitor chooses on the welcome. Staff and commands keep the language
+ * of their environment, and --lang beats both. */
+static void
+start_lang(struct options *o, const char *command)
+{
+	if (command == NULL && !o->lang_given)
+		o->lang = LANG_NL;
+}
+
+/* The language the environment asks for, Dutch when it names none. */
+static enum lang
+env_lang(void)
+{
+	enum lang lang = LANG_NL;
+
+	i18n_from_env(&lang);
+	return lang;
+}
+
 /* The forced command of staff over SSH: run what SSH_ORIGINAL_COMMAND asks
  * if it is allowed (see remote.h), as if typed here. */
 static int
 run_remote(void)
 {
-	const char *command, *lang = getenv("LANG");
+	const char *command;
 	/* The SSH client's language (sshd accepts LANG), Dutch otherwise. */
-	struct options o = { .lang = lang && strncmp(lang, "en", 2) == 0 ? LANG_EN : LANG_NL };
+	struct options o = { .lang = env_lang() };
 	char **argv, *why;
 	int argc, status;
 
@@ -491,6 +515,7 @@ run_remote(void)
 	}
 	optind = 0; /* a fresh parse */
 	parse(argc, argv, &o, &command);
+	start_lang(&o, command);
 	if (o.idle == 0)
 		o.idle = site.idle_secs;
 	status = run(&o, command);
@@ -510,8 +535,10 @@ main(int argc, char **argv)
 	set_locale();
 	charset_init();
 	i18n_init(zk_locale_dir);
-	/* zorgkiosk speaks Dutch until --lang says otherwise. */
-	i18n_set(LANG_NL);
+	/* Messages follow the language asked for, even where the host lacks
+	 * that locale (gettext alone would then fall back to Dutch). */
+	o.lang = env_lang();
+	i18n_set(o.lang);
 	if (!site_load(&error)) {
 		fprintf(stderr, "zorgkiosk: %s\n", error);
 		fputs(_("zorgkiosk: nothing was started; the administrator must mend this file.\n"), stderr);
@@ -519,6 +546,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	parse(argc, argv, &o, &command);
+	start_lang(&o, command);
 	if (o.idle == 0)
 		o.idle = site.idle_secs;
 	if (str_eq(command, "check-forms")) {

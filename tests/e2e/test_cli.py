@@ -6,7 +6,7 @@ import re
 import pytest
 
 import libcfg
-from zkharness import Kiosk, base_env, run_cli
+from zkharness import Kiosk, T, base_env, run_cli
 
 
 def test_help_exits_0_and_names_the_site_configuration():
@@ -40,6 +40,28 @@ def test_wrong_command_line_exits_2_with_a_message(args, mentions):
     assert mentions in r.stderr, r.stderr
     assert '--help' in r.stderr, 'no hint to --help: %r' % r.stderr
     assert r.stdout == ''
+
+
+@pytest.mark.parametrize('env,lang', [
+    ({'LANG': 'en_US.UTF-8'}, 'en'),
+    ({'LANG': 'en_GB.UTF-8', 'LC_ALL': 'nl_NL.UTF-8'}, 'nl'),
+    ({'LANG': 'nl_NL.UTF-8', 'LC_MESSAGES': 'en_IE.UTF-8'}, 'en'),
+    ({'LANG': 'C.UTF-8', 'LANGUAGE': 'fr:en'}, 'en'),
+    ({'LANG': 'C.UTF-8'}, 'nl'),
+    ({'LANG': 'de_DE.UTF-8'}, 'nl'),
+], ids=['LANG_en', 'LC_ALL_beats_LANG', 'LC_MESSAGES_beats_LANG', 'LANGUAGE_list', 'C_is_dutch', 'unknown_is_dutch'])
+def test_command_line_messages_follow_the_language_asked_for(env, lang):
+    """Whether or not this host generated the locale (Debian's images have
+    only C.UTF-8): a missing en_US.UTF-8 must not turn the messages Dutch."""
+    r = run_cli(['--bogus'], env=base_env(**env))
+    assert r.returncode == 2, r.stderr
+    want = T("unknown option '%s'", lang) % '--bogus'
+    assert want in r.stderr, 'asked for %s with %r, got: %r' % (lang, env, r.stderr)
+
+
+def test_lang_option_beats_the_environment():
+    r = run_cli(['--lang', 'nl', '--bogus'], env=base_env(lang='en_US.UTF-8'))
+    assert T("unknown option '%s'", 'nl') % '--bogus' in r.stderr, r.stderr
 
 
 def test_check_forms_accepts_the_real_forms(forms_dir):
