@@ -313,3 +313,18 @@ def test_lintian_is_clean(debs):
     out, _ = debs['lint'].communicate(timeout=240)
     assert debs['lint'].returncode == 0, 'lintian:\n' + out
     assert not re.search(r'^[EW]: ', out, re.M), out
+
+
+def test_the_deploy_guide_names_the_package_that_make_deb_builds(debs):
+    """docs/deploy.md is followed to the letter: every package file it
+    names is the one `make deb` wrote, and where it wrote it."""
+    with open(os.path.join(ROOT, 'docs', 'deploy.md')) as f:
+        guide = f.read()
+    named = re.findall(r'(\S*)zorgkiosk_([^_\s]+)_amd64\.deb', guide)
+    assert named, 'docs/deploy.md names no package file'
+    for where, version in named:
+        if version in ('NEW', 'VERSION'):
+            continue
+        assert version == debs['version'], 'docs/deploy.md names %s, make deb builds %s' % (version, debs['version'])
+        if where.startswith('./') or where.startswith('build/'):
+            assert os.path.exists(os.path.join(ROOT, where, 'zorgkiosk_%s_amd64.deb' % version)), where
