@@ -57,10 +57,13 @@ struct flow {
 };
 
 /* "How are you doing?" (check.conf): questions about the caregiver, each
- * answer worth points; the total falls in exactly one band. */
+ * answer worth points; the total falls in exactly one band. An answer
+ * that alone says caring is too much names a band it leads to at least. */
 struct care_answer {
 	struct text label;
 	int points;
+	char *at_least; /* id of the lowest band this answer allows, or NULL */
+	size_t floor;   /* that band's index + 1 (0: none), set once bands are read */
 	char **suggest; /* page ids that fit this answer */
 	size_t nsuggest;
 };
@@ -246,6 +249,9 @@ const struct topic *forms_topic(const struct forms *f, const char *page);
 const struct care_band *care_band_of(const struct care_check *c, int total);
 /* The band with id, or NULL. */
 const struct care_band *care_band_find(const struct care_check *c, const char *id);
+/* The result of answers[0..n-1] (answer indexes, one per question): the
+ * band of their total, or the band an answer asks at least, if higher. */
+const struct care_band *care_result(const struct care_check *c, const size_t *answers, size_t n);
 /* The name of a field type as written in the files ("phone"). */
 const char *field_type_name(enum field_type t);
 

@@ -32,7 +32,7 @@ static void
 read_care_question(struct loader *ld, const config_setting_t *g, struct care_question *q)
 {
 	static const char *const keys[] = { "id", "ask", "help", "answers", NULL };
-	static const char *const akeys[] = { "label", "points", "suggest", NULL };
+	static const char *const akeys[] = { "label", "points", "suggest", "at_least", NULL };
 	const config_setting_t *l;
 
 	check_keys(ld, g, keys);
@@ -54,6 +54,7 @@ read_care_question(struct loader *ld, const config_setting_t *g, struct care_que
 		get_text(ld, e, "label", &a->label, true);
 		a->points = get_int(ld, e, "points", 0, CARE_POINTS_MAX, 0, true);
 		a->suggest = get_ids(ld, e, "suggest", &a->nsuggest);
+		a->at_least = get_id(ld, e, "at_least", false);
 	}
 }
 
@@ -103,13 +104,72 @@ care_totals(const struct care_check *c, int *max)
 	return reach;
 }
 
+/* Each answer's at_least names a band: remember which. */
+static void
+resolve_floors(struct loader *ld, struct care_check *c)
+{
+	for (size_t i = 0; i < c->nquestions; i++)
+		for (size_t a = 0; a < c->questions[i].nanswers; a++) {
+			struct care_answer *an = &c->questions[i].answers[a];
+			const struct care_band *b;
+
+			if (an->at_least == NULL)
+				continue;
+			if ((b = care_band_find(c, an->at_least)) == NULL)
+				form_err(ld, c->questions[i].line, _("question \"%s\", answer %zu: at_least names no band: \"%s\""),
+				    c->questions[i].id ? c->questions[i].id : "?", a + 1, an->at_least);
+			else
+				an->floor = (size_t)(b - c->bands) + 1;
+		}
+}
+
+/* The index of the band total falls in (the bands are checked to cover
+ * every total), raised to floor - 1 when an answer asks for more. */
+static size_t
+band_index(const struct care_check *c, int total, size_t floor)
+{
+	const struct care_band *b = care_band_of(c, total);
+	size_t i = b != NULL ? (size_t)(b - c->bands) : 0;
+
+	return floor > i + 1 ? floor - 1 : i;
+}
+
+/* Whether some answers give band i as the result, floors included: every
+ * reachable pair of total and highest floor, question by question. */
+static bool *
+care_results(const struct care_check *c, int max)
+{
+	size_t nf = c->nbands + 1, cells = ((size_t)max + 1) * nf;
+	bool *reach = xcalloc(cells, sizeof *reach), *bands = xcalloc(c->nbands, sizeof *bands);
+
+	reach[0] = true;
+	for (size_t i = 0; i < c->nquestions; i++) {
+		bool *next = xcalloc(cells, sizeof *next);
+
+		for (size_t cell = 0; cell < cells; cell++)
+			for (size_t a = 0; reach[cell] && a < c->questions[i].nanswers; a++) {
+				const struct care_answer *an = &c->questions[i].answers[a];
+				size_t f = cell % nf > an->floor ? cell % nf : an->floor;
+
+				next[(cell / nf + (size_t)an->points) * nf + f] = true;
+			}
+		free(reach);
+		reach = next;
+	}
+	for (size_t cell = 0; cell < cells; cell++)
+		if (reach[cell])
+			bands[band_index(c, (int)(cell / nf), cell % nf)] = true;
+	free(reach);
+	return bands;
+}
+
 /* The bands cover every possible total once, in order, and each band
- * holds a total that answers can really add up to. */
+ * is the result of some answers. */
 static void
 check_bands(struct loader *ld, const struct care_check *c)
 {
 	int max, min = -1;
-	bool *reach;
+	bool *reach, *results;
 
 	if (c->nquestions == 0 || c->nbands == 0)
 		return;
@@ -133,6 +193,11 @@ check_bands(struct loader *ld, const struct care_check *c)
 	if (c->bands[c->nbands - 1].to != max)
 		form_err(ld, c->bands[c->nbands - 1].line, _("band \"%s\" must end at %d, the highest total the answers give"),
 		    c->bands[c->nbands - 1].id ? c->bands[c->nbands - 1].id : "?", max);
+	if (ld->count > 0) {
+		free(reach);
+		return;
+	}
+	results = care_results(c, max);
 	for (size_t i = 0; i < c->nbands; i++) {
 		const struct care_band *b = &c->bands[i];
 		bool any = false;
@@ -142,10 +207,14 @@ check_bands(struct loader *ld, const struct care_check *c)
 		if (!any)
 			form_err(ld, b->line, _("band \"%s\" can never be reached: no answers add up to %d to %d"),
 			    b->id ? b->id : "?", b->from, b->to);
+		else if (!results[i])
+			form_err(ld, b->line, _("band \"%s\" can never be reached: every set of answers that adds up to %d to %d has an answer with a higher at_least"),
+			    b->id ? b->id : "?", b->from, b->to);
 		for (size_t j = i + 1; j < c->nbands; j++)
 			if (b->id && c->bands[j].id && str_eq(b->id, c->bands[j].id))
 				form_err(ld, c->bands[j].line, _("two bands have the id \"%s\""), b->id);
 	}
+	free(results);
 	free(reach);
 }
 
@@ -187,6 +256,8 @@ load_care(struct loader *ld, struct forms *f, config_t *cf)
 			if ((e = group_elem(ld, l, i, "bands")) != NULL)
 				read_band(ld, e, &c->bands[c->nbands++]);
 	}
+	if (ld->count == 0)
+		resolve_floors(ld, c);
 	if (ld->count == 0)
 		check_bands(ld, c);
 }
@@ -400,6 +471,7 @@ form_free_extras(struct forms *f)
 			for (size_t a = 0; a < q->nanswers; a++) {
 				free_text(&q->answers[a].label);
 				free_ids(q->answers[a].suggest, q->answers[a].nsuggest);
+				free(q->answers[a].at_least);
 			}
 			free(q->answers);
 		}
@@ -487,6 +559,24 @@ care_band_of(const struct care_check *c, int total)
 		if (total >= c->bands[i].from && total <= c->bands[i].to)
 			return &c->bands[i];
 	return NULL;
+}
+
+const struct care_band *
+care_result(const struct care_check *c, const size_t *answers, size_t n)
+{
+	int total = 0;
+	size_t floor = 0;
+
+	for (size_t i = 0; i < n && i < c->nquestions; i++) {
+		const struct care_answer *an = &c->questions[i].answers[answers[i]];
+
+		total += an->points;
+		if (an->floor > floor)
+			floor = an->floor;
+	}
+	if (care_band_of(c, total) == NULL)
+		return NULL;
+	return &c->bands[band_index(c, total, floor)];
 }
 
 const struct care_band *

@@ -28,11 +28,7 @@ care_title(struct screen *s)
 static const struct care_band *
 result(const struct care_view *v)
 {
-	int total = 0;
-
-	for (size_t i = 0; i < v->asked; i++)
-		total += v->c->questions[i].answers[v->answers[i]].points;
-	return care_band_of(v->c, total);
+	return care_result(v->c, v->answers, v->asked);
 }
 
 static void

@@ -41,13 +41,24 @@ def extra(forms_dir):
             for name in ('check', 'plan', 'takehome')}
 
 
+def band_of(check, combo):
+    """The result of answers combo as forms/README.md defines it: the band
+    of their total, or the highest band an answer names in at_least."""
+    qs, bands = check['questions'], check['bands']
+    total = sum(q['answers'][i]['points'] for q, i in zip(qs, combo))
+    at = next(n for n, b in enumerate(bands) if b['from'] <= total <= b['to'])
+    for q, i in zip(qs, combo):
+        if 'at_least' in q['answers'][i]:
+            at = max(at, next(n for n, b in enumerate(bands) if b['id'] == q['answers'][i]['at_least']))
+    return bands[at]
+
+
 def band_walk(check, band):
-    """Answer indexes, one per question, whose points add up to a total in
-    band: the first such combination in order."""
+    """Answer indexes, one per question, whose result is band: the first
+    such combination in order."""
     qs = check['questions']
     for combo in itertools.product(*[range(len(q['answers'])) for q in qs]):
-        total = sum(q['answers'][i]['points'] for q, i in zip(qs, combo))
-        if band['from'] <= total <= band['to']:
+        if band_of(check, combo)['id'] == band['id']:
             return combo
     raise AssertionError('band %s cannot be reached' % band['id'])
 
@@ -246,6 +257,33 @@ def test_every_band_of_the_check_is_reached_by_a_walk(kiosk, forms, extra, lang)
             assert all(at[talk] > r for r in pages), k.dump()
         k.choose(T('To the main menu', lang))
         k.wait_for(forms.menu_title(lang))
+
+
+@pytest.mark.parametrize('lang', ['nl', 'en'])
+def test_caring_often_too_much_leads_to_talking_first_whatever_the_total(kiosk, forms, extra, lang):
+    """Every other answer the lightest, and "often too much": not "Manageable
+    ... Good!", but the result that puts talking to someone first."""
+    check = extra['check']
+    qs = check['questions']
+    heavy = [(n, i) for n, q in enumerate(qs) for i, a in enumerate(q['answers'])
+             if a.get('at_least') and next(b for b in check['bands'] if b['id'] == a['at_least']).get('talk_first')]
+    assert heavy, 'no answer in check.conf leads to talking first by itself'
+    n, i = heavy[0]
+    combo = tuple(i if m == n else min(range(len(q['answers'])), key=lambda j: q['answers'][j]['points'])
+                  for m, q in enumerate(qs))
+    total = sum(q['answers'][j]['points'] for q, j in zip(qs, combo))
+    lowest = check['bands'][0]
+    assert lowest['from'] <= total <= lowest['to'], 'the walk is not a low total (%d)' % total
+    k = kiosk(rows=50)
+    choose_language(k, forms, lang)
+    walk_check(k, forms, check, lang, combo)
+    want = band_of(check, combo)
+    assert want.get('talk_first'), want['id']
+    k.wait_for(T('Your result: %s', lang) % want['title'][lang])
+    assert lowest['title'][lang] not in flat(k.text()[1]), k.dump()
+    rows = k.text()
+    talk = T('Request contact with a caregiver consultant', lang)
+    assert any(talk in r for r in rows), k.dump()
 
 
 @pytest.mark.parametrize('lang', ['nl', 'en'])
