@@ -22,10 +22,10 @@ read_variants(struct loader *ld, const config_setting_t *g, struct gloss_entry *
 	if (v == NULL)
 		return;
 	if (!config_setting_is_group(v)) {
-		form_err(ld, form_line(v), _("\"variants\" must be a group { nl = ( \"...\" ); en = ( \"...\" ); }"));
+		form_err(ld, line_of(v), _("\"variants\" must be a group { nl = ( \"...\" ); en = ( \"...\" ); }"));
 		return;
 	}
-	form_keys(ld, v, keys);
+	check_keys(ld, v, keys);
 	for (int l = 0; l < LANG_COUNT; l++) {
 		const config_setting_t *list = config_setting_get_member(v, keys[l]);
 		int n;
@@ -34,12 +34,12 @@ read_variants(struct loader *ld, const config_setting_t *g, struct gloss_entry *
 			continue;
 		if (!config_setting_is_aggregate(list) || config_setting_is_group(list) ||
 		    (n = config_setting_length(list)) > 100) {
-			form_err(ld, form_line(list), _("\"variants\" lists words in double quotes, e.g. ( \"pgb-plan\" )"));
+			form_err(ld, line_of(list), _("\"variants\" lists words in double quotes, e.g. ( \"pgb-plan\" )"));
 			continue;
 		}
 		e->variants[l] = xcalloc((size_t)n + 1, sizeof *e->variants[l]);
 		for (int i = 0; i < n; i++) {
-			char *w = form_string(ld, config_setting_get_elem(list, (unsigned)i), "variants");
+			char *w = string_value(ld, config_setting_get_elem(list, (unsigned)i), "variants", false);
 
 			if (w != NULL && w[strspn(w, " ")] != '\0')
 				e->variants[l][e->nvariants[l]++] = w;
@@ -65,16 +65,16 @@ form_load_glossary(struct loader *ld, struct forms *f, const char *dir)
 	}
 	ld->file = path;
 	f->glossary_file = path;
-	if (!form_open(ld, &cf)) {
+	if (!open_file(ld, &cf)) {
 		config_destroy(&cf);
 		return;
 	}
 	root = config_root_setting(&cf);
-	form_keys(ld, root, keys);
+	check_keys(ld, root, keys);
 	form_read_checked(ld, f, root, "glossary.conf", 1);
 	l = config_setting_get_member(root, "words");
 	if (l == NULL || !config_setting_is_list(l) || config_setting_length(l) > 1000) {
-		form_err(ld, l ? form_line(l) : 1, _("\"words\" must be a list ( { id = ...; word = {...}; text = {...}; }, ... )"));
+		form_err(ld, l ? line_of(l) : 1, _("\"words\" must be a list ( { id = ...; word = {...}; text = {...}; }, ... )"));
 		config_destroy(&cf);
 		return;
 	}
@@ -84,15 +84,15 @@ form_load_glossary(struct loader *ld, struct forms *f, const char *dir)
 		struct gloss_entry *e;
 
 		if (!config_setting_is_group(g)) {
-			form_err(ld, form_line(g), _("each entry of \"%s\" must be a group { ... }"), "words");
+			form_err(ld, line_of(g), _("each entry of \"%s\" must be a group { ... }"), "words");
 			continue;
 		}
 		e = &f->glossary[f->nglossary++];
-		form_keys(ld, g, wkeys);
-		e->line = form_line(g);
-		e->id = form_id(ld, g, "id", true);
-		form_text(ld, g, "word", &e->word, true);
-		form_text(ld, g, "text", &e->text, true);
+		check_keys(ld, g, wkeys);
+		e->line = line_of(g);
+		e->id = get_id(ld, g, "id", true);
+		get_text(ld, g, "word", &e->word, true);
+		get_text(ld, g, "text", &e->text, true);
 		read_variants(ld, g, e);
 		for (size_t k = 0; k + 1 < f->nglossary; k++)
 			if (e->id != NULL && str_eq(e->id, f->glossary[k].id))

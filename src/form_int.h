@@ -22,7 +22,7 @@ void form_err(struct loader *ld, int line, const char *fmt, ...) __attribute__((
  * that always end, questions that are reached. */
 void form_check_guide(struct loader *ld, const struct forms *f);
 
-/* Reading settings (form.c), each reporting what is wrong with it. */
+/* form_read.c: reading settings, each reporting what is wrong with it. */
 /* The line of s in its file (at least 1). */
 int line_of(const config_setting_t *s);
 /* Report members of group not named in allowed (NULL-terminated). */
@@ -56,21 +56,9 @@ void form_check_extras(struct loader *ld, const struct forms *f, const char *dir
 /* Free what form_load_extras read. */
 void form_free_extras(struct forms *f);
 
-/* form.c's readers, for the loaders in other files. */
-/* The line of setting s (at least 1). */
-int form_line(const config_setting_t *s);
-/* Complain about every member of group whose name is not in allowed. */
-void form_keys(struct loader *ld, const config_setting_t *group, const char *const *allowed);
-/* Read the bilingual text group->name into *t; false after reporting. */
-bool form_text(struct loader *ld, const config_setting_t *group, const char *name,
-    struct text *t, bool required);
-/* A checked copy of string setting s, or NULL after reporting. */
-char *form_string(struct loader *ld, const config_setting_t *s, const char *what);
-/* Open and parse ld->file into cf (config_destroy it after); false after
- * reporting why not. */
-bool form_open(struct loader *ld, config_t *cf);
-/* Read the id string group->name, or NULL (reported when required). */
-char *form_id(struct loader *ld, const config_setting_t *group, const char *name, bool required);
+/* form.c: guide.conf and intake.conf, parsed into cf, read into f. */
+void form_load_guide(struct loader *ld, struct forms *f, config_t *cf);
+void form_load_intake(struct loader *ld, struct forms *f, config_t *cf);
 
 /* form_review.c: the dates that keep the content true. */
 /* Read "checked" and "checked_by" of group g (both optional) and record

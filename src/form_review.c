@@ -34,7 +34,7 @@ read_date(struct loader *ld, const config_setting_t *g, const char *name)
 		return 0;
 	v = config_setting_type(s) == CONFIG_TYPE_STRING ? config_setting_get_string(s) : NULL;
 	if (v == NULL || !date_valid(v) || sscanf(v, "%4d-%2d-%2d", &y, &m, &d) != 3) {
-		form_err(ld, form_line(s), _("\"%s\" must be a date written YYYY-MM-DD, e.g. \"2026-11-30\""), name);
+		form_err(ld, line_of(s), _("\"%s\" must be a date written YYYY-MM-DD, e.g. \"2026-11-30\""), name);
 		return 0;
 	}
 	return y * 10000 + m * 100 + d;
@@ -53,16 +53,16 @@ form_read_checked(struct loader *ld, struct forms *f, const config_setting_t *g,
 	r->line = line;
 	r->what = xstrdup(what != NULL ? what : "?");
 	r->checked = read_date(ld, g, "checked");
-	r->checked_by = by != NULL ? form_string(ld, by, "checked_by") : NULL;
+	r->checked_by = by != NULL ? string_value(ld, by, "checked_by", false) : NULL;
 }
 
 void
 form_read_until(struct loader *ld, const config_setting_t *g, struct section *s)
 {
 	s->until = read_date(ld, g, "until");
-	form_text(ld, g, "replacement", &s->replacement, false);
+	get_text(ld, g, "replacement", &s->replacement, false);
 	if (s->replacement.s[0] != NULL && config_setting_get_member(g, "until") == NULL)
-		form_err(ld, form_line(g), _("\"replacement\" goes with \"until\": the date after which it is shown"));
+		form_err(ld, line_of(g), _("\"replacement\" goes with \"until\": the date after which it is shown"));
 }
 
 const struct text *
