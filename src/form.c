@@ -122,7 +122,7 @@ read_page(struct loader *ld, const config_setting_t *g, struct page *p)
 {
 	static const char *const keys[] = { "id", "title", "summary", "sections", "check", "request",
 		"checked", "checked_by", "plan", NULL };
-	static const char *const skeys[] = { "title", "text", "until", "replacement", NULL };
+	static const char *const skeys[] = { "id", "title", "text", "until", "replacement", NULL };
 	const config_setting_t *l;
 
 	check_keys(ld, g, keys);
@@ -144,6 +144,10 @@ read_page(struct loader *ld, const config_setting_t *g, struct page *p)
 		check_keys(ld, e, skeys);
 		struct section *s = &p->sections[p->nsections++];
 		s->line = line_of(e);
+		s->id = get_id(ld, e, "id", false);
+		for (size_t j = 0; s->id != NULL && j + 1 < p->nsections; j++)
+			if (p->sections[j].id != NULL && str_eq(p->sections[j].id, s->id))
+				form_err(ld, s->line, _("two sections of this page have the id \"%s\""), s->id);
 		get_text(ld, e, "title", &s->title, true);
 		get_text(ld, e, "text", &s->body, true);
 		form_read_until(ld, e, s);

@@ -10,6 +10,7 @@
 #include "i18n.h"
 
 struct section {
+	char *id;                /* optional: for takehome.conf to name it */
 	struct text title, body;
 	int line;
 	int until;               /* last day shown, yyyymmdd; 0: no end */
@@ -127,7 +128,9 @@ struct contact {
 
 struct topic {
 	char *page;
-	struct text steps;
+	struct text steps;       /* may be empty when sections are named */
+	char **sections;         /* ids of the page's sections to print too */
+	size_t nsections;
 	char **contacts;
 	size_t ncontacts;
 };
@@ -260,6 +263,8 @@ int form_date(int year, int month, int day);
 /* The text section s shows on day today (yyyymmdd): its body, its
  * replacement after its end date, or NULL when it is no longer shown. */
 const struct text *section_shown(const struct section *s, int today);
+/* The section of page p with id, or NULL. */
+const struct section *page_section(const struct page *p, const char *id);
 /* Mark in found[] (f->nglossary entries, not cleared) every glossary entry
  * whose word or a variant occurs in utf8, in language l: whole words,
  * case-insensitive (A-Z), a hyphen or a space ends a word, any run of white

@@ -48,6 +48,7 @@ forms_free(struct forms *f)
 		text_free(&p->title);
 		text_free(&p->summary);
 		for (size_t s = 0; s < p->nsections; s++) {
+			free(p->sections[s].id);
 			text_free(&p->sections[s].title);
 			text_free(&p->sections[s].body);
 			text_free(&p->sections[s].replacement);

@@ -305,7 +305,7 @@ load_takehome(struct loader *ld, struct forms *f, config_t *cf)
 	static const char *const keys[] = { "version", "title", "intro", "footer", "contacts", "topics",
 		"always", "checked", "checked_by", NULL };
 	static const char *const ckeys[] = { "id", "name", "phone", "place", "time", NULL };
-	static const char *const tkeys[] = { "page", "steps", "contacts", NULL };
+	static const char *const tkeys[] = { "page", "steps", "sections", "contacts", NULL };
 	const config_setting_t *root = config_root_setting(cf), *l, *e, *s;
 	struct takehome *t = xcalloc(1, sizeof *t);
 
@@ -344,7 +344,9 @@ load_takehome(struct loader *ld, struct forms *f, config_t *cf)
 			tp = &t->topics[t->ntopics++];
 			check_keys(ld, e, tkeys);
 			tp->page = get_id(ld, e, "page", true);
-			get_text(ld, e, "steps", &tp->steps, true);
+			tp->sections = get_ids(ld, e, "sections", &tp->nsections);
+			/* Steps of its own, or the page's sections, or both. */
+			get_text(ld, e, "steps", &tp->steps, tp->nsections == 0);
 			tp->contacts = get_ids(ld, e, "contacts", &tp->ncontacts);
 		}
 	}
@@ -432,8 +434,14 @@ form_check_extras(struct loader *ld, const struct forms *f, const char *dir)
 		for (size_t i = 0; i < f->takehome->ntopics; i++) {
 			const struct topic *t = &f->takehome->topics[i];
 
-			if (t->page != NULL && forms_page(f, t->page) == NULL)
+			const struct page *pg = t->page != NULL ? forms_page(f, t->page) : NULL;
+
+			if (t->page != NULL && pg == NULL)
 				form_err(ld, 1, _("topic: page \"%s\" does not exist"), t->page);
+			for (size_t k = 0; pg != NULL && k < t->nsections; k++)
+				if (page_section(pg, t->sections[k]) == NULL)
+					form_err(ld, 1, _("topic \"%s\": the page has no section with the id \"%s\""),
+					    t->page, t->sections[k]);
 			check_contacts(ld, f, t->contacts, t->ncontacts, 1);
 		}
 		for (size_t i = 0; i < f->takehome->ncontacts; i++)
@@ -515,6 +523,7 @@ form_free_extras(struct forms *f)
 		for (size_t i = 0; i < t->ntopics; i++) {
 			free(t->topics[i].page);
 			free_text(&t->topics[i].steps);
+			free_ids(t->topics[i].sections, t->topics[i].nsections);
 			free_ids(t->topics[i].contacts, t->topics[i].ncontacts);
 		}
 		free(t->topics);

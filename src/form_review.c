@@ -73,6 +73,15 @@ section_shown(const struct section *s, int today)
 	return s->replacement.s[0] != NULL ? &s->replacement : NULL;
 }
 
+const struct section *
+page_section(const struct page *p, const char *id)
+{
+	for (size_t i = 0; i < p->nsections; i++)
+		if (p->sections[i].id != NULL && str_eq(p->sections[i].id, id))
+			return &p->sections[i];
+	return NULL;
+}
+
 /* Days from 1 March of year 0 to date yyyymmdd (a proleptic Gregorian day
  * count), for differences between dates. */
 static long

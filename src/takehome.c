@@ -172,6 +172,24 @@ topics_of(const struct visit *v, const struct page **list)
 	return n;
 }
 
+/* The sections of page p that topic tp names, as the page shows them
+ * today: what the screen says and what the paper says are one text. */
+static void
+add_sections(const struct page *p, const struct topic *tp, struct day today, struct sheet *out)
+{
+	int date = today.year * 10000 + today.month * 100 + today.day;
+
+	for (size_t i = 0; i < tp->nsections; i++) {
+		const struct section *s = page_section(p, tp->sections[i]);
+		const struct text *shown = s != NULL ? section_shown(s, date) : NULL;
+
+		if (shown == NULL)
+			continue;
+		sheet_add(out, SHEET_TEXT, 0, tr(&s->title));
+		sheet_add(out, SHEET_TEXT, 2, tr(shown));
+	}
+}
+
 void
 takehome_build(const struct forms *f, const struct visit *v, bool plan_only, struct sheet *out)
 {
@@ -227,7 +245,9 @@ takehome_build(const struct forms *f, const struct visit *v, bool plan_only, str
 		t = xasprintf(_("Next steps: %s"), tr(&topics[i]->title));
 		sheet_add(out, SHEET_HEADING, 0, t);
 		free(t);
-		sheet_add(out, SHEET_TEXT, 0, tr(&tp->steps));
+		if (tp->steps.s[0] != NULL)
+			sheet_add(out, SHEET_TEXT, 0, tr(&tp->steps));
+		add_sections(topics[i], tp, today, out);
 		if (want != NULL)
 			want_contacts(f, want, tp->contacts, tp->ncontacts);
 	}

@@ -654,3 +654,48 @@ def test_help_me_choose_offers_the_check_the_plan_and_the_take_home_page(kiosk, 
     k.esc()
     k.choose(offer)
     k.wait_for(question_line(lang, 1, len(extra['check']['questions'])))
+
+
+@pytest.mark.parametrize('lang', ['nl', 'en'])
+def test_the_printout_says_what_the_page_says(kiosk, forms, cups, lang):
+    """A topic that names its page's sections prints them as the page shows
+    them: one source, so the paper never offers what the page says has
+    ended (the buddy pilot of Stichting MEE)."""
+    topics = libcfg.load(os.path.join(forms.dir, 'takehome.conf'))['topics']
+    topic = next(t for t in topics if t['page'] == 'presence_care')
+    page = forms.pages['presence_care']
+    named = [s for s in page['sections'] if s.get('id') in topic.get('sections', [])]
+    assert named and len(named) == len(topic['sections']), 'the topic names no section of its page'
+    queue = 'same_' + lang
+    out = cups.queue(queue)
+    k = kiosk(rows=50, args=printer_args(cups, queue))
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('presence_care'))
+    k.wait_for(T('Back to the menu', lang))
+    take_home(k, lang)
+    k.wait_for(T('Print this page', lang))
+    k.choose(T('Print this page', lang))
+    text = re.sub(r'\s+', ' ', cups.read_pdf(out))
+    for s in named:
+        for line in [s['title'][lang]] + [l.lstrip('- ').strip() for l in s['text'][lang].split('\n')]:
+            assert re.sub(r'\s+', ' ', line) in text, '%r is on the page but not on paper:\n%s' % (line, text)
+    assert 'MEE' not in text, 'the paper offers the ended MEE pilot:\n' + text
+
+
+def test_the_printout_of_a_page_without_named_sections_keeps_its_steps(kiosk, forms, cups):
+    """A page whose topic has steps of its own still prints them (the
+    guard against a sheet that silently lost its next steps)."""
+    lang = 'en'
+    topics = libcfg.load(os.path.join(forms.dir, 'takehome.conf'))['topics']
+    topic = next(t for t in topics if t['page'] == 'short_stay')
+    out = cups.queue('steps_en')
+    k = kiosk(rows=50, args=printer_args(cups, 'steps_en'))
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key('short_stay'))
+    k.wait_for(T('Back to the menu', lang))
+    take_home(k, lang)
+    k.wait_for(T('Print this page', lang))
+    k.choose(T('Print this page', lang))
+    text = re.sub(r'\s+', ' ', cups.read_pdf(out))
+    first = re.sub(r'\s+', ' ', topic['steps'][lang].split('\n')[0].lstrip('- 0123456789.').strip())
+    assert first in text, '%r is not on paper:\n%s' % (first, text)
