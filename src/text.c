@@ -113,8 +113,9 @@ push(struct span **out, size_t *count, size_t *cap, size_t start, size_t len)
 
 /* ------------------------------------------------------------------
  * Runs that stay on one line. A phone number ("088 - 023 47 40"), a time
- * ("15.00 tot 16.00 uur", "15:00 to 16:00") or an address ("Petuniatuin
- * 7A") read wrongly when a line break splits them, so the spaces inside
+ * ("15.00 tot 16.00 uur", "15:00 to 16:00"), an address ("Petuniatuin
+ * 7A"), an amount ("€ 200", "200 euro") or a date ("1 april 2026") read
+ * wrongly when a line break splits them, so the spaces inside
  * them are no place to break. They are found by their shape, so the texts
  * in forms/ need no special spaces (a no-break space, U+00A0, also works:
  * only U+0020 is ever a break).
@@ -246,6 +247,47 @@ is_name(const struct word *w)
 	return true;
 }
 
+/* A count: 1 to 3 digits, no leading 0 ("1", "200"; not "06"). */
+static bool
+is_count(const struct word *w)
+{
+	if (w->len == 0 || w->len > 3 || w->s[0] == L'0')
+		return false;
+	for (size_t i = 0; i < w->len; i++)
+		if (!is_digit(w->s[i]))
+			return false;
+	return true;
+}
+
+/* A year: "2026". */
+static bool
+is_year(const struct word *w)
+{
+	if (w->len != 4 || !((w->s[0] == L'1' && w->s[1] == L'9') || (w->s[0] == L'2' && w->s[1] == L'0')))
+		return false;
+	return is_digit(w->s[2]) && is_digit(w->s[3]);
+}
+
+/* Letters only: "april", "euro", "uur". */
+static bool
+is_letters(const struct word *w)
+{
+	if (w->len == 0)
+		return false;
+	for (size_t i = 0; i < w->len; i++)
+		if (!iswalpha((wint_t)w->s[i]))
+			return false;
+	return true;
+}
+
+/* A currency before its amount: "€", "EUR". */
+static bool
+is_currency(const struct word *w)
+{
+	return (w->len == 1 && (w->s[0] == L'\u20ac' || w->s[0] == L'$' || w->s[0] == L'\u00a3')) ||
+	    (w->len == 3 && wcsncmp(w->s, L"EUR", 3) == 0);
+}
+
 /* Whether the space at s[i] may become a line break. */
 static bool
 breakable(const wchar_t *s, size_t n, size_t i)
@@ -261,6 +303,11 @@ breakable(const wchar_t *s, size_t n, size_t i)
 	/* Times: "15.00 tot 16.00 uur", "van 15.00", "15:00 to 16:00". */
 	if ((is_time(&a) && (is_small_word(&b) || is_dash(&b))) ||
 	    ((is_small_word(&a) || is_dash(&a)) && is_time(&b)))
+		return false;
+	/* Amounts and dates: "€ 200", "200 euro", "1 april", "april 2026":
+	 * a number alone at the start of a line reads as something else. */
+	if ((is_currency(&a) && b.len > 0 && is_digit(b.s[0])) || (is_count(&a) && is_letters(&b)) ||
+	    (is_letters(&a) && is_year(&b)))
 		return false;
 	/* Addresses: "Petuniatuin 7A". */
 	return !(is_name(&a) && is_house_number(&b));

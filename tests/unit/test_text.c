@@ -104,7 +104,7 @@ static const struct wcase wrap_cases[] = {
 	{ "wrap-1.3", L"Dit is een test", 40, { "Dit is een test" } },
 	{ "wrap-1.4", L"abc def", 3, { "abc", "def" } },
 	{ "wrap-1.5", L"aaa   bbb", 4, { "aaa", "bbb" } },          /* spaces at a break go */
-	{ "wrap-1.6", L"Kosten: € 12,50 per dag", 10, { "Kosten: €", "12,50 per", "dag" } },
+	{ "wrap-1.6", L"Kosten: € 12,50 per dag", 10, { "Kosten:", "€ 12,50", "per dag" } },
 	{ "wrap-1.7", L"Zoë en Anaïs gaan één keer", 12, { "Zoë en Anaïs", "gaan één", "keer" } },
 	{ "wrap-1.8", L"Καλημέρα κόσμε", 8, { "Καλημέρα", "κόσμε" } },
 	{ "wrap-1.9", L"Καλημέρα κόσμε", 14, { "Καλημέρα κόσμε" } },
@@ -144,6 +144,13 @@ static const struct wcase wrap_cases[] = {
 	/* Longer than a line: broken at a space inside it, not in a word. */
 	{ "wrap-6.9", L"088 - 023 47 40", 9, { "088 - 023", "47 40" } },
 	{ "wrap-6.10", L"tel 088 - 023 47 40", 12, { "tel", "088 - 023 47", "40" } },
+	/* Amounts and dates: the number stays with its unit, month or year. */
+	{ "wrap-6.11", L"U krijgt 200 euro.", 12, { "U krijgt", "200 euro." } },
+	{ "wrap-6.12", L"tot en met 1 april 2026.", 12, { "tot en met", "1 april", "2026." } },
+	{ "wrap-6.13", L"until 10 November 2026", 17, { "until", "10 November 2026" } },
+	{ "wrap-6.14", L"de waardering van € 200", 20, { "de waardering van", "€ 200" } },
+	/* Not every number: a phone number's 06 and a closed step still break. */
+	{ "wrap-6.15", L"stap 2. Bel", 7, { "stap 2.", "Bel" } },
 	/* Empty: one empty line. */
 	{ "wrap-5.1", L"", 10, { "" } },
 	{ "wrap-5.2", L"abc", 0, { "a", "b", "c" } },           /* cols < 1 acts as 1 */
