@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "charset.h"
+#include "export_csv.h"
 #include "export_xlsx.h"
 #include "guide.h"
 #include "intake.h"
@@ -85,6 +86,12 @@ cli_check(const char *command, const struct cli_args *a)
 		    a->status);
 		return false;
 	}
+	/* The CSV for Excel is gone (a spreadsheet guesses at any CSV): an old
+	 * script that asks for it is told, not given another format. */
+	if (str_eq(command, "export") && a->excel) {
+		fprintf(stderr, _("zorgkiosk: export --excel is no longer there. For Excel or LibreOffice use --format xlsx, a workbook that opens right in both; --format csv is plain CSV for programs.\n"));
+		return false;
+	}
 	if (str_eq(command, "export") && a->format && !str_eq(a->format, "csv") && !str_eq(a->format, "json") &&
 	    !str_eq(a->format, "xlsx")) {
 		fprintf(stderr, _("zorgkiosk: export --format takes csv, json or xlsx.\n"));
@@ -107,82 +114,6 @@ cli_check(const char *command, const struct cli_args *a)
 	return true;
 }
 
-/* How a spreadsheet would read a cell. */
-enum cell_kind {
-	CELL_TEXT,
-	CELL_FORMULA, /* its first character after blanks is = + - @ or one of
-	                 their full-width forms (U+FF1D, U+FF0B, U+FF0D,
-	                 U+FF20), or it starts with a tab or carriage return */
-	CELL_NUMBER,  /* a sign and then only digits and spaces, such as the
-	                 phone number +31612345678: it can compute nothing, but
-	                 Excel would show it as 31612345678 */
-};
-
-static enum cell_kind
-cell_kind(const char *v)
-{
-	static const char *const wide[] = { "\xEF\xBC\x9D", "\xEF\xBC\x8B", "\xEF\xBC\x8D", "\xEF\xBC\xA0" };
-	const char *p = v;
-	size_t digits;
-
-	if (*v == '\t' || *v == '\r')
-		return CELL_FORMULA;
-	for (;;) {
-		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
-			p++;
-		else if (strncmp(p, "\xC2\xA0", 2) == 0) /* no-break space */
-			p += 2;
-		else if (strncmp(p, "\xE3\x80\x80", 3) == 0) /* ideographic space */
-			p += 3;
-		else
-			break;
-	}
-	for (size_t i = 0; i < sizeof wide / sizeof wide[0]; i++)
-		if (strncmp(p, wide[i], 3) == 0)
-			return CELL_FORMULA;
-	if (*p == '=' || *p == '@')
-		return CELL_FORMULA;
-	if (*p != '+' && *p != '-')
-		return CELL_TEXT;
-	if (p[1 + strspn(p + 1, "0123456789 ")] != '\0')
-		return CELL_FORMULA;
-	digits = strcspn(p + 1, "0123456789");
-	return p[1 + digits] != '\0' ? CELL_NUMBER : CELL_TEXT; /* a lone "-" is text */
-}
-
-/* One CSV cell: quoted when it holds the separator, a quote or a line
- * break (RFC 4180). Invisible and control characters (but tab and line
- * breaks) are left out. A cell a spreadsheet would take for a formula gets
- * a leading apostrophe, which keeps it text, in both flavours; for Excel
- * also a signed number, so that a phone number keeps its + (see README). */
-static void
-csv_cell(FILE *out, const char *value, char sep, bool excel, bool first)
-{
-	char *clean = charset_filter(value, false, true);
-	const char *v = clean;
-	enum cell_kind kind = cell_kind(v);
-	bool guard = kind == CELL_FORMULA || (excel && kind == CELL_NUMBER);
-	const char special[] = { sep, '"', '\n', '\r', '\0' };
-	bool quote = guard || v[strcspn(v, special)] != '\0';
-	const char *q;
-
-	if (!first)
-		fputc(sep, out);
-	if (quote)
-		fputc('"', out);
-	if (guard)
-		fputc('\'', out);
-	/* Each quote twice; the text in runs between them. */
-	for (; (q = strchr(v, '"')) != NULL; v = q + 1) {
-		fwrite(v, 1, (size_t)(q - v) + 1, out);
-		fputc('"', out);
-	}
-	fputs(v, out);
-	if (quote)
-		fputc('"', out);
-	free(clean);
-}
-
 /* A JSON string of a stored value; text that is not valid UTF-8 (written
  * into the database by something else) gets U+FFFD for the bad bytes. */
 static json_t *
@@ -202,8 +133,7 @@ json_text(const char *v)
 struct export_ctx {
 	const struct forms *f;
 	FILE *out;
-	bool json, excel;
-	char sep;
+	bool json;
 	int count;
 };
 
@@ -260,14 +190,14 @@ export_one(void *ctx, const struct store_record *r)
 		free(text);
 		json_decref(o);
 	} else {
-		csv_cell(x->out, r->ref, x->sep, x->excel, true);
-		csv_cell(x->out, r->created, x->sep, x->excel, false);
-		csv_cell(x->out, r->status, x->sep, x->excel, false);
-		csv_cell(x->out, r->ui_lang, x->sep, x->excel, false);
+		csv_cell(x->out, r->ref, true);
+		csv_cell(x->out, r->created, false);
+		csv_cell(x->out, r->status, false);
+		csv_cell(x->out, r->ui_lang, false);
 		for (size_t i = 0; i < f->nfields; i++)
-			csv_cell(x->out, answer_of(r, f->fields[i].id), x->sep, x->excel, false);
+			csv_cell(x->out, answer_of(r, f->fields[i].id), false);
 		if (f->care != NULL)
-			csv_cell(x->out, answer_of(r, INTAKE_CARE_FIELD), x->sep, x->excel, false);
+			csv_cell(x->out, answer_of(r, INTAKE_CARE_FIELD), false);
 		fputs("\r\n", x->out);
 	}
 	x->count++;
@@ -275,10 +205,9 @@ export_one(void *ctx, const struct store_record *r)
 
 enum store_rc
 cli_export(struct store *s, const struct forms *f, const struct store_filter *flt,
-    const char *format, bool excel, FILE *out, int *count)
+    const char *format, FILE *out, int *count)
 {
-	struct export_ctx x = { .f = f, .out = out, .json = str_eq(format, "json"), .excel = excel,
-		.sep = excel ? ';' : ',' };
+	struct export_ctx x = { .f = f, .out = out, .json = str_eq(format, "json") };
 	enum store_rc rc;
 
 	if (x.json) {
@@ -286,15 +215,13 @@ cli_export(struct store *s, const struct forms *f, const struct store_filter *fl
 	} else {
 		static const char *const head[] = { "ref", "created_at", "status", "language" };
 
-		if (excel)
-			fputs("\xEF\xBB\xBF", out); /* tells Excel the file is UTF-8 */
 		for (size_t i = 0; i < 4; i++)
-			csv_cell(out, head[i], x.sep, excel, i == 0);
+			csv_cell(out, head[i], i == 0);
 		for (size_t i = 0; i < f->nfields; i++)
-			csv_cell(out, f->fields[i].id, x.sep, excel, false);
+			csv_cell(out, f->fields[i].id, false);
 		/* The band of "How are you doing?", when the caregiver added it. */
 		if (f->care != NULL)
-			csv_cell(out, INTAKE_CARE_FIELD, x.sep, excel, false);
+			csv_cell(out, INTAKE_CARE_FIELD, false);
 		fputs("\r\n", out);
 	}
 	rc = store_each(s, flt, export_one, &x);
@@ -476,14 +403,14 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		if (str_eq(a->format, "xlsx"))
 			rc = export_xlsx(s, f, &flt, out, &count);
 		else
-			rc = cli_export(s, f, &flt, a->format ? a->format : "csv", a->excel, out, &count);
+			rc = cli_export(s, f, &flt, a->format ? a->format : "csv", out, &count);
 		if (fflush(out) != 0 || (to_file && fclose(out) != 0))
 			rc = rc == STORE_OK ? STORE_FULL : rc;
 		/* A half-written export is worse than none: it looks complete. */
 		if (rc != STORE_OK && to_file)
 			unlink(a->output);
-		detail = xasprintf("%s%s, %d requests%s%s%s%s%s%s", a->format ? a->format : "csv",
-		    a->excel ? " (excel)" : "", count, a->since ? ", since " : "", a->since ? a->since : "",
+		detail = xasprintf("%s, %d requests%s%s%s%s%s%s", a->format ? a->format : "csv",
+		    count, a->since ? ", since " : "", a->since ? a->since : "",
 		    a->until ? ", until " : "", a->until ? a->until : "", a->status ? ", status " : "",
 		    a->status ? a->status : "");
 		store_audit(s, login, "export", NULL, detail);

@@ -13,7 +13,7 @@
 struct cli_args {
 	const char *format;      /* csv, json or xlsx (export); table or csv (stats) */
 	const char *since, *until, *status, *output, *older_than;
-	bool excel;
+	bool excel;              /* --excel, refused: the CSV for Excel is gone */
 };
 
 /* Whether name is one of the commands cli_run knows. */
@@ -23,9 +23,9 @@ bool cli_check(const char *command, const struct cli_args *args);
 /* Run command for staff login; returns the exit status. */
 int cli_run(struct store *s, const struct forms *f, const char *login, const char *command,
     const struct cli_args *args);
-/* Write the requests matching flt as CSV (excel: ';' and a byte-order mark)
- * or JSON (the workbook: export_xlsx.h) to out; *count gets how many. */
+/* Write the requests matching flt as CSV (export_csv.h) or JSON (the
+ * workbook: export_xlsx.h) to out; *count gets how many. */
 enum store_rc cli_export(struct store *s, const struct forms *f, const struct store_filter *flt,
-    const char *format, bool excel, FILE *out, int *count);
+    const char *format, FILE *out, int *count);
 
 #endif

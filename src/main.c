@@ -41,7 +41,7 @@ usage(FILE *out)
 	fprintf(out, _("Usage: zorgkiosk [OPTION]...            start the kiosk\n"
 	    "       zorgkiosk staff [OPTION]...      start the staff terminal\n"
 	    "       zorgkiosk check-forms [--forms DIR]\n"
-	    "       zorgkiosk export [--format csv|json|xlsx] [--excel] [--since DATE] [--until DATE]\n"
+	    "       zorgkiosk export [--format csv|json|xlsx] [--since DATE] [--until DATE]\n"
 	    "                        [--status STATUS] [-o NEW-FILE]\n"
 	    "       zorgkiosk stats [--format table|csv] [--since DATE] [--until DATE]\n"
 	    "       zorgkiosk purge [--older-than PERIOD]   (e.g. 12m, 30d, 8w, 2y)\n"

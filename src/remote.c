@@ -15,6 +15,8 @@ static const char *const commands[] = { "export", "stats", "audit", NULL };
 /* Options that take a value, and options that do not. -o is not here:
  * over SSH the output is the connection itself. */
 static const char *const with_value[] = { "--format", "--since", "--until", "--status", "--lang", NULL };
+/* --excel is gone; it still gets through, so that the command itself says
+ * what to use instead. */
 static const char *const flags[] = { "--excel", NULL };
 
 static bool
@@ -82,7 +84,7 @@ remote_argv(const char *cmd, char ***argv, char **why)
 		w[n++] = xstrdup("staff");
 	} else if (n < 0 || !allowed(w + 1, n - 1)) {
 		*why = xstrdup(_("Over SSH, staff may only run: zorgkiosk export, zorgkiosk stats or zorgkiosk audit,"
-		    " with --format, --since, --until, --status, --excel or --lang. The output comes back over"
+		    " with --format, --since, --until, --status or --lang. The output comes back over"
 		    " the connection; -o is not needed. Log in without a command for the staff terminal."));
 		remote_free(w);
 		return -1;

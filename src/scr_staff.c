@@ -211,7 +211,7 @@ list_build(struct screen *s, struct doc *d)
 		doc_button(d, ID_NEWER, ID_NEWER, 0, _("Newer requests (Page Up)"));
 	if (l->more_older)
 		doc_button(d, ID_OLDER, ID_OLDER, 0, _("Older requests (Page Down)"));
-	doc_text(d, _("/ search  s status  o option  d dates  c clear  e CSV  w Excel  j JSON  q quit"),
+	doc_text(d, _("/ search  s status  o option  d dates  c clear  w Excel  e CSV  j JSON  q quit"),
 	    UI_NORMAL, 0);
 }
 
@@ -313,7 +313,7 @@ since_done(struct app *a, void *ctx, const char *text)
 
 /* Export the list to a new file in the staff export folder, named by the
  * program: staff are never asked for a path (see outfile.h). format is
- * "csv", "excel" (CSV for Excel), "xlsx" (the workbook) or "json". */
+ * "xlsx" (the workbook, the way into a spreadsheet), "csv" or "json". */
 static void
 export_list(struct app *a, const char *format)
 {
@@ -322,7 +322,7 @@ export_list(struct app *a, const char *format)
 	struct passwd *pw = getpwuid(getuid());
 	char *path = NULL, *why = NULL, *msg;
 	FILE *out = pw ? outfile_in_folder(pw->pw_dir, site.export_folder,
-	    str_eq(format, "json") || str_eq(format, "xlsx") ? format : "csv", &path, &why) : NULL;
+	    format, &path, &why) : NULL;
 	int count = 0;
 	enum store_rc rc;
 
@@ -336,8 +336,7 @@ export_list(struct app *a, const char *format)
 	if (str_eq(format, "xlsx"))
 		rc = export_xlsx(a->store, a->forms, &f, out, &count);
 	else
-		rc = cli_export(a->store, a->forms, &f, str_eq(format, "json") ? "json" : "csv",
-		    str_eq(format, "excel"), out, &count);
+		rc = cli_export(a->store, a->forms, &f, format, out, &count);
 	if (fclose(out) != 0 && rc == STORE_OK)
 		rc = STORE_FULL;
 	if (rc != STORE_OK)
@@ -430,8 +429,8 @@ list_key(struct screen *s, const struct ui_key *k)
 	case L'e':
 		export_list(a, "csv");
 		return true;
-	case L'x':
-		export_list(a, "excel");
+	case L'x': /* was the CSV for Excel */
+		app_notice(a, _("For Excel or LibreOffice, press w: it writes a workbook that opens right in both."));
 		return true;
 	case L'w':
 		export_list(a, "xlsx");
@@ -460,8 +459,8 @@ list_help(struct screen *s)
 	return _("The requests left at the kiosk, newest first. Enter opens one. Page Down and Page Up show older and newer requests.\n"
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
 	    "- s, o and d filter by status, option and dates; c clears the filters.\n"
-	    "- e, x, w and j export the requests in the list (CSV, CSV for Excel, an Excel workbook with statistics and a chart, JSON) to a "
-	    "new file in your export folder.\n"
+	    "- w, e and j export the requests in the list to a new file in your export folder: w an Excel workbook with "
+	    "statistics and a chart (for Excel or LibreOffice), e CSV and j JSON (for programs).\n"
 	    "- q quits. Every view, change and export is recorded with your name.");
 }
 

