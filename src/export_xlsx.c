@@ -2,13 +2,17 @@
  *
  * Why a workbook next to the CSV: Excel opens a CSV by guessing, so a
  * phone number 0612345678 loses its 0 and a name starting with '=' runs as
- * a formula. Here every cell has a type. Answers are shared strings (never
+ * a formula. Here every cell has a type. Answers are strings (never
  * formulas: nothing in this file writes one) in the text number format "@",
  * so Excel shows "=1+1" as typed and keeps it text even when someone edits
  * the cell and presses Enter. Dates are real dates shown the Dutch way.
  *
  * libxlsxwriter writes to a named file only, so the workbook is made in a
- * private scratch file and copied to the output. */
+ * private scratch file and copied to the output. It writes in its
+ * constant-memory mode: each row goes to an unlinked temporary file as soon
+ * as the next begins, and texts are stored in their cells rather than in a
+ * table of shared strings, so memory stays flat at any number of requests
+ * (the rows arrive in order, which that mode needs). */
 #include "export_xlsx.h"
 
 #include <fcntl.h>
@@ -30,7 +34,7 @@
 	X(chart_series_set_categories) X(chart_series_set_name_range) X(chart_series_set_values) \
 	X(chart_title_set_name) X(format_set_align) X(format_set_bg_color) X(format_set_bold) \
 	X(format_set_bottom) X(format_set_num_format) X(format_set_text_wrap) X(workbook_add_chart) \
-	X(workbook_add_format) X(workbook_add_worksheet) X(workbook_close) X(workbook_new) \
+	X(workbook_add_format) X(workbook_add_worksheet) X(workbook_close) X(workbook_new_opt) \
 	X(worksheet_autofilter) X(worksheet_freeze_panes) X(worksheet_insert_chart) \
 	X(worksheet_set_column) X(worksheet_write_datetime) X(worksheet_write_number) \
 	X(worksheet_write_string)
@@ -56,7 +60,7 @@ struct counts {
 struct xlsx {
 	const struct forms *f;
 	lxw_worksheet *ws;
-	lxw_format *text, *wrap, *date;
+	lxw_format *text, *wrap, *date, *month;
 	lxw_row_t row;
 	char **options;       /* option ids: the forms' request pages, then any older ones */
 	size_t noptions;
@@ -294,7 +298,8 @@ months_of(const struct counts *c, const struct counts *d, char (**out)[8])
  * keys, a line per month. Returns the row after it. */
 static lxw_row_t
 stats_table(lxw_worksheet *ws, lxw_row_t top, const char *title, const char *const *labels,
-    size_t nkeys, const struct counts *c, char (*months)[8], size_t nmonths, lxw_format *head)
+    size_t nkeys, const struct counts *c, char (*months)[8], size_t nmonths, lxw_format *head,
+    lxw_format *month)
 {
 	xlsx.worksheet_write_string(ws, top, 0, title, head);
 	xlsx.worksheet_write_string(ws, top + 1, 0, _("Month"), head);
@@ -303,7 +308,11 @@ stats_table(lxw_worksheet *ws, lxw_row_t top, const char *title, const char *con
 	for (size_t m = 0; m < nmonths; m++) {
 		lxw_row_t row = top + 2 + (lxw_row_t)m;
 
-		xlsx.worksheet_write_string(ws, row, 0, months[m], NULL);
+		/* A month is a date (its first day), so that the chart's axis
+		 * and a sort see months, not text. */
+		lxw_datetime first = { .year = atoi(months[m]), .month = atoi(months[m] + 5), .day = 1 };
+
+		xlsx.worksheet_write_datetime(ws, row, 0, &first, month);
 		for (size_t k = 0; k < nkeys; k++)
 			xlsx.worksheet_write_number(ws, row, (lxw_col_t)(k + 1), count_of(c, months[m], k), NULL);
 	}
@@ -331,11 +340,11 @@ stats_sheet(lxw_workbook *wb, struct xlsx *x, lxw_format *head)
 	xlsx.worksheet_set_column(ws, 1, (lxw_col_t)(x->noptions > STORE_NSTATUS ? x->noptions : STORE_NSTATUS),
 	    16, NULL);
 	next = stats_table(ws, 0, _("Requests per option per month"), labels, x->noptions,
-	    &x->by_option, months, nmonths, head);
+	    &x->by_option, months, nmonths, head, x->month);
 	for (size_t k = 0; k < STORE_NSTATUS; k++)
 		labels[k] = store_status_label(store_statuses[k]);
 	stats_table(ws, next, _("Requests per status per month"), labels, STORE_NSTATUS,
-	    &x->by_status, months, nmonths, head);
+	    &x->by_status, months, nmonths, head, x->month);
 	if (nmonths > 0 && x->noptions > 0) {
 		lxw_chart *chart = xlsx.workbook_add_chart(wb, LXW_CHART_COLUMN);
 
@@ -421,7 +430,7 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 		return STORE_ERROR;
 	if ((fd = scratch_file(&path, &named)) < 0)
 		return STORE_FULL;
-	if ((wb = xlsx.workbook_new(path)) == NULL)
+	if ((wb = xlsx.workbook_new_opt(path, &(lxw_workbook_options){ .constant_memory = LXW_TRUE })) == NULL)
 		goto done;
 	head = xlsx.workbook_add_format(wb);
 	xlsx.format_set_bold(head);
@@ -440,6 +449,9 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 	xlsx.format_set_num_format(x.date, "dd-mm-yyyy hh:mm");
 	xlsx.format_set_align(x.date, LXW_ALIGN_LEFT);
 	xlsx.format_set_align(x.date, LXW_ALIGN_VERTICAL_TOP);
+	x.month = xlsx.workbook_add_format(wb);
+	xlsx.format_set_num_format(x.month, "yyyy-mm");
+	xlsx.format_set_align(x.month, LXW_ALIGN_LEFT);
 
 	x.ws = xlsx.workbook_add_worksheet(wb, _("Requests"));
 	xlsx.worksheet_write_string(x.ws, 0, 0, _("Reference"), head);

@@ -119,11 +119,14 @@ def test_statistics_sheet_and_chart(tmp_path, forms):
     assert rows[1][:1 + len(pages)] == ['Month'] + [p['title']['en'] for p in pages]
 
     def table(first):
+        """Month (a date cell shown yyyy-mm) -> the counts."""
         out = {}
-        for r in rows[first:]:
+        for r, cells in zip(rows[first:], list(ws.iter_rows())[first:]):
             if r[0] is None:
                 break
-            out[r[0]] = r[1:]
+            assert isinstance(r[0], datetime.datetime) and r[0].day == 1, r[0]
+            assert cells[0].number_format == 'yyyy-mm', cells[0].number_format
+            out[r[0].strftime('%Y-%m')] = r[1:]
         return out
     by_option = table(2)
     col = {p['id']: i for i, p in enumerate(pages)}
@@ -145,7 +148,7 @@ def test_statistics_sheet_and_chart(tmp_path, forms):
     assert len(chart.series) == len(pages)
     ref = chart.series[0].val.numRef.f
     assert re.fullmatch(r"'?Statistics'?!\$B\$3:\$B\$4", ref), ref
-    assert chart.series[0].cat.strRef.f.endswith('$A$3:$A$4')
+    assert chart.series[0].cat.numRef.f.endswith('$A$3:$A$4')
 
 
 def test_to_stdout_when_piped(tmp_path):
