@@ -242,6 +242,9 @@ void forms_free(struct forms *f);
 const struct page *forms_page(const struct forms *f, const char *id);
 const struct flow *forms_flow(const struct forms *f, const char *id);
 const struct field *forms_field(const struct forms *f, const char *id);
+/* The fields staff search (text, phone, e-mail), at most max of them, in
+ * out; returns how many. */
+size_t forms_search_fields(const struct forms *f, const char **out, size_t max);
 const struct question *flow_question(const struct flow *fl, const char *id);
 /* The care check, plan, contact or topic with id; NULL when there is none. */
 const struct care_check *forms_care(const struct forms *f, const char *id);

@@ -146,6 +146,18 @@ forms_field(const struct forms *f, const char *id)
 	return NULL;
 }
 
+size_t
+forms_search_fields(const struct forms *f, const char **out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->nfields && n < max; i++)
+		if (f->fields[i].type == FIELD_TEXT || f->fields[i].type == FIELD_PHONE ||
+		    f->fields[i].type == FIELD_EMAIL)
+			out[n++] = f->fields[i].id;
+	return n;
+}
+
 const struct question *
 flow_question(const struct flow *fl, const char *id)
 {

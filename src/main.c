@@ -476,6 +476,32 @@ set_locale(void)
 		setlocale(LC_CTYPE, "C.UTF-8");
 }
 
+/* After an upgrade: fill the staff search index now, at upgrade time,
+ * rather than while the first member of staff waits at an empty list. */
+static void
+index_for_staff(struct store *s)
+{
+	const char *fields[8];
+	char *errors = NULL;
+	struct forms *f = forms_load(site.forms, &errors);
+	size_t n;
+
+	free(errors);
+	if (f == NULL) {
+		/* check-forms says what is wrong; the list makes the index later. */
+		fputs(_("zorgkiosk: the forms have problems: the search index is made when staff first open the list.\n"), stderr);
+		return;
+	}
+	n = forms_search_fields(f, fields, sizeof fields / sizeof fields[0]);
+	printf(_("Preparing the staff search..."));
+	fflush(stdout);
+	if (n > 0 && store_search_ready(s, fields, n))
+		printf(_(" ready.\n"));
+	else
+		printf(_(" not possible now; it is made when staff first open the list.\n"));
+	forms_free(f);
+}
+
 /* The visitor's kiosk starts in Dutch, whatever the host's locale: the
  * visitor chooses on the welcome. Staff and commands keep the language
  * of their environment, and --lang beats both. */
@@ -564,8 +590,10 @@ main(int argc, char **argv)
 		 * package does, as the kiosk account, after an upgrade). */
 		struct store *s = open_store(STORE_CHECK_NOW, stderr);
 
-		if (s != NULL)
+		if (s != NULL) {
 			printf(_("%s: the database is at schema version %d.\n"), site.database, STORE_SCHEMA);
+			index_for_staff(s);
+		}
 		store_close(s);
 		status = s != NULL ? 0 : 1;
 	} else {

@@ -503,9 +503,8 @@ scr_staff_new(struct app *a)
 			l->name_field = fd->id;
 		if (fd->type == FIELD_OPTIONS)
 			l->options_field = fd->id;
-		if ((fd->type == FIELD_TEXT || fd->type == FIELD_PHONE || fd->type == FIELD_EMAIL) && l->nsearch < 8)
-			l->search_fields[l->nsearch++] = fd->id;
 	}
+	l->nsearch = forms_search_fields(a->forms, l->search_fields, sizeof l->search_fields / sizeof l->search_fields[0]);
 	s = screen_new(a, &list_ops, l, ID_ROW);
 	load(s, NULL, 0);
 	return s;

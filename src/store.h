@@ -171,6 +171,10 @@ enum store_rc store_each(struct store *s, const struct store_filter *f,
  * read in full. */
 enum store_rc store_stats(struct store *s, const struct store_filter *f, const char *options_field,
     void (*fn)(void *ctx, const char *month, const char *status, const char *options, long long n), void *ctx);
+/* True when the search index holds the answers to all n fields; adds the
+ * ones missing (with the answers stored so far) first: once after the
+ * upgrade that made the index, as long as the stored requests need. */
+bool store_search_ready(struct store *s, const char *const *fields, size_t n);
 /* Delete closed requests created before cutoff (YYYY-MM-DD), so that their
  * data is gone from the file too; *count gets how many. Writes audit. */
 enum store_rc store_purge(struct store *s, const char *cutoff, const char *staff, int *count);

@@ -60,8 +60,5 @@ char *store_fold(const char *s);
 int store_search_schema(sqlite3 *db);
 /* Register unaccent() on db. */
 void store_search_functions(sqlite3 *db);
-/* True when the search index holds the answers to all n fields; adds the
- * ones missing (with the answers stored so far) first. */
-bool store_search_ready(struct store *s, const char *const *fields, size_t n);
 
 #endif
