@@ -156,11 +156,13 @@ same_line(const struct doc_line *a, const struct doc_line *b)
 }
 
 /* The screen changed by itself (a tick): only its new lines are printed,
- * not the whole page again, then the prompt. */
+ * not the whole page again, then the prompt; nothing when the change is
+ * on a screen below. */
 static void
 print_changes(struct app *a)
 {
 	struct doc now = { 0 };
+	bool any = false;
 
 	build(a, &now);
 	for (size_t i = 0; i < now.nlines; i++) {
@@ -168,12 +170,15 @@ print_changes(struct app *a)
 
 		for (size_t k = 0; k < a->doc.nlines && !seen; k++)
 			seen = same_line(&now.lines[i], &a->doc.lines[k]);
-		if (!seen)
+		if (!seen) {
 			print_line(&now, i);
+			any = true;
+		}
 	}
 	doc_free(&a->doc);
 	a->doc = now;
-	print_prompt(a);
+	if (any)
+		print_prompt(a);
 }
 
 /* Read one line from standard input into buf (without the line break),
@@ -343,12 +348,12 @@ lineui_run(struct app *a)
 	long long last = now_ms();
 	int input = -1;
 	unsigned wipes;
+	bool shown = false; /* woken for a tick: the screen is out already */
 
 	setvbuf(stdout, out_buf, _IOLBF, sizeof out_buf);
 	app_signals(a);
 	app_start(a);
 	wipes = a->wipes;
-	bool shown = false;
 
 	while (!app_quit_signal() && !a->quit) {
 		bool busy = a->depth > 1 || a->has_intake || i18n_lang() != a->start_lang;
@@ -364,11 +369,9 @@ lineui_run(struct app *a)
 			forget_terminal(a, line);
 			shown = false;
 		}
-		if (shown) {
-			/* Woken for a tick: what it changed, if anything. */
-		} else if (input < 0) {
+		if (!shown && input < 0) {
 			print_screen(a);
-		} else {
+		} else if (!shown) {
 			print_notice(a); /* what to type, before it is typed */
 			fputs("> ", stdout);
 			fflush(stdout);
@@ -387,6 +390,8 @@ lineui_run(struct app *a)
 				app_home(a);
 				continue;
 			}
+			/* Only what a tick changed is printed (not while an
+			 * answer is being typed). */
 			if (app_tick(a) && input < 0)
 				print_changes(a);
 			shown = true;
