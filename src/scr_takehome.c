@@ -83,8 +83,12 @@ print_page(struct screen *s)
 	char *pdf;
 	enum print_rc rc;
 
-	if (v->job != NULL)
-		return; /* the page is on its way: its status says so */
+	if (v->job != NULL) {
+		/* One job at a time: a second would print twice once the
+		 * printer is mended. */
+		app_notice(s->app, _("This page was already sent to the printer."));
+		return;
+	}
 	make_sheet(s, &sh);
 	n = sheet_lines(&sh, PDF_COLS, &lines);
 	pdf = pdf_make(lines, n, takehome_title(s), &len);
