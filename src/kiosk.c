@@ -435,6 +435,36 @@ draw(struct app *a)
 	ui_show(cy, cx);
 }
 
+bool
+app_tick(struct app *a)
+{
+	bool changed = false;
+	long long now = now_ms();
+
+	/* A tick changes its own screen only: it opens or closes none. */
+	for (int i = 0; i < a->depth; i++) {
+		struct screen *s = a->stack[i];
+
+		if (s->wake != 0 && s->wake <= now && s->ops->tick != NULL)
+			changed = s->ops->tick(s) || changed;
+	}
+	return changed;
+}
+
+int
+app_tick_wait(const struct app *a, int limit)
+{
+	long long now = now_ms();
+
+	for (int i = 0; i < a->depth; i++) {
+		long long w = a->stack[i]->wake;
+
+		if (w != 0 && w - now < limit)
+			limit = w <= now ? 0 : (int)(w - now);
+	}
+	return limit;
+}
+
 void
 app_switch_language(struct app *a)
 {
@@ -670,6 +700,7 @@ kiosk_run(struct app *a)
 			wipes = a->wipes;
 			wipe_stack();
 		}
+		app_tick(a);
 		draw(a);
 		if (a->finish_start != NULL) {
 			if (!finish_start(a, &why)) {
@@ -692,6 +723,7 @@ kiosk_run(struct app *a)
 			if (left < wait)
 				wait = left > 0 ? (int)left : 0;
 		}
+		wait = app_tick_wait(a, wait);
 		if (!ui_read_key(&k, wait)) {
 			/* A hang-up without its SIGHUP (the session's leader, a
 			 * shell or make, took the signal and stayed): the same

@@ -83,35 +83,40 @@ print_notice(struct app *a)
 	}
 }
 
+/* Line i of d, with its item's number where an item starts. */
 static void
-print_screen(struct app *a)
+print_line(const struct doc *d, size_t i)
 {
-	struct screen *s = a->stack[a->depth - 1];
-	struct doc *d = &a->doc;
+	const struct doc_line *l = &d->lines[i];
+	const struct doc_item *it = l->item >= 0 ? &d->items[l->item] : NULL;
+	size_t skip = 0;
+
+	if (it != NULL && it->first == i) {
+		printf("%2d) ", item_number(d, (size_t)l->item));
+		skip = it->kind == ITEM_BUTTON ? (size_t)it->label : 0;
+		if (skip > l->len)
+			skip = l->len;
+	} else {
+		printf("%*s", l->x + (it ? 4 : 0), "");
+	}
+	put_wide(l->text + skip, l->len - skip);
+	fputc('\n', stdout);
+}
+
+/* Build the top screen into d at the width of the terminal. */
+static void
+build(struct app *a, struct doc *d)
+{
 	const char *width = getenv("COLUMNS");
 	int cols = width ? atoi(width) : 80;
 
 	doc_reset(d, (cols >= 30 && cols <= 200 ? cols : 80) - 5);
-	app_build(a, s, d);
-	fputs("\n== ", stdout);
-	put_text(s->ops->title(s));
-	fputs(" ==\n", stdout);
-	for (size_t i = 0; i < d->nlines; i++) {
-		const struct doc_line *l = &d->lines[i];
-		const struct doc_item *it = l->item >= 0 ? &d->items[l->item] : NULL;
-		size_t skip = 0;
+	app_build(a, a->stack[a->depth - 1], d);
+}
 
-		if (it != NULL && it->first == i) {
-			printf("%2d) ", item_number(d, (size_t)l->item));
-			skip = it->kind == ITEM_BUTTON ? (size_t)it->label : 0;
-			if (skip > l->len)
-				skip = l->len;
-		} else {
-			printf("%*s", l->x + (it ? 4 : 0), "");
-		}
-		put_wide(l->text + skip, l->len - skip);
-		fputc('\n', stdout);
-	}
+static void
+print_prompt(struct app *a)
+{
 	print_notice(a);
 	/* L10N: line mode: what can be typed. %s is the other language. */
 	put_text(_("Type a number and Enter. 0: back. ?: help. L: "));
@@ -127,6 +132,53 @@ print_screen(struct app *a)
 	}
 	fputs("\n> ", stdout);
 	fflush(stdout);
+}
+
+static void
+print_screen(struct app *a)
+{
+	struct screen *s = a->stack[a->depth - 1];
+	struct doc *d = &a->doc;
+
+	build(a, d);
+	fputs("\n== ", stdout);
+	put_text(s->ops->title(s));
+	fputs(" ==\n", stdout);
+	for (size_t i = 0; i < d->nlines; i++)
+		print_line(d, i);
+	print_prompt(a);
+}
+
+static bool
+same_line(const struct doc_line *a, const struct doc_line *b)
+{
+	return a->len == b->len && wmemcmp(a->text, b->text, a->len) == 0;
+}
+
+/* The screen changed by itself (a tick): only its new lines are printed,
+ * not the whole page again, then the prompt; nothing when the change is
+ * on a screen below. */
+static void
+print_changes(struct app *a)
+{
+	struct doc now = { 0 };
+	bool any = false;
+
+	build(a, &now);
+	for (size_t i = 0; i < now.nlines; i++) {
+		bool seen = false;
+
+		for (size_t k = 0; k < a->doc.nlines && !seen; k++)
+			seen = same_line(&now.lines[i], &a->doc.lines[k]);
+		if (!seen) {
+			print_line(&now, i);
+			any = true;
+		}
+	}
+	doc_free(&a->doc);
+	a->doc = now;
+	if (any)
+		print_prompt(a);
 }
 
 /* Read one line from standard input into buf (without the line break),
@@ -296,14 +348,17 @@ lineui_run(struct app *a)
 	long long last = now_ms();
 	int input = -1;
 	unsigned wipes;
+	bool shown = false; /* woken for a tick: the screen is out already */
 
 	setvbuf(stdout, out_buf, _IOLBF, sizeof out_buf);
 	app_signals(a);
 	app_start(a);
 	wipes = a->wipes;
+
 	while (!app_quit_signal() && !a->quit) {
 		bool busy = a->depth > 1 || a->has_intake || i18n_lang() != a->start_lang;
 		long long left = last + (long long)a->idle_secs * 1000 - now_ms();
+		int wait = busy ? (int)(left > 0 ? (left < INT_MAX ? left : INT_MAX) : 0) : -1;
 		size_t len;
 		int r;
 
@@ -312,21 +367,34 @@ lineui_run(struct app *a)
 			wipe_stack();
 			input = -1;
 			forget_terminal(a, line);
+			shown = false;
 		}
-		if (input < 0) {
+		if (!shown && input < 0) {
 			print_screen(a);
-		} else {
+		} else if (!shown) {
 			print_notice(a); /* what to type, before it is typed */
 			fputs("> ", stdout);
 			fflush(stdout);
 		}
+		shown = false;
 		app_drawn(a);
-		r = read_line(line, LINE_MAX_BYTES + 1, &len, busy ? (int)(left > 0 ? left : 0) : -1,
-		    a->kiosk_mode);
+		if (wait != 0)
+			wait = app_tick_wait(a, wait < 0 ? INT_MAX : wait);
+		if (wait == INT_MAX)
+			wait = -1;
+		r = read_line(line, LINE_MAX_BYTES + 1, &len, wait, a->kiosk_mode);
 		if (r < 0)
 			break;
 		if (r == 0) {
-			app_home(a);
+			if (busy && now_ms() - last >= (long long)a->idle_secs * 1000) {
+				app_home(a);
+				continue;
+			}
+			/* Only what a tick changed is printed (not while an
+			 * answer is being typed). */
+			if (app_tick(a) && input < 0)
+				print_changes(a);
+			shown = true;
 			continue;
 		}
 		last = now_ms();

@@ -1,7 +1,8 @@
 /* scr_takehome.c: "Take this with you": one page with what this visitor
  * looked at, the next steps and the contacts, shown on the screen and
  * printed when the site has a printer. The page stays on the screen
- * whatever the printer does. */
+ * whatever the printer does, and says what it did: a job is followed
+ * until it is printed or fails, between keys. */
 #include "screen.h"
 
 #include <stdlib.h>
@@ -13,9 +14,14 @@
 
 enum { ID_PRINT = 1 };
 
+/* How often a job on its way is looked at. */
+#define LOOK_MS 1000
+
 struct takehome_view {
 	bool plan_only;
 	bool printed;
+	struct print_job *job;  /* the job followed now, or NULL */
+	const char *status;     /* what printing did (a msgid), or NULL */
 };
 
 /* The sheet on screen: headings stand out and follow a blank line. */
@@ -54,6 +60,8 @@ takehome_build_doc(struct screen *s, struct doc *d)
 
 	if (print_available()) {
 		doc_button(d, ID_PRINT, ID_PRINT, '1', v->printed ? _("Print it again") : _("Print this page"));
+		if (v->status != NULL)
+			doc_text(d, _(v->status), UI_NOTICE, 0);
 	} else {
 		/* No printer here: never promise one. */
 		doc_text(d, _("Read this page, copy it or take a photo of it."), UI_NORMAL, 0);
@@ -75,16 +83,47 @@ print_page(struct screen *s)
 	char *pdf;
 	enum print_rc rc;
 
+	if (v->job != NULL) {
+		/* One job at a time: a second would print twice once the
+		 * printer is mended. */
+		app_notice(s->app, _("This page was already sent to the printer."));
+		return;
+	}
 	make_sheet(s, &sh);
 	n = sheet_lines(&sh, PDF_COLS, &lines);
 	pdf = pdf_make(lines, n, takehome_title(s), &len);
-	rc = print_pdf(takehome_title(s), pdf, len);
+	rc = print_pdf(takehome_title(s), pdf, len, &v->job);
 	explicit_bzero(pdf, len);
 	free(pdf);
 	sheet_lines_free(lines, n);
 	sheet_free(&sh);
-	v->printed = v->printed || rc == PRINT_OK;
-	app_notice(s->app, print_message(rc));
+	v->status = print_message(rc);
+	if (v->job != NULL)
+		s->wake = now_ms() + LOOK_MS;
+}
+
+/* Look at the job on its way: the status says what it is now. */
+static bool
+takehome_tick(struct screen *s)
+{
+	struct takehome_view *v = s->data;
+	const char *was = v->status;
+	bool ended;
+	enum print_job_state st;
+
+	s->wake = 0;
+	if (v->job == NULL)
+		return false;
+	st = print_job_check(v->job, &ended);
+	v->status = print_job_message(st);
+	v->printed = v->printed || st == JOB_DONE;
+	if (ended) {
+		print_job_free(v->job);
+		v->job = NULL;
+	} else {
+		s->wake = now_ms() + LOOK_MS;
+	}
+	return v->status != was;
 }
 
 static void
@@ -108,7 +147,10 @@ takehome_help(struct screen *s)
 static void
 takehome_free(struct screen *s)
 {
-	free(s->data);
+	struct takehome_view *v = s->data;
+
+	print_job_free(v->job);
+	free(v);
 }
 
 static const struct screen_ops takehome_ops = {
@@ -117,6 +159,7 @@ static const struct screen_ops takehome_ops = {
 	.activate = takehome_activate,
 	.help = takehome_help,
 	.free = takehome_free,
+	.tick = takehome_tick,
 	.menu = true,
 };
 

@@ -37,6 +37,12 @@ struct screen_ops {
 	const char *(*help)(struct screen *s);
 	/* Optional: free the screen's data. */
 	void (*free)(struct screen *s);
+	/* Optional: called once screen.wake has come (a screen that waits for
+	 * something outside, such as a printer), whether the screen is on
+	 * top or not; sets wake again, or 0. Returns whether what the screen
+	 * shows changed. It must return soon: keys wait meanwhile. It opens
+	 * or closes no screen. */
+	bool (*tick)(struct screen *s);
 	/* Letters are keys here (L switches language, ? is help): a menu. */
 	bool menu;
 	/* Optional: whether it speaks both languages, as the welcome does
@@ -51,6 +57,7 @@ struct screen {
 	bool follow;        /* bring the focus into view at the next draw */
 	bool top;           /* open at the top at the next draw: a focus that
 	                     * is not in view there waits (none until then) */
+	long long wake;     /* now_ms() for the next tick, or 0: none */
 	void *data;
 };
 
@@ -126,6 +133,11 @@ int kiosk_run(struct app *a);
 /* The same in line mode (TERM=dumb, --plain): numbered choices and typed
  * answers, one line at a time, for screen readers and slow links. */
 int lineui_run(struct app *a);
+/* Run the screens' ticks that are due; true when one changed what its
+ * screen shows. */
+bool app_tick(struct app *a);
+/* Milliseconds until the next tick is due (0: now), at most limit. */
+int app_tick_wait(const struct app *a, int limit);
 /* Esc: back one step on the top screen. */
 void app_back(struct app *a);
 /* F1: help for the top screen. */

@@ -17,6 +17,7 @@ import time
 
 import pytest
 
+import ipp
 import libcfg
 from rawpty import LineSession
 from steps import choose_language, fill_form, valid_answers
@@ -30,6 +31,18 @@ SERVER_BIN = '/usr/lib/cups'
 # printer's backend does, with a STATE: line), and what it does then: give
 # up on the job, or (offline) keep waiting for the printer.
 TROUBLE = {'zknopaper': ('media-empty-error', 'exit 1'), 'zkoffline': ('offline-report', 'exec sleep 60')}
+# Backends of printers that take a job and then get into trouble with it:
+# fail it, run out of paper and wait for some, or wait until the test lets
+# it through (creates the file its device URI names, at most 60 s).
+JOB_TROUBLE = {
+    'zkfail': 'cat >/dev/null\nexit 1',
+    'zkpaperout': 'cat >/dev/null\necho "STATE: +media-empty-error" >&2\nexec sleep 60',
+    'zkgate': 'cat >/dev/null\ni=0\nwhile [ ! -e "${DEVICE_URI#zkgate:}" ] && [ $i -lt 600 ]; do '
+              'sleep 0.1; i=$((i + 1)); done',
+}
+# What the take-home page says about a job on its way and a printed one.
+ON_ITS_WAY = 'The page is on its way to the printer. Please wait a moment.'
+PRINTED = 'The page is printed. Take it from the printer.'
 
 
 # --------------------------------------------------------------------------
@@ -98,11 +111,13 @@ class Cups:
                 os.symlink(os.path.join(SERVER_BIN, name), os.path.join(self.serverbin, name))
         for name in os.listdir(os.path.join(SERVER_BIN, 'backend')):
             os.symlink(os.path.join(SERVER_BIN, 'backend', name), os.path.join(self.serverbin, 'backend', name))
-        for scheme, (reason, then) in TROUBLE.items():
+        scripts = {scheme: 'echo "STATE: +%s" >&2\n%s' % t for scheme, t in TROUBLE.items()}
+        scripts.update(JOB_TROUBLE)
+        for scheme, script in scripts.items():
             path = os.path.join(self.serverbin, 'backend', scheme)
             with open(path, 'w') as f:
-                f.write('#!/bin/sh\n[ $# -eq 0 ] && { echo "direct %s \\"Unknown\\" \\"%s\\""; exit 0; }\n'
-                        'echo "STATE: +%s" >&2\n%s\n' % (scheme, scheme, reason, then))
+                f.write('#!/bin/sh\n[ $# -eq 0 ] && { echo "direct %s \\"Unknown\\" \\"%s\\""; exit 0; }\n%s\n'
+                        % (scheme, scheme, script))
             os.chmod(path, 0o755)
         with socket.socket() as s:
             s.bind(('127.0.0.1', 0))
@@ -165,14 +180,34 @@ class Cups:
             f.write('probe\n')
         r = subprocess.run(['lp', '-h', self.server, '-d', name, probe], capture_output=True, timeout=20)
         assert r.returncode == 0, r.stderr
+        reason = TROUBLE[scheme][0]
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            r = subprocess.run(['lpstat', '-h', self.server, '-l', '-p', name], capture_output=True, text=True,
-                               timeout=20)
-            if TROUBLE[scheme][0] in r.stdout:
+            state, reasons = ipp.printer(self.server, name)
+            if reason in reasons:
                 return
             time.sleep(0.2)
-        raise AssertionError('the queue never showed %s:\n%s\n%s' % (TROUBLE[scheme][0], r.stdout, self.log()))
+        raise AssertionError('the queue never showed %s: %s %s\n%s' % (reason, state, reasons, self.log()))
+
+    def job_trouble_queue(self, name, scheme, policy=None):
+        """A queue that looks fine until a job reaches its printer."""
+        uri = scheme + ':' + (os.path.join(self.dir, 'gate-' + name) if scheme == 'zkgate' else '/x')
+        opts = ['-o', 'printer-error-policy=' + policy] if policy else []
+        subprocess.run([LPADMIN, '-h', self.server, '-p', name, '-E', '-v', uri, '-P', PDF_PPD] + opts,
+                       check=True, capture_output=True, timeout=20)
+
+    def open_gate(self, name):
+        open(os.path.join(self.dir, 'gate-' + name), 'w').close()
+
+    def wait_job(self, name, states, timeout=20):
+        """Wait until the queue's only job is in one of states (IPP job-state)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            jobs = ipp.jobs(self.server, name)
+            if len(jobs) == 1 and list(jobs.values())[0] in states:
+                return
+            time.sleep(0.1)
+        raise AssertionError('the job on %s is not in %r: %r\n%s' % (name, states, jobs, self.log()))
 
     def stop_queue(self, name):
         subprocess.run(['cupsdisable', '-h', self.server, name], check=True, capture_output=True, timeout=20)
@@ -446,7 +481,7 @@ def test_print_in_english_arrives_with_the_facts(kiosk, forms, cups):
     take_home(k, lang)
     k.wait_for(T('Print this page', lang), 'Petuniatuin 7A')
     k.choose(T('Print this page', lang))
-    k.wait_for(T('The page is being printed. Take it from the printer.', lang), timeout=20)
+    k.wait_for(T(PRINTED, lang), timeout=20)
     text = re.sub(r'\s+', ' ', cups.read_pdf(out))
     for want in ('To take with you', forms.pages['appreciation']['title'][lang], forms.pages['advice']['title'][lang],
                  'Thursdays from 15:00 to 16:00', 'Petuniatuin 7A', '€ 200', 'mantelzorgcafé', 'cliëntondersteuning'):
@@ -485,6 +520,114 @@ def test_printer_in_trouble_gives_its_message(kiosk, forms, cups, scheme, msgid)
     k.choose(T('Print this page', lang))
     k.wait_for(T(msgid, lang)[:60], timeout=20)
     k.wait_for(forms.pages['day_care']['title'][lang], 'Petuniatuin 7A')
+
+
+def print_take_home(k, forms, lang, page='day_care'):
+    """A visitor opens a page, its take-home page, and prints it: the
+    print server takes the job."""
+    choose_language(k, forms, lang)
+    k.send(forms.menu_key(page))
+    k.wait_for(T('Back to the menu', lang))
+    take_home(k, lang)
+    k.choose(T('Print this page', lang))
+
+
+def says_not_printed(k, lang, msgid):
+    """The page says msgid (it wraps), nothing that claims the page is
+    printed or coming, and stays on the screen."""
+    words = T(msgid, lang)
+    k.wait_until(lambda: k.contains(words), 'the screen does not say %r' % words, timeout=20)
+    for claim in (T(PRINTED, lang), T(ON_ITS_WAY, lang), 'being printed', 'wordt afgedrukt'):
+        assert not k.contains(claim), 'the screen still says %r:\n%s' % (claim, k.dump())
+    k.wait_for('Petuniatuin 7A')
+
+
+@pytest.mark.parametrize('lang', ['nl', 'en'])
+def test_a_queue_stopped_after_it_took_the_job_is_told(kiosk, forms, cups, lang):
+    """The queue takes the job and is stopped (cupsdisable) while its
+    printer works on it: the page says so, in the visitor's language."""
+    queue = 'gate_' + lang
+    cups.job_trouble_queue(queue, 'zkgate')
+    k = kiosk(rows=50, args=printer_args(cups, queue))
+    print_take_home(k, forms, lang)
+    k.wait_for(T(ON_ITS_WAY, lang), timeout=20)
+    cups.wait_job(queue, [ipp.JOB_PROCESSING])
+    cups.stop_queue(queue)
+    says_not_printed(k, lang, 'The printer has a problem: your page has not been printed. Please ask a staff '
+                              'member for help. The page stays on the screen: you can read it or write it down.')
+    cups.open_gate(queue)
+
+
+@pytest.mark.parametrize('policy,msgid', [
+    ('abort-job', 'Your page could not be printed. Please ask a staff member for help. The page stays on the '
+                  'screen: you can read it or write it down.'),
+    ('stop-printer', 'The printer has a problem: your page has not been printed. Please ask a staff member for '
+                     'help. The page stays on the screen: you can read it or write it down.'),
+])
+def test_a_printer_that_fails_the_job_is_told(kiosk, forms, cups, policy, msgid):
+    """The backend fails the job: the queue aborts it, or stops (either
+    way the page is not printed)."""
+    queue = 'fail_' + policy.replace('-', '_')
+    cups.job_trouble_queue(queue, 'zkfail', policy)
+    k = kiosk(rows=50, args=printer_args(cups, queue))
+    print_take_home(k, forms, 'en')
+    says_not_printed(k, 'en', msgid)
+
+
+def test_a_printer_out_of_paper_during_the_job_is_told(kiosk, forms, cups):
+    cups.job_trouble_queue('paperout', 'zkpaperout')
+    k = kiosk(rows=50, args=printer_args(cups, 'paperout'))
+    print_take_home(k, forms, 'nl')
+    says_not_printed(k, 'nl', 'The printer is out of paper: your page has not been printed. Please ask a staff '
+                              'member for help. The page stays on the screen: you can read it or write it down.')
+
+
+def test_the_screen_answers_keys_while_a_job_is_on_its_way(kiosk, forms, cups):
+    """Following the job holds up no key: Print again answers at once
+    (without a second job), and so does Back."""
+    lang = 'en'
+    cups.job_trouble_queue('slow', 'zkgate')
+    k = kiosk(rows=50, args=printer_args(cups, 'slow'))
+    print_take_home(k, forms, lang)
+    k.wait_for(T(ON_ITS_WAY, lang), timeout=20)
+    cups.wait_job('slow', [ipp.JOB_PROCESSING])
+    # Printing again sends no second copy while the first is on its way.
+    k.send('1')
+    k.wait_for(T('This page was already sent to the printer.', lang))
+    assert len(ipp.jobs(cups.server, 'slow')) == 1
+    k.esc()
+    k.wait_for(forms.pages['day_care']['title'][lang], T('Back to the menu', lang), timeout=1.5)
+    assert not k.contains(T(ON_ITS_WAY, lang))
+    cups.open_gate('slow')
+    cups.wait_job('slow', [ipp.JOB_COMPLETED])
+
+
+def test_line_mode_is_told_when_the_page_is_printed(tmp_path, forms_dir, forms, cups):
+    """Line mode prints the news by itself, without a key: only the new
+    line, not the whole page again."""
+    lang = 'en'
+    cups.job_trouble_queue('line', 'zkgate')
+    db = str(tmp_path / 'zk.db')
+    env = base_env('C.UTF-8', TERM='dumb', COLUMNS='100')
+    s = LineSession(['--db', db, '--forms', forms_dir] + printer_args(cups, 'line'), env=env,
+                    stderr_path=str(tmp_path / 'stderr.txt'))
+    try:
+        s.first_screen()
+        s.cmd('2')
+        out = s.cmd(forms.menu_key('day_care'))
+        out = s.cmd(line_num(out, T('Take this with you', lang)))
+        out = s.cmd(line_num(out, T('Print this page', lang)))
+        assert T(ON_ITS_WAY, lang) in out and T(PRINTED, lang) not in out, out
+        start = len(s.output())
+        cups.open_gate('line')
+        s.wait(lambda: T(PRINTED, lang) in s.text(start), 'line mode was not told the page is printed',
+               timeout=20)
+        s.quiet(0.3)
+        news = s.text(start)
+        assert 'Petuniatuin 7A' not in news and T(ON_ITS_WAY, lang) not in news, news
+    finally:
+        status = s.finish()
+    assert status == 0, s.stderr()
 
 
 def test_no_printer_configured_shows_the_page_without_promising_one(kiosk, forms):
@@ -540,7 +683,7 @@ def test_privacy_after_print_and_wipe(kiosk, forms, extra, cups):
     k.choose(T('Take this with you', lang))
     waiting = cups.spooled(timeout=0)
     k.choose(T('Print this page', lang))
-    k.wait_for(T('The page is being printed. Take it from the printer.', lang), timeout=20)
+    k.wait_for(T(PRINTED, lang), timeout=20)
     text = re.sub(r'\s+', ' ', cups.read_pdf(out))
     for want in (ref, 'Om mee te nemen', band['title'][lang], secret, 'Donderdag van 15.00 tot 16.00 uur',
                  'Petuniatuin 7A', '088 - 023 47 40'):
@@ -567,7 +710,7 @@ def test_privacy_after_print_and_wipe(kiosk, forms, extra, cups):
     k.wait_for(T('Back to the menu', lang))
     take_home(k, lang)
     k.choose(T('Print this page', lang))
-    k.wait_for(T('The page is being printed. Take it from the printer.', lang), timeout=20)
+    k.wait_for(T(PRINTED, lang), timeout=20)
     text = re.sub(r'\s+', ' ', cups.read_pdf(out))
     assert forms.pages['day_care']['title'][lang] in text, text
     for gone in (ref, secret, band['title'][lang], forms.pages['short_stay']['title'][lang], 'Bea Visser'):

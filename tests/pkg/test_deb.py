@@ -27,6 +27,7 @@ import zkharness  # noqa: E402
 from zkharness import Kiosk, T, base_env  # noqa: E402
 
 DATA = '/var/lib/zorgkiosk'
+KIOSK_HOME = '/var/lib/zorgkiosk-kiosk'
 DB = DATA + '/zorgkiosk.db'
 CONF = '/etc/zorgkiosk/zorgkiosk.conf'
 FORMS = '/etc/zorgkiosk/forms'
@@ -172,6 +173,11 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     kiosk = pwd.getpwnam('zorgkiosk')
     assert kiosk.pw_uid < 1000 and kiosk.pw_shell == SESSION
     assert kiosk.pw_gid == grp.getgrnam('zorgkiosk').gr_gid
+    # A home of its own, not the database folder (a PDF printer writes the
+    # visitors' pages to the home), that the kiosk account cannot fill.
+    assert kiosk.pw_dir == KIOSK_HOME, kiosk.pw_dir
+    st = os.stat(KIOSK_HOME)
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (0, 0, 0o755)
     st = os.stat(DATA)
     assert (st.st_uid, st.st_gid) == (0, grp.getgrnam('zorgkiosk').gr_gid)
     assert stat.S_IMODE(st.st_mode) == 0o2770
@@ -202,6 +208,10 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
         os.symlink(SHARE + '/sshd_config.d/zorgkiosk-staff.conf', '/etc/ssh/sshd_config.d/zorgkiosk-staff.conf')
         r = run(['sshd', '-t'], check=False)
         assert r.returncode == 0, r.stderr
+
+    # The account as 0.2.0 made it: the database folder as its home (the
+    # upgrade below moves it).
+    run(['usermod', '--home', DATA, 'zorgkiosk'])
 
     # ---- the kiosk, as the kiosk account's login: it creates the database
     # shared with the group, and shows the forms from /etc.
@@ -271,7 +281,12 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
         guide_text = f.read()
     with open(guide, 'w', encoding='utf-8') as f:
         f.write(guide_text.replace('menu = {', 'welcome = { title = { nl = "Welkom"; en = "Welcome"; }; };\nmenu = {', 1))
+    # What a PDF printer (cups-pdf) wrote into that old home.
+    os.mkdir(DATA + '/PDF')
     r = run(['dpkg', '-i', debs['v2']])
+    assert pwd.getpwnam('zorgkiosk').pw_dir == KIOSK_HOME, r.stdout + r.stderr
+    assert DATA + '/PDF holds pages' in r.stderr, r.stderr
+    os.rmdir(DATA + '/PDF')
     assert re.search(r'the database is at schema version|de database heeft schemaversie', r.stdout + r.stderr), \
         r.stdout + r.stderr
     assert re.search(r'guide\.conf:\d+: .*welcome\.conf', r.stderr) and 'will not start' in r.stderr, r.stderr
@@ -286,6 +301,11 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     k.close(check=False)
     k = kiosk_login(tmp_path, 'kiosk-2.txt')
     k.wait_for('Welkom, test', timeout=20)
+    cwd = {os.readlink('/proc/%d/cwd' % pid) for pid in running_zorgkiosk()}
+    assert cwd == {KIOSK_HOME}, 'the kiosk session does not run in its home: %r' % cwd
+    # Configured again (the same version): the home stays, nothing said.
+    r = run(['/var/lib/dpkg/info/zorgkiosk.postinst', 'configure', debs['version'] + V2])
+    assert pwd.getpwnam('zorgkiosk').pw_dir == KIOSK_HOME and 'home' not in r.stderr, r.stderr
 
     # ---- remove: the data stays, nothing of zorgkiosk runs, the links
     # that enabled its files are gone (a dangling one would stop sshd).
@@ -307,6 +327,7 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     r = run(['dpkg', '--purge', 'zorgkiosk'])
     assert 'deleting the database' in r.stdout + r.stderr
     assert not os.path.exists(DATA) and not os.path.exists('/etc/zorgkiosk')
+    assert not os.path.exists(KIOSK_HOME)
 
 
 def test_lintian_is_clean(debs):
