@@ -194,3 +194,13 @@ def test_paste_at_the_visitor_kiosk_is_text(kiosk, forms):
     k.wait_until(lambda: steps.field_value(k, forms, 'name', 'en') == 'Gerda Jansen',
                  'the pasted name is not "Gerda Jansen"')
     assert k.focused_label().strip('[] ').startswith('Gerda Jansen'), k.dump()
+    # A text area keeps the line breaks.
+    situation = [f['id'] for f in forms.fields].index('situation')
+    for _ in range(situation):
+        k.press(TAB)
+    paste(k, 'Mijn moeder, 84\rwoont alleen')
+    k.wait_for('woont alleen')
+    lines = [steps.input_value(l) for l in k.text()]
+    row = lines.index('Mijn moeder, 84')
+    assert lines[row + 1] == 'woont alleen', k.dump()
+    assert k.focused_label().strip('[] ').startswith('Mijn moeder, 84'), k.dump()
