@@ -47,9 +47,10 @@ enum { PAIR_ERROR = 1, PAIR_NOTICE };
 #define UI_KEY_PASTE_START 0x7e01
 #define UI_KEY_PASTE_END 0x7e02
 /* A paste whose end marker was lost ends after this much silence, or at
- * a function key, arrow or click: no clipboard holds those (terminals
- * filter the escape character out of what they paste). */
+ * a function key, arrow or click after a shorter one: a person pressed
+ * it. Within the stream of a paste such a key is left out. */
 #define UI_PASTE_GAP_MS 1000
+#define UI_PASTE_KEY_GAP_MS 200
 
 static struct {
 	bool on;        /* between the markers */
@@ -445,15 +446,16 @@ read_x10_mouse(struct ui_key *k)
 static int
 next_key(int timeout_ms)
 {
-	long long end = now_ms() + timeout_ms;
+	long long end = now_ms() + timeout_ms, quiet;
 	int c;
 
 	for (;;) {
 		timeout(timeout_ms);
 		if ((c = getch()) == ERR)
 			return ERR;
-		if (paste.on && (now_ms() - paste.last > UI_PASTE_GAP_MS ||
-		    (c >= KEY_MIN && c != KEY_RESIZE && c != UI_KEY_PASTE_START && c != UI_KEY_PASTE_END)))
+		quiet = now_ms() - paste.last;
+		if (paste.on && (quiet > UI_PASTE_GAP_MS || (quiet > UI_PASTE_KEY_GAP_MS && c >= KEY_MIN &&
+		    c != KEY_RESIZE && c != UI_KEY_PASTE_START && c != UI_KEY_PASTE_END)))
 			paste.on = false;
 		if (c != UI_KEY_PASTE_START && c != UI_KEY_PASTE_END)
 			break;

@@ -65,10 +65,12 @@ def test_pasted_note_is_one_note_of_three_lines(kiosk, tmp_path):
     ref = 'MZ-2026-0011'
     k, db, iid = staff_on(kiosk, tmp_path, ref)
 
-    # Pasted on the request page itself (no text field): nothing happens.
-    paste(k, '3 e x j l n')
+    # Pasted on the request page itself (no text field), even with an
+    # arrow and an Esc in it: nothing happens.
+    paste(k, '3 e\x1b[Bx\x1bj l n 0')
     k.wait_for(T('Pasted text can only go into a text field.', 'en'))
     assert k.contains(T('Status: %s', 'en') % 'new')
+    assert audit_actions(db) == ['view']
 
     su.scroll_to(k, T('Add a note', 'en'))
     k.send(su.key_of(k, T('Add a note', 'en')))
