@@ -84,6 +84,14 @@ edit_key(char **value, size_t *cursor, int max, bool multiline, const struct ui_
 	default:
 		return EDIT_IGNORED;
 	}
+	/* Pasted text is text: a tab, or a line break in a one-line text,
+	 * is a space there, never the key that moves on. */
+	if (k->pasted && (k->ch == L'\t' || (k->ch == L'\n' && !multiline))) {
+		struct ui_key space = *k;
+
+		space.ch = L' ';
+		return edit_key(value, cursor, max, multiline, &space);
+	}
 	if (k->ch == L'\t')
 		return EDIT_IGNORED; /* Tab moves to the next question */
 	if (k->ch == 127 || k->ch == 8)

@@ -586,6 +586,32 @@ global_key(struct app *a, const struct ui_key *k)
 	return false;
 }
 
+/* A pasted key is text, never a command: a character or line break goes
+ * to the text input in focus, as if typed; anything else, and a paste
+ * outside a text input, is left out. */
+static bool
+paste_key(struct app *a, const struct ui_key *k)
+{
+	struct screen *s = top(a);
+	int fi = doc_find(&a->doc, s->focus);
+	bool text = k->code == 0 && !k->invalid && (k->ch >= 32 ? k->ch != 127 : k->ch == L'\n' || k->ch == L'\t');
+
+	if (fi < 0 || a->doc.items[fi].kind != ITEM_INPUT || s->ops->key == NULL) {
+		/* On the welcome nobody has chosen a language yet. */
+		char *msg = a->depth <= 1 && a->staff == NULL ?
+		    i18n_both(N_("Pasted text can only go into a text field."), " ") :
+		    xstrdup(_("Pasted text can only go into a text field."));
+
+		app_notice(a, msg);
+		free(msg);
+		return false;
+	}
+	if (text)
+		s->ops->key(s, k);
+	/* A new line may move what follows the input. */
+	return text && k->ch < 32;
+}
+
 /* Handle one key. Returns whether what the screen shows may have changed
  * beyond the text of the focused input (so the doc must be built again
  * before the next key of a burst is read against it). */
@@ -597,6 +623,8 @@ handle_key(struct app *a, const struct ui_key *k)
 	bool typing;
 	struct ui_key tapped;
 
+	if (k->pasted)
+		return paste_key(a, k);
 	if (k->code == KEY_MOUSE && k->mouse_y < 0)
 		return false; /* a button let go, not a tap: changes nothing */
 	/* A tap on the key bar presses the key it names. */
@@ -678,6 +706,8 @@ kiosk_run(struct app *a)
 
 	app_signals(a);
 	ui_init(a->kiosk_mode, a->low_bandwidth);
+	if (a->staff != NULL)
+		ui_ctrl_s_is_a_key(); /* it saves a note */
 	app_start(a);
 	wipes = a->wipes;
 	while (!quit_signal && !a->quit) {

@@ -1,5 +1,5 @@
-/* scr_prompt.c: asks for one line of text (a search, a date, a file name,
- * a note) with OK and Cancel. */
+/* scr_prompt.c: asks for one line of text (a search, a date, a PIN) with
+ * OK and Cancel. */
 #include "screen.h"
 
 #include <stdlib.h>

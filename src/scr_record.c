@@ -4,15 +4,25 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "site.h"
 #include "util.h"
 
-enum { ID_STATUS = 1, ID_NOTE = 100 };
+enum { ID_STATUS = 1, ID_NOTE = 100, ID_UNDO, ID_CLOSE, ID_KEEP };
+
+/* The longest note. */
+#define NOTE_MAX 2000
 
 struct record_view {
 	char ref[32];
 	struct store_record r;
 	bool loaded;
+	/* The last status change made here, which "Undo" puts back while the
+	 * request still has status undo_to; undo_from[0] == 0: none. */
+	char undo_from[16], undo_to[16];
+	/* Closing waits for a yes; closing_undo: the close is an undo. */
+	bool closing, closing_undo;
 };
 
 static void
@@ -105,6 +115,46 @@ add_answer(struct screen *s, struct doc *d, const struct store_answer *an)
 	free(value);
 }
 
+/* The first day request r may be purged once closed: retention_months
+ * after the day it came in (purge takes closed requests created before
+ * today minus that period). */
+static void
+purge_day(const struct store_record *r, char *out, size_t size)
+{
+	struct tm tm = { .tm_hour = 12, .tm_isdst = -1 };
+
+	if (sscanf(r->created, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) {
+		snprintf(out, size, "?");
+		return;
+	}
+	tm.tm_year -= 1900;
+	tm.tm_mon += site.retention_months - 1;
+	tm.tm_mday += 1;
+	mktime(&tm);
+	strftime(out, size, "%Y-%m-%d", &tm);
+}
+
+/* Closing asks first, and says what follows from it. */
+static void
+confirm_close(struct screen *s, struct doc *d)
+{
+	struct record_view *v = s->data;
+	char day[16], *line;
+
+	purge_day(&v->r, day, sizeof day);
+	doc_text(d, _("Close this request?"), UI_HEADING, 0);
+	/* L10N: the retention period in months, then the first day it may go. */
+	line = xasprintf(_("A closed request is deleted for good, with its answers, notes and history, once it is older than the retention period of %d months. For this request that is from %s on, at the next monthly clean-up. Until then you can change the status back."),
+	    site.retention_months, day);
+	doc_text(d, line, UI_NORMAL, 0);
+	free(line);
+	doc_blank(d);
+	doc_button(d, ID_CLOSE, ID_CLOSE, 0, _("Yes, close the request"));
+	line = xasprintf(_("No, keep the status %s"), store_status_label(v->r.status));
+	doc_button(d, ID_KEEP, ID_KEEP, 0, line);
+	free(line);
+}
+
 static void
 record_build(struct screen *s, struct doc *d)
 {
@@ -140,17 +190,36 @@ record_build(struct screen *s, struct doc *d)
 	for (size_t i = 0; i < v->r.nevents; i++) {
 		const struct store_event *e = &v->r.events[i];
 
-		if (e->note != NULL)
+		if (e->note != NULL) {
+			/* A note's first line beside who wrote it, the others below
+			 * it, further in: a line of a note never looks like an event. */
+			const char *nl = strchr(e->note, '\n');
+			char *first = xstrndup(e->note, nl != NULL ? (size_t)(nl - e->note) : strlen(e->note));
+
 			/* L10N: history: date, time, staff login, note. */
-			line = xasprintf(_("%.10s %.5s %s: note: %s"), e->at, e->at + 11, e->staff, e->note);
-		else
+			line = xasprintf(_("%.10s %.5s %s: note: %s"), e->at, e->at + 11, e->staff, first);
+			doc_text(d, line, UI_NORMAL, 2);
+			if (nl != NULL)
+				doc_text(d, nl + 1, UI_NORMAL, 4);
+			free(first);
+		} else {
 			/* L10N: history: date, time, staff login, old and new status. */
 			line = xasprintf(_("%.10s %.5s %s: status %s -> %s"), e->at, e->at + 11, e->staff,
 			    store_status_label(e->old_status), store_status_label(e->new_status));
-		doc_text(d, line, UI_NORMAL, 2);
+			doc_text(d, line, UI_NORMAL, 2);
+		}
 		free(line);
 	}
 	doc_blank(d);
+	if (v->closing) {
+		confirm_close(s, d);
+		return;
+	}
+	if (v->undo_from[0] != '\0' && str_eq(v->r.status, v->undo_to)) {
+		line = xasprintf(_("Undo: back to status %s"), store_status_label(v->undo_from));
+		doc_button(d, ID_UNDO, ID_UNDO, 'u', line);
+		free(line);
+	}
 	for (int i = 0, key = '1'; i < STORE_NSTATUS; i++) {
 		if (str_eq(v->r.status, store_statuses[i]))
 			continue;
@@ -177,35 +246,89 @@ note_done(struct app *a, void *ctx, const char *text)
 	app_notice(a, rc == STORE_OK ? _("The note has been saved.") : store_message(rc));
 }
 
+/* Store a new status (undo: the one before the last change here). */
+static void
+set_status(struct screen *s, const char *status, bool undo)
+{
+	struct record_view *v = s->data;
+	struct app *a = s->app;
+	char before[sizeof v->r.status], want[sizeof v->undo_from];
+	enum store_rc rc;
+	char *msg;
+
+	/* status may be undo_from, which is cleared below. */
+	snprintf(want, sizeof want, "%s", status);
+	status = want;
+	snprintf(before, sizeof before, "%s", v->r.status);
+	rc = undo ? store_undo_status(a->store, &v->r, status, a->staff) :
+	    store_set_status(a->store, &v->r, status, a->staff);
+	a->changes++;
+	/* Either way, show what is stored now. */
+	reload(s);
+	v->undo_from[0] = '\0';
+	if (rc != STORE_OK) {
+		app_notice(a, store_message(rc));
+	} else if (undo) {
+		msg = xasprintf(_("Undone: the status is %s again."), store_status_label(status));
+		app_notice(a, msg);
+		free(msg);
+	} else {
+		snprintf(v->undo_from, sizeof v->undo_from, "%s", before);
+		snprintf(v->undo_to, sizeof v->undo_to, "%s", status);
+		char *now = xasprintf(_("The status is now: %s"), store_status_label(status));
+
+		/* L10N: after "The status is now: ...". */
+		msg = xasprintf("%s. %s", now, _("You can undo this with \"Undo\"."));
+		app_notice(a, msg);
+		free(now);
+		free(msg);
+	}
+	s->focus = ID_BACK;
+}
+
 static void
 record_activate(struct screen *s, int id)
 {
 	struct record_view *v = s->data;
 	struct app *a = s->app;
-	enum store_rc rc;
-	char *msg;
 
 	if (id == ID_BACK) {
 		app_pop(a);
-	} else if (id == ID_NOTE && v->loaded) {
-		app_push(a, scr_prompt_new(a, N_("Add a note"), N_("Note (it is kept with your name):"), "", 500,
-		    note_done, s));
-	} else if (id >= ID_STATUS && id < ID_STATUS + STORE_NSTATUS && v->loaded) {
-		const char *status = store_statuses[id - ID_STATUS];
+	} else if (!v->loaded) {
+		return;
+	} else if (id == ID_NOTE) {
+		app_push(a, scr_note_new(a, NOTE_MAX, note_done, s));
+	} else if (id == ID_UNDO || (id >= ID_STATUS && id < ID_STATUS + STORE_NSTATUS)) {
+		bool undo = id == ID_UNDO;
+		const char *status = undo ? v->undo_from : store_statuses[id - ID_STATUS];
 
-		rc = store_set_status(a->store, &v->r, status, a->staff);
-		a->changes++;
-		/* Either way, show what is stored now. */
-		reload(s);
-		if (rc == STORE_OK) {
-			msg = xasprintf(_("The status is now: %s"), store_status_label(status));
-			app_notice(a, msg);
-			free(msg);
+		if (str_eq(status, "closed")) {
+			v->closing = true;
+			v->closing_undo = undo;
+			s->focus = ID_KEEP;
 		} else {
-			app_notice(a, store_message(rc));
+			set_status(s, status, undo);
 		}
+	} else if (id == ID_CLOSE && v->closing) {
+		v->closing = false;
+		set_status(s, "closed", v->closing_undo);
+	} else if (id == ID_KEEP) {
+		v->closing = false;
+		app_notice(a, _("The status was not changed."));
 		s->focus = ID_BACK;
 	}
+}
+
+/* Esc: out of the question about closing, else back to the list. */
+static void
+record_back(struct screen *s)
+{
+	struct record_view *v = s->data;
+
+	if (v->closing)
+		record_activate(s, ID_KEEP);
+	else
+		app_pop(s->app);
 }
 
 static const char *
@@ -228,6 +351,7 @@ static const struct screen_ops record_ops = {
 	.title = record_title,
 	.build = record_build,
 	.activate = record_activate,
+	.back = record_back,
 	.help = record_help,
 	.free = record_free,
 	.menu = true,

@@ -184,6 +184,10 @@ struct screen *scr_record_new(struct app *a, const char *ref);
  * Cancel), after the prompt has closed. ctx belongs to the caller. */
 struct screen *scr_prompt_new(struct app *a, const char *title, const char *question,
     const char *value, int max, void (*done)(struct app *a, void *ctx, const char *text), void *ctx);
+/* A staff note of at most max characters, on several lines: done gets the
+ * text (without trailing blank lines) when it is saved, never on Cancel. */
+struct screen *scr_note_new(struct app *a, int max, void (*done)(struct app *a, void *ctx, const char *text),
+    void *ctx);
 /* The same for a secret (a PIN): each character shows as *. */
 struct screen *scr_prompt_secret_new(struct app *a, const char *title, const char *question, int max,
     void (*done)(struct app *a, void *ctx, const char *text), void *ctx);

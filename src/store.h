@@ -148,6 +148,10 @@ void store_record_free(struct store_record *r);
 /* Change the status of r, which staff read at r->version. STORE_CONFLICT
  * when it changed since; then nothing is written. Writes history and audit. */
 enum store_rc store_set_status(struct store *s, const struct store_record *r, const char *status, const char *staff);
+/* The same, putting back the status r had before a change on the same
+ * screen: the audit says it was an undo. */
+enum store_rc store_undo_status(struct store *s, const struct store_record *r, const char *status,
+    const char *staff);
 /* Add a note to request r, with history and audit. */
 enum store_rc store_add_note(struct store *s, const struct store_record *r, const char *note, const char *staff);
 /* Append an audit row (the only way audit rows are written). */

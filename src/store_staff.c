@@ -895,7 +895,8 @@ claim(struct store *s, const struct store_record *r, const char *status, bool *c
 }
 
 static enum store_rc
-change(struct store *s, const struct store_record *r, const char *status, const char *note, const char *staff)
+change(struct store *s, const struct store_record *r, const char *status, const char *note, const char *staff,
+    bool undo)
 {
 	bool conflict = false;
 	char *detail;
@@ -906,7 +907,7 @@ change(struct store *s, const struct store_record *r, const char *status, const 
 	rc = claim(s, r, status, &conflict);
 	if (rc == SQLITE_OK && !conflict)
 		rc = insert_event(s, r->id, staff, status ? r->status : NULL, status, note);
-	detail = status ? xasprintf("%s -> %s", r->status, status) : xstrdup("note");
+	detail = status ? xasprintf("%s -> %s%s", r->status, status, undo ? " (undo)" : "") : xstrdup("note");
 	if (rc == SQLITE_OK && !conflict)
 		rc = insert_audit(s, staff, status ? "status" : "note", r->ref, detail);
 	free(detail);
@@ -922,13 +923,19 @@ change(struct store *s, const struct store_record *r, const char *status, const 
 enum store_rc
 store_set_status(struct store *s, const struct store_record *r, const char *status, const char *staff)
 {
-	return change(s, r, status, NULL, staff);
+	return change(s, r, status, NULL, staff, false);
+}
+
+enum store_rc
+store_undo_status(struct store *s, const struct store_record *r, const char *status, const char *staff)
+{
+	return change(s, r, status, NULL, staff, true);
 }
 
 enum store_rc
 store_add_note(struct store *s, const struct store_record *r, const char *note, const char *staff)
 {
-	return change(s, r, NULL, note, staff);
+	return change(s, r, NULL, note, staff, false);
 }
 
 enum store_rc

@@ -1,6 +1,7 @@
 /* ui.c: curses set-up and drawing primitives; see ui.h. */
 #include "ui.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -39,6 +40,23 @@ enum { PAIR_ERROR = 1, PAIR_NOTICE };
  * codes ncurses gives the terminal's own keys (KEY_MAX and a few hundred
  * after it). */
 #define UI_KEY_X10_MOUSE 0x7e00
+
+/* Bracketed paste (xterm's mode 2004): the terminal sends pasted text
+ * between these two markers, so that it can be read as text and never as
+ * keys that do something. */
+#define UI_KEY_PASTE_START 0x7e01
+#define UI_KEY_PASTE_END 0x7e02
+/* A paste whose end marker was lost ends after this much silence, or at
+ * a function key, arrow or click after a shorter one: a person pressed
+ * it. Within the stream of a paste such a key is left out. */
+#define UI_PASTE_GAP_MS 1000
+#define UI_PASTE_KEY_GAP_MS 200
+
+static struct {
+	bool on;        /* between the markers */
+	bool cr;        /* the last pasted character was a CR (of a CR LF) */
+	long long last; /* when the last pasted byte came */
+} paste;
 
 bool
 ui_term_usable(void)
@@ -85,6 +103,61 @@ define_keys(void)
 	 * with every tap: those are read here. */
 	if (kmous != NULL && kmous != (char *)-1 && strcmp(kmous, "\033[M") != 0)
 		define_key("\033[M", UI_KEY_X10_MOUSE);
+	define_key("\033[200~", UI_KEY_PASTE_START);
+	define_key("\033[201~", UI_KEY_PASTE_END);
+}
+
+/* Bracketed paste on and off. Asked of ANSI terminals only (those that
+ * do not know the mode ignore it); turned off wherever the terminal is
+ * given back: ui_end, ui_give_back, and around Ctrl-Z. */
+#define PASTE_ON "\033[?2004h"
+#define PASTE_OFF "\033[?2004l"
+static bool paste_asked;
+static struct sigaction tstp_curses; /* curses' own Ctrl-Z handler */
+static bool tstp_wrapped;
+
+static void
+send_raw(const char *bytes, size_t len)
+{
+	ssize_t w = write(saved.fd, bytes, len);
+
+	(void)w; /* a terminal that is gone has no mode to set */
+}
+
+/* Ctrl-Z outside kiosk mode: curses gives the terminal back, stops, and
+ * takes it again when continued; the paste mode goes with it. */
+static void
+on_tstp(int sig)
+{
+	int keep = errno;
+
+	send_raw(PASTE_OFF, sizeof PASTE_OFF - 1);
+	if (tstp_curses.sa_flags & SA_SIGINFO)
+		tstp_curses.sa_sigaction(sig, NULL, NULL);
+	else
+		tstp_curses.sa_handler(sig);
+	send_raw(PASTE_ON, sizeof PASTE_ON - 1);
+	errno = keep;
+}
+
+static void
+ask_bracketed_paste(void)
+{
+	struct sigaction sa;
+
+	if (cursor_address == NULL || strncmp(cursor_address, "\033[", 2) != 0)
+		return;
+	paste_asked = true;
+	send_raw(PASTE_ON, sizeof PASTE_ON - 1);
+	/* curses handles Ctrl-Z where it found the default action (not in
+	 * kiosk mode, which ignores it). */
+	if (sigaction(SIGTSTP, NULL, &tstp_curses) != 0 || tstp_curses.sa_handler == SIG_DFL ||
+	    tstp_curses.sa_handler == SIG_IGN)
+		return;
+	sa = tstp_curses;
+	sa.sa_flags &= ~SA_SIGINFO;
+	sa.sa_handler = on_tstp;
+	tstp_wrapped = sigaction(SIGTSTP, &sa, NULL) == 0;
 }
 
 static int
@@ -118,6 +191,8 @@ prepare_give_back(void)
 	else if (key_mouse != NULL)
 		reset_add("\033[?1000l");
 	reset_add(keypad_local);
+	if (paste_asked)
+		reset_add(PASTE_OFF);
 	reset_add(exit_attribute_mode);
 	reset_add(orig_pair);
 	reset_add(cursor_normal);
@@ -142,6 +217,18 @@ ui_give_back(void)
 }
 
 void
+ui_ctrl_s_is_a_key(void)
+{
+	struct termios t;
+
+	if (tcgetattr(fileno(stdout), &t) != 0)
+		return;
+	t.c_iflag &= ~(tcflag_t)IXON;
+	if (tcsetattr(fileno(stdout), TCSANOW, &t) == 0)
+		def_prog_mode();
+}
+
+void
 ui_init(bool raw_keys, bool low_bandwidth)
 {
 	/* A slow link may split an escape sequence; 200 ms keeps a lone Esc
@@ -159,6 +246,7 @@ ui_init(bool raw_keys, bool low_bandwidth)
 		cbreak();
 	noecho();
 	nonl();
+	ask_bracketed_paste();
 	keypad(stdscr, TRUE);
 	define_keys();
 	curs_set(0);
@@ -187,7 +275,13 @@ ui_end(void)
 		return;
 	active = false;
 	saved.taken = 0;
+	if (tstp_wrapped)
+		sigaction(SIGTSTP, &tstp_curses, NULL);
+	tstp_wrapped = false;
 	render_end();
+	if (paste_asked)
+		send_raw(PASTE_OFF, sizeof PASTE_OFF - 1);
+	paste_asked = false;
 	curs_set(1);
 	endwin();
 }
@@ -346,8 +440,54 @@ read_x10_mouse(struct ui_key *k)
 	    b[1] - 33);
 }
 
-bool
-ui_read_key(struct ui_key *k, int timeout_ms)
+/* The next byte or key within timeout_ms (-1: no limit), or ERR. The
+ * paste markers are taken out here: they only start and end a paste, so a
+ * paste split over several reads stays one. */
+static int
+next_key(int timeout_ms)
+{
+	long long end = now_ms() + timeout_ms, quiet;
+	int c;
+
+	for (;;) {
+		timeout(timeout_ms);
+		if ((c = getch()) == ERR)
+			return ERR;
+		quiet = now_ms() - paste.last;
+		if (paste.on && (quiet > UI_PASTE_GAP_MS || (quiet > UI_PASTE_KEY_GAP_MS && c >= KEY_MIN &&
+		    c != KEY_RESIZE && c != UI_KEY_PASTE_START && c != UI_KEY_PASTE_END)))
+			paste.on = false;
+		if (c != UI_KEY_PASTE_START && c != UI_KEY_PASTE_END)
+			break;
+		paste.on = c == UI_KEY_PASTE_START;
+		paste.cr = false;
+		paste.last = now_ms();
+		if (timeout_ms > 0)
+			timeout_ms = end > now_ms() ? (int)(end - now_ms()) : 0;
+	}
+	if (paste.on)
+		paste.last = now_ms();
+	return c;
+}
+
+/* A key of a paste: text. Its line breaks, CR (as terminals send them),
+ * LF or CR LF, each read as one '\n'. False for the LF of a CR LF. */
+static bool
+pasted_key(struct ui_key *k)
+{
+	bool after_cr = paste.cr;
+
+	k->pasted = true;
+	paste.cr = k->code == 0 && k->ch == L'\r';
+	if (k->code == 0 && k->ch == L'\n' && after_cr)
+		return false;
+	if (k->code == 0 && k->ch == L'\r')
+		k->ch = L'\n';
+	return true;
+}
+
+static bool
+read_key(struct ui_key *k, int timeout_ms)
 {
 	mbstate_t st;
 	char byte;
@@ -355,12 +495,12 @@ ui_read_key(struct ui_key *k, int timeout_ms)
 
 	memset(k, 0, sizeof *k);
 	k->mouse_y = k->mouse_x = -1;
-	timeout(timeout_ms);
 	/* Bytes are read one at a time and decoded here, in the terminal's
 	 * charset: ncurses' get_wch stalls on a byte that is not valid, and
 	 * every key after it would be lost. */
-	if ((c = getch()) == ERR)
+	if ((c = next_key(timeout_ms)) == ERR)
 		return false;
+	k->pasted = paste.on && c != KEY_RESIZE;
 	if (c == UI_KEY_X10_MOUSE) {
 		read_x10_mouse(k);
 		return true;
@@ -399,6 +539,17 @@ ui_read_key(struct ui_key *k, int timeout_ms)
 			return true;
 		}
 	}
+}
+
+bool
+ui_read_key(struct ui_key *k, int timeout_ms)
+{
+	if (!read_key(k, timeout_ms))
+		return false;
+	if (!k->pasted || pasted_key(k))
+		return true;
+	/* The LF of a CR LF: the key after it, if it is there already. */
+	return read_key(k, 0) && (!k->pasted || pasted_key(k));
 }
 
 bool

@@ -23,6 +23,7 @@ struct ui_key {
 	wint_t ch;  /* the character, when code is 0 */
 	int mouse_y, mouse_x; /* for KEY_MOUSE: a tap (click), or -1 */
 	bool invalid; /* bytes that are no character in the terminal's charset */
+	bool pasted;  /* came in a bracketed paste: text, never a command */
 };
 
 /* Whether TERM names a terminal that can move the cursor; if not, the
@@ -32,6 +33,10 @@ bool ui_term_usable(void);
  * low_bandwidth, or on a line of 19200 baud or less, decoration that costs
  * bytes (colour, filled bars) is left out. */
 void ui_init(bool raw_keys, bool low_bandwidth);
+/* After ui_init: Ctrl-S (and Ctrl-Q) reach the program as keys, also
+ * outside raw mode, where the terminal would take them as "stop output"
+ * and "go on". Kept as curses' program mode, restored after Ctrl-Z. */
+void ui_ctrl_s_is_a_key(void);
 /* Restore the terminal; safe to call twice. */
 void ui_end(void);
 /* Give the terminal back as it was found, from a signal handler of a
@@ -62,7 +67,9 @@ int ui_putw(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st
  * bottom line. */
 void ui_frame(const char *title, const char *keys);
 /* Wait at most timeout_ms (-1: forever) for a key. False on timeout, and
- * when the terminal is gone (see ui_input_gone). */
+ * when the terminal is gone (see ui_input_gone). What the terminal marks
+ * as pasted (bracketed paste, which ui_init asks for) reads as keys with
+ * pasted set, a line break as '\n'. */
 bool ui_read_key(struct ui_key *k, int timeout_ms);
 /* Whether the terminal hung up: no key will ever come. */
 bool ui_input_gone(void);

@@ -14,6 +14,8 @@ from zkharness import ENTER, F1, F2, PGDN, PGUP, T, flat
 import staffutil as su
 from staffutil import LOGIN
 
+CTRL_S = '\x13'  # saves a note
+
 
 def set_status(k, label):
     """On a request: press the key of "Set status: label"."""
@@ -72,7 +74,9 @@ def test_request_from_kiosk_reviewed_changed_noted_exported(kiosk, tmp_path, for
     su.scroll_to(k, T('Add a note', 'en'))
     k.send(su.key_of(k, T('Add a note', 'en')))
     k.wait_for(T('Note (it is kept with your name):', 'en'))
-    k.send(note + '\r')
+    k.send(note)
+    k.wait_for(note)
+    k.send(CTRL_S)  # Enter would start a new line
     k.wait_for(T('The note has been saved.', 'en'))
     su.scroll_to(k, note)
     k.wait_match(re.escape(LOGIN) + r': note: ' + re.escape(note))
@@ -202,7 +206,9 @@ def test_audit_records_view_status_note_export(kiosk, tmp_path, forms):
     k.wait_for(T('The status is now: %s', 'en') % 'referred')
     k.send(su.key_of(k, T('Add a note', 'en')))
     k.wait_for(T('Note (it is kept with your name):', 'en'))
-    k.send('Doorverwezen naar Wmo\r')
+    k.send('Doorverwezen naar Wmo')
+    k.wait_for('Doorverwezen naar Wmo')
+    k.send(CTRL_S)
     k.wait_for(T('The note has been saved.', 'en'))
     k.send('0')  # Back to the list
     k.wait_for(T('Requests for contact', 'en'))

@@ -49,12 +49,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cursor = 0;
 	for (size_t i = 1; i < size; i++) {
 		struct ui_key k = { .ch = data[i] < 0x20 && i + 1 < size ? (wint_t)(data[i] << 8 | data[i + 1]) : data[i],
-			.mouse_y = -1, .mouse_x = -1 };
+			.mouse_y = -1, .mouse_x = -1, .pasted = (data[0] & 2) != 0 };
 
 		if (data[i] == 0x1b && i + 1 < size)
 			k.code = KEY_MIN + data[++i] % (KEY_MAX - KEY_MIN), k.ch = 0;
 		edit_key(&text, &cursor, fd.max, data[0] & 1, &k);
 		if (!charset_valid_utf8(text, true) || charset_utf8_len(text) > (size_t)fd.max)
+			abort();
+		/* Pasted or typed, a one-line answer has no line break. */
+		if (!(data[0] & 1) && strchr(text, '\n') != NULL)
 			abort();
 	}
 	free(text);
