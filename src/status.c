@@ -77,8 +77,7 @@ check_backups(struct report *r)
 	r->state = hours > CRIT_HOURS ? ST_CRITICAL : hours > WARN_HOURS ? ST_WARNING : ST_OK;
 	age = age_words(hours);
 	r->headline = xasprintf(_("newest backup %s old"), age);
-	r->backups = xasprintf(ngettext("backups: %d in %s, the newest %s (%s old)",
-	    "backups: %d in %s, the newest %s (%s old)", (unsigned long)count), count, site.backup_folder, name, age);
+	r->backups = xasprintf(_("backups: %d in %s, the newest %s (%s old)"), count, site.backup_folder, name, age);
 	free(age);
 	free(name);
 }
@@ -96,8 +95,8 @@ check_database(struct report *r)
 		r->database = xasprintf(_("database: %s does not exist"), site.database);
 		rc = STORE_NOTFOUND;
 	} else if ((s = store_open(site.database, 0600, (gid_t)-1, STORE_CHECK_NOW, &rc, &detail)) == NULL) {
-		r->database = xasprintf(_("database: %s: %s%s%s%s"), site.database, open_reason(rc),
-		    detail ? " (" : "", detail ? detail : "", detail ? ")" : "");
+		r->database = detail ? xasprintf(_("database: %s: %s (%s)"), site.database, open_reason(rc), detail) :
+		    xasprintf(_("database: %s: %s"), site.database, open_reason(rc));
 	} else {
 		/* store_open refuses a file it cannot write, and read every
 		 * page (quick_check) before it returned. */
