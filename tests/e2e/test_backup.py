@@ -9,7 +9,7 @@ import grp
 import hashlib
 import os
 import pwd
-import shutil
+import sqlite3
 import subprocess
 import threading
 import time
@@ -19,7 +19,7 @@ import pytest
 import rawpty
 import staffutil as su
 import zkharness
-from zkharness import BIN, ROOT, base_env, write_site
+from zkharness import BIN, ROOT, write_site
 
 AGE, AGE_KEYGEN = '/usr/bin/age', '/usr/bin/age-keygen'
 # The eight kiosks run the release build (the sanitizer build of eight
@@ -357,3 +357,34 @@ def test_status_says_critical_without_a_database(tmp_path):
     assert r.returncode == 2 and r.stdout.startswith('CRITICAL - '), r.stdout
     assert 'does not exist' in r.stdout
     assert not (tmp_path / 'gone.db').exists(), 'status made a database'
+
+
+@pytest.mark.parametrize('version', [5, 99])
+def test_restore_migrates_an_older_schema_and_refuses_a_newer(tmp_path, version):
+    """A backup of an older zorgkiosk (here: the file as it was at schema
+    5) is brought up to date as opening does; a newer one is refused."""
+    key, pub = keypair(tmp_path)
+    (tmp_path / 'data').mkdir()
+    src = tmp_path / 'data' / 'zk.db'
+    su.create_db(src)
+    su.insert_request(src, 'MZ-2026-0005', '2026-05-01T10:00:00Z', su.answers('Oud Schema'))
+    con = sqlite3.connect(str(src))
+    current = con.execute('PRAGMA user_version').fetchone()[0]
+    con.execute('PRAGMA user_version = %d' % version)
+    con.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+    con.close()
+    out = tmp_path / 'old.age'
+    subprocess.run([AGE, '-r', pub, '-o', str(out), str(src)], check=True)
+    (tmp_path / 'new').mkdir()
+    db = tmp_path / 'new' / 'zk.db'
+    r = zk(['restore', '-i', key, str(out)], site(tmp_path, db, backup_recipient=pub))
+    if version > current:
+        assert r.returncode == 1 and 'made by a newer version of zorgkiosk' in r.stderr, r.stderr
+        assert os.listdir(tmp_path / 'new') == []
+        return
+    assert r.returncode == 0, r.stderr
+    assert 'schema version %d' % version in r.stdout and 'MZ-2026-0005' in r.stdout, r.stdout
+    con = sqlite3.connect(str(db))
+    assert con.execute('PRAGMA user_version').fetchone()[0] == current
+    con.close()
+    assert refs(db) == {'MZ-2026-0005'}
