@@ -264,8 +264,11 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     key = str(tmp_path / 'backup-key.txt')
     run(['age-keygen', '-o', key])
     pub = run(['age-keygen', '-y', key]).stdout.strip()
-    with open(CONF, 'a', encoding='utf-8') as f:
-        f.write('backup_recipient = "%s";\n' % pub)
+    with open(CONF, encoding='utf-8') as f:
+        text = f.read()
+    assert text.count('backup_recipient = "";') == 1, 'the site file names no backup_recipient to set'
+    with open(CONF, 'w', encoding='utf-8') as f:
+        f.write(text.replace('backup_recipient = "";', 'backup_recipient = "%s";' % pub))
     unit = open('/lib/systemd/system/zorgkiosk-backup.service', encoding='utf-8').read()
     user = re.search(r'(?m)^User=(.*)$', unit).group(1)
     group = re.search(r'(?m)^Group=(.*)$', unit).group(1)
