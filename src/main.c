@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "charset.h"
 #include "cli.h"
 #include "form.h"
@@ -33,6 +34,7 @@ struct options {
 	int idle;
 	bool kiosk, plain, low_bandwidth;
 	struct cli_args cli;
+	const char *identity, *backup_file; /* restore -i IDENTITY FILE */
 };
 
 static void
@@ -75,6 +77,12 @@ usage(FILE *out)
 	    "an existing one). Dates are written YYYY-MM-DD; statuses are new,\n"
 	    "contacted, referred, closed and unreachable.\n"),
 	    zk_conf_path);
+	fputs(_("\n"
+	    "Backups (see docs/deploy.md):\n"
+	    "       zorgkiosk backup [-o NEW-FILE]      an encrypted copy of the database,\n"
+	    "                                           into the backup folder or NEW-FILE\n"
+	    "       zorgkiosk restore -i KEY-FILE FILE  a backup in place of a missing database\n"
+	    "       zorgkiosk status                    backups and database, for a monitor\n"), out);
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -126,7 +134,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	long v;
 
 	opterr = 0; /* our own messages, in the user's language */
-	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMS:
 			o->forms = optarg;
@@ -157,6 +165,9 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			break;
 		case 'o':
 			o->cli.output = optarg;
+			break;
+		case 'i':
+			o->identity = optarg;
 			break;
 		case OPT_EXCEL:
 			o->cli.excel = true;
@@ -189,11 +200,18 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		}
 	}
 	*command = optind < argc ? argv[optind++] : NULL;
+	if (str_eq(*command, "restore") && optind < argc)
+		o->backup_file = argv[optind++];
 	if (optind < argc)
 		usage_error(_("unexpected argument '%s'"), argv[optind]);
 	if (*command != NULL && !str_eq(*command, "check-forms") && !str_eq(*command, "staff") &&
-	    !str_eq(*command, "ssh") && !str_eq(*command, "migrate") && !cli_is_command(*command))
+	    !str_eq(*command, "ssh") && !str_eq(*command, "migrate") && !cli_is_command(*command) &&
+	    !backup_is_command(*command))
 		usage_error(_("unknown command '%s'"), *command);
+	if (str_eq(*command, "restore") && (o->identity == NULL || o->backup_file == NULL))
+		usage_error(_("restore takes -i KEY-FILE and the backup FILE"));
+	if (o->identity != NULL && !str_eq(*command, "restore"))
+		usage_error(_("-i goes with restore only"));
 	if (*command != NULL && !str_eq(*command, "staff") && o->kiosk)
 		usage_error(_("--kiosk goes with the kiosk only"));
 	if (str_eq(*command, "staff") && o->kiosk)
@@ -261,7 +279,7 @@ print_form_warnings(const struct forms *f)
 
 /* Why the database could not be opened, for the administrator or staff
  * member who reads it at start (the visitor's messages are store_message's). */
-static const char *
+const char *
 open_reason(enum store_rc rc)
 {
 	switch (rc) {
@@ -596,6 +614,12 @@ main(int argc, char **argv)
 		}
 		store_close(s);
 		status = s != NULL ? 0 : 1;
+	} else if (str_eq(command, "backup")) {
+		status = backup_run(o.cli.output);
+	} else if (str_eq(command, "restore")) {
+		status = restore_run(o.identity, o.backup_file);
+	} else if (str_eq(command, "status")) {
+		status = status_run();
 	} else {
 		status = str_eq(command, "ssh") ? run_remote() : run(&o, command);
 	}

@@ -21,9 +21,8 @@
 
 #define NEW_FILE (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
 
-/* Whether the folders of a and b are the same folder. */
-static bool
-same_folder(const char *a, const char *b)
+bool
+outfile_same_folder(const char *a, const char *b)
 {
 	char *da = xstrdup(a), *db = xstrdup(b);
 	struct stat sa, sb;
@@ -59,7 +58,7 @@ FILE *
 outfile_create(const char *path, const char *db, char **why)
 {
 	*why = NULL;
-	if (same_folder(path, db)) {
+	if (outfile_same_folder(path, db)) {
 		*why = xasprintf(_("%s is in the database's folder; write exports somewhere else."), path);
 		return NULL;
 	}

@@ -4,6 +4,7 @@
 #ifndef ZK_OUTFILE_H
 #define ZK_OUTFILE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Create path as a new file for an export of the database at db. NULL with
@@ -16,5 +17,8 @@ FILE *outfile_create(const char *path, const char *db, char **why);
  * made 0700 when missing, owned by the caller and writable by no one else.
  * Sets *path (caller frees). NULL with *why set (caller frees). */
 FILE *outfile_in_folder(const char *home, const char *folder, const char *ext, char **path, char **why);
+
+/* Whether the folders of files a and b are the same folder. */
+bool outfile_same_folder(const char *a, const char *b);
 
 #endif

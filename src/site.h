@@ -21,6 +21,9 @@ struct site {
 	int retention_months;  /* purge closes requests older than this */
 	int review_days;       /* forms pages must be checked this often */
 	int idle_secs;         /* the kiosk wipes after this much idle time */
+	char *backup_recipient; /* age public key backups are encrypted to, or NULL */
+	char *backup_folder;   /* where `zorgkiosk backup` keeps its backups */
+	int backup_keep;       /* how many of them it keeps */
 };
 
 /* The settings in force: embedded defaults until site_load. */

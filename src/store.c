@@ -574,8 +574,8 @@ mem_shutdown(void *ignored)
 /* Before SQLite's first use: the wiping allocator, and no memory that
  * SQLite keeps for reuse without freeing it (lookaside slots, the bulk of
  * page-cache pages), so that releasing memory wipes every copy. */
-static void
-configure_memory(void)
+void
+store_memory_setup(void)
 {
 	static const sqlite3_mem_methods wiping = {
 		mem_malloc, mem_free, mem_realloc, mem_size, mem_roundup, mem_init, mem_shutdown, NULL,
@@ -613,7 +613,7 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_check check, enu
 	check_later = check == STORE_CHECK_BACKGROUND && size > STORE_CHECK_INLINE_BYTES && version == STORE_SCHEMA;
 	check_now = version != STORE_SCHEMA || (check != STORE_CHECK_SKIP && !check_later);
 	fresh = !side_file_exists(path, "-wal") && !side_file_exists(path, "-shm");
-	configure_memory();
+	store_memory_setup();
 	if (create_file(path, mode, gid) != 0) {
 		err = errno;
 		*rc = store_diagnose(path, err == ENOSPC ? STORE_FULL : STORE_READONLY, err);

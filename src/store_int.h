@@ -38,6 +38,9 @@ enum store_rc store_diagnose(const char *path, enum store_rc rc, int err);
 enum store_rc store_quick_check(sqlite3 *db, char **detail, int *err);
 /* Give back (and so wipe) the cached pages that held answers. */
 void store_forget_pages(sqlite3 *db);
+/* Before SQLite's first use: an allocator that wipes what it frees (store.c);
+ * store_open calls it. */
+void store_memory_setup(void);
 
 /* The store_rc for a SQLite result code. */
 enum store_rc store_rc_of(int rc);
