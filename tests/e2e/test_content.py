@@ -214,7 +214,7 @@ def test_help_me_choose_says_when_registration_opens(kiosk, forms, lang):
 # Without a computer.
 
 PLACES = ('Mantelzorgcentraal', 'Zoetermeerwijzer', 'website', 'vereniging van mantelzorgmakelaars', 'professional association')
-OFFLINE = ('mantelzorgspreekuur', 'consultation hour', 'contact aan', 'request contact', '088 - 023 47 40')
+OFFLINE = ('mantelzorgspreekuur', 'drop-in session', 'contact aan', 'get in touch', '088 - 023 47 40')
 
 
 def step_texts(guide):
