@@ -49,8 +49,11 @@ def age_forms(forms_copy):
     with a replacement and one without, one ends far in the future, and a
     glossary word is used nowhere."""
     g = forms_copy / 'guide.conf'
-    edit(g, '    id = "day_care";\n    checked = "2026-11-30";',
-         '    id = "day_care";\n    checked = "2000-01-01";')
+    # Whatever day day_care was last checked: now long ago.
+    text, n = re.subn(r'(    id = "day_care";\n    checked = )"\d{4}-\d\d-\d\d";',
+                      r'\1"2000-01-01";', g.read_text(encoding='utf-8'))
+    assert n == 1
+    g.write_text(text, encoding='utf-8')
     edit(g, 'title = { nl = "Een maatje voor u"; en = "A buddy for you"; };',
          'title = { nl = "Een maatje voor u"; en = "A buddy for you"; };\n'
          '        until = "2000-01-01";\n'
