@@ -467,8 +467,10 @@ def take_home(k, lang):
     k.choose(T('Take this with you', lang))
 
 
-def test_print_in_english_arrives_with_the_facts(kiosk, forms, cups):
+def test_print_in_english_arrives_with_the_facts(kiosk, forms, extra, cups):
     lang = 'en'
+    th = extra['takehome']
+    hour = next(c for c in th['contacts'] if c['id'] == 'consultation_hour')
     out = cups.queue('en_page')
     k = kiosk(rows=50, args=printer_args(cups, 'en_page'))
     choose_language(k, forms, lang)
@@ -483,8 +485,8 @@ def test_print_in_english_arrives_with_the_facts(kiosk, forms, cups):
     k.choose(T('Print this page', lang))
     k.wait_for(T(PRINTED, lang), timeout=20)
     text = re.sub(r'\s+', ' ', cups.read_pdf(out))
-    for want in ('To take with you', forms.pages['appreciation']['title'][lang], forms.pages['advice']['title'][lang],
-                 'Thursdays from 15:00 to 16:00', 'Petuniatuin 7A', '€ 200', 'mantelzorgcafé', 'cliëntondersteuning'):
+    for want in (th['title'][lang], forms.pages['appreciation']['title'][lang], forms.pages['advice']['title'][lang],
+                 hour['time'][lang], 'Petuniatuin 7A', '€ 200', 'mantelzorgcafé', 'cliëntondersteuning'):
         assert want in text, '%r is not in the printed page:\n%s' % (want, text)
     assert 'Om mee te nemen' not in text and 'Donderdag' not in text, 'Dutch on an English page'
 
