@@ -133,6 +133,13 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"DROP TRIGGER IF EXISTS answer_search;"
 	"  UPDATE search_field"
 	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
+	/* 6 -> 7: the id the kiosk gave each request it sent, so that sending
+	 * it again (by a new writer, after the first stopped answering) finds
+	 * it stored (store_submit.c). A table of its own: no index to build
+	 * over every request stored before. */
+	"CREATE TABLE IF NOT EXISTS submit ("
+	"  intake_id INTEGER PRIMARY KEY REFERENCES intake(id) ON DELETE CASCADE,"
+	"  id TEXT NOT NULL UNIQUE);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
