@@ -402,12 +402,18 @@ check_header(const char *path, unsigned long *version, off_t *size, char **detai
 		*detail = xstrdup(_("not a SQLite database"));
 		return STORE_NOTOURS;
 	}
-	/* A page 1 in the -wal is the one SQLite would read: another
-	 * program's -wal beside our file is refused before SQLite makes a
-	 * -shm for it. */
-	store_wal_page1(path, h);
-	/* Offsets 68, 60 and 40: application_id, user_version, schema cookie. */
+	/* Offsets 68, 60 and 40: application_id, user_version, schema cookie.
+	 * Ours, the file and a page 1 in its -wal both: SQLite reads the
+	 * latter, so another program's -wal beside our file is refused
+	 * before SQLite makes a -shm for it. */
 	*version = be32(h + 60);
+	if (be32(h + 68) == STORE_APP_ID && store_wal_page1(path, h)) {
+		*version = be32(h + 60);
+		if (be32(h + 68) != STORE_APP_ID) {
+			*detail = xstrdup(_("another program's database"));
+			return STORE_NOTOURS;
+		}
+	}
 	if (be32(h + 68) == STORE_APP_ID)
 		return *version > STORE_SCHEMA ? STORE_NEWER : STORE_OK;
 	if (be32(h + 68) == 0 && be32(h + 60) == 0 && be32(h + 40) == 0 &&
