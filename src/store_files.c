@@ -157,11 +157,12 @@ store_files_own(const char *path, gid_t gid)
 		free(p);
 		if (fd < 0)
 			continue;
-		/* Only ours: SQLite made it for this process. When that fails,
-		 * the other account's start says why (store_open). */
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && st.st_gid != gid &&
-		    fchown(fd, (uid_t)-1, gid) != 0)
-			st.st_gid = gid;
+		/* Only ours: SQLite made it for this process. */
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() && st.st_gid != gid) {
+			int r = fchown(fd, (uid_t)-1, gid);
+
+			(void)r; /* on failure the other account's start names the file */
+		}
 		close(fd);
 	}
 }
