@@ -86,8 +86,9 @@ submit_id(char *id)
 
 	if (getrandom(b, sizeof b, GRND_NONBLOCK) != (ssize_t)sizeof b) {
 		clock_gettime(CLOCK_REALTIME, &t);
-		snprintf(id, 33, "%016llx%08x%08x", (unsigned long long)t.tv_sec * 1000000000ULL + (unsigned long long)t.tv_nsec,
-		    (unsigned)getpid(), ++count);
+		snprintf(id, 33, "%016llx%08x%08x",
+		    (unsigned long long)t.tv_sec * 1000000000ULL + (unsigned long long)t.tv_nsec, (unsigned)getpid(),
+		    ++count);
 		return;
 	}
 	for (size_t i = 0; i < sizeof b; i++)
