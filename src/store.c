@@ -133,6 +133,13 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"DROP TRIGGER IF EXISTS answer_search;"
 	"  UPDATE search_field"
 	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
+	/* 6 -> 7: the id the kiosk gave each request it sent, so that sending
+	 * it again (by a new writer, after the first stopped answering) finds
+	 * it stored (store_submit.c). A table of its own: no index to build
+	 * over every request stored before. */
+	"CREATE TABLE IF NOT EXISTS submit ("
+	"  intake_id INTEGER PRIMARY KEY REFERENCES intake(id) ON DELETE CASCADE,"
+	"  id TEXT NOT NULL UNIQUE);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
@@ -395,8 +402,18 @@ check_header(const char *path, unsigned long *version, off_t *size, char **detai
 		*detail = xstrdup(_("not a SQLite database"));
 		return STORE_NOTOURS;
 	}
-	/* Offsets 68, 60 and 40: application_id, user_version, schema cookie. */
+	/* Offsets 68, 60 and 40: application_id, user_version, schema cookie.
+	 * Ours, the file and a page 1 in its -wal both: SQLite reads the
+	 * latter, so another program's -wal beside our file is refused
+	 * before SQLite makes a -shm for it. */
 	*version = be32(h + 60);
+	if (be32(h + 68) == STORE_APP_ID && store_wal_page1(path, h)) {
+		*version = be32(h + 60);
+		if (be32(h + 68) != STORE_APP_ID) {
+			*detail = xstrdup(_("another program's database"));
+			return STORE_NOTOURS;
+		}
+	}
 	if (be32(h + 68) == STORE_APP_ID)
 		return *version > STORE_SCHEMA ? STORE_NEWER : STORE_OK;
 	if (be32(h + 68) == 0 && be32(h + 60) == 0 && be32(h + 40) == 0 &&
@@ -407,12 +424,13 @@ check_header(const char *path, unsigned long *version, off_t *size, char **detai
 }
 
 /* The errno of opening path, its -wal or its -shm for writing (nothing
- * is written): EROFS, EPERM (immutable), EACCES, or 0. access() does not
- * see a file system that the kernel made read-only after an error; open()
- * does. Only with no SQLite connection to path open in this process: a
- * close() drops every lock the process holds on the file. */
+ * is written): EROFS, EPERM (immutable), EACCES, or 0; *which (may be
+ * NULL) is the file's ending. access() does not see a file system that
+ * the kernel made read-only after an error; open() does. Only with no
+ * SQLite connection to path open in this process: a close() drops every
+ * lock the process holds on the file. */
 static int
-write_errno(const char *path)
+write_errno(const char *path, const char **which)
 {
 	static const char *const ext[] = { "", "-wal", "-shm" };
 	struct statvfs vfs;
@@ -427,6 +445,8 @@ write_errno(const char *path)
 			close(fd);
 		else if (errno != ENOENT)
 			err = errno;
+		if (err != 0 && which != NULL)
+			*which = ext[i];
 		free(p);
 	}
 	return err;
@@ -442,7 +462,7 @@ store_diagnose(const char *path, enum store_rc rc, int err)
 
 	if (rc != STORE_READONLY && rc != STORE_IOERR && rc != STORE_FULL && rc != STORE_ERROR)
 		return rc;
-	now = write_errno(path);
+	now = write_errno(path, NULL);
 	if (err == EROFS || now == EROFS)
 		return STORE_ROFS;
 	if (err == EPERM || now == EPERM)
@@ -606,6 +626,7 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_check check, enu
 	bool fresh, check_now, check_later;
 	off_t size = 0;
 	int r, err = 0;
+	const char *which = "";
 
 	*detail = NULL;
 	if ((*rc = check_header(path, &version, &size, detail)) != STORE_OK)
@@ -613,18 +634,23 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_check check, enu
 	check_later = check == STORE_CHECK_BACKGROUND && size > STORE_CHECK_INLINE_BYTES && version == STORE_SCHEMA;
 	check_now = version != STORE_SCHEMA || (check != STORE_CHECK_SKIP && !check_later);
 	fresh = !side_file_exists(path, "-wal") && !side_file_exists(path, "-shm");
+	/* A file that cannot be written (its mode, chattr +i, a read-only
+	 * disk), a folder SQLite cannot make its -wal and -shm in, a full
+	 * disk: refused before any connection (see write_errno), which would
+	 * make a -wal and -shm, and would open a file it cannot write for
+	 * reading without a word. */
+	if ((err = write_errno(path, &which)) != 0) {
+		*rc = store_diagnose(path, STORE_READONLY, err);
+		*detail = xasprintf("%s%s: %s", strrchr(path, '/') ? strrchr(path, '/') + 1 : path, which,
+		    strerror(err));
+		return NULL;
+	}
+	if ((*rc = store_files_check(path, detail)) != STORE_OK)
+		return NULL;
 	store_memory_setup();
 	if (create_file(path, mode, gid) != 0) {
 		err = errno;
 		*rc = store_diagnose(path, err == ENOSPC ? STORE_FULL : STORE_READONLY, err);
-		*detail = xstrdup(strerror(err));
-		return NULL;
-	}
-	/* An immutable file or a read-only disk, found before any connection
-	 * (see write_errno): opening alone may not write, so SQLite would not
-	 * say until the first request is sent. */
-	if ((err = write_errno(path)) == EROFS || err == EPERM) {
-		*rc = store_diagnose(path, STORE_READONLY, err);
 		*detail = xstrdup(strerror(err));
 		return NULL;
 	}
@@ -675,6 +701,7 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_check check, enu
 		return NULL;
 	}
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+	store_files_own(path, gid);
 	s = xcalloc(1, sizeof *s);
 	s->db = db;
 	s->path = xstrdup(path);

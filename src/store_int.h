@@ -42,6 +42,18 @@ void store_forget_pages(sqlite3 *db);
  * store_open calls it. */
 void store_memory_setup(void);
 
+/* store_files.c: before SQLite opens path. Whether the -wal beside it
+ * holds a committed page 1, SQLite's view of it: then its first 100 bytes
+ * are put in h. */
+bool store_wal_page1(const char *path, unsigned char h[100]);
+/* STORE_OK, or why SQLite could not make the -wal or -shm it needs beside
+ * path (the folder cannot be written, or its disk is full; *detail says
+ * so, caller frees). */
+enum store_rc store_files_check(const char *path, char **detail);
+/* Give the -wal and -shm beside path that this process owns to gid (when
+ * not -1), so that the other accounts of the group can write them. */
+void store_files_own(const char *path, gid_t gid);
+
 /* The store_rc for a SQLite result code. */
 enum store_rc store_rc_of(int rc);
 /* Now, in UTC, as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 32 bytes). */

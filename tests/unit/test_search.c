@@ -408,7 +408,7 @@ test_search_upgrade_5_to_6(void **state)
 	assert_int_equal(rc, STORE_OK);
 	free(detail);
 	db = raw_open(fx->db);
-	assert_int_equal(raw_int(db, "PRAGMA user_version", NULL), 6);
+	assert_int_equal(raw_int(db, "PRAGMA user_version", NULL), STORE_SCHEMA);
 	assert_true(raw_int(db, "SELECT min(todo) FROM search_field", NULL) > 0);
 	check_cases(fx->s, cases, UNIT_LEN(cases));
 	assert_int_equal(raw_int(db, "SELECT max(todo) FROM search_field", NULL), 0);
