@@ -14,6 +14,7 @@
 #include "charset.h"
 #include "cli.h"
 #include "export_xlsx.h"
+#include "fetch.h"
 #include "outfile.h"
 #include "site.h"
 #include "text.h"
@@ -345,10 +346,21 @@ export_list(struct app *a, const char *format)
 	msg = xasprintf("%s, %d requests, from the staff list", format, count);
 	store_audit(a->store, a->staff, "export", NULL, msg);
 	free(msg);
-	/* L10N: after an export: how many requests, and the file. */
-	msg = rc == STORE_OK ? xasprintf(ngettext("Exported %d request to %s.", "Exported %d requests to %s.",
-	    (unsigned long)count), count, path)
-	    : xstrdup(store_message(rc));
+	if (rc == STORE_OK) {
+		char *fetch = fetch_command(strrchr(path, '/') + 1);
+		/* L10N: after an export: how many requests, and the file. */
+		char *done = xasprintf(ngettext("Exported %d request to %s.", "Exported %d requests to %s.",
+		    (unsigned long)count), count, path);
+
+		/* L10N: after an export; %s: the export done, then the command
+		 * (scp -O ...) that copies it to the staff member's computer. */
+		msg = xasprintf(_("%s To take it home, type on your own computer (Linux, macOS or Windows): %s"), done,
+		    fetch);
+		free(done);
+		free(fetch);
+	} else {
+		msg = xstrdup(store_message(rc));
+	}
 	app_notice(a, msg);
 	free(msg);
 	free(path);

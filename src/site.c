@@ -42,6 +42,7 @@ set_defaults(void)
 	site.print_server = NULL;
 	site.retention_months = 12;
 	site.review_days = 365;
+	site.export_days = 7;
 	site.idle_secs = 120;
 }
 
@@ -207,7 +208,7 @@ get_users(config_t *cf, char **error)
 
 static const char *const known[] = { "database", "database_group", "forms", "staff_group",
 	"staff_users", "kiosk_user", "export_folder", "printer", "print_server", "retention",
-	"review_days", "idle", NULL };
+	"review_days", "idle", "export_days", NULL };
 
 static bool
 parse(config_t *cf, char **error)
@@ -237,7 +238,8 @@ parse(config_t *cf, char **error)
 	    get_string(cf, "print_server", &site.print_server, true, error) &&
 	    get_retention(cf, error) &&
 	    get_number(cf, "review_days", &site.review_days, 1, 3650, error) &&
-	    get_number(cf, "idle", &site.idle_secs, 10, 86400, error);
+	    get_number(cf, "idle", &site.idle_secs, 10, 86400, error) &&
+	    get_number(cf, "export_days", &site.export_days, 1, 3650, error);
 }
 
 /* Whether a line starts with libconfig's @include (its lexer takes it
