@@ -31,7 +31,7 @@ LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
-CORE := util i18n text charset form form_check form_data form_review form_glossary form_extra guide intake store store_submit store_staff store_search site outfile fetch remote takehome pdf
+CORE := util i18n text charset form form_check form_data form_review form_glossary form_extra guide intake store store_submit store_staff store_search site outfile fetch export_purge remote takehome pdf
 UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_staff scr_record scr_care scr_plan scr_takehome print staff export_xlsx cli main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
