@@ -473,7 +473,8 @@ list_help(struct screen *s)
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
 	    "- s, o and d filter by status, option and dates; c clears the filters.\n"
 	    "- e, x, w and j export the requests in the list (CSV, CSV for Excel, an Excel workbook with statistics and a chart, JSON) to a "
-	    "new file in your export folder.\n"
+	    "new file in your export folder. The notice after it shows the command (scp -O ...) that copies it to your own"
+	    " computer; old exports are removed after a few days.\n"
 	    "- q quits. Every view, change and export is recorded with your name.");
 }
 

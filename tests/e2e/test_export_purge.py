@@ -59,8 +59,8 @@ def test_purge_removes_old_exports_and_nothing_else(forms_dir, tmp_path):
         kiosk_file = make_file(kiosk_dir, 'requests-2026-01-01-090000.csv', kiosk, 30)
 
         # The purge timer's way: root, for every staff login.
-        r = subprocess.run([BIN, 'purge'], capture_output=True, timeout=60,
-                           env=base_env('en_US.UTF-8', ZK_TEST_CONF=conf))
+        r = subprocess.run([BIN, '--lang', 'en', 'purge'], capture_output=True, timeout=60,
+                           env=base_env(ZK_TEST_CONF=conf))
         assert r.returncode == 0, r.stderr
         assert b'Removed 2 staff exports older than 7 days.' in r.stdout, r.stdout
         for gone in (old, old2):
@@ -73,7 +73,7 @@ def test_purge_removes_old_exports_and_nothing_else(forms_dir, tmp_path):
 
         # A staff member's own purge: their own exports only.
         mine_old = make_file(mine, 'requests-2026-01-02-090000.csv', staff, 9)
-        r = logins.run('staff', [BIN, 'purge'], conf, env=logins.env('staff', conf, LANG='en_US.UTF-8'))
+        r = logins.run('staff', [BIN, '--lang', 'en', 'purge'], conf)
         assert r.returncode == 0, r.stderr
         assert b'Removed 1 staff export older than 7 days.' in r.stdout, r.stdout
         assert not os.path.lexists(mine_old) and os.path.lexists(young) and os.path.lexists(kiosk_file)
