@@ -88,16 +88,17 @@ fetch_ready(int fd)
 int
 fetch_open(const char *home, const char *folder, const char *name, off_t *size, char **why)
 {
-	int dir = outfile_folder(home, folder, false, why), fd;
+	int dir = outfile_folder(home, folder, false, why), fd, err;
 	struct stat st;
 
 	if (dir < 0)
 		return -1;
 	/* O_NOFOLLOW: a symlink is refused; O_NONBLOCK: a FIFO cannot hold us. */
 	fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	err = errno;
 	close(dir);
 	if (fd < 0 || fstat(fd, &st) != 0 || !outfile_is_export(&st, name, getuid())) {
-		*why = fd < 0 && errno == ENOENT ?
+		*why = fd < 0 && err == ENOENT ?
 		    xasprintf(_("There is no export %s in your export folder; it may have been removed after %d days."),
 			name, site.export_days) :
 		    not_export();
@@ -161,12 +162,13 @@ fetch_send(int in, int out, int fd, const char *name, off_t size, char **why)
 			continue;
 		if (n <= 0) {
 			/* Shorter than it was: the receiver waits for size
-			 * bytes, so they are made up and the file marked bad. */
+			 * bytes, so they are made up, and the refusal the
+			 * caller sends instead of the final 0 marks the file
+			 * bad (as scp does). */
 			memset(buf, 0, sizeof buf);
 			while (left > 0 && put(out, buf, left < (off_t)sizeof buf ? (size_t)left : sizeof buf))
 				left -= left < (off_t)sizeof buf ? left : (off_t)sizeof buf;
 			*why = xstrdup(_("the export changed while it was sent; fetch it again"));
-			fetch_refuse(out, *why);
 			close(fd);
 			return false;
 		}

@@ -33,7 +33,8 @@ int fetch_open(const char *home, const char *folder, const char *name, off_t *si
 
 /* Send the open export fd of size bytes as name over in (answers) and out
  * (the protocol); closes fd. False with *why set when the receiver
- * refused or the connection broke (caller frees). */
+ * refused, the connection broke or the file shrank (caller frees; and
+ * sends it with fetch_refuse, which the receiver then prints). */
 bool fetch_send(int in, int out, int fd, const char *name, off_t size, char **why);
 
 /* The command that fetches the export name from this host, for the staff
