@@ -204,7 +204,7 @@ def fetches(srv):
 def test_the_staff_terminal_says_how_to_fetch_and_scp_fetches_it_byte_for_byte(server, tmp_path):
     env = dict(os.environ, LANG='en_US.UTF-8', TERM='xterm-256color')
     env.pop('LC_ALL', None)
-    k = Kiosk(ssh_argv(server, 'staff', tty=True)[1:], binary='/usr/bin/ssh', env=env, cols=100)
+    k = Kiosk(ssh_argv(server, 'staff', tty=True)[1:], binary='/usr/bin/ssh', env=env)
     try:
         k.wait_for('MZ-2026-0001', timeout=30)
         k.send('w')
