@@ -85,12 +85,27 @@ fetch_ready(int fd)
 	return read(fd, &c, 1) == 1 && c == '\0';
 }
 
+static char *
+no_such_export(const char *name)
+{
+	return xasprintf(_("There is no export %s in your export folder; it may have been removed after %d days."),
+	    name, site.export_days);
+}
+
 int
 fetch_open(const char *home, const char *folder, const char *name, off_t *size, char **why)
 {
-	int dir = outfile_folder(home, folder, false, why), fd, err;
+	char *path = outfile_folder_path(home, folder);
 	struct stat st;
+	int dir = -1, fd, err = lstat(path, &st) != 0 ? errno : 0;
 
+	free(path);
+	*why = NULL;
+	/* No folder yet: no export made, or all of them purged. */
+	if (err == ENOENT)
+		*why = no_such_export(name);
+	else
+		dir = outfile_folder(home, folder, false, why);
 	if (dir < 0)
 		return -1;
 	/* O_NOFOLLOW: a symlink is refused; O_NONBLOCK: a FIFO cannot hold us. */
@@ -98,10 +113,7 @@ fetch_open(const char *home, const char *folder, const char *name, off_t *size, 
 	err = errno;
 	close(dir);
 	if (fd < 0 || fstat(fd, &st) != 0 || !outfile_is_export(&st, name, getuid())) {
-		*why = fd < 0 && err == ENOENT ?
-		    xasprintf(_("There is no export %s in your export folder; it may have been removed after %d days."),
-			name, site.export_days) :
-		    not_export();
+		*why = fd < 0 && err == ENOENT ? no_such_export(name) : not_export();
 		if (fd >= 0)
 			close(fd);
 		return -1;

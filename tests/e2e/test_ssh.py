@@ -250,6 +250,7 @@ def other_staff(server):
 
 @pytest.mark.parametrize('ask', [
     'others', 'traversal', 'absolute', 'path', 'pattern', 'symlink', 'foreign', 'hardlink', 'bashrc', 'folder',
+    'no-folder',
 ])
 def test_fetch_gives_only_the_logins_own_exports(server, other_staff, tmp_path, ask):
     staff = pwd.getpwnam(server['logins'].name('staff'))
@@ -279,14 +280,19 @@ def test_fetch_gives_only_the_logins_own_exports(server, other_staff, tmp_path, 
         os.link(fake_export(mine, 'requests-2026-01-01-000004.csv', staff), os.path.join(mine, remote))
     elif ask == 'bashrc':
         remote = '.bashrc'
-    else:
+    elif ask == 'folder':
         remote, flags = 'zorgkiosk-exports', ['-r']
+    else:                                                 # no export made yet
+        remote = 'requests-2026-01-01-000000.csv'
+        os.rename(mine, mine + '.away')
     before = fetches(server)
     r = scp(scp_argv(server, 'staff', remote, '.', *flags), cwd=tmp_path)
+    if ask == 'no-folder':
+        os.rename(mine + '.away', mine)
     assert r.returncode != 0, r.stderr
     assert os.listdir(tmp_path) == []
     err = r.stderr.decode()
-    assert 'Only your own exports' in err or 'There is no export' in err, err
+    assert ('There is no export' if ask in ('others', 'no-folder') else 'Only your own exports') in err, err
     assert fetches(server) == before
     # the login's own export still comes, and nothing of the other's
     r = scp(scp_argv(server, 'staff', 'requests-2026-01-01-000000.csv', '.'), cwd=tmp_path)
