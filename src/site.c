@@ -42,6 +42,7 @@ set_defaults(void)
 	site.print_server = NULL;
 	site.retention_months = 12;
 	site.review_days = 365;
+	site.export_days = 7;
 	site.idle_secs = 120;
 	site.backup_recipient = NULL;
 	site.backup_folder = xstrdup("/var/backups/zorgkiosk");
@@ -263,7 +264,7 @@ get_recipient(config_t *cf, char **error)
 
 static const char *const known[] = { "database", "database_group", "forms", "staff_group",
 	"staff_users", "kiosk_user", "export_folder", "printer", "print_server", "retention",
-	"review_days", "idle", "backup_recipient", "backup_folder", "backup_keep", NULL };
+	"review_days", "idle", "backup_recipient", "backup_folder", "backup_keep", "export_days", NULL };
 
 static bool
 parse(config_t *cf, char **error)
@@ -295,7 +296,8 @@ parse(config_t *cf, char **error)
 	    get_number(cf, "review_days", &site.review_days, 1, 3650, error) &&
 	    get_number(cf, "idle", &site.idle_secs, 10, 86400, error) &&
 	    get_recipient(cf, error) && get_string(cf, "backup_folder", &site.backup_folder, false, error) &&
-	    get_number(cf, "backup_keep", &site.backup_keep, 1, 3650, error);
+	    get_number(cf, "backup_keep", &site.backup_keep, 1, 3650, error) &&
+	    get_number(cf, "export_days", &site.export_days, 1, 3650, error);
 }
 
 /* Whether a line starts with libconfig's @include (its lexer takes it

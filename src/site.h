@@ -16,6 +16,7 @@ struct site {
 	char **staff_users;    /* these logins are staff too; NULL-terminated */
 	char *kiosk_user;      /* the kiosk account: never staff */
 	char *export_folder;   /* staff screen exports, under each staff login's home */
+	int export_days;       /* purge removes those exports after this many days */
 	char *printer;         /* CUPS queue for the take-home summary, or NULL */
 	char *print_server;    /* CUPS server (host:port or socket), or NULL: the default */
 	int retention_months;  /* purge closes requests older than this */

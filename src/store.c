@@ -140,11 +140,19 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"CREATE TABLE IF NOT EXISTS submit ("
 	"  intake_id INTEGER PRIMARY KEY REFERENCES intake(id) ON DELETE CASCADE,"
 	"  id TEXT NOT NULL UNIQUE);",
+	/* 7 -> 8: a Dutch phone number stored as +31612345678 is indexed as
+	 * 0612345678, so that either way of writing finds both (see
+	 * STORE_SEARCH_VALUE_SQL). The trigger is made again, and the answers
+	 * indexed before are indexed again, as after the upgrade to 6. */
+	"DROP TRIGGER IF EXISTS answer_search;"
+	"  UPDATE search_field"
+	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
 #define MIGRATION_SEARCH 4
 #define MIGRATION_SEARCH_ENDS 5
+#define MIGRATION_SEARCH_PHONES 7
 
 enum store_rc
 store_rc_of(int rc)
@@ -265,7 +273,8 @@ migrate(sqlite3 *db, char **detail)
 	for (; out == STORE_OK && version < STORE_SCHEMA; version++) {
 		if ((rc = store_exec(db, migrations[version])) != SQLITE_OK)
 			goto fail;
-		if ((version == MIGRATION_SEARCH || version == MIGRATION_SEARCH_ENDS) &&
+		if ((version == MIGRATION_SEARCH || version == MIGRATION_SEARCH_ENDS ||
+		    version == MIGRATION_SEARCH_PHONES) &&
 		    (rc = store_search_schema(db)) != SQLITE_OK)
 			goto fail;
 	}

@@ -110,7 +110,7 @@ def system(debs):
         os.kill(pid, 15)
     if installed():
         subprocess.run(['dpkg', '--purge', 'zorgkiosk'], capture_output=True)
-    subprocess.run(['userdel', STAFF], capture_output=True)
+    subprocess.run(['userdel', '--remove', STAFF], capture_output=True)
     if not had['zorgkiosk']:
         subprocess.run(['userdel', 'zorgkiosk'], capture_output=True)
     for g in ('zorgkiosk', 'zorgkiosk-staff'):
@@ -237,13 +237,18 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     insert_request('MZ-2024-0007', '2024-01-02T10:00:00Z', 'Oud Gesloten', status='closed')
 
     # ---- the staff terminal, as a staff login
-    run(['useradd', '--no-create-home', '--shell', '/bin/sh', '--groups', 'zorgkiosk,zorgkiosk-staff', STAFF])
+    run(['useradd', '--create-home', '--shell', '/bin/sh', '--groups', 'zorgkiosk,zorgkiosk-staff', STAFF])
     s = Kiosk(['-u', STAFF, '--', '/usr/bin/zorgkiosk', 'staff', '--lang', 'en'], binary='/usr/sbin/runuser',
               env=base_env('C.UTF-8'), stderr_path=str(tmp_path / 'staff.txt'))
     try:
         s.wait_for(T('Requests for contact', 'en'), 'MZ-2026-0001', 'Pakket Persoon', timeout=20)
     except AssertionError:
         raise AssertionError('the staff terminal did not show the request:\n%s\n%s' % (s.dump(), s.stderr()))
+    # An export in the staff member's home, which remove and purge name.
+    s.send('e')
+    s.wait_for('scp -O', timeout=20)
+    folder = os.path.join(pwd.getpwnam(STAFF).pw_dir, 'zorgkiosk-exports')
+    export = os.path.join(folder, os.listdir(folder)[0])
     s.send('q')
     s.proc.wait(timeout=20)
     s.close(check=False)
@@ -342,6 +347,7 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     # that enabled its files are gone (a dangling one would stop sshd).
     r = run(['dpkg', '-r', 'zorgkiosk'])
     assert 'kept' in r.stdout + r.stderr
+    assert export in r.stderr, r.stderr
     k.proc.wait(timeout=10)  # ended by the removal
     k.close(check=False)
     deadline = time.monotonic() + 5
@@ -357,6 +363,7 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     # ---- purge: says so, then deletes the data and the configuration.
     r = run(['dpkg', '--purge', 'zorgkiosk'])
     assert 'deleting the database' in r.stdout + r.stderr
+    assert export in r.stderr and os.path.exists(export), r.stderr
     assert not os.path.exists(DATA) and not os.path.exists('/etc/zorgkiosk')
     assert not os.path.exists(KIOSK_HOME)
     # The backups are what is left to restore from after a purge by mistake.
