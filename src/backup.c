@@ -253,20 +253,7 @@ backup_spawn(char *const argv[], int in, int out, int err)
 static bool
 put(void *ctx, const void *buf, size_t n)
 {
-	int fd = *(int *)ctx;
-	const char *p = buf;
-
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
+	return write_all(*(int *)ctx, buf, n);
 }
 
 /* Whether the checks before anything is written pass; says why not. */

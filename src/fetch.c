@@ -122,24 +122,6 @@ fetch_open(const char *home, const char *folder, const char *name, off_t *size, 
 	return fd;
 }
 
-static bool
-put(int out, const void *buf, size_t n)
-{
-	const char *p = buf;
-
-	while (n > 0) {
-		ssize_t w = write(out, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* The receiver's answer: 0 to go on; 1 or 2 and a line when it cannot. */
 static bool
 answer(int in, char **why)
@@ -165,7 +147,7 @@ fetch_send(int in, int out, int fd, const char *name, off_t size, char **why)
 	bool ok;
 
 	*why = NULL;
-	ok = put(out, head, strlen(head)) && answer(in, why);
+	ok = write_all(out, head, strlen(head)) && answer(in, why);
 	free(head);
 	while (ok && left > 0) {
 		ssize_t n = read(fd, buf, left < (off_t)sizeof buf ? (size_t)left : sizeof buf);
@@ -178,17 +160,17 @@ fetch_send(int in, int out, int fd, const char *name, off_t size, char **why)
 			 * caller sends instead of the final 0 marks the file
 			 * bad (as scp does). */
 			memset(buf, 0, sizeof buf);
-			while (left > 0 && put(out, buf, left < (off_t)sizeof buf ? (size_t)left : sizeof buf))
+			while (left > 0 && write_all(out, buf, left < (off_t)sizeof buf ? (size_t)left : sizeof buf))
 				left -= left < (off_t)sizeof buf ? left : (off_t)sizeof buf;
 			*why = xstrdup(_("the export changed while it was sent; fetch it again"));
 			close(fd);
 			return false;
 		}
-		ok = put(out, buf, (size_t)n);
+		ok = write_all(out, buf, (size_t)n);
 		left -= n;
 	}
 	close(fd);
-	ok = ok && put(out, "", 1) && answer(in, why);
+	ok = ok && write_all(out, "", 1) && answer(in, why);
 	if (!ok && *why == NULL)
 		*why = xstrdup(_("the connection was closed before the file was sent"));
 	return ok;
@@ -203,7 +185,7 @@ fetch_refuse(int out, const char *why)
 	for (char *p = line + 1; p[1] != '\0'; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
-	put(out, line, strlen(line));
+	write_all(out, line, strlen(line));
 	free(line);
 }
 

@@ -142,22 +142,6 @@ place_is_free(void)
 	return ok;
 }
 
-static bool
-write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		p += w;
-		n -= (size_t)w;
-	}
-	return true;
-}
-
 /* Write image as the database, owned by uid:gid with mode. */
 static bool
 put_in_place(const unsigned char *image, size_t len, uid_t uid, gid_t gid, mode_t mode)

@@ -35,6 +35,9 @@ bool str_eq(const char *a, const char *b);
 /* Whether s is a date that exists, written YYYY-MM-DD. */
 bool date_valid(const char *s);
 
+/* Write all n bytes of buf to fd, again after EINTR and short writes;
+ * false on an error (errno says which). */
+bool write_all(int fd, const void *buf, size_t n);
 /* Milliseconds on a clock that only goes forward (for timeouts). */
 long long now_ms(void);
 
