@@ -26,13 +26,16 @@ HARDEN    := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
 CFLAGS    ?= -O2 -g
 DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEPS_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(CFLAGS)
+# libspeechd's header only: the library is loaded when speech is first
+# needed (src/lazy.h), not linked.
+SPEECH_CFLAGS = $(shell $(PKG_CONFIG) --cflags speech-dispatcher)
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(SPEECH_CFLAGS) $(CFLAGS)
 LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
 CORE := util i18n text charset form_read form form_load form_check form_data form_review form_glossary form_extra guide intake store store_submit store_staff store_search site outfile remote takehome pdf export_csv
-UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_note scr_staff scr_record scr_care scr_plan scr_takehome print staff export_xlsx cli main
+UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_note scr_staff scr_record scr_care scr_plan scr_takehome speech print staff export_xlsx cli main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))

@@ -43,6 +43,7 @@ set_defaults(void)
 	site.retention_months = 12;
 	site.review_days = 365;
 	site.idle_secs = 120;
+	site.speech = SPEECH_AVAILABLE;
 }
 
 /* Whether uid may have written a file we trust: root, or the owner of the
@@ -205,9 +206,29 @@ get_users(config_t *cf, char **error)
 	return true;
 }
 
+/* speech: "off", "available" (a key turns it on) or "on". */
+static bool
+get_speech(config_t *cf, char **error)
+{
+	static const char *const names[] = { "off", "available", "on" };
+	config_setting_t *s = config_lookup(cf, "speech");
+	const char *v;
+
+	if (s == NULL)
+		return true;
+	v = config_setting_get_string(s);
+	for (size_t i = 0; v != NULL && i < sizeof names / sizeof names[0]; i++)
+		if (str_eq(v, names[i])) {
+			site.speech = (enum speech_mode)i;
+			return true;
+		}
+	*error = xasprintf(_("line %d: speech is \"off\", \"available\" or \"on\"."), config_setting_source_line(s));
+	return false;
+}
+
 static const char *const known[] = { "database", "database_group", "forms", "staff_group",
 	"staff_users", "kiosk_user", "export_folder", "printer", "print_server", "retention",
-	"review_days", "idle", NULL };
+	"review_days", "idle", "speech", NULL };
 
 static bool
 parse(config_t *cf, char **error)
@@ -237,7 +258,8 @@ parse(config_t *cf, char **error)
 	    get_string(cf, "print_server", &site.print_server, true, error) &&
 	    get_retention(cf, error) &&
 	    get_number(cf, "review_days", &site.review_days, 1, 3650, error) &&
-	    get_number(cf, "idle", &site.idle_secs, 10, 86400, error);
+	    get_number(cf, "idle", &site.idle_secs, 10, 86400, error) &&
+	    get_speech(cf, error);
 }
 
 /* Whether a line starts with libconfig's @include (its lexer takes it

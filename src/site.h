@@ -7,6 +7,13 @@
 
 #include <stdbool.h>
 
+/* How a site offers speech (site file: speech = "..."). */
+enum speech_mode {
+	SPEECH_OFF,       /* never: no key, no hint */
+	SPEECH_AVAILABLE, /* a key turns it on; the welcome says which */
+	SPEECH_ON,        /* on at the start of every visit (a headphone socket) */
+};
+
 struct site {
 	const char *path;      /* the file read; NULL when it did not exist */
 	char *database;        /* the database file */
@@ -21,6 +28,7 @@ struct site {
 	int retention_months;  /* purge closes requests older than this */
 	int review_days;       /* forms pages must be checked this often */
 	int idle_secs;         /* the kiosk wipes after this much idle time */
+	enum speech_mode speech; /* whether the kiosk speaks (speech.h) */
 };
 
 /* The settings in force: embedded defaults until site_load. */
