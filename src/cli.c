@@ -11,6 +11,7 @@
 
 #include "charset.h"
 #include "export_csv.h"
+#include "export_purge.h"
 #include "export_xlsx.h"
 #include "guide.h"
 #include "intake.h"
@@ -378,6 +379,21 @@ print_audit(void *ctx, const char *at, const char *staff, const char *action, co
 	}
 }
 
+/* The staff exports older than site.export_days (export_purge.h), for the
+ * audit and on the screen. */
+static enum store_rc
+purge_exports(struct store *s, const char *login)
+{
+	int n = export_purge(time(NULL) - (time_t)site.export_days * 86400, stderr);
+	char *detail = xasprintf("%d staff exports older than %d days", n, site.export_days);
+	enum store_rc rc = store_audit(s, login, "purge-exports", NULL, detail);
+
+	free(detail);
+	printf(ngettext("Removed %d staff export older than %d days.\n", "Removed %d staff exports older than %d days.\n",
+	    (unsigned long)n), n, site.export_days);
+	return rc;
+}
+
 int
 cli_run(struct store *s, const struct forms *f, const char *login, const char *command,
     const struct cli_args *a)
@@ -426,6 +442,8 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		if (rc == STORE_OK)
 			printf(ngettext("Removed %d closed request created before %s.\n",
 			    "Removed %d closed requests created before %s.\n", (unsigned long)count), count, cut);
+		if (rc == STORE_OK)
+			rc = purge_exports(s, login);
 	} else {
 		rc = store_audit_each(s, print_audit, NULL);
 	}

@@ -10,8 +10,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "charset.h"
 #include "cli.h"
+#include "fetch.h"
 #include "form.h"
 #include "i18n.h"
 #include "paths.h"
@@ -33,6 +35,7 @@ struct options {
 	int idle;
 	bool kiosk, plain, low_bandwidth;
 	struct cli_args cli;
+	const char *identity, *backup_file; /* restore -i IDENTITY FILE */
 };
 
 static void
@@ -75,6 +78,12 @@ usage(FILE *out)
 	    "an existing one). Dates are written YYYY-MM-DD; statuses are new,\n"
 	    "contacted, referred, closed and unreachable.\n"),
 	    zk_conf_path);
+	fputs(_("\n"
+	    "Backups (see docs/deploy.md):\n"
+	    "       zorgkiosk backup [-o NEW-FILE]      an encrypted copy of the database,\n"
+	    "                                           into the backup folder or NEW-FILE\n"
+	    "       zorgkiosk restore -i KEY-FILE FILE  a backup in place of a missing database\n"
+	    "       zorgkiosk status                    backups and database, for a monitor\n"), out);
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -126,7 +135,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	long v;
 
 	opterr = 0; /* our own messages, in the user's language */
-	while ((c = getopt_long(argc, argv, ":o:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:i:", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_FORMS:
 			o->forms = optarg;
@@ -157,6 +166,9 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			break;
 		case 'o':
 			o->cli.output = optarg;
+			break;
+		case 'i':
+			o->identity = optarg;
 			break;
 		case OPT_EXCEL:
 			o->cli.excel = true;
@@ -189,11 +201,18 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		}
 	}
 	*command = optind < argc ? argv[optind++] : NULL;
+	if (str_eq(*command, "restore") && optind < argc)
+		o->backup_file = argv[optind++];
 	if (optind < argc)
 		usage_error(_("unexpected argument '%s'"), argv[optind]);
 	if (*command != NULL && !str_eq(*command, "check-forms") && !str_eq(*command, "staff") &&
-	    !str_eq(*command, "ssh") && !str_eq(*command, "migrate") && !cli_is_command(*command))
+	    !str_eq(*command, "ssh") && !str_eq(*command, "migrate") && !cli_is_command(*command) &&
+	    !backup_is_command(*command))
 		usage_error(_("unknown command '%s'"), *command);
+	if (str_eq(*command, "restore") && (o->identity == NULL || o->backup_file == NULL))
+		usage_error(_("restore takes -i KEY-FILE and the backup FILE"));
+	if (o->identity != NULL && !str_eq(*command, "restore"))
+		usage_error(_("-i goes with restore only"));
 	if (*command != NULL && !str_eq(*command, "staff") && o->kiosk)
 		usage_error(_("--kiosk goes with the kiosk only"));
 	if (str_eq(*command, "staff") && o->kiosk)
@@ -261,7 +280,7 @@ print_form_warnings(const struct forms *f)
 
 /* Why the database could not be opened, for the administrator or staff
  * member who reads it at start (the visitor's messages are store_message's). */
-static const char *
+const char *
 open_reason(enum store_rc rc)
 {
 	switch (rc) {
@@ -522,6 +541,46 @@ env_lang(void)
 	return lang;
 }
 
+/* `scp -O host:NAME .` from a staff login: one of its own exports sent
+ * over the scp protocol (see fetch.h), and recorded in the audit before a
+ * byte leaves. Every message goes to the receiver, which prints it. */
+static int
+run_fetch(const char *cmd)
+{
+	char login[64], *why = NULL, *name = NULL, *detail;
+	struct passwd *pw = getpwuid(getuid());
+	struct store *s = NULL;
+	off_t size = 0;
+	int fd = -1;
+	bool sent = false;
+
+	if (!fetch_ready(STDIN_FILENO))
+		return 1;
+	if (!staff_allowed(login, sizeof login) || pw == NULL)
+		why = xasprintf(_("refused: %s is not staff."), login);
+	else if ((name = fetch_parse(cmd, &why)) != NULL &&
+	    (fd = fetch_open(pw->pw_dir, site.export_folder, name, &size, &why)) >= 0) {
+		if ((s = open_store(STORE_CHECK_SKIP, stderr)) == NULL)
+			why = xstrdup(_("the database cannot be opened, so the fetch cannot be recorded; nothing was sent."));
+		detail = xasprintf("%s, %lld bytes, with scp", name, (long long)size);
+		if (s != NULL && store_audit(s, login, "fetch", NULL, detail) != STORE_OK)
+			why = xstrdup(_("the fetch could not be recorded in the audit; nothing was sent."));
+		free(detail);
+		if (why == NULL) {
+			sent = fetch_send(STDIN_FILENO, STDOUT_FILENO, fd, name, size, &why);
+			fd = -1;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	if (why != NULL && !sent)
+		fetch_refuse(STDOUT_FILENO, why);
+	store_close(s);
+	free(name);
+	free(why);
+	return sent ? 0 : 1;
+}
+
 /* The forced command of staff over SSH: run what SSH_ORIGINAL_COMMAND asks
  * if it is allowed (see remote.h), as if typed here. */
 static int
@@ -534,6 +593,8 @@ run_remote(void)
 	int argc, status;
 
 	i18n_set(o.lang);
+	if (fetch_is_request(getenv("SSH_ORIGINAL_COMMAND")))
+		return run_fetch(getenv("SSH_ORIGINAL_COMMAND"));
 	if ((argc = remote_argv(getenv("SSH_ORIGINAL_COMMAND"), &argv, &why)) < 0) {
 		fprintf(stderr, "zorgkiosk: %s\n", why);
 		free(why);
@@ -596,6 +657,12 @@ main(int argc, char **argv)
 		}
 		store_close(s);
 		status = s != NULL ? 0 : 1;
+	} else if (str_eq(command, "backup")) {
+		status = backup_run(o.cli.output);
+	} else if (str_eq(command, "restore")) {
+		status = restore_run(o.identity, o.backup_file);
+	} else if (str_eq(command, "status")) {
+		status = status_run();
 	} else {
 		status = str_eq(command, "ssh") ? run_remote() : run(&o, command);
 	}

@@ -21,9 +21,8 @@
 
 #define NEW_FILE (O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC)
 
-/* Whether the folders of a and b are the same folder. */
-static bool
-same_folder(const char *a, const char *b)
+bool
+outfile_same_folder(const char *a, const char *b)
 {
 	char *da = xstrdup(a), *db = xstrdup(b);
 	struct stat sa, sb;
@@ -59,23 +58,31 @@ FILE *
 outfile_create(const char *path, const char *db, char **why)
 {
 	*why = NULL;
-	if (same_folder(path, db)) {
+	if (outfile_same_folder(path, db)) {
 		*why = xasprintf(_("%s is in the database's folder; write exports somewhere else."), path);
 		return NULL;
 	}
 	return wrap(open(path, NEW_FILE, 0600), why, path);
 }
 
-/* Open (making it if missing) the export folder; it must be the caller's
- * own and closed to others, so no one else can plant a link in it. */
-static int
-open_folder(const char *home, const char *folder, char **why)
+char *
+outfile_folder_path(const char *home, const char *folder)
 {
-	char *full = folder[0] == '/' ? xstrdup(folder) : xasprintf("%s/%s", home, folder);
+	return folder[0] == '/' ? xstrdup(folder) : xasprintf("%s/%s", home, folder);
+}
+
+/* Open (making it if missing, when make) the export folder; it must be
+ * the caller's own and closed to others, so no one else can plant a link
+ * in it. */
+int
+outfile_folder(const char *home, const char *folder, bool make, char **why)
+{
+	char *full = outfile_folder_path(home, folder);
 	struct stat st;
 	int fd;
 
-	if (mkdir(full, 0700) != 0 && errno != EEXIST) {
+	*why = NULL;
+	if (make && mkdir(full, 0700) != 0 && errno != EEXIST) {
 		*why = xasprintf(_("cannot make the export folder %s: %s"), full, strerror(errno));
 		free(full);
 		return -1;
@@ -95,6 +102,38 @@ open_folder(const char *home, const char *folder, char **why)
 	return -1;
 }
 
+/* "requests-YYYY-MM-DD-HHMMSS" and, for a second one in the same second,
+ * "-N" (2 to 99); then ".csv", ".json" or ".xlsx": the names
+ * outfile_in_folder gives, and nothing else. */
+bool
+outfile_is_export_name(const char *name)
+{
+	static const char shape[] = "requests-9999-99-99-999999";
+	const char *p = name, *ext;
+	size_t n;
+
+	for (size_t i = 0; shape[i]; i++, p++)
+		if (shape[i] == '9' ? *p < '0' || *p > '9' : *p != shape[i])
+			return false;
+	if (*p == '-') {
+		n = strspn(p + 1, "0123456789");
+		if (n < 1 || n > 2 || p[1] == '0')
+			return false;
+		p += 1 + n;
+	}
+	if (*p++ != '.')
+		return false;
+	ext = p;
+	return str_eq(ext, "csv") || str_eq(ext, "json") || str_eq(ext, "xlsx");
+}
+
+bool
+outfile_is_export(const struct stat *st, const char *name, uid_t owner)
+{
+	return outfile_is_export_name(name) && S_ISREG(st->st_mode) && st->st_uid == owner &&
+	    (st->st_mode & 07777) == 0600 && st->st_nlink == 1;
+}
+
 FILE *
 outfile_in_folder(const char *home, const char *folder, const char *ext, char **path, char **why)
 {
@@ -106,7 +145,7 @@ outfile_in_folder(const char *home, const char *folder, const char *ext, char **
 
 	*why = NULL;
 	*path = NULL;
-	if ((dir = open_folder(home, folder, why)) < 0)
+	if ((dir = outfile_folder(home, folder, true, why)) < 0)
 		return NULL;
 	localtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%d-%H%M%S", &tm);

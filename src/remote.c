@@ -85,7 +85,8 @@ remote_argv(const char *cmd, char ***argv, char **why)
 	} else if (n < 0 || !allowed(w + 1, n - 1)) {
 		*why = xstrdup(_("Over SSH, staff may only run: zorgkiosk export, zorgkiosk stats or zorgkiosk audit,"
 		    " with --format, --since, --until, --status or --lang. The output comes back over"
-		    " the connection; -o is not needed. Log in without a command for the staff terminal."));
+		    " the connection; -o is not needed. Log in without a command for the staff terminal."
+		    " An export from the staff terminal is fetched with: scp -O host:NAME ."));
 		remote_free(w);
 		return -1;
 	}

@@ -59,7 +59,7 @@ build_question(struct screen *s, struct doc *d)
 static void
 talk_button(struct doc *d, char *key)
 {
-	doc_button(d, ID_REQUEST, ID_REQUEST, *key, _("Request contact with a caregiver consultant"));
+	doc_button(d, ID_REQUEST, ID_REQUEST, *key, _("Ask a carers' adviser to get in touch"));
 	(*key)++;
 }
 
@@ -88,7 +88,7 @@ build_result(struct screen *s, struct doc *d)
 		    tr(&v->sugg[i]->title));
 	if (!b->talk_first)
 		talk_button(d, &key);
-	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, key <= '9' ? key : 0, _("Take this with you"));
+	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, key <= '9' ? key : 0, _("Take this home with you"));
 	doc_blank(d);
 	doc_text(d, tr(&v->c->note), UI_NORMAL, 0);
 	doc_blank(d);

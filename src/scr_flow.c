@@ -91,7 +91,7 @@ build_result(struct screen *s, struct doc *d)
 		}
 	}
 	doc_blank(d);
-	doc_button(d, ID_REQUEST, ID_REQUEST, key <= '9' ? key : 0, _("Request contact"));
+	doc_button(d, ID_REQUEST, ID_REQUEST, key <= '9' ? key : 0, _("Ask us to get in touch"));
 	key++;
 	if (plan_of(s) != NULL) {
 		doc_button(d, ID_PLAN, ID_PLAN, key <= '9' ? key : 0, _("Prepare your personal plan for the municipality"));
@@ -106,7 +106,7 @@ build_result(struct screen *s, struct doc *d)
 		free(t);
 		key++;
 	}
-	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, key <= '9' ? key : 0, _("Take this with you"));
+	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, key <= '9' ? key : 0, _("Take this home with you"));
 	doc_button(d, ID_MENU, ID_MENU, 0, _("To the main menu"));
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back to the previous question"));
 }
@@ -206,7 +206,7 @@ static const char *
 flow_help(struct screen *s)
 {
 	(void)s;
-	return _("Answer one question at a time: choose the answer that comes closest. \"I don't know\" is fine too. At the end you see what may help you, and you can request contact.");
+	return _("Answer one question at a time: choose the answer that comes closest. \"I don't know\" is fine too. At the end you see what may help you, and you can ask us to get in touch.");
 }
 
 static void

@@ -55,14 +55,14 @@ page_build(struct screen *s, struct doc *d)
 		key++;
 	}
 	if (p->request) {
-		doc_button(d, ID_REQUEST, ID_REQUEST, key <= '9' ? key : 0, _("Request contact about this"));
+		doc_button(d, ID_REQUEST, ID_REQUEST, key <= '9' ? key : 0, _("Ask us to get in touch about this"));
 		key++;
 	}
 	if (p->plan != NULL && forms_plan(s->app->forms, p->plan) != NULL) {
 		doc_button(d, ID_PLAN, ID_PLAN, key <= '9' ? key : 0, _("Prepare your personal plan for the municipality"));
 		key++;
 	}
-	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, key <= '9' ? key : 0, _("Take this with you"));
+	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, key <= '9' ? key : 0, _("Take this home with you"));
 	doc_blank(d);
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back to the menu"));
 }
@@ -90,7 +90,7 @@ static const char *
 page_help(struct screen *s)
 {
 	(void)s;
-	return _("Choose a part to read it. \"Is this right for me?\" asks a few short questions. \"Request contact\" opens a short form, so that someone can call or e-mail you.");
+	return _("Choose a part to read it. \"Is this right for me?\" asks a few short questions. \"Ask us to get in touch\" opens a short form, so that someone can call or e-mail you.");
 }
 
 static const struct screen_ops page_ops = {
@@ -138,7 +138,7 @@ section_build(struct screen *s, struct doc *d)
 	}
 	if (p->request)
 		doc_button(d, ID_REQUEST, ID_REQUEST, after < p->nsections ? '2' : '1',
-		    _("Request contact about this"));
+		    _("Ask us to get in touch about this"));
 	if (p->plan != NULL && forms_plan(s->app->forms, p->plan) != NULL)
 		doc_button(d, ID_PLAN, ID_PLAN, 0, _("Prepare your personal plan for the municipality"));
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back"));
@@ -166,7 +166,7 @@ static const char *
 section_help(struct screen *s)
 {
 	(void)s;
-	return _("Read the text. Use the arrow keys or Page Down to see more. At the bottom you can go on to the next part, or request contact.");
+	return _("Read the text. Use the arrow keys or Page Down to see more. At the bottom you can go on to the next part, or ask us to get in touch.");
 }
 
 static void

@@ -65,7 +65,7 @@ build_page(struct screen *s, struct doc *d)
 	doc_blank(d);
 	doc_text(d, _("This plan is not stored. It is wiped when you finish."), UI_NORMAL, 0);
 	doc_blank(d);
-	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, '1', _("Take this with you"));
+	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, '1', _("Take this home with you"));
 	doc_button(d, ID_CHANGE, ID_CHANGE, '2', _("Change my answers"));
 	doc_button(d, ID_MENU, ID_MENU, '3', _("To the main menu"));
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back"));

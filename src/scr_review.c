@@ -155,12 +155,12 @@ done_build(struct screen *s, struct doc *d)
 	line = xasprintf(_("Your reference number: %s"), (const char *)s->data);
 	doc_text(d, line, UI_HEADING, 2);
 	wipe_free(line);
-	doc_text(d, _("Write it down, or take a picture of it. You may need it when you call."), UI_NORMAL, 2);
+	doc_text(d, _("Write it down, or take a photo of it."), UI_NORMAL, 2);
 	doc_blank(d);
 	doc_text(d, tr(&s->app->forms->done), UI_NORMAL, 0);
 	doc_blank(d);
 	doc_button(d, ID_FINISH, ID_FINISH, '1', _("Finish (the screen is wiped)"));
-	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, '2', _("Take this with you"));
+	doc_button(d, ID_TAKEHOME, ID_TAKEHOME, '2', _("Take this home with you"));
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "charset.h"
 #include "cli.h"
 #include "export_xlsx.h"
+#include "fetch.h"
 #include "outfile.h"
 #include "site.h"
 #include "text.h"
@@ -31,6 +32,7 @@ struct staff_list {
 	bool more_older, more_newer;
 	unsigned seen_changes;
 	int page;
+	char *fetch; /* the command that fetches the last export, or NULL */
 };
 
 static struct store_filter
@@ -45,11 +47,14 @@ list_filter(const struct staff_list *l)
 	return f;
 }
 
-/* Rows per page: what fits under the filters, above the way on. */
+/* Rows per page: what fits under the filters, above the way on (and the
+ * two lines on fetching the last export). */
 static int
-page_size(void)
+page_size(const struct staff_list *l)
 {
-	return LINES - 8 > 5 ? LINES - 8 : 5;
+	int n = LINES - 8 - (l->fetch ? 2 : 0);
+
+	return n > 5 ? n : 5;
 }
 
 /* Read a page: from key in direction dir (see store_list), or the newest. */
@@ -60,7 +65,7 @@ load(struct screen *s, const struct store_key *key, int dir)
 	struct store_filter f = list_filter(l);
 	struct store_row *rows, *probe;
 	size_t n, np;
-	int page = page_size();
+	int page = page_size(l);
 	enum store_rc rc;
 
 	/* One row more than shown tells whether there is a next page. */
@@ -185,7 +190,7 @@ list_build(struct screen *s, struct doc *d)
 	review_warning(f, d);
 
 	/* Read again after a change in a request, or when the page size changed. */
-	if (l->seen_changes != s->app->changes || l->page != page_size()) {
+	if (l->seen_changes != s->app->changes || l->page != page_size(l)) {
 		struct store_key top = l->nrows ? l->rows[0].key : (struct store_key){ "", 0 };
 
 		load(s, l->nrows ? &top : NULL, 0);
@@ -196,6 +201,11 @@ list_build(struct screen *s, struct doc *d)
 	    l->since ? l->since : "-", l->until ? l->until : "-", l->search ? l->search : "-");
 	doc_text(d, line, UI_NORMAL, 0);
 	free(line);
+	/* Above the list, where a notice never covers it. */
+	if (l->fetch != NULL) {
+		doc_text(d, _("To take the export home, type on your own computer:"), UI_NORMAL, 0);
+		doc_text(d, l->fetch, UI_HEADING, 2);
+	}
 	head = xasprintf("    %-13s %-10s %-18s %-15s %s", _("Reference"), _("Date"), _("Name"), _("Status"), _("Options"));
 	doc_text(d, head, UI_HEADING, 0);
 	free(head);
@@ -348,6 +358,10 @@ export_list(struct app *a, const char *format)
 	msg = rc == STORE_OK ? xasprintf(ngettext("Exported %d request to %s.", "Exported %d requests to %s.",
 	    (unsigned long)count), count, path)
 	    : xstrdup(store_message(rc));
+	if (rc == STORE_OK) {
+		free(l->fetch);
+		l->fetch = fetch_command(strrchr(path, '/') + 1);
+	}
 	app_notice(a, msg);
 	free(msg);
 	free(path);
@@ -460,7 +474,8 @@ list_help(struct screen *s)
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
 	    "- s, o and d filter by status, option and dates; c clears the filters.\n"
 	    "- w, e and j export the requests in the list to a new file in your export folder: w an Excel workbook with "
-	    "statistics and a chart (for Excel or LibreOffice), e CSV and j JSON (for programs).\n"
+	    "statistics and a chart (for Excel or LibreOffice), e CSV and j JSON (for programs). The list then shows the command (scp -O ...) that copies it to"
+	    " your own computer; old exports are removed after a few days.\n"
 	    "- q quits. Every view, change and export is recorded with your name.");
 }
 
@@ -475,6 +490,7 @@ list_free(struct screen *s)
 	free(l->since);
 	free(l->until);
 	free(l->search);
+	free(l->fetch);
 	free(l);
 }
 

@@ -1,4 +1,4 @@
-/* scr_takehome.c: "Take this with you": one page with what this visitor
+/* scr_takehome.c: "Take this home with you": one page with what this visitor
  * looked at, the next steps and the contacts, shown on the screen and
  * printed when the site has a printer. The page stays on the screen
  * whatever the printer does, and says what it did: a job is followed
@@ -41,7 +41,7 @@ takehome_title(struct screen *s)
 {
 	const struct forms *f = s->app->forms;
 
-	return f->takehome != NULL ? tr(&f->takehome->title) : _("Take this with you");
+	return f->takehome != NULL ? tr(&f->takehome->title) : _("Take this home with you");
 }
 
 static void

@@ -42,7 +42,11 @@ set_defaults(void)
 	site.print_server = NULL;
 	site.retention_months = 12;
 	site.review_days = 365;
+	site.export_days = 7;
 	site.idle_secs = 120;
+	site.backup_recipient = NULL;
+	site.backup_folder = xstrdup("/var/backups/zorgkiosk");
+	site.backup_keep = 14;
 	site.speech = SPEECH_AVAILABLE;
 }
 
@@ -224,11 +228,62 @@ get_speech(config_t *cf, char **error)
 		}
 	*error = xasprintf(_("line %d: speech is \"off\", \"available\" or \"on\"."), config_setting_source_line(s));
 	return false;
+/* Whether v is an age X25519 public key: "age1" and 58 characters of
+ * bech32 (BIP 173) with a sound checksum, so that a mistyped key is found
+ * here, not by the first backup; other kinds (plugins) are not taken. */
+static bool
+age_recipient(const char *v)
+{
+	static const char set[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+	static const unsigned long gen[5] = { 0x3b6a57b2, 0x26508e6d, 0x1ea119fa, 0x3d4233dd, 0x2a1462b3 };
+	unsigned long chk = 1;
+	/* The prefix "age" expanded, its separator, then the data. */
+	int values[3 + 1 + 3 + 58];
+	size_t n = 0;
+
+	if (strlen(v) != 62 || strncmp(v, "age1", 4) != 0)
+		return false;
+	for (int i = 0; i < 3; i++)
+		values[n++] = v[i] >> 5;
+	values[n++] = 0;
+	for (int i = 0; i < 3; i++)
+		values[n++] = v[i] & 31;
+	for (const char *p = v + 4; *p; p++) {
+		const char *at = strchr(set, *p);
+
+		if (at == NULL)
+			return false;
+		values[n++] = (int)(at - set);
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned long top = chk >> 25;
+
+		chk = ((chk & 0x1ffffff) << 5) ^ (unsigned long)values[i];
+		for (int k = 0; k < 5; k++)
+			if ((top >> k) & 1)
+				chk ^= gen[k];
+	}
+	return chk == 1;
+}
+
+static bool
+get_recipient(config_t *cf, char **error)
+{
+	config_setting_t *s = config_lookup(cf, "backup_recipient");
+
+	if (!get_string(cf, "backup_recipient", &site.backup_recipient, true, error))
+		return false;
+	if (site.backup_recipient != NULL && !age_recipient(site.backup_recipient)) {
+		*error = xasprintf(_("line %d: backup_recipient is an age public key, \"age1\" and 58 more letters and digits as age-keygen prints it; this one is not (mistyped, or cut short)."),
+		    config_setting_source_line(s));
+		return false;
+	}
+	return true;
 }
 
 static const char *const known[] = { "database", "database_group", "forms", "staff_group",
 	"staff_users", "kiosk_user", "export_folder", "printer", "print_server", "retention",
-	"review_days", "idle", "speech", NULL };
+	"review_days", "idle", "backup_recipient", "backup_folder", "backup_keep", "export_days", "speech", NULL };
 
 static bool
 parse(config_t *cf, char **error)
@@ -259,6 +314,9 @@ parse(config_t *cf, char **error)
 	    get_retention(cf, error) &&
 	    get_number(cf, "review_days", &site.review_days, 1, 3650, error) &&
 	    get_number(cf, "idle", &site.idle_secs, 10, 86400, error) &&
+	    get_recipient(cf, error) && get_string(cf, "backup_folder", &site.backup_folder, false, error) &&
+	    get_number(cf, "backup_keep", &site.backup_keep, 1, 3650, error) &&
+	    get_number(cf, "export_days", &site.export_days, 1, 3650, error) &&
 	    get_speech(cf, error);
 }
 
@@ -338,5 +396,7 @@ site_free(void)
 	free(site.export_folder);
 	free(site.printer);
 	free(site.print_server);
+	free(site.backup_recipient);
+	free(site.backup_folder);
 	memset(&site, 0, sizeof site);
 }

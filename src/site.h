@@ -23,11 +23,15 @@ struct site {
 	char **staff_users;    /* these logins are staff too; NULL-terminated */
 	char *kiosk_user;      /* the kiosk account: never staff */
 	char *export_folder;   /* staff screen exports, under each staff login's home */
+	int export_days;       /* purge removes those exports after this many days */
 	char *printer;         /* CUPS queue for the take-home summary, or NULL */
 	char *print_server;    /* CUPS server (host:port or socket), or NULL: the default */
 	int retention_months;  /* purge closes requests older than this */
 	int review_days;       /* forms pages must be checked this often */
 	int idle_secs;         /* the kiosk wipes after this much idle time */
+	char *backup_recipient; /* age public key backups are encrypted to, or NULL */
+	char *backup_folder;   /* where `zorgkiosk backup` keeps its backups */
+	int backup_keep;       /* how many of them it keeps */
 	enum speech_mode speech; /* whether the kiosk speaks (speech.h) */
 };
 

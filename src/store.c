@@ -133,11 +133,26 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"DROP TRIGGER IF EXISTS answer_search;"
 	"  UPDATE search_field"
 	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
+	/* 6 -> 7: the id the kiosk gave each request it sent, so that sending
+	 * it again (by a new writer, after the first stopped answering) finds
+	 * it stored (store_submit.c). A table of its own: no index to build
+	 * over every request stored before. */
+	"CREATE TABLE IF NOT EXISTS submit ("
+	"  intake_id INTEGER PRIMARY KEY REFERENCES intake(id) ON DELETE CASCADE,"
+	"  id TEXT NOT NULL UNIQUE);",
+	/* 7 -> 8: a Dutch phone number stored as +31612345678 is indexed as
+	 * 0612345678, so that either way of writing finds both (see
+	 * STORE_SEARCH_VALUE_SQL). The trigger is made again, and the answers
+	 * indexed before are indexed again, as after the upgrade to 6. */
+	"DROP TRIGGER IF EXISTS answer_search;"
+	"  UPDATE search_field"
+	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
 #define MIGRATION_SEARCH 4
 #define MIGRATION_SEARCH_ENDS 5
+#define MIGRATION_SEARCH_PHONES 7
 
 enum store_rc
 store_rc_of(int rc)
@@ -258,7 +273,8 @@ migrate(sqlite3 *db, char **detail)
 	for (; out == STORE_OK && version < STORE_SCHEMA; version++) {
 		if ((rc = store_exec(db, migrations[version])) != SQLITE_OK)
 			goto fail;
-		if ((version == MIGRATION_SEARCH || version == MIGRATION_SEARCH_ENDS) &&
+		if ((version == MIGRATION_SEARCH || version == MIGRATION_SEARCH_ENDS ||
+		    version == MIGRATION_SEARCH_PHONES) &&
 		    (rc = store_search_schema(db)) != SQLITE_OK)
 			goto fail;
 	}
@@ -395,8 +411,18 @@ check_header(const char *path, unsigned long *version, off_t *size, char **detai
 		*detail = xstrdup(_("not a SQLite database"));
 		return STORE_NOTOURS;
 	}
-	/* Offsets 68, 60 and 40: application_id, user_version, schema cookie. */
+	/* Offsets 68, 60 and 40: application_id, user_version, schema cookie.
+	 * Ours, the file and a page 1 in its -wal both: SQLite reads the
+	 * latter, so another program's -wal beside our file is refused
+	 * before SQLite makes a -shm for it. */
 	*version = be32(h + 60);
+	if (be32(h + 68) == STORE_APP_ID && store_wal_page1(path, h)) {
+		*version = be32(h + 60);
+		if (be32(h + 68) != STORE_APP_ID) {
+			*detail = xstrdup(_("another program's database"));
+			return STORE_NOTOURS;
+		}
+	}
 	if (be32(h + 68) == STORE_APP_ID)
 		return *version > STORE_SCHEMA ? STORE_NEWER : STORE_OK;
 	if (be32(h + 68) == 0 && be32(h + 60) == 0 && be32(h + 40) == 0 &&
@@ -407,12 +433,13 @@ check_header(const char *path, unsigned long *version, off_t *size, char **detai
 }
 
 /* The errno of opening path, its -wal or its -shm for writing (nothing
- * is written): EROFS, EPERM (immutable), EACCES, or 0. access() does not
- * see a file system that the kernel made read-only after an error; open()
- * does. Only with no SQLite connection to path open in this process: a
- * close() drops every lock the process holds on the file. */
+ * is written): EROFS, EPERM (immutable), EACCES, or 0; *which (may be
+ * NULL) is the file's ending. access() does not see a file system that
+ * the kernel made read-only after an error; open() does. Only with no
+ * SQLite connection to path open in this process: a close() drops every
+ * lock the process holds on the file. */
 static int
-write_errno(const char *path)
+write_errno(const char *path, const char **which)
 {
 	static const char *const ext[] = { "", "-wal", "-shm" };
 	struct statvfs vfs;
@@ -427,6 +454,8 @@ write_errno(const char *path)
 			close(fd);
 		else if (errno != ENOENT)
 			err = errno;
+		if (err != 0 && which != NULL)
+			*which = ext[i];
 		free(p);
 	}
 	return err;
@@ -442,7 +471,7 @@ store_diagnose(const char *path, enum store_rc rc, int err)
 
 	if (rc != STORE_READONLY && rc != STORE_IOERR && rc != STORE_FULL && rc != STORE_ERROR)
 		return rc;
-	now = write_errno(path);
+	now = write_errno(path, NULL);
 	if (err == EROFS || now == EROFS)
 		return STORE_ROFS;
 	if (err == EPERM || now == EPERM)
@@ -574,8 +603,8 @@ mem_shutdown(void *ignored)
 /* Before SQLite's first use: the wiping allocator, and no memory that
  * SQLite keeps for reuse without freeing it (lookaside slots, the bulk of
  * page-cache pages), so that releasing memory wipes every copy. */
-static void
-configure_memory(void)
+void
+store_memory_setup(void)
 {
 	static const sqlite3_mem_methods wiping = {
 		mem_malloc, mem_free, mem_realloc, mem_size, mem_roundup, mem_init, mem_shutdown, NULL,
@@ -606,6 +635,7 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_check check, enu
 	bool fresh, check_now, check_later;
 	off_t size = 0;
 	int r, err = 0;
+	const char *which = "";
 
 	*detail = NULL;
 	if ((*rc = check_header(path, &version, &size, detail)) != STORE_OK)
@@ -613,18 +643,23 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_check check, enu
 	check_later = check == STORE_CHECK_BACKGROUND && size > STORE_CHECK_INLINE_BYTES && version == STORE_SCHEMA;
 	check_now = version != STORE_SCHEMA || (check != STORE_CHECK_SKIP && !check_later);
 	fresh = !side_file_exists(path, "-wal") && !side_file_exists(path, "-shm");
-	configure_memory();
+	/* A file that cannot be written (its mode, chattr +i, a read-only
+	 * disk), a folder SQLite cannot make its -wal and -shm in, a full
+	 * disk: refused before any connection (see write_errno), which would
+	 * make a -wal and -shm, and would open a file it cannot write for
+	 * reading without a word. */
+	if ((err = write_errno(path, &which)) != 0) {
+		*rc = store_diagnose(path, STORE_READONLY, err);
+		*detail = xasprintf("%s%s: %s", strrchr(path, '/') ? strrchr(path, '/') + 1 : path, which,
+		    strerror(err));
+		return NULL;
+	}
+	if ((*rc = store_files_check(path, detail)) != STORE_OK)
+		return NULL;
+	store_memory_setup();
 	if (create_file(path, mode, gid) != 0) {
 		err = errno;
 		*rc = store_diagnose(path, err == ENOSPC ? STORE_FULL : STORE_READONLY, err);
-		*detail = xstrdup(strerror(err));
-		return NULL;
-	}
-	/* An immutable file or a read-only disk, found before any connection
-	 * (see write_errno): opening alone may not write, so SQLite would not
-	 * say until the first request is sent. */
-	if ((err = write_errno(path)) == EROFS || err == EPERM) {
-		*rc = store_diagnose(path, STORE_READONLY, err);
 		*detail = xstrdup(strerror(err));
 		return NULL;
 	}
@@ -675,6 +710,7 @@ store_open(const char *path, mode_t mode, gid_t gid, enum store_check check, enu
 		return NULL;
 	}
 	sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+	store_files_own(path, gid);
 	s = xcalloc(1, sizeof *s);
 	s->db = db;
 	s->path = xstrdup(path);

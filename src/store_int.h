@@ -38,6 +38,21 @@ enum store_rc store_diagnose(const char *path, enum store_rc rc, int err);
 enum store_rc store_quick_check(sqlite3 *db, char **detail, int *err);
 /* Give back (and so wipe) the cached pages that held answers. */
 void store_forget_pages(sqlite3 *db);
+/* Before SQLite's first use: an allocator that wipes what it frees (store.c);
+ * store_open calls it. */
+void store_memory_setup(void);
+
+/* store_files.c: before SQLite opens path. Whether the -wal beside it
+ * holds a committed page 1, SQLite's view of it: then its first 100 bytes
+ * are put in h. */
+bool store_wal_page1(const char *path, unsigned char h[100]);
+/* STORE_OK, or why SQLite could not make the -wal or -shm it needs beside
+ * path (the folder cannot be written, or its disk is full; *detail says
+ * so, caller frees). */
+enum store_rc store_files_check(const char *path, char **detail);
+/* Give the -wal and -shm beside path that this process owns to gid (when
+ * not -1), so that the other accounts of the group can write them. */
+void store_files_own(const char *path, gid_t gid);
 
 /* The store_rc for a SQLite result code. */
 enum store_rc store_rc_of(int rc);
@@ -51,6 +66,18 @@ void store_now(char *buf);
  * holds the separator itself reads the answers instead. */
 #define STORE_SEARCH_END "\x1f\x1f"
 #define STORE_SEARCH_END_SQL "char(31, 31)"
+/* A value as search_text holds it, in SQL: a Dutch phone number in the
+ * international form the kiosk stores ("+31612345678", see
+ * intake_phone_normalize) in the national one ("0612345678"), as searches
+ * are (store_search_phone); any other value as it is. SQL, so that the
+ * trigger does the same in programs that do not know our functions. */
+#define STORE_PHONE_INTL_GLOB "'+31[1-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]'"
+#define STORE_SEARCH_VALUE_SQL(v) \
+	"(CASE WHEN " v " GLOB " STORE_PHONE_INTL_GLOB " THEN '0' || substr(" v ", 4) ELSE " v " END)"
+/* A Dutch phone number written any way ("+31 (0)6-1234 5678", "0031 6
+ * ...", "06 12 34 56 78") in the national form search_text holds
+ * ("0612345678"); NULL when s is not a whole Dutch number. Caller frees. */
+char *store_search_phone(const char *s);
 /* s without accents: "Öztürk" becomes "Ozturk" (Latin letters; the case is
  * kept). Caller frees. */
 char *store_unaccent(const char *s);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "charset.h"
+#include "intake.h"
 #include "store_int.h"
 #include "util.h"
 
@@ -80,6 +81,18 @@ store_fold(const char *s)
 	return out;
 }
 
+char *
+store_search_phone(const char *s)
+{
+	char *n = intake_phone_normalize(s), *out;
+
+	if (n == NULL || strncmp(n, "+31", 3) != 0)
+		return n;
+	out = xasprintf("0%s", n + 3);
+	wipe_free(n);
+	return out;
+}
+
 /* Replacements per SQL statement: SQLite's parser nests 30 calls at most. */
 #define REPLACES_PER_STEP 20
 
@@ -98,7 +111,7 @@ store_search_schema(sqlite3 *db)
 	sqlite3_str_appendall(sql, "CREATE TRIGGER answer_search AFTER INSERT ON answer"
 	    " WHEN new.field IN (SELECT field FROM search_field) BEGIN"
 	    " INSERT INTO search_text (intake_id, field, folded)"
-	    " VALUES (new.intake_id, new.field, new.value || " STORE_SEARCH_END_SQL ");");
+	    " VALUES (new.intake_id, new.field, " STORE_SEARCH_VALUE_SQL("new.value") " || " STORE_SEARCH_END_SQL ");");
 	while (cp < 0x180) {
 		unsigned step[REPLACES_PER_STEP];
 		int n = 0;
@@ -239,7 +252,7 @@ fill_batch(sqlite3 *db, bool *left)
 		    field, upto, todo);
 		if (rc == SQLITE_OK)
 			rc = run(db, "INSERT INTO search_text (intake_id, field, folded)"
-			    " SELECT intake_id, field, unaccent(value) || " STORE_SEARCH_END_SQL
+			    " SELECT intake_id, field, unaccent(" STORE_SEARCH_VALUE_SQL("value") ") || " STORE_SEARCH_END_SQL
 			    " FROM answer WHERE intake_id > ?2 AND intake_id <= ?3 AND field = ?1", field, upto, todo);
 		/* search_text ids only grow: the rows just added are above first. */
 		if (rc == SQLITE_OK)

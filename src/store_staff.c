@@ -62,9 +62,11 @@ struct filter_strings {
 	enum search_plan plan;
 	char *folded, *like;   /* the search folded, and as "%folded%" */
 	char *folded_next;     /* one or two characters: the next text after them */
-	char *phone;           /* normalised phone number, or NULL */
-	char *phone_end;       /* the same as search_text holds it */
+	char *phone;           /* a whole phone number, as search_text holds it, or NULL */
+	char *phone_end;       /* the same with the separators search_text ends in */
+	char *phone_intl;      /* the same as the kiosk may store it: +31... */
 	char *digits, *digits_like; /* a phone number's digits, or NULL */
+	char *digits_intl_like;     /* digits 0... as the start of a +31 number */
 	char *match[3];        /* FTS5 queries of folded, phone, digits */
 	bool ascii;            /* folded is plain ASCII */
 	char until[16];
@@ -99,11 +101,16 @@ add_alternatives(struct query *q, const struct filter_strings *fs, const char *c
 	if (fs->phone != NULL) {
 		sql = xasprintf(" OR %s = ?", col);
 		bind_text(q, sql, accents ? fs->phone : fs->phone_end);
+		/* An answer as stored holds either form (search_text: one). */
+		if (accents)
+			bind_text(q, sql, fs->phone_intl);
 		free(sql);
 	}
 	if (fs->digits != NULL) {
 		sql = xasprintf(" OR %s LIKE ? ESCAPE '\\'", col);
 		bind_text(q, sql, fs->digits_like);
+		if (accents && fs->digits_intl_like != NULL)
+			bind_text(q, sql, fs->digits_intl_like);
 		free(sql);
 	}
 	sqlite3_str_appendall(q->sql, ")");
@@ -245,19 +252,31 @@ fts_trigrams(const char *text)
 
 /* The digits of a phone number written with spaces, dashes, dots or
  * brackets ("12 34 56"), so that part of a number is found however it
- * was written; NULL when s is not like that. Caller frees. */
+ * was written; a start of +31 or 0031 (and a "(0)" after it) as 0, the
+ * way search_text holds numbers ("+31 6 12" gives 0612). NULL when s is
+ * not like that. Caller frees. */
 static char *
 phone_digits(const char *s)
 {
-	char *out = xmalloc(strlen(s) + 1), *p = out;
+	char *out = xmalloc(strlen(s) + 2), *p = out, *from;
+	bool plus = false;
 
 	for (; *s; s++) {
 		if (*s >= '0' && *s <= '9')
 			*p++ = *s;
-		else if (!strchr(" -().+", *s))
+		else if (*s == '+' && p == out)
+			plus = true;
+		else if (!strchr(" -().", *s))
 			break;
 	}
 	*p = '\0';
+	from = plus && strncmp(out, "31", 2) == 0 ? out + 2 : !plus && strncmp(out, "0031", 4) == 0 ? out + 4 : NULL;
+	if (from != NULL) {
+		from += *from == '0';
+		memmove(out + 1, from, strlen(from) + 1);
+		out[0] = '0';
+		p = out + strlen(out);
+	}
 	if (*s != '\0' || p - out < 3) {
 		free(out);
 		return NULL;
@@ -603,14 +622,21 @@ filter_strings(struct store *s, const struct store_filter *f, struct filter_stri
 		for (const char *c = fs->folded; *c; c++)
 			fs->ascii = fs->ascii && (unsigned char)*c < 0x80;
 		fs->like = like_pattern(fs->folded);
-		fs->phone = intake_phone_normalize(f->search);
+		fs->phone = store_search_phone(f->search);
 		fs->phone_end = fs->phone ? xasprintf("%s" STORE_SEARCH_END, fs->phone) : NULL;
+		fs->phone_intl = fs->phone ? xasprintf("+31%s", fs->phone + 1) : NULL;
 		fs->digits = phone_digits(f->search);
 		if (fs->digits != NULL && str_eq(fs->digits, fs->folded)) {
 			free(fs->digits);
 			fs->digits = NULL;
 		}
 		fs->digits_like = fs->digits ? like_pattern(fs->digits) : NULL;
+		if (fs->digits != NULL && fs->digits[0] == '0' && fs->digits[1] != '0') {
+			char *intl = xasprintf("+31%s", fs->digits + 1);
+
+			fs->digits_intl_like = like_pattern(intl);
+			free(intl);
+		}
 		choose_plan(s, f, fs);
 	}
 	if (f->until != NULL) {
@@ -634,8 +660,10 @@ filter_strings_free(struct filter_strings *fs)
 	free(fs->phone);
 	free(fs->phone_end);
 	free(fs->folded_next);
+	free(fs->phone_intl);
 	free(fs->digits);
 	free(fs->digits_like);
+	free(fs->digits_intl_like);
 	for (int m = 0; m < 3; m++)
 		free(fs->match[m]);
 }

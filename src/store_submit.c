@@ -18,10 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "intake.h"
@@ -30,15 +32,22 @@
 
 /* How long a submit may take before the disk is taken for dead. */
 #define SUBMIT_WAIT_MS (6 * STORE_BUSY_MS)
+/* How long the writer may take to answer before a child of its own takes
+ * the request over: a submit takes milliseconds, so a writer that has
+ * not answered after seconds was stopped or hangs. */
+#define WRITER_WAIT_MS 3000
 /* The largest request a writer accepts (a form has a few kB). */
 #define REQUEST_MAX (16u << 20)
 
 /* A request as it is stored: year, language and form version, then the
  * answers that are not empty, each "field\0value\0". It is what travels
- * to the writer, so it holds what a visitor typed: wipe_free it. */
+ * to the writer, so it holds what a visitor typed: wipe_free it. id is
+ * the kiosk's name for this one sending (table submit): a second process
+ * sending it again finds it stored, and stores nothing twice. */
 struct request {
 	int32_t year, ui, form_version;
 	uint32_t n;
+	char id[40];
 };
 
 /* What the writer tells the kiosk. */
@@ -66,6 +75,26 @@ put_answer(char **buf, size_t *len, uint32_t *n, const char *field, const char *
 	(*n)++;
 }
 
+/* A new id into id (33 bytes): 128 random bits in hex; without
+ * getrandom, the clock, the process and a count, which are unique too. */
+static void
+submit_id(char *id)
+{
+	static unsigned count;
+	unsigned char b[16];
+	struct timespec t;
+
+	if (getrandom(b, sizeof b, GRND_NONBLOCK) != (ssize_t)sizeof b) {
+		clock_gettime(CLOCK_REALTIME, &t);
+		snprintf(id, 33, "%016llx%08x%08x",
+		    (unsigned long long)t.tv_sec * 1000000000ULL + (unsigned long long)t.tv_nsec, (unsigned)getpid(),
+		    ++count);
+		return;
+	}
+	for (size_t i = 0; i < sizeof b; i++)
+		snprintf(id + 2 * i, 3, "%02x", b[i]);
+}
+
 /* The request for in; phone numbers in their normalised form. */
 static char *
 request_encode(const struct intake *in, enum lang ui, int year, size_t *len)
@@ -74,6 +103,7 @@ request_encode(const struct intake *in, enum lang ui, int year, size_t *len)
 	struct request r = { .year = year, .ui = (int32_t)ui, .form_version = f->intake_version };
 	char *buf = NULL;
 
+	submit_id(r.id);
 	*len = 0;
 	put(&buf, len, &r, sizeof r);
 	for (size_t i = 0; i < f->nfields; i++) {
@@ -128,6 +158,26 @@ next_seq(sqlite3 *db, int year, int *seq)
 	return rc;
 }
 
+/* Whether the request sent as id is stored already; its reference into
+ * ref then. Runs inside the submit's transaction. */
+static bool
+stored_ref(sqlite3 *db, const char *id, char *ref)
+{
+	sqlite3_stmt *st;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(db, "SELECT i.ref FROM submit s JOIN intake i ON i.id = s.intake_id WHERE s.id = ?1",
+	    -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		snprintf(ref, 32, "%s", (const char *)sqlite3_column_text(st, 0));
+		found = true;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
 /* Store the request req (len bytes) through db, in this process, and put
  * its reference in ref. On failure *err is the errno the system gave
  * SQLite (for store_diagnose), and *fresh tells whether it came before
@@ -153,6 +203,11 @@ submit_here(sqlite3 *db, const char *req, size_t len, char *ref, int *err, bool 
 		*err = sqlite3_system_errno(db);
 		return store_rc_of(rc);
 	}
+	r.id[sizeof r.id - 1] = '\0';
+	if (stored_ref(db, r.id, ref)) {
+		store_exec(db, "ROLLBACK");
+		return STORE_OK;
+	}
 	rc = next_seq(db, r.year, &seq);
 	/* At least four digits: after MZ-2026-9999 comes MZ-2026-10000. */
 	snprintf(newref, sizeof newref, "MZ-%04d-%04d", (int)r.year, seq);
@@ -171,6 +226,15 @@ submit_here(sqlite3 *db, const char *req, size_t len, char *ref, int *err, bool 
 		st = NULL;
 	}
 	id = sqlite3_last_insert_rowid(db);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(db, "INSERT INTO submit (intake_id, id) VALUES (?1, ?2)", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_text(st, 2, r.id, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+		sqlite3_finalize(st);
+		st = NULL;
+	}
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(db, "INSERT INTO answer (intake_id, field, value) VALUES (?1, ?2, ?3)",
 		    -1, &st, NULL);
@@ -261,6 +325,12 @@ child_close(sqlite3 *db)
 	sqlite3_close(db);
 }
 
+#ifdef ZK_TEST_HOOKS
+/* Tests: the writer stops itself between its COMMIT and its answer when
+ * ZK_TEST_WRITER_STOP is set (writer_main). */
+static bool stop_after_commit;
+#endif
+
 /* Store one request through db, answer on fd. On failure the connection
  * is closed (so that store_diagnose may look at the files) and false is
  * returned: the caller ends. */
@@ -275,8 +345,13 @@ child_submit(const char *path, sqlite3 *db, int open_rc, int fd, const char *req
 		res.rc = submit_here(db, req, len, res.ref, &err, &res.fresh);
 	else if (db != NULL)
 		res.rc = store_rc_of(open_rc), err = sqlite3_system_errno(db);
-	if (res.rc == STORE_OK)
+	if (res.rc == STORE_OK) {
+#ifdef ZK_TEST_HOOKS
+		if (stop_after_commit)
+			raise(SIGSTOP);
+#endif
 		return send_all(fd, &res, sizeof res);
+	}
 	child_close(db);
 	res.rc = store_diagnose(path, res.rc, err);
 	send_all(fd, &res, sizeof res);
@@ -352,6 +427,9 @@ writer_main(const char *path, int fd, bool check)
 	int rc;
 	sqlite3 *db = store_connect(path, &rc);
 
+#ifdef ZK_TEST_HOOKS
+	stop_after_commit = getenv("ZK_TEST_WRITER_STOP") != NULL;
+#endif
 	if (check && !writer_check(db, rc, fd)) {
 		child_close(db);
 		_exit(0);
@@ -453,16 +531,16 @@ store_writer_stop(struct store *s)
 	s->writer_fd = -1;
 }
 
-/* Read the result from fd into res, waiting at most SUBMIT_WAIT_MS; false
- * when none came (the process is gone, or the disk does not answer). */
+/* Read the result from fd into res, waiting at most ms; false when none
+ * came (the process is gone, stopped, or the disk does not answer). */
 static bool
-await_result(int fd, struct submit_result *res)
+await_result(int fd, struct submit_result *res, int ms)
 {
 	size_t got = 0;
 
 	while (got < sizeof *res) {
 		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int n = poll(&pfd, 1, SUBMIT_WAIT_MS);
+		int n = poll(&pfd, 1, ms);
 		ssize_t k;
 
 		if (n < 0 && errno == EINTR)
@@ -514,7 +592,7 @@ submit_by_writer(struct store *s, const char *req, size_t len, struct submit_res
 		struct submit_result check;
 
 		s->check_unread = false;
-		if (!await_result(s->writer_fd, &check)) {
+		if (!await_result(s->writer_fd, &check, SUBMIT_WAIT_MS)) {
 			res->rc = writer_lost(s);
 			return true;
 		}
@@ -529,9 +607,13 @@ submit_by_writer(struct store *s, const char *req, size_t len, struct submit_res
 		store_writer_stop(s);
 		return false;
 	}
-	if (!await_result(s->writer_fd, res)) {
-		res->rc = writer_lost(s);
-		return true;
+	/* No answer: the writer ended, was stopped or hangs, maybe after its
+	 * COMMIT. It goes (a stopped process too), and a child of its own
+	 * sends the same request, which it finds stored if it was. */
+	if (!await_result(s->writer_fd, res, WRITER_WAIT_MS)) {
+		kill(s->writer, SIGKILL);
+		store_writer_stop(s);
+		return false;
 	}
 	if (res->rc == STORE_OK)
 		return true;
@@ -577,7 +659,7 @@ submit_by_child(struct store *s, const char *req, size_t len, struct submit_resu
 		_exit(0);
 	}
 	close(fds[1]);
-	if (pid > 0 && !await_result(fds[0], res)) {
+	if (pid > 0 && !await_result(fds[0], res, SUBMIT_WAIT_MS)) {
 		kill(pid, SIGKILL);
 		res->rc = STORE_IOERR;
 	}

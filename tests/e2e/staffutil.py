@@ -187,7 +187,7 @@ def kiosk_request(db, forms, name, phone='06 12345678', situation=None, page_id=
         k.read_prompt()
         k.choose('English')
         k.choose(forms.title(page_id, lang))
-        s = k.choose(T('Request contact about this', lang))
+        s = k.choose(T('Ask us to get in touch about this', lang))
         assert forms.intake_title(lang) in s, s
         k.answer(forms.field_label('name', lang), name)
         k.answer(forms.field_label('phone', lang), phone)

@@ -27,8 +27,8 @@ def wait_form(k, forms, lang):
 
 
 def open_form_from_page(k, forms, page_id, lang):
-    """On a page: "Request contact about this"; waits for the form."""
-    k.choose(T('Request contact about this', lang))
+    """On a page: "Ask us to get in touch about this"; waits for the form."""
+    k.choose(T('Ask us to get in touch about this', lang))
     wait_form(k, forms, lang)
 
 

@@ -38,8 +38,8 @@ def open_item(k, forms, item_id, lang):
 
 
 def open_form(k, forms, lang):
-    """On a page: "Request contact about this"; waits for the form."""
-    k.choose(T('Request contact about this', lang))
+    """On a page: "Ask us to get in touch about this"; waits for the form."""
+    k.choose(T('Ask us to get in touch about this', lang))
     k.wait_until(lambda: title(k) == forms.intake_title(lang), 'the form did not open')
     k.quiet(0.05)
 

@@ -33,7 +33,7 @@ def test_help_me_choose_suggests_and_ticks_them_in_the_form(kiosk, forms, lang, 
     heading = T('This may help you:' if len(sugg) == 1 else 'These may help you:', lang)
     k.wait_for(heading)
 
-    k.choose(T('Request contact', lang))
+    k.choose(T('Ask us to get in touch', lang))
     wait_form(k, forms, lang)
     seen = fill_form(k, forms, lang, {'options': 'read'}, submit=False)
     want = {p['id']: p['id'] in sugg for p in forms.request_pages()}

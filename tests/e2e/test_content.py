@@ -49,8 +49,11 @@ def age_forms(forms_copy):
     with a replacement and one without, one ends far in the future, and a
     glossary word is used nowhere."""
     g = forms_copy / 'guide.conf'
-    edit(g, '    id = "day_care";\n    checked = "2026-11-30";',
-         '    id = "day_care";\n    checked = "2000-01-01";')
+    # Whatever day day_care was last checked: now long ago.
+    text, n = re.subn(r'(    id = "day_care";\n    checked = )"\d{4}-\d\d-\d\d";',
+                      r'\1"2000-01-01";', g.read_text(encoding='utf-8'))
+    assert n == 1
+    g.write_text(text, encoding='utf-8')
     edit(g, 'title = { nl = "Een maatje voor u"; en = "A buddy for you"; };',
          'title = { nl = "Een maatje voor u"; en = "A buddy for you"; };\n'
          '        until = "2000-01-01";\n'
@@ -213,8 +216,8 @@ def test_help_me_choose_says_when_registration_opens(kiosk, forms, lang):
 # --------------------------------------------------------------------------
 # Without a computer.
 
-PLACES = ('Mantelzorgcentraal', 'Zoetermeerwijzer', 'website', 'beroepsvereniging', 'professional association')
-OFFLINE = ('mantelzorgspreekuur', 'consultation hour', 'contact aan', 'request contact', '088 - 023 47 40')
+PLACES = ('Mantelzorgcentraal', 'Zoetermeerwijzer', 'website', 'vereniging van mantelzorgmakelaars', 'professional association')
+OFFLINE = ('mantelzorgspreekuur', 'drop-in session', 'contact aan', 'get in touch', '088 - 023 47 40')
 
 
 def step_texts(guide):

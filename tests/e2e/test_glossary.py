@@ -28,7 +28,7 @@ def section_screen_text(forms, lang, page_id, i):
     if i + 1 < len(s):
         parts.append(T('Next: %s', lang) % s[i + 1]['title'][lang])
     if p.get('request'):
-        parts.append(T('Request contact about this', lang))
+        parts.append(T('Ask us to get in touch about this', lang))
     parts.append(T('Back', lang))
     return '\n'.join(parts)
 
@@ -114,7 +114,7 @@ def test_screens_without_glossary_words_offer_none(kiosk, forms, gloss, lang):
     p = forms.pages['parking_permit']
     page_text = '\n'.join([p['title'][lang], p['summary'][lang]] + [s['title'][lang] for s in p['sections']] +
                           [T('Is this right for me? (a few questions)', lang),
-                           T('Request contact about this', lang), T('Back to the menu', lang)])
+                           T('Ask us to get in touch about this', lang), T('Back to the menu', lang)])
     ids = gloss.expected(page_text, lang)
     assert 'blauwe_zone' in ids
     k.wait_for(words_label(gloss, ids, lang))
@@ -152,7 +152,7 @@ def page_screen_text(forms, lang, page_id):
     if p.get('check'):
         parts.append(T('Is this right for me? (a few questions)', lang))
     if p.get('request'):
-        parts.append(T('Request contact about this', lang))
+        parts.append(T('Ask us to get in touch about this', lang))
     parts.append(T('Back to the menu', lang))
     return '\n'.join(parts)
 

@@ -3,8 +3,11 @@ a loopback port with its own configuration: the contrib/ snippet, with the
 test's group and binary put in. A staff login gets the staff terminal, or
 the output of a read-only command; anything else asked is refused."""
 import csv
+import hashlib
 import io
 import os
+import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -155,3 +158,143 @@ def test_outsider_with_a_key_gets_no_data(server):
     r = ssh(server, 'outsider', BIN, 'export')
     assert r.returncode == 1 and 'geen medewerker' in r.stderr.decode(), r.stderr
     assert b'MZ-2026' not in r.stdout
+
+
+# Taking an export home: `scp -O host:NAME .` (see src/fetch.h).
+
+def scp_argv(srv, role, remote, dest, *flags):
+    return (['scp', '-O'] + list(flags) + ['-P', str(srv['port']), '-i', srv['key'],
+            '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes',
+            '-o', 'LogLevel=ERROR', '%s@127.0.0.1:%s' % (srv['logins'].name(role), remote), dest])
+
+
+def scp(argv, cwd):
+    return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=60, cwd=cwd,
+                          env=dict(os.environ, LANG='en_US.UTF-8'))
+
+
+def sha256(path):
+    with open(path, 'rb') as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def export_dir(srv, role='staff'):
+    """The login's export folder, made as the staff terminal makes it."""
+    pw = pwd.getpwnam(srv['logins'].name(role))
+    d = os.path.join(pw.pw_dir, 'zorgkiosk-exports')
+    if not os.path.isdir(d):
+        os.mkdir(d, 0o700)
+        os.chown(d, pw.pw_uid, pw.pw_gid)
+    return d
+
+
+def fake_export(folder, name, owner, data=b'ref,name\r\n'):
+    path = os.path.join(folder, name)
+    with open(path, 'wb') as f:
+        f.write(data)
+    os.chmod(path, 0o600)
+    os.chown(path, owner.pw_uid, owner.pw_gid)
+    return path
+
+
+def fetches(srv):
+    return su.sql(srv['db'], "SELECT staff, detail FROM audit WHERE action = 'fetch' ORDER BY id")
+
+
+def test_the_staff_terminal_says_how_to_fetch_and_scp_fetches_it_byte_for_byte(server, tmp_path):
+    env = dict(os.environ, LANG='en_US.UTF-8', TERM='xterm-256color')
+    env.pop('LC_ALL', None)
+    k = Kiosk(ssh_argv(server, 'staff', tty=True)[1:], binary='/usr/bin/ssh', env=env)
+    try:
+        k.wait_for('MZ-2026-0001', timeout=30)
+        k.send('w')
+        k.wait_until(lambda: 'scp -O' in ' '.join(l.strip() for l in k.text()) and
+                     ' .' in ' '.join(l.strip() for l in k.text()).split('scp -O', 1)[1],
+                     'the command that fetches the export', timeout=20)
+        text = ' '.join(l.strip() for l in k.text())
+        k.send('q')
+        k.proc.wait(timeout=20)
+    finally:
+        k.close(check=False)
+    m = re.search(r'scp -O -P (\d+) (\S+)@127\.0\.0\.1:(requests-[0-9-]+\.xlsx) \.', text)
+    assert m, text
+    assert (int(m.group(1)), m.group(2)) == (server['port'], server['logins'].name('staff'))
+    name = m.group(3)
+    original = os.path.join(export_dir(server), name)
+
+    before = len(fetches(server))
+    r = scp(scp_argv(server, 'staff', name, '.'), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    got = tmp_path / name
+    assert sha256(got) == sha256(original)
+    assert got.read_bytes()[:2] == b'PK'
+    assert os.stat(got).st_mode & 0o077 == 0
+    rows = fetches(server)
+    assert len(rows) == before + 1
+    assert rows[-1] == (server['logins'].name('staff'), '%s, %d bytes, with scp' % (name, os.path.getsize(original)))
+
+
+@pytest.fixture
+def other_staff(server):
+    """A second consultant, with an export of their own."""
+    name = logins_mod.PREFIX + '-staff2'
+    subprocess.run(['userdel', '--remove', name], stderr=subprocess.DEVNULL)
+    subprocess.run(['useradd', '--create-home', '--groups', logins_mod.STAFF_GROUP, name], check=True)
+    pw = pwd.getpwnam(name)
+    d = os.path.join(pw.pw_dir, 'zorgkiosk-exports')
+    os.mkdir(d, 0o700)
+    os.chown(d, pw.pw_uid, pw.pw_gid)
+    yield fake_export(d, 'requests-2026-01-02-030405.csv', pw, b'ref,name\r\nMZ-2026-0009,Other\r\n')
+    subprocess.run(['userdel', '--remove', name], stderr=subprocess.DEVNULL)
+
+
+@pytest.mark.parametrize('ask', [
+    'others', 'traversal', 'absolute', 'path', 'pattern', 'symlink', 'foreign', 'hardlink', 'bashrc', 'folder',
+    'no-folder',
+])
+def test_fetch_gives_only_the_logins_own_exports(server, other_staff, tmp_path, ask):
+    staff = pwd.getpwnam(server['logins'].name('staff'))
+    mine = export_dir(server)
+    fake_export(mine, 'requests-2026-01-01-000000.csv', staff)
+    other = os.path.basename(other_staff)
+    flags = []
+    if ask == 'others':
+        remote = other                                    # not in this login's folder
+    elif ask == 'traversal':
+        remote = '../../%s/zorgkiosk-exports/%s' % (os.path.basename(os.path.dirname(os.path.dirname(other_staff))), other)
+    elif ask == 'absolute':
+        remote = other_staff
+    elif ask == 'path':
+        remote = 'zorgkiosk-exports/requests-2026-01-01-000000.csv'
+    elif ask == 'pattern':
+        remote = 'requests-*.csv'
+    elif ask == 'symlink':
+        remote = 'requests-2026-01-01-000001.csv'
+        os.symlink('/etc/shadow', os.path.join(mine, remote))
+        os.lchown(os.path.join(mine, remote), staff.pw_uid, staff.pw_gid)
+    elif ask == 'foreign':                                # a file zorgkiosk did not make for this login
+        remote = 'requests-2026-01-01-000002.csv'
+        fake_export(mine, remote, pwd.getpwnam('root'), b'secret')
+    elif ask == 'hardlink':                               # another name of someone's file
+        remote = 'requests-2026-01-01-000003.csv'
+        os.link(fake_export(mine, 'requests-2026-01-01-000004.csv', staff), os.path.join(mine, remote))
+    elif ask == 'bashrc':
+        remote = '.bashrc'
+    elif ask == 'folder':
+        remote, flags = 'zorgkiosk-exports', ['-r']
+    else:                                                 # no export made yet
+        remote = 'requests-2026-01-01-000000.csv'
+        os.rename(mine, mine + '.away')
+    before = fetches(server)
+    r = scp(scp_argv(server, 'staff', remote, '.', *flags), cwd=tmp_path)
+    if ask == 'no-folder':
+        os.rename(mine + '.away', mine)
+    assert r.returncode != 0, r.stderr
+    assert os.listdir(tmp_path) == []
+    err = r.stderr.decode()
+    assert ('There is no export' if ask in ('others', 'no-folder') else 'Only your own exports') in err, err
+    assert fetches(server) == before
+    # the login's own export still comes, and nothing of the other's
+    r = scp(scp_argv(server, 'staff', 'requests-2026-01-01-000000.csv', '.'), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert os.listdir(tmp_path) == ['requests-2026-01-01-000000.csv']

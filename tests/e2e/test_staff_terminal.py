@@ -292,3 +292,24 @@ def test_language_help_and_80x24(kiosk, tmp_path, forms):
     k.send(ENTER)
     k.wait_for('Received')
     k.wait_match(r'^\s*' + re.escape(rows[0][0]) + r'\s*$')
+
+
+def test_search_finds_a_dutch_number_however_written(kiosk, tmp_path):
+    """06 1234 5678 finds the number stored as +31612345678, and
+    +31 20 123 4567 the one stored as 0201234567."""
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    su.insert_request(db, 'MZ-2026-0001', '2026-03-01T10:00:00Z', su.answers('Intl Nummer', phone='+31612345678'))
+    su.insert_request(db, 'MZ-2026-0002', '2026-03-02T10:00:00Z', su.answers('Nationaal Nummer', phone='0201234567'))
+    su.insert_request(db, 'MZ-2026-0003', '2026-03-03T10:00:00Z', su.answers('Ander Nummer', phone='0687654321'))
+    k = su.staff_terminal(kiosk, db)
+    k.wait_for('MZ-2026-0003')
+    last = ''
+    for query, want in (('06 1234 5678', 'MZ-2026-0001'), ('+31 20 123 4567', 'MZ-2026-0002'),
+                        ('0031 6 1234', 'MZ-2026-0001'), ('(020) 123', 'MZ-2026-0002')):
+        k.press('/')
+        k.wait_for(T('Search for a name, phone number, e-mail address or reference:', 'en'))
+        su.type_line(k, len(last), query)
+        last = query
+        k.wait_for('Search: %s' % query)
+        k.wait_until(lambda: [r[0] for r in su.list_rows(k)] == [want], '%s finds only %s' % (query, want))

@@ -31,6 +31,7 @@ REASON = {
     'newer': 'it was made by a newer version of zorgkiosk',
     'damaged': 'it is damaged (it was not changed); restore it from a backup',
     'rofs': 'the disk that holds it is read-only',
+    'full': 'the disk is full',
 }
 # What the caregiver is told when sending fails.
 MSG = {
@@ -166,6 +167,15 @@ def test_files_not_ours_are_not_changed_in_any_byte(kiosk, tmp_path):
     shutil.copy(str(d / 'other.db-wal'), str(d / 'zk.db-wal'))
     cases.append(('an empty file beside another program\'s -wal', d / 'zk.db', REASON['notours']))
 
+    d = tmp_path / 'foreign-wal'
+    d.mkdir()
+    make_zorgkiosk_db(kiosk, d / 'zk.db')
+    leave_wal(d / 'other.db', "CREATE TABLE recipe (name TEXT); INSERT INTO recipe VALUES ('boerenkool');")
+    shutil.copy(str(d / 'other.db-wal'), str(d / 'zk.db-wal'))
+    for ext in ('', '-wal', '-shm'):
+        os.unlink(str(d / 'other.db') + ext)
+    cases.append(('our database beside another program\'s -wal', d / 'zk.db', REASON['notours']))
+
     d = tmp_path / 'newer'
     d.mkdir()
     make_zorgkiosk_db(kiosk, d / 'zk.db')
@@ -206,6 +216,38 @@ def test_read_only_file_system_is_refused_at_start_with_its_own_message(kiosk, t
     subprocess.run(['mount', '-o', 'remount,ro', str(tmpfs)], check=True)
     problem = refused(kiosk, db, REASON['rofs'])
     assert problem is None, problem
+
+
+def listing(folder):
+    """Every file in folder: name -> (mode, size, mtime in ns)."""
+    return {n: (os.lstat(folder / n).st_mode, os.lstat(folder / n).st_size, os.lstat(folder / n).st_mtime_ns)
+            for n in os.listdir(folder)}
+
+
+def test_full_disk_at_start_is_refused_and_leaves_no_new_file(kiosk, tmpfs):
+    """The database without its -wal and -shm (the last kiosk ended) on a
+    full disk: refused with its own message, before SQLite makes a -shm
+    there. With room again, the kiosk starts and stores."""
+    db = tmpfs / 'zk.db'
+    make_zorgkiosk_db(kiosk, db)
+    filler = tmpfs / 'filler'
+    with open(filler, 'wb') as f:
+        try:
+            while True:
+                f.write(b'\0' * 65536)
+                f.flush()
+        except OSError:
+            pass
+    before = listing(tmpfs)
+    assert sorted(before) == ['filler', 'zk.db'], before
+    problem = refused(kiosk, db, REASON['full'])
+    assert problem is None, problem
+    assert listing(tmpfs) == before, 'the refused start changed the folder:\n%r\n->\n%r' % (before, listing(tmpfs))
+    os.unlink(filler)
+    k = on_review(kiosk, db)
+    k.send('1')
+    ref = k.wait_match(REF_RE.pattern, timeout=20).group(0)
+    assert sqlite3.connect(str(db)).execute('SELECT count(*) FROM intake WHERE ref = ?', (ref,)).fetchone()[0] == 1
 
 
 # --------------------------------------------------------------------------

@@ -279,8 +279,8 @@ def test_every_band_of_the_check_is_reached_by_a_walk(kiosk, forms, extra, lang)
         k.wait_for(T('Your result: %s', lang) % band['title'][lang])
         k.wait_for(band['text'][lang].split('\n')[0])
         k.wait_for(T('What you can do now', lang), 'Petuniatuin 7A', check['note'][lang])
-        talk = T('Request contact with a caregiver consultant', lang)
-        k.wait_for(talk, T('Take this with you', lang))
+        talk = T("Ask a carers' adviser to get in touch", lang)
+        k.wait_for(talk, T('Take this home with you', lang))
         rows = k.text()
         at = {name: next(i for i, l in enumerate(rows) if name in l)
               for name in [talk] + [forms.pages[p]['title'][lang] for p in fits(check, combo)]}
@@ -317,7 +317,7 @@ def test_caring_often_too_much_leads_to_talking_first_whatever_the_total(kiosk, 
     k.wait_for(T('Your result: %s', lang) % want['title'][lang])
     assert lowest['title'][lang] not in flat(k.text()[1]), k.dump()
     rows = k.text()
-    talk = T('Request contact with a caregiver consultant', lang)
+    talk = T("Ask a carers' adviser to get in touch", lang)
     assert any(talk in r for r in rows), k.dump()
 
 
@@ -451,7 +451,7 @@ def test_plan_in_line_mode_in_english(tmp_path, forms_dir, forms, extra):
                                      else T('Show my plan', lang)))
         check_plan_page(re.sub(r'\s+', ' ', out), plan, lang)
         # The printed page offers no printer when there is none.
-        out = s.cmd(line_num(out, T('Take this with you', lang)))
+        out = s.cmd(line_num(out, T('Take this home with you', lang)))
         assert T('Read this page, copy it or take a photo of it.', lang) in out, out
         assert T('Print this page', lang) not in out
         assert PLAN_TEXT[0] in re.sub(r'\s+', ' ', out)
@@ -464,11 +464,13 @@ def test_plan_in_line_mode_in_english(tmp_path, forms_dir, forms, extra):
 # Printing.
 
 def take_home(k, lang):
-    k.choose(T('Take this with you', lang))
+    k.choose(T('Take this home with you', lang))
 
 
-def test_print_in_english_arrives_with_the_facts(kiosk, forms, cups):
+def test_print_in_english_arrives_with_the_facts(kiosk, forms, extra, cups):
     lang = 'en'
+    th = extra['takehome']
+    hour = next(c for c in th['contacts'] if c['id'] == 'consultation_hour')
     out = cups.queue('en_page')
     k = kiosk(rows=50, args=printer_args(cups, 'en_page'))
     choose_language(k, forms, lang)
@@ -483,8 +485,8 @@ def test_print_in_english_arrives_with_the_facts(kiosk, forms, cups):
     k.choose(T('Print this page', lang))
     k.wait_for(T(PRINTED, lang), timeout=20)
     text = re.sub(r'\s+', ' ', cups.read_pdf(out))
-    for want in ('To take with you', forms.pages['appreciation']['title'][lang], forms.pages['advice']['title'][lang],
-                 'Thursdays from 15:00 to 16:00', 'Petuniatuin 7A', '€ 200', 'mantelzorgcafé', 'cliëntondersteuning'):
+    for want in (th['title'][lang], forms.pages['appreciation']['title'][lang], forms.pages['advice']['title'][lang],
+                 hour['time'][lang], 'Petuniatuin 7A', '€ 200', 'mantelzorgcafé', 'cliëntondersteuning'):
         assert want in text, '%r is not in the printed page:\n%s' % (want, text)
     assert 'Om mee te nemen' not in text and 'Donderdag' not in text, 'Dutch on an English page'
 
@@ -615,7 +617,7 @@ def test_line_mode_is_told_when_the_page_is_printed(tmp_path, forms_dir, forms, 
         s.first_screen()
         s.cmd('2')
         out = s.cmd(forms.menu_key('day_care'))
-        out = s.cmd(line_num(out, T('Take this with you', lang)))
+        out = s.cmd(line_num(out, T('Take this home with you', lang)))
         out = s.cmd(line_num(out, T('Print this page', lang)))
         assert T(ON_ITS_WAY, lang) in out and T(PRINTED, lang) not in out, out
         start = len(s.output())
@@ -667,7 +669,7 @@ def test_privacy_after_print_and_wipe(kiosk, forms, extra, cups):
     band = check['bands'][-1]
     walk_check(k, forms, check, lang, band_walk(check, band))
     k.wait_for(T('Your result: %s', lang) % band['title'][lang])
-    k.choose(T('Request contact with a caregiver consultant', lang))
+    k.choose(T("Ask a carers' adviser to get in touch", lang))
     k.wait_for(forms.intake_title(lang))
     seen = fill_form(k, forms, lang, valid_answers(forms, name='Bea Visser', options='read'), submit=False)
     assert seen.get('advice') is True, 'advice is not ticked: %r' % seen
@@ -680,7 +682,7 @@ def test_privacy_after_print_and_wipe(kiosk, forms, extra, cups):
     k.choose(T('Send', lang))
     ref = k.wait_match(REF_RE.pattern).group(0)
     # The confirmation: take it home, printed.
-    k.choose(T('Take this with you', lang))
+    k.choose(T('Take this home with you', lang))
     waiting = cups.spooled(timeout=0)
     k.choose(T('Print this page', lang))
     k.wait_for(T(PRINTED, lang), timeout=20)
@@ -783,12 +785,12 @@ def test_help_me_choose_offers_the_check_the_plan_and_the_take_home_page(kiosk, 
         k.choose(q['answers'][i]['label'][lang])
     k.wait_for(T('What we found for you', lang))
     offer = T('%s (a few questions about you)', lang) % extra['check']['title'][lang]
-    k.wait_for(offer, T('Take this with you', lang))
+    k.wait_for(offer, T('Take this home with you', lang))
     wants_plan = any(forms.pages[p].get('plan') for p in sugg)
     assert wants_plan == plan, 'the forms changed: pick %s suggests %r' % (pick, sugg)
     assert k.contains(T('Prepare your personal plan for the municipality', lang)) == plan, k.dump()
     # The take-home page names what was suggested.
-    k.choose(T('Take this with you', lang))
+    k.choose(T('Take this home with you', lang))
     k.wait_for(T('What you looked at, and what fits you', lang))
     text = ' '.join(l.strip() for l in k.text())
     for p in sugg:

@@ -10,11 +10,16 @@ import libcfg
 # language -> (banned pattern, preferred word)
 TERMS = {
     'en': [
-        (r'\bcarers?\b', 'caregiver'),
+        # British English, as a native editor writes it.
+        (r'\bcaregiv(er|ers|ing)\b', 'carer, caring'),
+        (r'\bconsultation hours?\b', 'drop-in session'),
+        (r'\brequest(ing)? contact\b', 'ask us to get in touch'),
+        (r'\bheav(y|ier)\b', 'hard going, too much'),
+        (r'\?\s+Then\b', 'no "Then" after a question: "If ..., ..."'),
         (r'\bemail\b', 'e-mail'),
         (r'\bWmo workers?\b', 'Wmo consultant'),
         (r'\bclient supporters?\b', 'client support worker'),
-        (r'\binformal[- ]care consultants?\b', 'caregiver consultant'),
+        (r'\binformal[- ]care consultants?\b', "carers' adviser"),
         (r'\binformal[- ]care brokers?\b', 'care broker'),
         (r'\baccess test\b', 'admission check'),
         (r'\bpresence care\b', 'sitting service'),

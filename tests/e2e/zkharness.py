@@ -206,7 +206,7 @@ class Forms:
         return [p for p in self.guide['pages'] if p.get('request')]
 
     def page_request_key(self, page_id):
-        """The digit of "Request contact about this" on a page."""
+        """The digit of "Ask us to get in touch about this" on a page."""
         p = self.pages[page_id]
         n = len(p['sections']) + (1 if p.get('check') else 0) + 1
         return str(n) if n <= 9 else None

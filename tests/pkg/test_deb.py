@@ -33,6 +33,7 @@ CONF = '/etc/zorgkiosk/zorgkiosk.conf'
 FORMS = '/etc/zorgkiosk/forms'
 SESSION = '/usr/libexec/zorgkiosk/zorgkiosk-session'
 SHARE = '/usr/share/zorgkiosk'
+BACKUPS = '/var/backups/zorgkiosk'
 STAFF = 'zkpkgstaff'
 V2 = '+pkgtest1'
 
@@ -48,7 +49,7 @@ def why_skip():
     for tool in ('dpkg-buildpackage', 'dh', 'lintian', 'runuser'):
         if shutil.which(tool) is None:
             return '%s is not installed' % tool
-    if installed() or os.path.exists(DATA):
+    if installed() or os.path.exists(DATA) or os.path.exists(BACKUPS):
         return 'zorgkiosk is installed or has data on this machine: not touching it'
     return None
 
@@ -109,12 +110,13 @@ def system(debs):
         os.kill(pid, 15)
     if installed():
         subprocess.run(['dpkg', '--purge', 'zorgkiosk'], capture_output=True)
-    subprocess.run(['userdel', STAFF], capture_output=True)
+    subprocess.run(['userdel', '--remove', STAFF], capture_output=True)
     if not had['zorgkiosk']:
         subprocess.run(['userdel', 'zorgkiosk'], capture_output=True)
     for g in ('zorgkiosk', 'zorgkiosk-staff'):
         if not had[g] and account_exists('group', g):
             subprocess.run(['groupdel', g], capture_output=True)
+    shutil.rmtree(BACKUPS, ignore_errors=True)
     for link in ('/etc/ssh/sshd_config.d/zorgkiosk-staff.conf',
                  '/etc/systemd/system/getty@tty1.service.d/zorgkiosk.conf'):
         if os.path.islink(link):
@@ -193,11 +195,13 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     assert not os.path.exists('/etc/ssh/sshd_config.d/zorgkiosk-staff.conf')
     assert not os.path.exists('/etc/systemd/system/getty@tty1.service.d/zorgkiosk.conf')
     assert not os.path.exists('/etc/systemd/system/timers.target.wants/zorgkiosk-purge.timer')
+    assert not os.path.exists('/etc/systemd/system/timers.target.wants/zorgkiosk-backup.timer')
     assert run(['/usr/bin/zorgkiosk', 'check-forms']).returncode == 0
 
     # ---- the units, verified as docs/deploy.md enables them
     r = run(['systemd-analyze', 'verify', '/lib/systemd/system/zorgkiosk-purge.service',
-             '/lib/systemd/system/zorgkiosk-purge.timer'], check=False)
+             '/lib/systemd/system/zorgkiosk-purge.timer', '/lib/systemd/system/zorgkiosk-backup.service',
+             '/lib/systemd/system/zorgkiosk-backup.timer'], check=False)
     assert r.returncode == 0 and 'zorgkiosk' not in r.stderr, r.stderr
     os.makedirs('/etc/systemd/system/getty@tty1.service.d', exist_ok=True)
     os.symlink(SHARE + '/systemd/getty@tty1.service.d/zorgkiosk.conf',
@@ -233,13 +237,18 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     insert_request('MZ-2024-0007', '2024-01-02T10:00:00Z', 'Oud Gesloten', status='closed')
 
     # ---- the staff terminal, as a staff login
-    run(['useradd', '--no-create-home', '--shell', '/bin/sh', '--groups', 'zorgkiosk,zorgkiosk-staff', STAFF])
+    run(['useradd', '--create-home', '--shell', '/bin/sh', '--groups', 'zorgkiosk,zorgkiosk-staff', STAFF])
     s = Kiosk(['-u', STAFF, '--', '/usr/bin/zorgkiosk', 'staff', '--lang', 'en'], binary='/usr/sbin/runuser',
               env=base_env('C.UTF-8'), stderr_path=str(tmp_path / 'staff.txt'))
     try:
         s.wait_for(T('Requests for contact', 'en'), 'MZ-2026-0001', 'Pakket Persoon', timeout=20)
     except AssertionError:
         raise AssertionError('the staff terminal did not show the request:\n%s\n%s' % (s.dump(), s.stderr()))
+    # An export in the staff member's home, which remove and purge name.
+    s.send('e')
+    s.wait_for('scp -O', timeout=20)
+    folder = os.path.join(pwd.getpwnam(STAFF).pw_dir, 'zorgkiosk-exports')
+    export = os.path.join(folder, os.listdir(folder)[0])
     s.send('q')
     s.proc.wait(timeout=20)
     s.close(check=False)
@@ -264,6 +273,33 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     r = run(['runuser', '-u', user, '-g', group, '--'] + command)
     assert db_rows('SELECT ref FROM intake ORDER BY ref') == [('MZ-2026-0001',)], r.stdout
     assert db_rows("SELECT staff FROM audit WHERE action = 'purge'") == [(user,)]
+
+    # ---- the nightly backup, run as its unit says once the site file
+    # names the backup key; the standard age tool reads it back.
+    key = str(tmp_path / 'backup-key.txt')
+    run(['age-keygen', '-o', key])
+    pub = run(['age-keygen', '-y', key]).stdout.strip()
+    with open(CONF, encoding='utf-8') as f:
+        text = f.read()
+    assert text.count('backup_recipient = "";') == 1, 'the site file names no backup_recipient to set'
+    with open(CONF, 'w', encoding='utf-8') as f:
+        f.write(text.replace('backup_recipient = "";', 'backup_recipient = "%s";' % pub))
+    unit = open('/lib/systemd/system/zorgkiosk-backup.service', encoding='utf-8').read()
+    user = re.search(r'(?m)^User=(.*)$', unit).group(1)
+    group = re.search(r'(?m)^Group=(.*)$', unit).group(1)
+    command = re.search(r'(?m)^ExecStart=(.*)$', unit).group(1).split()
+    assert command == ['/usr/bin/zorgkiosk', 'backup']
+    run(['runuser', '-u', user, '-g', group, '--'] + command)
+    st = os.stat(BACKUPS)
+    assert (st.st_uid, stat.S_IMODE(st.st_mode)) == (0, 0o700)
+    [made] = os.listdir(BACKUPS)
+    plain = str(tmp_path / 'plain.db')
+    run(['age', '-d', '-i', key, '-o', plain, os.path.join(BACKUPS, made)])
+    con = sqlite3.connect(plain)
+    assert con.execute('SELECT ref FROM intake').fetchall() == [('MZ-2026-0001',)]
+    con.close()
+    r = run(['/usr/bin/zorgkiosk', 'status'])
+    assert r.stdout.startswith('OK - '), r.stdout
 
     # ---- upgrade: an editor's form is kept, the database kept and
     # migrated, the old kiosk ended (getty would start the new one).
@@ -311,6 +347,7 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     # that enabled its files are gone (a dangling one would stop sshd).
     r = run(['dpkg', '-r', 'zorgkiosk'])
     assert 'kept' in r.stdout + r.stderr
+    assert export in r.stderr, r.stderr
     k.proc.wait(timeout=10)  # ended by the removal
     k.close(check=False)
     deadline = time.monotonic() + 5
@@ -326,8 +363,11 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     # ---- purge: says so, then deletes the data and the configuration.
     r = run(['dpkg', '--purge', 'zorgkiosk'])
     assert 'deleting the database' in r.stdout + r.stderr
+    assert export in r.stderr and os.path.exists(export), r.stderr
     assert not os.path.exists(DATA) and not os.path.exists('/etc/zorgkiosk')
     assert not os.path.exists(KIOSK_HOME)
+    # The backups are what is left to restore from after a purge by mistake.
+    assert os.listdir(BACKUPS) == [made] and BACKUPS in r.stdout + r.stderr
 
 
 def test_lintian_is_clean(debs):

@@ -162,6 +162,17 @@ static const struct search_case cases[] = {
 	{ "search-4.6", "70456", C },
 	{ "search-4.7", "+31 20 1234567", B },
 	{ "search-4.8", "567", C "," B "," A },
+	/* Dutch numbers: +31 and 0031 are 0, both ways (A is stored 06...,
+	 * B +3120...), whole and in part */
+	{ "search-4.9", "+31 6 12345678", A },
+	{ "search-4.10", "0031 6 1234 5678", A },
+	{ "search-4.11", "+31 (0)6-1234.5678", A },
+	{ "search-4.12", "020 123 4567", B },
+	{ "search-4.13", "(020) 1234567", B },
+	{ "search-4.14", "+31 6 1234", A },
+	{ "search-4.15", "020 12", B },
+	{ "search-4.16", "0031 20", B },
+	{ "search-4.17", "06 1234 5679", "" },
 	/* e-mail, and LIKE's wildcards taken as they are */
 	{ "search-5.1", "anna_vries", C },
 	{ "search-5.2", "anna%vries", "" },
@@ -408,7 +419,7 @@ test_search_upgrade_5_to_6(void **state)
 	assert_int_equal(rc, STORE_OK);
 	free(detail);
 	db = raw_open(fx->db);
-	assert_int_equal(raw_int(db, "PRAGMA user_version", NULL), 6);
+	assert_int_equal(raw_int(db, "PRAGMA user_version", NULL), STORE_SCHEMA);
 	assert_true(raw_int(db, "SELECT min(todo) FROM search_field", NULL) > 0);
 	check_cases(fx->s, cases, UNIT_LEN(cases));
 	assert_int_equal(raw_int(db, "SELECT max(todo) FROM search_field", NULL), 0);
@@ -421,6 +432,53 @@ test_search_upgrade_5_to_6(void **state)
 	sqlite3_close(db);
 	got = search_refs(fx->s, "ek", NULL, 10);
 	assert_string_equal(got, "MZ-2026-0005," D);
+	free(got);
+}
+
+/* A database of schema 6 (before 8), whose index holds phone numbers as stored
+ * (+31201234567): the upgrade indexes them again as 0201234567, and a
+ * number written either way finds them. */
+static void
+test_search_upgrade_to_8(void **state)
+{
+	struct fixture *fx = *state;
+	sqlite3 *db = raw_open(fx->db);
+	enum store_rc rc;
+	char *detail = NULL, *got;
+
+	insert_people(db);
+	got = search_refs(fx->s, "Zoekbaar", NULL, 10); /* fills the index */
+	assert_string_equal(got, D);
+	free(got);
+	store_close(fx->s);
+	/* What schema 6 held: the phone number as stored, and its trigger. */
+	raw_exec(db, "UPDATE search_text SET folded = '+31' || substr(folded, 2) WHERE folded GLOB '020*';"
+	    " INSERT INTO search (search) VALUES ('rebuild');"
+	    " DROP TRIGGER answer_search;"
+	    " CREATE TRIGGER answer_search AFTER INSERT ON answer WHEN new.field IN (SELECT field FROM search_field)"
+	    " BEGIN INSERT INTO search_text (intake_id, field, folded)"
+	    " VALUES (new.intake_id, new.field, new.value || char(31, 31));"
+	    " INSERT INTO search (rowid, folded) SELECT id, folded FROM search_text WHERE id = last_insert_rowid(); END;"
+	    " PRAGMA user_version = 6;");
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_text WHERE folded GLOB '+31*'", NULL), 1);
+	sqlite3_close(db);
+	fx->s = store_open(fx->db, 0600, (gid_t)-1, true, &rc, &detail);
+	assert_int_equal(rc, STORE_OK);
+	free(detail);
+	check_cases(fx->s, cases, UNIT_LEN(cases));
+	db = raw_open(fx->db);
+	assert_int_equal(raw_int(db, "PRAGMA user_version", NULL), STORE_SCHEMA);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_text WHERE folded GLOB '+31*'", NULL), 0);
+	raw_exec(db, "INSERT INTO search (search, rank) VALUES ('integrity-check', 1)");
+	/* a new answer, by another program too, is indexed the same way */
+	insert_raw(db, "MZ-2026-0005", "2026-05-05T10:00:00Z", "new", "Eva Ek", "+31798765432", NULL);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_text WHERE folded = '0798765432' || char(31, 31)", NULL), 1);
+	sqlite3_close(db);
+	got = search_refs(fx->s, "079 876 5432", NULL, 10);
+	assert_string_equal(got, "MZ-2026-0005");
+	free(got);
+	got = search_refs(fx->s, "+31 79 876", NULL, 10);
+	assert_string_equal(got, "MZ-2026-0005");
 	free(got);
 }
 
@@ -497,6 +555,7 @@ main(void)
 		T(test_search_purge),
 		T(test_search_short_and_kept),
 		T(test_search_upgrade_5_to_6),
+		T(test_search_upgrade_to_8),
 	};
 
 	return cmocka_run_group_tests_name("search", tests, group_setup, group_teardown);

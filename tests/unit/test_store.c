@@ -725,8 +725,11 @@ test_ref_not_reused_after_purge(void **state)
 	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
 	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
 	submit_ok(s, "Piet", "0612345678", LANG_NL, 2027, "MZ-2027-0001");
+	assert_int_equal(raw_int(fx->db, "SELECT count(DISTINCT id) FROM submit", NULL), 3);
 	purge_all(s, fx->db);
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 0);
+	/* The ids they were sent with go with them. */
+	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM submit", NULL), 0);
 	submit_ok(s, "Anaïs", "0612345678", LANG_NL, 2026, "MZ-2026-0003");
 	submit_ok(s, "Kees", "0612345678", LANG_NL, 2027, "MZ-2027-0002");
 	store_close(s);
