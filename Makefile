@@ -118,7 +118,7 @@ build/locale/%/LC_MESSAGES/zorgkiosk.mo: locale/%.po | build/.deps-build
 # Refresh the template and merge it into the translations.
 po:
 	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --add-comments=L10N \
-	  --package-name=zorgkiosk --package-version=$(VERSION) -o locale/zorgkiosk.pot src/*.c
+	  --package-name=zorgkiosk --package-version=$(VERSION) -o locale/zorgkiosk.pot src/*.c src/*.h
 	for l in $(LINGUAS); do msgmerge -q --update --backup=none locale/$$l.po locale/zorgkiosk.pot; done
 
 # The build tree's own site file: the embedded defaults, written out once

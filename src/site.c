@@ -228,6 +228,8 @@ get_speech(config_t *cf, char **error)
 		}
 	*error = xasprintf(_("line %d: speech is \"off\", \"available\" or \"on\"."), config_setting_source_line(s));
 	return false;
+}
+
 /* Whether v is an age X25519 public key: "age1" and 58 characters of
  * bech32 (BIP 173) with a sound checksum, so that a mistyped key is found
  * here, not by the first backup; other kinds (plugins) are not taken. */

@@ -118,7 +118,7 @@ def walk_to_sent_request(k, forms, lang):
     k.wait_for(forms.menu_title(lang))
     k.press(forms.menu_key('day_care'))
     k.wait_for(T('Back to the menu', lang))
-    k.choose(T('Request contact about this', lang))
+    k.choose(T('Ask us to get in touch about this', lang))
     wait_form(k, forms, lang)
     answers = valid_answers(forms, name='Anna de Vries', phone='06 12345678')
     for i, f in enumerate(forms.fields):
@@ -209,7 +209,7 @@ def test_a_field_says_its_label_its_text_and_what_is_typed(kiosk, forms, speechd
     k.wait_for(forms.menu_title('en'))
     k.press(forms.menu_key('day_care'))
     k.wait_for(T('Back to the menu', 'en'))
-    k.choose(T('Request contact about this', 'en'))
+    k.choose(T('Ask us to get in touch about this', 'en'))
     wait_form(k, forms, 'en')
     label = flat(forms.field_label(forms.fields[0]['id'], 'en'))
     said = ' '.join(speechd.since(0)[-3:])
