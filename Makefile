@@ -26,13 +26,16 @@ HARDEN    := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
 CFLAGS    ?= -O2 -g
 DEPS_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 DEPS_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
-ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(CFLAGS)
+# libspeechd's header only: the library is loaded when speech is first
+# needed (src/lazy.h), not linked.
+SPEECH_CFLAGS = $(shell $(PKG_CONFIG) --cflags speech-dispatcher)
+ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(SPEECH_CFLAGS) $(CFLAGS)
 LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
 CORE := util i18n text charset form_read form form_load form_check form_data form_review form_glossary form_extra guide intake store store_files store_submit store_staff store_search store_backup site outfile fetch export_purge remote takehome pdf export_csv
-UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_note scr_staff scr_record scr_care scr_plan scr_takehome print staff export_xlsx cli backup restore status main
+UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_note scr_staff scr_record scr_care scr_plan scr_takehome speech print staff export_xlsx cli backup restore status main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
@@ -115,7 +118,7 @@ build/locale/%/LC_MESSAGES/zorgkiosk.mo: locale/%.po | build/.deps-build
 # Refresh the template and merge it into the translations.
 po:
 	xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --add-comments=L10N \
-	  --package-name=zorgkiosk --package-version=$(VERSION) -o locale/zorgkiosk.pot src/*.c
+	  --package-name=zorgkiosk --package-version=$(VERSION) -o locale/zorgkiosk.pot src/*.c src/*.h
 	for l in $(LINGUAS); do msgmerge -q --update --backup=none locale/$$l.po locale/zorgkiosk.pot; done
 
 # The build tree's own site file: the embedded defaults, written out once

@@ -49,6 +49,7 @@ add_line(struct doc *d, const wchar_t *s, size_t n, int x, enum ui_style st, int
 	l->style = st;
 	l->item = item;
 	l->names = -1;
+	l->cont = false;
 }
 
 /* Wrap s to the width left of indent, with a hanging prefix on the first line. */
@@ -72,6 +73,7 @@ add_wrapped(struct doc *d, const wchar_t *prefix, const wchar_t *s, size_t n, in
 		} else {
 			add_line(d, s + sp[i].start, sp[i].len, indent + pw, st, item);
 		}
+		d->lines[d->nlines - 1].cont = i > 0;
 	}
 	wipe_free(sp);
 }
@@ -174,6 +176,7 @@ doc_toggle(struct doc *d, enum item_kind kind, int id, int group, bool on, const
 	int idx = new_item(d, id, group, 0, kind);
 	size_t n;
 
+	d->items[idx].on = on;
 	add_source(d, label);
 	wchar_t *w = charset_display(label, &n), prefix[8];
 

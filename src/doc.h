@@ -20,6 +20,7 @@ struct doc_line {
 	enum ui_style style;
 	int item;           /* index into items, or -1 */
 	int names;          /* text naming an item (a question): its id, or -1 */
+	bool cont;          /* continues the paragraph of the line before */
 };
 
 struct doc_item {
@@ -30,6 +31,7 @@ struct doc_item {
 	size_t first, last; /* its lines */
 	int cur_line, cur_col; /* inputs: where the cursor goes */
 	int label;          /* characters before the label (the key, the box) */
+	bool on;            /* radio buttons and check boxes: chosen */
 };
 
 /* An item of the key bar: what it says, and the key a tap on it presses. */

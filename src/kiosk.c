@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "charset.h"
+#include "site.h"
+#include "speech.h"
 #include "text.h"
 #include "ui.h"
 #include "util.h"
@@ -111,6 +113,20 @@ app_push(struct app *a, struct screen *s)
 	a->stack[a->depth++] = s;
 }
 
+/* The welcome tells the speech key in every language, each in its own
+ * voice; *n gets how many (at most LANG_COUNT). Caller frees the texts. */
+static size_t
+speech_hints(struct speech_text *out)
+{
+	size_t n = 0;
+
+	for (int l = 0; l < LANG_COUNT; l++) {
+		out[n].lang = i18n_code((enum lang)l);
+		out[n++].text = i18n_in((enum lang)l, SPEECH_HINT);
+	}
+	return n;
+}
+
 void
 app_pop(struct app *a)
 {
@@ -119,8 +135,13 @@ app_pop(struct app *a)
 	screen_free(a->stack[--a->depth]);
 	/* The welcome is where the next person starts: leaving for it wipes
 	 * everything typed at once, not only at the idle time. */
-	if (a->depth == 1 && a->staff == NULL)
+	if (a->depth == 1 && a->staff == NULL) {
 		app_forget(a);
+		/* The next person starts where everyone does, in the start
+		 * language and with speech as the site set it. */
+		i18n_set(a->start_lang);
+		speech_visit(site.speech);
+	}
 }
 
 void
@@ -156,6 +177,7 @@ app_start(struct app *a)
 		return;
 	}
 	app_push(a, scr_welcome_new(a));
+	speech_visit(site.speech);
 	if (a->finish_start == NULL)
 		offer_draft(a);
 }
@@ -205,6 +227,7 @@ app_close(struct app *a)
 	a->has_intake = false;
 	visit_wipe(&a->visit);
 	doc_free(&a->doc);
+	speech_end();
 }
 
 bool
@@ -229,6 +252,7 @@ app_home(struct app *a)
 	app_forget(a);
 	visit_wipe(&a->visit);
 	i18n_set(a->start_lang);
+	speech_visit(site.speech);
 	if (a->staff == NULL) {
 		a->stack[0]->focus = 1;
 		a->stack[0]->scroll = 0;
@@ -383,6 +407,19 @@ layout(struct app *a)
 	keybar(s, &a->doc);
 }
 
+/* Speech says what this draw changed (speech.h); the welcome of the
+ * visitor's kiosk tells its key, whether speech is on or not. */
+static void
+said(struct app *a, struct screen *s)
+{
+	struct speech_text hints[LANG_COUNT];
+	size_t n = a->depth == 1 && a->staff == NULL && site.speech == SPEECH_AVAILABLE ? speech_hints(hints) : 0;
+
+	speech_drawn(s, i18n_code(i18n_lang()), s->ops->title(s), &a->doc, s->focus, a->notice, hints, n);
+	for (size_t i = 0; i < n; i++)
+		free((char *)hints[i].text);
+}
+
 static void
 draw(struct app *a)
 {
@@ -429,6 +466,7 @@ draw(struct app *a)
 	s->follow = s->top = false;
 	ui_frame(s->ops->title(s), NULL);
 	doc_draw_keys(&a->doc, LINES - 1, COLS);
+	said(a, s);
 	/* The cursor is shown, on the focus: screen readers, braille
 	 * displays and magnifiers follow it, not the reverse video. */
 	curs_set(1);
@@ -571,6 +609,15 @@ global_key(struct app *a, const struct ui_key *k)
 		app_switch_language(a);
 		return true;
 	}
+	if (k->code == KEY_F(4) && site.speech != SPEECH_OFF) {
+		if (!speech_toggle())
+			app_notice(a, _("Speech is not available on this kiosk."));
+		return true;
+	}
+	if (k->code == KEY_F(3) && speech_on()) {
+		speech_read_all(i18n_code(i18n_lang()), s->ops->title(s), &a->doc);
+		return true;
+	}
 	if (k->code == KEY_F(1) || (!typing && k->ch == L'?')) {
 		app_help(a);
 		return true;
@@ -627,6 +674,7 @@ handle_key(struct app *a, const struct ui_key *k)
 		return paste_key(a, k);
 	if (k->code == KEY_MOUSE && k->mouse_y < 0)
 		return false; /* a button let go, not a tap: changes nothing */
+	speech_interrupt(); /* a new key: what is being said stops */
 	/* A tap on the key bar presses the key it names. */
 	if (doc_key_at(&a->doc, k, &tapped))
 		k = &tapped;

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 
+#include "site.h"
+#include "speech.h"
 #include "util.h"
 
 enum { ID_NL = 1, ID_EN = 2 };
@@ -31,6 +33,16 @@ welcome_build(struct screen *s, struct doc *d)
 	doc_blank(d);
 	doc_text(d, f->welcome_title.s[second], UI_HEADING, 0);
 	doc_text(d, f->welcome_text.s[second], UI_NORMAL, 0);
+	/* The speech key, in every language (speech also says it). */
+	if (site.speech != SPEECH_OFF) {
+		doc_blank(d);
+		for (int l = 0; l < LANG_COUNT; l++) {
+			char *t = i18n_in((enum lang)l, SPEECH_HINT);
+
+			doc_text(d, t, UI_NORMAL, 0);
+			free(t);
+		}
+	}
 }
 
 static void

@@ -47,6 +47,7 @@ set_defaults(void)
 	site.backup_recipient = NULL;
 	site.backup_folder = xstrdup("/var/backups/zorgkiosk");
 	site.backup_keep = 14;
+	site.speech = SPEECH_AVAILABLE;
 }
 
 /* Whether uid may have written a file we trust: root, or the owner of the
@@ -209,6 +210,26 @@ get_users(config_t *cf, char **error)
 	return true;
 }
 
+/* speech: "off", "available" (a key turns it on) or "on". */
+static bool
+get_speech(config_t *cf, char **error)
+{
+	static const char *const names[] = { "off", "available", "on" };
+	config_setting_t *s = config_lookup(cf, "speech");
+	const char *v;
+
+	if (s == NULL)
+		return true;
+	v = config_setting_get_string(s);
+	for (size_t i = 0; v != NULL && i < sizeof names / sizeof names[0]; i++)
+		if (str_eq(v, names[i])) {
+			site.speech = (enum speech_mode)i;
+			return true;
+		}
+	*error = xasprintf(_("line %d: speech is \"off\", \"available\" or \"on\"."), config_setting_source_line(s));
+	return false;
+}
+
 /* Whether v is an age X25519 public key: "age1" and 58 characters of
  * bech32 (BIP 173) with a sound checksum, so that a mistyped key is found
  * here, not by the first backup; other kinds (plugins) are not taken. */
@@ -264,7 +285,7 @@ get_recipient(config_t *cf, char **error)
 
 static const char *const known[] = { "database", "database_group", "forms", "staff_group",
 	"staff_users", "kiosk_user", "export_folder", "printer", "print_server", "retention",
-	"review_days", "idle", "backup_recipient", "backup_folder", "backup_keep", "export_days", NULL };
+	"review_days", "idle", "backup_recipient", "backup_folder", "backup_keep", "export_days", "speech", NULL };
 
 static bool
 parse(config_t *cf, char **error)
@@ -297,7 +318,8 @@ parse(config_t *cf, char **error)
 	    get_number(cf, "idle", &site.idle_secs, 10, 86400, error) &&
 	    get_recipient(cf, error) && get_string(cf, "backup_folder", &site.backup_folder, false, error) &&
 	    get_number(cf, "backup_keep", &site.backup_keep, 1, 3650, error) &&
-	    get_number(cf, "export_days", &site.export_days, 1, 3650, error);
+	    get_number(cf, "export_days", &site.export_days, 1, 3650, error) &&
+	    get_speech(cf, error);
 }
 
 /* Whether a line starts with libconfig's @include (its lexer takes it

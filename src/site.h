@@ -7,6 +7,13 @@
 
 #include <stdbool.h>
 
+/* How a site offers speech (site file: speech = "..."). */
+enum speech_mode {
+	SPEECH_OFF,       /* never: no key, no hint */
+	SPEECH_AVAILABLE, /* a key turns it on; the welcome says which */
+	SPEECH_ON,        /* on at the start of every visit (a headphone socket) */
+};
+
 struct site {
 	const char *path;      /* the file read; NULL when it did not exist */
 	char *database;        /* the database file */
@@ -25,6 +32,7 @@ struct site {
 	char *backup_recipient; /* age public key backups are encrypted to, or NULL */
 	char *backup_folder;   /* where `zorgkiosk backup` keeps its backups */
 	int backup_keep;       /* how many of them it keeps */
+	enum speech_mode speech; /* whether the kiosk speaks (speech.h) */
 };
 
 /* The settings in force: embedded defaults until site_load. */

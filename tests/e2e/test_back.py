@@ -16,7 +16,9 @@ def title_is(k, title):
 
 
 def at_welcome(k, forms):
-    title_is(k, forms.welcome_title(LANG))
+    """The welcome where the next person starts: in the start language
+    (Dutch), not in the language the last visitor chose."""
+    title_is(k, forms.welcome_title('nl'))
     k.wait_for('1  Nederlands', '2  English')
 
 

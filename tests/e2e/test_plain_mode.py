@@ -84,11 +84,13 @@ def test_L_switches_language_and_0_goes_back(tmp_path, forms_dir, forms):
         assert H(forms.menu_title('en')) in out, out
         out = s.cmd('0')
         assert '1) Nederlands' in out and '2) English' in out, '0 on the menu did not go to the welcome:\n' + out
+        # Back at the welcome, the next person starts in Dutch again.
+        assert H(forms.welcome_title('nl')) in out, out
         # ? opens the help; 0 comes back.
         out = s.cmd('?')
-        assert H(welcome_help_title('en')) in out, '? did not open the help:\n' + out
+        assert H(welcome_help_title('nl')) in out, '? did not open the help:\n' + out
         out = s.cmd('0')
-        assert '1) Nederlands' in out and H(welcome_help_title('en')) not in out, out
+        assert '1) Nederlands' in out and H(welcome_help_title('nl')) not in out, out
     finally:
         assert s.finish() == 0
     assert b'\x1b' not in s.output()

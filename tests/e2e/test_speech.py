@@ -1,0 +1,240 @@
+"""The kiosk speaks: a real speech-dispatcher, started by this module on a
+private socket with its dummy output module, receives what the kiosk says;
+its log (level 5) gives the texts, in order.
+
+The walks from the welcome to a sent request are compared with golden
+transcripts in golden/ (ZK_UPDATE_GOLDEN=1 writes them anew: read the diff
+before committing it). Reference numbers and the year are masked."""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+import pytest
+
+from steps import valid_answers, wait_form
+from zkharness import ENTER, SPACE, TAB, T, flat
+
+SPEECHD = shutil.which('speech-dispatcher') or '/usr/bin/speech-dispatcher'
+GOLDEN = os.path.join(os.path.dirname(__file__), 'golden')
+F3, F4 = '\x1bOR', '\x1bOS'
+DOWN = '\x1b[B'
+
+
+class Speechd:
+    """A private speech-dispatcher: its own config, socket and log."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix='zk-speechd-')
+        conf = os.path.join(self.dir, 'conf')
+        os.makedirs(conf)
+        with open(os.path.join(conf, 'speechd.conf'), 'w') as f:
+            # The dummy module synthesises nothing; libao's null driver
+            # (~/.libao) plays nothing: the log is what counts.
+            f.write('LogLevel 5\nAudioOutputMethod "libao"\nAddModule "dummy" "sd_dummy" ""\n'
+                    'DefaultModule dummy\nDefaultLanguage "nl"\n')
+        with open(os.path.join(self.dir, '.libao'), 'w') as f:
+            f.write('default_driver=null\n')
+        self.sock = os.path.join(self.dir, 'sock')
+        self.log = os.path.join(self.dir, 'log', 'speech-dispatcher.log')
+        os.makedirs(os.path.dirname(self.log))
+        env = dict(os.environ, HOME=self.dir)
+        env.pop('SPEECHD_ADDRESS', None)
+        self.proc = subprocess.Popen([SPEECHD, '-s', '-l', '5', '-L', os.path.dirname(self.log), '-C', conf,
+                                      '-c', 'unix_socket', '-S', self.sock, '-t', '0'],
+                                     env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(self.sock):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError('speech-dispatcher did not start: %s' % self.tail())
+            time.sleep(0.05)
+        self.address = 'unix_socket:' + self.sock
+
+    def tail(self):
+        try:
+            with open(self.log, errors='replace') as f:
+                return f.read()[-3000:]
+        except OSError:
+            return ''
+
+    def said(self):
+        """Every text queued so far, in order."""
+        try:
+            with open(self.log, errors='replace') as f:
+                return re.findall(r'Queueing message \|(.*)\| with priority', f.read())
+        except OSError:
+            return []
+
+    def mark(self):
+        return len(self.said())
+
+    def since(self, mark, quiet=0.4, timeout=5):
+        """The texts after mark, once nothing new came for quiet seconds."""
+        deadline, last, seen = time.monotonic() + timeout, time.monotonic(), len(self.said())
+        while time.monotonic() < deadline and time.monotonic() - last < quiet:
+            time.sleep(0.05)
+            n = len(self.said())
+            if n != seen:
+                seen, last = n, time.monotonic()
+        return self.said()[mark:]
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+@pytest.fixture(scope='module')
+def speechd():
+    if not os.access(SPEECHD, os.X_OK):
+        pytest.fail('speech-dispatcher is not installed (scripts/install-deps.sh check installs it)')
+    s = Speechd()
+    yield s
+    s.close()
+
+
+def speaking_kiosk(kiosk, speechd, mode='available', **kw):
+    return kiosk(args=['--speech', mode], SPEECHD_ADDRESS=speechd.address, **kw)
+
+
+def type_slowly(k, text):
+    """One character at a time, each drawn (and said) before the next."""
+    for ch in text:
+        k.press(ch)
+
+
+def walk_to_sent_request(k, forms, lang):
+    """Welcome, speech on, a page, the form, the review, Send."""
+    k.press(F4)
+    k.press({'nl': '1', 'en': '2'}[lang])
+    k.wait_for(forms.menu_title(lang))
+    k.press(forms.menu_key('day_care'))
+    k.wait_for(T('Back to the menu', lang))
+    k.choose(T('Ask us to get in touch about this', lang))
+    wait_form(k, forms, lang)
+    answers = valid_answers(forms, name='Anna de Vries', phone='06 12345678')
+    for i, f in enumerate(forms.fields):
+        if i > 0:
+            k.press(TAB)
+        v = answers.get(f['id'])
+        if v is None:
+            continue
+        if f['type'] in ('text', 'textarea', 'phone', 'email'):
+            type_slowly(k, v)
+        elif f['type'] == 'choice':
+            k.focus_to(forms.choice_label(f['id'], v, lang))
+            k.press(SPACE)
+        elif f['type'] == 'consent' and v:
+            k.press(SPACE)
+    k.press(TAB)
+    k.focus_to(T('Check my answers', lang))
+    k.press(ENTER)
+    k.wait_for(T('Check your answers', lang))
+    k.choose(T('Send', lang))
+    k.wait_match(r'MZ-\d{4}-\d{4}')
+
+
+def masked(texts):
+    return [re.sub(r'\b20\d\d\b', 'YYYY', re.sub(r'MZ-\d{4}-\d{4}', 'MZ-YYYY-NNNN', t)) for t in texts]
+
+
+def golden(name, got):
+    path = os.path.join(GOLDEN, name)
+    if os.environ.get('ZK_UPDATE_GOLDEN'):
+        os.makedirs(GOLDEN, exist_ok=True)
+        with open(path, 'w') as f:
+            f.write('\n'.join(got) + '\n')
+    with open(path) as f:
+        want = f.read().splitlines()
+    assert got == want, 'the kiosk said (%s differs):\n%s' % (name, '\n'.join(got))
+
+
+@pytest.mark.parametrize('lang', ['nl', 'en'])
+def test_a_walk_to_a_sent_request_is_spoken(kiosk, forms, speechd, lang):
+    mark = speechd.mark()
+    k = speaking_kiosk(kiosk, speechd, rows=40)
+    walk_to_sent_request(k, forms, lang)
+    got = masked(speechd.since(mark))
+    # The welcome says the key in every language, in its own voice; the
+    # confirmation says the reference number.
+    assert got[:2] == [T('Speech: press F4 to turn it on or off. F3 reads the whole page.', 'nl'),
+                       T('Speech: press F4 to turn it on or off. F3 reads the whole page.', 'en')], got[:3]
+    assert any('MZ-YYYY-NNNN' in t for t in got), got[-10:]
+    golden('speech-walk-%s.txt' % lang, got)
+    # Nothing is said while nothing changes.
+    mark = speechd.mark()
+    time.sleep(1.0)
+    assert speechd.since(mark) == []
+
+
+def test_speech_off_says_only_the_key_on_the_welcome(kiosk, forms, speechd):
+    mark = speechd.mark()
+    k = speaking_kiosk(kiosk, speechd)
+    k.press('1')
+    k.wait_for(forms.menu_title('nl'))
+    k.press(DOWN)
+    k.press(DOWN)
+    got = speechd.since(mark)
+    assert got == [T('Speech: press F4 to turn it on or off. F3 reads the whole page.', l) for l in ('nl', 'en')], got
+
+
+def test_a_site_with_speech_on_speaks_from_the_welcome_and_f4_turns_it_off(kiosk, forms, speechd):
+    mark = speechd.mark()
+    k = speaking_kiosk(kiosk, speechd, mode='on')
+    got = speechd.since(mark)
+    assert got[0] == forms.welcome_title('nl') and 'Nederlands, 1 van 2' in got, got
+    mark = speechd.mark()
+    k.press(F4)
+    k.press(DOWN)
+    assert speechd.since(mark) == [T('Speech off.', 'nl')]
+    # F3 reads nothing while speech is off; on again, it reads the page.
+    k.press(F4)
+    mark = speechd.mark()
+    k.press(F3)
+    got = speechd.since(mark)
+    assert got[0] == forms.welcome_title('nl') and 'English, 2 van 2' in got, got
+
+
+def test_a_field_says_its_label_its_text_and_what_is_typed(kiosk, forms, speechd):
+    k = speaking_kiosk(kiosk, speechd, mode='on', rows=40)
+    k.press('2')
+    k.wait_for(forms.menu_title('en'))
+    k.press(forms.menu_key('day_care'))
+    k.wait_for(T('Back to the menu', 'en'))
+    k.choose(T('Ask us to get in touch about this', 'en'))
+    wait_form(k, forms, 'en')
+    label = flat(forms.field_label(forms.fields[0]['id'], 'en'))
+    said = ' '.join(speechd.since(0)[-3:])
+    assert label in said and T('empty', 'en') in said, said
+    mark = speechd.mark()
+    type_slowly(k, 'Jo')
+    assert speechd.since(mark) == ['J', 'o']
+    # Deleting says what is left, and an emptied field says so.
+    mark = speechd.mark()
+    k.press('\x7f')
+    k.press('\x7f')
+    assert speechd.since(mark)[-1] == T('empty', 'en')
+
+
+def test_site_speech_off_has_no_key_and_no_hint(kiosk, forms, speechd):
+    mark = speechd.mark()
+    k = speaking_kiosk(kiosk, speechd, mode='off')
+    assert T('Speech: press F4 to turn it on or off. F3 reads the whole page.', 'en') not in flat(' '.join(k.text()))
+    k.press(F4)
+    k.press('1')
+    k.wait_for(forms.menu_title('nl'))
+    assert speechd.since(mark) == []
+
+
+def test_no_speech_service_says_so_on_screen(kiosk, forms, tmp_path):
+    k = kiosk(args=['--speech', 'available'], SPEECHD_ADDRESS='unix_socket:%s' % (tmp_path / 'none'))
+    k.press(F4)
+    k.wait_for(T('Speech is not available on this kiosk.', 'nl'))
