@@ -109,9 +109,12 @@ form_build(struct screen *s, struct doc *d)
 		const char *val = a->intake.values[i];
 		int g = (int)i, item = field_item(fd, i);
 
+		/* Marked from the start, not only once the form is sent. */
+		char *label = fd->required ? xasprintf(_("%s (required)"), tr(&fd->label)) : xstrdup(tr(&fd->label));
+
 		/* A tap on the question or its hint goes to the answer. */
 		if (fd->type != FIELD_CONSENT)
-			doc_label(d, tr(&fd->label), UI_HEADING, 0, item);
+			doc_label(d, label, UI_HEADING, 0, item);
 		if (fd->hint.s[0] != NULL)
 			doc_label(d, tr(&fd->hint), UI_NORMAL, 0, item);
 		switch (fd->type) {
@@ -142,9 +145,10 @@ form_build(struct screen *s, struct doc *d)
 					    intake_has_id(val, f->pages[p].id), tr(&f->pages[p].title));
 			break;
 		case FIELD_CONSENT:
-			doc_toggle(d, ITEM_CHECK, FIELD_ID(i) + 1, g, str_eq(val, "yes"), tr(&fd->label));
+			doc_toggle(d, ITEM_CHECK, FIELD_ID(i) + 1, g, str_eq(val, "yes"), label);
 			break;
 		}
+		free(label);
 		if (shows_message(v, i, errs[i])) {
 			char *msg = xasprintf("! %s", intake_message(errs[i]));
 
@@ -242,7 +246,7 @@ form_activate(struct screen *s, int id)
 					s->focus = field_item(&f->fields[i], i);
 					break;
 				}
-			app_notice(a, _("Some answers need a change. See the messages in red."));
+			app_notice(a, _("Some answers need a change. The messages marked ! say what to change."));
 		}
 		free(errs);
 		return;

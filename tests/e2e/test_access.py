@@ -331,7 +331,7 @@ def test_please_fill_this_in_waits_until_the_visitor_goes_on(kiosk, forms):
         assert not k.contains(required), 'the message shows while Tabbing past a question\n' + k.dump()
     k.focus_to(T('Check my answers', 'en'))
     k.send(ENTER)
-    k.wait_for(T('Some answers need a change. See the messages in red.', 'en')[:30])
+    k.wait_for(T('Some answers need a change. The messages marked ! say what to change.', 'en')[:30])
     k.quiet(0.05)
     first = forms.fields[0]
     assert k.contains(first['label']['en']), \

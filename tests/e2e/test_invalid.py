@@ -6,7 +6,7 @@ import re
 import pytest
 
 from steps import fill_form, to_form, valid_answers
-from zkharness import BACKSPACE, CATALOG, DOWN, ENTER, REF_RE, SPACE, TAB, T, db_rows
+from zkharness import BACKSPACE, CATALOG, DOWN, ENTER, REF_RE, SPACE, TAB, T, db_rows, flat
 
 # A tall terminal: the whole form is in view, so "beside" can be checked
 # by rows.
@@ -16,7 +16,7 @@ MSG_REQUIRED = 'Please fill this in.'
 MSG_PHONE = 'Please type a Dutch phone number: 10 digits starting with 0, or +31.'
 MSG_EMAIL = 'Please type an e-mail address like name@example.nl.'
 MSG_ONE_OF = 'Please fill in a phone number or an e-mail address, so we can reach you.'
-NOTICE = 'Some answers need a change. See the messages in red.'
+NOTICE = 'Some answers need a change. The messages marked ! say what to change.'
 
 SITUATION = 'Mijn vader heeft dementie.'
 
@@ -175,3 +175,19 @@ def assert_no_message_under(k, forms, fid, lang):
     assert not any(l.strip().startswith('! ') for l in between), \
         'moving between the choices of "%s" already shows a message:\n%s' % (
             forms.field_label(fid, lang), k.dump())
+
+
+@pytest.mark.parametrize('lang', ['nl', 'en'])
+def test_required_questions_are_marked_before_anything_is_sent(kiosk, forms, lang):
+    """Which questions must be answered shows when the form opens, not only
+    in the messages after "Check my answers"."""
+    k = kiosk(rows=ROWS)
+    to_form(k, forms, 'day_care', lang)
+    # Lines joined: a long label wraps, its mark on the next line.
+    screen = flat(' '.join(l.strip(' \u25b6>') for l in k.text()))
+    for f in forms.fields:
+        marked = flat(T('%s (required)', lang) % f['label'][lang])
+        if f.get('required'):
+            assert marked in screen, '%s is not marked required:\n%s' % (f['id'], k.dump())
+        else:
+            assert marked not in screen, '%s is marked required but is not:\n%s' % (f['id'], k.dump())

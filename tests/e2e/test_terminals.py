@@ -64,7 +64,7 @@ def test_monochrome_terminal_gets_no_colour(kiosk, forms, term, colour):
     for _ in forms.fields:
         k.send(TAB)
     k.send(ENTER)
-    k.wait_for(T('Some answers need a change. See the messages in red.', 'nl'))
+    k.wait_for(T('Some answers need a change. The messages marked ! say what to change.', 'nl'))
     k.quiet(0.1)
     sgr = colour_sgrs(raw(k))
     if colour:
