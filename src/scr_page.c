@@ -157,7 +157,10 @@ section_activate(struct screen *s, int id)
 		app_push(s->app, scr_plan_new(s->app, forms_plan(s->app->forms, v->page->plan)));
 	} else if (id == ID_NEXT && shown_from(v->page, v->section + 1) < v->page->nsections) {
 		v->section = shown_from(v->page, v->section + 1);
-		s->scroll = 0;
+		/* The next part opens at its top, as the first did: its own
+		 * "Next" (kept as the focus where it is in view) must not pull
+		 * a small screen down to the end of the text. */
+		s->top = true;
 		s->focus = shown_from(v->page, v->section + 1) < v->page->nsections ? ID_NEXT : ID_BACK;
 	}
 }

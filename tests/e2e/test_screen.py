@@ -141,3 +141,23 @@ def test_home_and_end_go_to_the_top_and_the_bottom_of_a_page(kiosk, forms):
                  'End did not show the end of the page\n' + k.dump())
     k.press('\x1b[H')  # Home
     k.wait_until(lambda: k.text()[1] == first, 'Home did not go back to the top\n' + k.dump())
+
+
+def test_40x15_next_part_opens_at_its_top(kiosk, forms):
+    """"Next: ..." opens the next part where reading starts, not scrolled
+    to its own "Next" at the bottom."""
+    k = kiosk(cols=40, rows=15)
+    k.send('2')
+    k.wait_until(lambda: k.text()[0].strip() == forms.menu_title(LANG)[:38].strip(), 'no menu at 40x15')
+    page = forms.pages['day_care']
+    k.send(forms.menu_key('day_care'))
+    k.wait_until(lambda: k.text()[0].strip() == page['title'][LANG][:38].strip(), 'no page')
+    k.send('1')
+    first, second = page['sections'][0], page['sections'][1]
+    k.wait_until(lambda: k.text()[0].strip() == first['title'][LANG][:38].strip(), 'no first part')
+    k.send('1')  # "Next: <the second part>"
+    k.wait_until(lambda: k.text()[0].strip() == second['title'][LANG][:38].strip(), 'Next did not open the second part')
+    k.quiet()
+    opening = second['text'][LANG].split()[:2]
+    assert ' '.join(opening) in ' '.join(k.text()[1:5]), \
+        'the second part did not open at its top:\n' + k.dump()
