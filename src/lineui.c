@@ -83,14 +83,49 @@ print_notice(struct app *a)
 	}
 }
 
-/* Line i of d, with its item's number where an item starts. */
+/* A line of a text input, "[text      ]": its text without the padding
+ * that fills the box on a screen, in *n characters from the returned one. */
+static const wchar_t *
+input_text(const struct doc_line *l, size_t *n)
+{
+	size_t from = l->len > 0 && l->text[0] == L'[' ? 1 : 0, to = l->len;
+
+	if (to > from && l->text[to - 1] == L']')
+		to--;
+	while (to > from && l->text[to - 1] == L' ')
+		to--;
+	*n = to - from;
+	return l->text + from;
+}
+
+/* Whether text input it holds nothing. */
+static bool
+input_empty(const struct doc *d, const struct doc_item *it)
+{
+	size_t n = 0;
+
+	for (size_t i = it->first; i <= it->last && n == 0; i++)
+		input_text(&d->lines[i], &n);
+	return n == 0;
+}
+
+/* Line i of d, with its item's number where an item starts. A text
+ * input shows what it holds, and an empty one says so in a word: a
+ * screen reader would read out a box of spaces (and a text area's empty
+ * rows are left out). */
 static void
 print_line(const struct doc *d, size_t i)
 {
 	const struct doc_line *l = &d->lines[i];
 	const struct doc_item *it = l->item >= 0 ? &d->items[l->item] : NULL;
-	size_t skip = 0;
+	size_t skip = 0, n;
+	const wchar_t *w = NULL;
 
+	if (it != NULL && it->kind == ITEM_INPUT) {
+		w = input_text(l, &n);
+		if (n == 0 && (it->first != i || !input_empty(d, it)))
+			return;
+	}
 	if (it != NULL && it->first == i) {
 		printf("%2d) ", item_number(d, (size_t)l->item));
 		skip = it->kind == ITEM_BUTTON ? (size_t)it->label : 0;
@@ -99,7 +134,18 @@ print_line(const struct doc *d, size_t i)
 	} else {
 		printf("%*s", l->x + (it ? 4 : 0), "");
 	}
-	put_wide(l->text + skip, l->len - skip);
+	if (w != NULL) {
+		if (n == 0) {
+			/* L10N: line mode: a text field with nothing in it yet. */
+			put_text(_("(empty)"));
+		} else {
+			fputc('[', stdout);
+			put_wide(w, n);
+			fputc(']', stdout);
+		}
+	} else {
+		put_wide(l->text + skip, l->len - skip);
+	}
 	fputc('\n', stdout);
 }
 
@@ -155,11 +201,11 @@ same_line(const struct doc_line *a, const struct doc_line *b)
 	return a->len == b->len && wmemcmp(a->text, b->text, a->len) == 0;
 }
 
-/* The screen changed by itself (a tick): only its new lines are printed,
- * not the whole page again, then the prompt; nothing when the change is
- * on a screen below. */
+/* The screen changed (an answer, a tick) but is still the same page:
+ * only its new lines are printed, not the whole page again, then the
+ * prompt when anything was printed or always is set. */
 static void
-print_changes(struct app *a)
+print_changes(struct app *a, bool always)
 {
 	struct doc now = { 0 };
 	bool any = false;
@@ -177,7 +223,7 @@ print_changes(struct app *a)
 	}
 	doc_free(&a->doc);
 	a->doc = now;
-	if (any)
+	if (any || always)
 		print_prompt(a);
 }
 
@@ -288,9 +334,10 @@ ask_pin(struct app *a, char *line)
 }
 
 /* Act on one typed line. *input is the text input that waits for its
- * answer, or -1. */
+ * answer, or -1. *answer is set when the line answered a question (a
+ * text, a choice, a box): then only what changed is printed. */
 static void
-command(struct app *a, const char *line, int *input)
+command(struct app *a, const char *line, int *input, bool *answer)
 {
 	struct screen *s = a->stack[a->depth - 1];
 	struct doc *d = &a->doc;
@@ -301,6 +348,7 @@ command(struct app *a, const char *line, int *input)
 		if (s->ops->set_text != NULL)
 			s->ops->set_text(s, *input, str_eq(line, "-") ? "" : line);
 		*input = -1;
+		*answer = true;
 		return;
 	}
 	if (str_eq(line, "0") || str_eq(line, "b") || str_eq(line, "B")) {
@@ -316,7 +364,7 @@ command(struct app *a, const char *line, int *input)
 		return;
 	}
 	if (*line == '\0')
-		return;
+		return; /* Enter alone: the whole page again */
 	n = strtol(line, &end, 10);
 	for (size_t i = 0; *end == '\0' && i < d->nitems; i++) {
 		if (item_number(d, i) != n)
@@ -326,6 +374,7 @@ command(struct app *a, const char *line, int *input)
 			*input = d->items[i].id;
 			app_notice(a, _("Type your answer and press Enter. A single - makes it empty."));
 		} else {
+			*answer = d->items[i].kind == ITEM_RADIO || d->items[i].kind == ITEM_CHECK;
 			app_activate(a, s, d->items[i].id);
 		}
 		return;
@@ -349,6 +398,8 @@ lineui_run(struct app *a)
 	int input = -1;
 	unsigned wipes;
 	bool shown = false; /* woken for a tick: the screen is out already */
+	bool answer = false; /* the last line answered a question on the page */
+	char *page = NULL;  /* the title of the page printed last */
 
 	setvbuf(stdout, out_buf, _IOLBF, sizeof out_buf);
 	app_signals(a);
@@ -368,9 +419,21 @@ lineui_run(struct app *a)
 			input = -1;
 			forget_terminal(a, line);
 			shown = false;
+			answer = false;
 		}
 		if (!shown && input < 0) {
-			print_screen(a);
+			struct screen *top = a->stack[a->depth - 1];
+			const char *title = top->ops->title(top);
+
+			/* The same page after an answer: what changed, as a screen
+			 * reader would want it, not the whole form once more. */
+			if (answer && page != NULL && str_eq(page, title))
+				print_changes(a, true);
+			else
+				print_screen(a);
+			free(page);
+			page = xstrdup(title);
+			answer = false;
 		} else if (!shown) {
 			print_notice(a); /* what to type, before it is typed */
 			fputs("> ", stdout);
@@ -393,7 +456,7 @@ lineui_run(struct app *a)
 			/* Only what a tick changed is printed (not while an
 			 * answer is being typed). */
 			if (app_tick(a) && input < 0)
-				print_changes(a);
+				print_changes(a, false);
 			shown = true;
 			continue;
 		}
@@ -409,12 +472,14 @@ lineui_run(struct app *a)
 			input = -1;
 			continue;
 		}
-		command(a, utf8, &input);
+		answer = false;
+		command(a, utf8, &input, &answer);
 		wipe_free(utf8);
 		explicit_bzero(line, len);
 	}
 	app_close(a);
 	forget_terminal(a, line);
 	free(line);
+	free(page);
 	return 0;
 }

@@ -426,7 +426,8 @@ def field_num(screen, label):
     """The number of the text input under the heading `label`."""
     lines = screen.splitlines()
     for i, l in enumerate(lines):
-        if l.strip() == label:
+        # A question that must be answered says so after its label.
+        if l.strip() == label or re.fullmatch(re.escape(label) + r' \(\w+\)', l.strip()):
             for l2 in lines[i + 1:i + 4]:
                 m = re.match(r'^\s*(\d+)\)', l2)
                 if m:
@@ -454,16 +455,18 @@ def line_walk(s, forms, lang, name='Anna de Vries', phone='06 12345678', page='r
     assert forms.welcome_title('nl') in welcome and 'English' in welcome, welcome
     cmd({'nl': '1', 'en': '2'}[lang], forms.menu_title(lang))
     cmd(forms.menu_key(page), forms.title(page, lang))
+    # The form is printed whole once; after each answer only what changed
+    # (the numbers stay), so the first print gives every number.
     form = cmd(forms.page_request_key(page), forms.intake_title(lang))
     cmd(field_num(form, forms.field_label('name', lang)))
-    form = cmd(name, forms.field_label('phone', lang))
+    cmd(name, '[%s]' % name)
     cmd(field_num(form, forms.field_label('phone', lang)))
-    form = cmd(phone)
+    cmd(phone, '[%s]' % phone)
     for f in forms.fields:
         if f['type'] == 'choice' and f.get('required') and f.get('default') is None:
-            form = cmd(item_num(form, f['choices'][0]['label'][lang][:30]))
+            cmd(item_num(form, f['choices'][0]['label'][lang][:30]))
         elif f['type'] == 'consent':
-            form = cmd(item_num(form, f['label'][lang][:30]))
+            cmd(item_num(form, f['label'][lang][:30]))
     review = cmd(item_num(form, T('Check my answers', lang)), T('Check your answers', lang))
     if before_send is not None:
         before_send(s, review)

@@ -117,7 +117,8 @@ def field_value(k, forms, fid, lang):
     or under its hint)."""
     f = forms.field(fid)
     lines = k.text()
-    r = next((i for i, l in enumerate(lines) if l.strip() == f['label'][lang]), None)
+    heads = (f['label'][lang], T('%s (required)', lang) % f['label'][lang])
+    r = next((i for i, l in enumerate(lines) if l.strip() in heads), None)
     assert r is not None, 'no label %r on screen\n%s' % (f['label'][lang], k.dump())
     r += 1
     if 'hint' in f and lines[r].strip() == f['hint'][lang]:

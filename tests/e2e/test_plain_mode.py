@@ -150,7 +150,30 @@ def test_text_field_is_bracketed_once(tmp_path, forms_dir, forms):
         form = s.cmd(forms.page_request_key('respite_light'))
     finally:
         s.finish()
-    lines = [l for l in form.splitlines() if re.match(r'^\s*\d+\)\s+\[', l)]
-    assert lines, form
-    doubled = [l.rstrip() for l in lines if '[[' in l or ']]' in l]
+    doubled = [l.rstrip() for l in form.splitlines() if '[[' in l or ']]' in l]
     assert not doubled, 'text fields are drawn with double brackets in line mode:\n' + '\n'.join(doubled)
+
+
+def test_an_answer_prints_what_changed_and_an_empty_field_is_a_word(tmp_path, forms_dir, forms):
+    """A screen reader reads every line: after an answer the form is not
+    printed again, only what changed; an empty field is a word, not a
+    bracket and 70 spaces. An empty line prints the whole page again."""
+    s = session(tmp_path, forms_dir, 'dumb')
+    empty = T('(empty)', 'en')
+    consent = next(f for f in forms.fields if f['type'] == 'consent')['label']['en']
+    try:
+        s.first_screen()
+        s.cmd('2')
+        s.cmd(forms.menu_key('respite_light'))
+        form = s.cmd(forms.page_request_key('respite_light'))
+        assert re.search(r'^\s*\d+\) ' + re.escape(empty) + r'\r?$', form, re.M), form
+        assert not re.search(r'\[ {10,}\]', form), 'an empty field is a box of spaces:\n' + form
+        s.cmd(field_num(form, forms.field_label('name', 'en')))
+        after = s.cmd('Anna')
+        again = s.cmd('')
+    finally:
+        s.finish()
+    assert '[Anna]' in after, after
+    assert H(forms.intake_title('en')) not in after and consent[:30] not in after, \
+        'the whole form was printed again after one answer:\n' + after
+    assert H(forms.intake_title('en')) in again and '[Anna]' in again and consent[:30] in again, again

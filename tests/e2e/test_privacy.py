@@ -233,7 +233,7 @@ def test_line_mode_kiosk_idle_wipe_leaves_nothing(line_kiosk, forms):
         assert sent in out, out
         assert memory_copies(s.proc.pid, sent), '%s: the scan does not find the name in the form' % (
             build_name(binary))
-        s.cmd(field_num(out, forms.field_label('phone', 'en')))
+        s.cmd(field_num(form, forms.field_label('phone', 'en')))
         start = len(s.output())
         os.write(s.wfd, unsent.encode())  # no Enter: it waits in the terminal
         runs.append((binary, s, sent, unsent, start))

@@ -445,7 +445,7 @@ def test_plan_in_line_mode_in_english(tmp_path, forms_dir, forms, extra):
             if a is None:
                 out = s.cmd(line_num(out, T('Skip this question', lang)))
             else:
-                s.cmd(line_num(out, '['))
+                s.cmd(line_num(out, T('(empty)', lang)))
                 s.cmd(a)
                 out = s.cmd(line_num(out, T('Next question', lang) if q is not plan['questions'][-1]
                                      else T('Show my plan', lang)))
