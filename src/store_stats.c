@@ -144,8 +144,10 @@ store_stats(struct store *s, const struct store_filter *f, const char *options_f
 	if (options_field != NULL)
 		store_stats_index(s, options_field, true);
 	store_filter_strings(s, f, &fs);
-	/* Counted here rather than by GROUP BY: SQLite would sort a million
-	 * rows first. The options are read in one pass over their index,
+	/* Counted here rather than by GROUP BY: SQLite sorts every row first.
+	 * Measured with the options joined from their index: `zorgkiosk
+	 * stats` at 100,000 requests took 218 ms by GROUP BY, 98 ms counted
+	 * here (the same output). The options are read in one pass over their index,
 	 * beside the requests in the same order (by id): a million lookups
 	 * would take longer than reading them all. */
 	sqlite3_str_appendall(q.sql, "SELECT i.id, substr(i.created_at, 1, 7), i.status");
