@@ -1,4 +1,4 @@
-/* store.h: the intake database (SQLite); store.c and store_staff.c are the
+/* store.h: the intake database (SQLite); store.c and the other store_*.c are the
  * only files that include sqlite3.h. The kiosk screens only ever write
  * requests: reading them back is for the staff screens and commands. */
 #ifndef ZK_STORE_H
@@ -83,7 +83,8 @@ enum store_rc store_draft_save(struct store *s, const char *login, const struct 
  * whoever they belong to. */
 bool store_draft_take(struct store *s, const char *login, const struct forms *f, struct intake *in, enum lang *ui);
 
-/* Staff follow-up (store_staff.c). */
+/* Staff follow-up (store_record.c, store_status.c, store_audit.c,
+ * store_labels.c, store_stats.c, store_purge.c). */
 
 /* The statuses a request can have, in the order of the work. */
 extern const char *const store_statuses[];

@@ -88,4 +88,75 @@ int store_search_schema(sqlite3 *db);
 /* Register unaccent() on db. */
 void store_search_functions(sqlite3 *db);
 
+/* The staff's queries (store_query.c, store_search_plan.c), shared by the
+ * list, export and stats. */
+
+/* A growing SQL text with the values bound later, in order. */
+struct query {
+	sqlite3_str *sql;
+	const char *text[64];
+	long long num[64];
+	bool is_num[64];
+	int n;
+};
+
+/* How a search is answered (store_filter_strings chooses). */
+enum search_plan {
+	SEARCH_NONE,  /* no search */
+	SEARCH_SCAN,  /* read the answers of every request in turn */
+	SEARCH_DENSE, /* very many hits: walk the list, check each in search_text */
+	SEARCH_SET,   /* many: walk the list, look each up in temp.search_hit */
+	SEARCH_HITS,  /* few: the requests in temp.search_hit, sorted */
+};
+
+/* The filter's helper strings and the search plan. */
+struct filter_strings {
+	enum search_plan plan;
+	char *folded, *like;   /* the search folded, and as "%folded%" */
+	char *folded_next;     /* one or two characters: the next text after them */
+	char *phone;           /* a whole phone number, as search_text holds it, or NULL */
+	char *phone_end;       /* the same with the separators search_text ends in */
+	char *phone_intl;      /* the same as the kiosk may store it: +31... */
+	char *digits, *digits_like; /* a phone number's digits, or NULL */
+	char *digits_intl_like;     /* digits 0... as the start of a +31 number */
+	char *match[3];        /* FTS5 queries of folded, phone, digits */
+	bool ascii;            /* folded is plain ASCII */
+	char until[16];
+};
+
+/* Append sql to q, with v bound to its "?". */
+void store_bind_text(struct query *q, const char *sql, const char *v);
+/* The OR of what a searchable answer col may match (bound in order);
+ * accents: col is an answer as typed, not search_text. */
+void store_add_alternatives(struct query *q, const struct filter_strings *fs, const char *col, bool accents);
+/* " IN (?, ?, ...)" with the searchable fields. */
+void store_add_fields_in(struct query *q, const struct store_filter *f);
+/* The FROM clause: with few hits, the requests the index found. */
+void store_add_from(struct query *q, const struct filter_strings *fs);
+/* Add the WHERE clause for f. */
+void store_add_filter(struct query *q, const struct store_filter *f, const struct filter_strings *fs);
+/* Prepare q (consumed) on s with its values bound. */
+int store_prepare(struct store *s, struct query *q, sqlite3_stmt **st);
+/* A read transaction, so that a pass over many rows sees one state while
+ * kiosks write, and q prepared in it (q is consumed either way). */
+int store_begin_and_prepare(struct store *s, struct query *q, sqlite3_stmt **st);
+/* Run q (consumed) to its end; *changes, if asked: the rows it wrote. */
+int store_run_query(struct store *s, struct query *q, int *changes);
+/* Column i as a new string ("" for NULL), or copied into buf. */
+char *store_col_dup(sqlite3_stmt *st, int i);
+void store_col_copy(sqlite3_stmt *st, int i, char *buf, size_t size);
+/* The helper strings of f and its search plan; free with
+ * store_filter_strings_free. */
+void store_filter_strings(struct store *s, const struct store_filter *f, struct filter_strings *fs);
+void store_filter_strings_free(struct filter_strings *fs);
+/* store_search_plan.c: choose how to search (fs->plan), collecting the
+ * hits the index finds when they are few enough. */
+void store_choose_plan(struct store *s, const struct store_filter *f, struct filter_strings *fs);
+
+/* store_stats.c: make the partial index of the answers to field, unless
+ * it is there; replace: also when it indexes another field. */
+void store_stats_index(struct store *s, const char *field, bool replace);
+/* store_audit.c: insert an audit row, in the caller's transaction. */
+int store_insert_audit(struct store *s, const char *staff, const char *action, const char *ref, const char *detail);
+
 #endif
