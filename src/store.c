@@ -147,6 +147,12 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"DROP TRIGGER IF EXISTS answer_search;"
 	"  UPDATE search_field"
 	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
+	/* 8 -> 9: where each request was made (the kiosk's location), for
+	 * sites with several kiosks on one database; NULL for the requests
+	 * stored before. The index serves the staff list's filter and the
+	 * list of locations to choose from. */
+	"ALTER TABLE intake ADD COLUMN location TEXT;"
+	"CREATE INDEX intake_location ON intake(location, created_at DESC, id DESC);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */

@@ -151,6 +151,11 @@ add_filter(struct query *q, const struct store_filter *f, const struct filter_st
 		bind_text(q, " AND EXISTS (SELECT 1 FROM answer o WHERE o.intake_id = i.id AND o.field = ?", options_field);
 		bind_text(q, " AND ',' || o.value || ',' LIKE '%,' || ? || ',%')", f->option);
 	}
+	/* location (issue 21): "" is the requests stored before locations. */
+	if (f->location != NULL && *f->location == '\0')
+		sqlite3_str_appendall(q->sql, " AND i.location IS NULL");
+	else if (f->location != NULL)
+		bind_text(q, " AND i.location = ?", f->location);
 	if (f->since != NULL)
 		bind_text(q, " AND i.created_at >= ?", f->since);
 	if (f->until != NULL)
@@ -792,7 +797,7 @@ read_details(struct store *s, struct store_record *r, bool events)
 }
 
 /* Fill the columns of r from a row id, created_at, ref, status, ui_lang,
- * form_version, version. */
+ * form_version, version, location. */
 static void
 read_head(sqlite3_stmt *st, struct store_record *r)
 {
@@ -804,9 +809,10 @@ read_head(sqlite3_stmt *st, struct store_record *r)
 	col_copy(st, 4, r->ui_lang, sizeof r->ui_lang);
 	r->form_version = sqlite3_column_int(st, 5);
 	r->version = sqlite3_column_int(st, 6);
+	col_copy(st, 7, r->location, sizeof r->location);
 }
 
-#define HEAD_COLUMNS "i.id, i.created_at, i.ref, i.status, i.ui_lang, i.form_version, i.version"
+#define HEAD_COLUMNS "i.id, i.created_at, i.ref, i.status, i.ui_lang, i.form_version, i.version, i.location"
 
 enum store_rc
 store_record(struct store *s, const char *ref, struct store_record *r)
@@ -1293,4 +1299,54 @@ store_purge(struct store *s, const char *cutoff, const char *staff, int *count)
 	rc = sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
 	    NULL, NULL, NULL);
 	return store_rc_of(rc);
+}
+
+/* ---- locations (issue 21): kiosks at several places on one database. */
+
+enum store_rc
+store_location_counts(struct store *s, const struct store_filter *f,
+    void (*fn)(void *, const char *, const char *, long long), void *ctx)
+{
+	struct query q = { .sql = sqlite3_str_new(s->db) };
+	struct filter_strings fs;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	filter_strings(s, f, &fs);
+	sqlite3_str_appendall(q.sql, "SELECT substr(i.created_at, 1, 7), coalesce(i.location, ''), count(*)");
+	add_from(&q, &fs);
+	add_filter(&q, f, &fs);
+	sqlite3_str_appendall(q.sql, " GROUP BY 1, 2 ORDER BY 1, 2");
+	rc = begin_and_prepare(s, &q, &st);
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fn(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+		    sqlite3_column_int64(st, 2));
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	filter_strings_free(&fs);
+	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(rc);
+}
+
+enum store_rc
+store_locations(struct store *s, char ***names, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc = sqlite3_prepare_v2(s->db, "SELECT DISTINCT location FROM intake WHERE location IS NOT NULL"
+	    " ORDER BY location", -1, &st, NULL);
+
+	*names = NULL;
+	*n = 0;
+	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*names = xreallocarray(*names, cap, sizeof **names);
+		}
+		(*names)[(*n)++] = col_dup(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(rc);
 }

@@ -159,7 +159,9 @@ def test_stats(tmp_path, forms):
         got[kind][(month, key)] = int(n)
     assert got['status'] == dict(by_status)
     assert got['option'] == dict(by_option)
-    assert set(got) == {'status', 'option'}
+    # Requests from before locations (fill.py stores none) count as "".
+    assert got['location'] == {(m, ''): n for m, n in collections.Counter(m for m, _ in by_status.elements()).items()}
+    assert set(got) == {'status', 'option', 'location'}
 
 
 def test_purge_removes_old_closed_requests_for_good(tmp_path, forms, request):

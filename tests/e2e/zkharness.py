@@ -361,7 +361,8 @@ _site_dir = None
 def site_args(args, env):
     """The tests name the database, the forms and staff logins on the
     command line (`--db FILE`, `--forms DIR`, `--staff-users LOGIN`,
-    `--staff-group NAME`, `--printer QUEUE`, `--print-server HOST:PORT`, `--speech MODE`), as a short way of saying which site a run is
+    `--staff-group NAME`, `--printer QUEUE`, `--print-server HOST:PORT`, `--speech MODE`,
+    `--site-location NAME`), as a short way of saying which site a run is
     for. zorgkiosk takes them only from its site configuration, so this
     takes them out of args, writes a site file for them in a private folder
     and points the test build at it (ZK_TEST_CONF, which only the test
@@ -373,7 +374,8 @@ def site_args(args, env):
     settings, rest, i = {}, [], 0
     keys = {'--db': 'database', '--forms': 'forms', '--staff-users': 'staff_users',
             '--staff-group': 'staff_group', '--group': 'database_group',
-            '--printer': 'printer', '--print-server': 'print_server', '--speech': 'speech'}
+            '--printer': 'printer', '--print-server': 'print_server', '--speech': 'speech',
+            '--site-location': 'location'}
     while i < len(args):
         if args[i] in keys and i + 1 < len(args):
             v = str(args[i + 1])
