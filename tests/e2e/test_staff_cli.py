@@ -138,7 +138,8 @@ def test_stats(tmp_path, forms):
     assert r.returncode == 0, su.err(r)
     table = su.out(r)
     head, _, tail = table.partition('Requests per status per month')
-    assert 'Requests per option per month' in head and tail, table
+    tail, _, places = tail.partition('Requests per location per month')
+    assert 'Requests per option per month' in head and tail and places, table
     labels = {'unreachable': 'not reachable'}
     for (month, status), n in by_status.items():
         assert re.search(r'^%s\s+%s\s+%d$' % (month, re.escape(labels.get(status, status)), n), tail, re.M), \

@@ -178,12 +178,15 @@ class Forms:
 
     def export_ids(self):
         """The answer columns of a CSV export: the fields, then the care
-        check's band when the forms have the check."""
-        return [f['id'] for f in self.fields] + (['care_check'] if self.checks else [])
+        check's band when the forms have the check, then where the request
+        was made."""
+        return [f['id'] for f in self.fields] + (['care_check'] if self.checks else []) + ['location']
 
     def export_labels(self, lang):
-        """The answer columns of a workbook, by their headings."""
-        return [f['label'][lang] for f in self.fields] + [c['title'][lang] for c in self.checks.values()]
+        """The answer columns of a workbook, by their headings, then where
+        the request was made."""
+        return ([f['label'][lang] for f in self.fields] + [c['title'][lang] for c in self.checks.values()]
+                + [T('Location', lang)])
 
     def welcome_title(self, lang):
         return self.welcome['title'][lang]
