@@ -135,3 +135,21 @@ def test_requests_from_schema_8_show_a_dash(tmp_path, forms, kiosk):
         k.press(DOWN)
     k.send(ENTER)
     k.wait_for('Oud Verzoek', 'Location: -')
+
+
+def test_curses_kiosk_stores_its_location(kiosk, forms, tmp_path):
+    """The curses kiosk opens the database after its welcome (another
+    path than line mode): --location reaches the request there too."""
+    from steps import choose_language, fill_form, open_form_from_page, open_menu_item, valid_answers
+    from zkharness import REF_RE
+    option = forms.request_pages()[0]['id']
+    k = kiosk(args=['--site-location', PLACES[0], '--location', PLACES[1]])
+    choose_language(k, forms, 'en')
+    open_menu_item(k, forms, option, 'en')
+    open_form_from_page(k, forms, option, 'en')
+    fill_form(k, forms, 'en', valid_answers(forms))
+    k.wait_for(T('Check your answers', 'en'))
+    k.choose(T('Send', 'en'))
+    ref = k.wait_match(REF_RE.pattern).group(0)
+    k.close()
+    assert su.sql(k.db_path, 'SELECT location FROM intake WHERE ref = ?', (ref,)) == [(PLACES[1],)]
