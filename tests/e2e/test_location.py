@@ -108,6 +108,27 @@ def test_staff_list_filters_by_location_and_record_shows_it(tmp_path, forms, kio
     k.wait_for('Received', 'Location: %s' % refs[first])
 
 
+def test_location_filter_keeps_the_list_on_screen_at_80x24(tmp_path, kiosk):
+    """A full page of requests with a long location filtered: the filter
+    line may wrap, and the way on and the keys still show."""
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    place = 'Huisartsenpraktijk De Lange Voorhout'
+    for i in range(40):
+        su.insert_request(db, 'MZ-2026-%04d' % (i + 1), '2026-03-01T10:%02d:00Z' % i, su.answers('Persoon %d' % i))
+    con = sqlite3.connect(str(db))
+    with con:
+        con.execute('UPDATE intake SET location = ?', (place,))
+    con.close()
+    k = su.staff_terminal(kiosk, db)
+    k.wait_for('MZ-2026-0040')
+    k.press('p')
+    k.wait_for('Location: %s' % place[:10])
+    k.wait_for(T('Older requests (Page Down)', 'en'), 'q quit')
+    assert all(len(l) <= 80 for l in k.text())
+    assert len(su.list_rows(k)) >= 10, k.dump()
+
+
 def test_requests_from_schema_8_show_a_dash(tmp_path, forms, kiosk):
     """A database of schema 8 (no location column) migrates; its requests
     show "-" and a new one stores its location beside them."""
