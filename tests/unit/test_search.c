@@ -245,8 +245,7 @@ test_search_upgrade(void **state)
 	store_close(fx->s);
 	insert_people(db);
 	raw_exec(db, "DROP TRIGGER answer_search; DROP TRIGGER answer_unsearch; DROP TABLE search;"
-	    " DROP TABLE search_text; DROP TABLE search_field;"
-	    " DROP INDEX intake_location; ALTER TABLE intake DROP COLUMN location; PRAGMA user_version = 4;");
+	    " DROP TABLE search_text; DROP TABLE search_field; PRAGMA user_version = 4;");
 	sqlite3_close(db);
 	fx->s = store_open(fx->db, 0600, (gid_t)-1, STORE_CHECK_NOW, &rc, &detail);
 	assert_int_equal(rc, STORE_OK);
@@ -414,7 +413,7 @@ test_search_upgrade_5_to_6(void **state)
 	    " CREATE TRIGGER answer_search AFTER INSERT ON answer WHEN new.field IN (SELECT field FROM search_field)"
 	    " BEGIN INSERT INTO search_text (intake_id, field, folded) VALUES (new.intake_id, new.field, new.value);"
 	    " INSERT INTO search (rowid, folded) SELECT id, folded FROM search_text WHERE id = last_insert_rowid(); END;"
-	    " DROP INDEX intake_location; ALTER TABLE intake DROP COLUMN location; PRAGMA user_version = 5;");
+	    " PRAGMA user_version = 5;");
 	sqlite3_close(db);
 	fx->s = store_open(fx->db, 0600, (gid_t)-1, true, &rc, &detail);
 	assert_int_equal(rc, STORE_OK);
@@ -460,7 +459,7 @@ test_search_upgrade_to_8(void **state)
 	    " BEGIN INSERT INTO search_text (intake_id, field, folded)"
 	    " VALUES (new.intake_id, new.field, new.value || char(31, 31));"
 	    " INSERT INTO search (rowid, folded) SELECT id, folded FROM search_text WHERE id = last_insert_rowid(); END;"
-	    " DROP INDEX intake_location; ALTER TABLE intake DROP COLUMN location; PRAGMA user_version = 6;");
+	    " PRAGMA user_version = 6;");
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_text WHERE folded GLOB '+31*'", NULL), 1);
 	sqlite3_close(db);
 	fx->s = store_open(fx->db, 0600, (gid_t)-1, true, &rc, &detail);

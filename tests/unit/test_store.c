@@ -771,8 +771,7 @@ test_migrate_3_to_4(void **state)
 	/* What zorgkiosk with schema 3 left behind. */
 	raw_exec(fx->db, "DROP TABLE IF EXISTS refseq; DROP TRIGGER IF EXISTS answer_search;"
 	    " DROP TRIGGER IF EXISTS answer_unsearch; DROP TABLE IF EXISTS search;"
-	    " DROP TABLE IF EXISTS search_text; DROP TABLE IF EXISTS search_field;"
-	    " DROP INDEX intake_location; ALTER TABLE intake DROP COLUMN location; PRAGMA user_version = 3;"
+	    " DROP TABLE IF EXISTS search_text; DROP TABLE IF EXISTS search_field; PRAGMA user_version = 3;"
 	    "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version) VALUES"
 	    " ('MZ-2025-0012', 2025, 12, '2025-05-01T10:00:00Z', 'nl', 3),"
 	    " ('MZ-2026-0005', 2026, 5, '2026-01-02T10:00:00Z', 'nl', 3);"
