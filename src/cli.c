@@ -161,6 +161,8 @@ export_one(void *ctx, const struct store_record *r)
 		json_object_set_new(o, "status", json_text(r->status));
 		json_object_set_new(o, "language", json_text(r->ui_lang));
 		json_object_set_new(o, "form_version", json_integer(r->form_version));
+		/* Where it was made; null for requests stored before locations. */
+		json_object_set_new(o, "location", *r->location ? json_text(r->location) : json_null());
 		for (size_t i = 0; i < r->nanswers; i++) {
 			const struct field *fd = forms_field(f, r->answers[i].field);
 			json_t *v;
@@ -199,6 +201,7 @@ export_one(void *ctx, const struct store_record *r)
 			csv_cell(x->out, answer_of(r, f->fields[i].id), false);
 		if (f->care != NULL)
 			csv_cell(x->out, answer_of(r, INTAKE_CARE_FIELD), false);
+		csv_cell(x->out, r->location, false); /* last: old readers keep their columns */
 		fputs("\r\n", x->out);
 	}
 	x->count++;
@@ -223,6 +226,7 @@ cli_export(struct store *s, const struct forms *f, const struct store_filter *fl
 		/* The band of "How are you doing?", when the caregiver added it. */
 		if (f->care != NULL)
 			csv_cell(out, INTAKE_CARE_FIELD, false);
+		csv_cell(out, "location", false);
 		fputs("\r\n", out);
 	}
 	rc = store_each(s, flt, export_one, &x);
@@ -326,6 +330,26 @@ print_tally(struct tally *t, const char *kind, const char *const *keys, size_t n
 	free(t->rows);
 }
 
+/* One line of the counts per month and location. */
+static void
+print_location(void *ctx, const char *month, const char *location, long long n)
+{
+	bool csv = *(bool *)ctx;
+
+	if (csv) {
+		csv_cell(stdout, month, true);
+		csv_cell(stdout, "location", false);
+		csv_cell(stdout, location, false);
+		printf(",%lld\r\n", n);
+	} else {
+		/* Stored text reaches a terminal: controls shown as U+FFFD. */
+		char *shown = charset_filter(*location ? location : "-", true, false);
+
+		printf("%-8s  %-40s  %6lld\n", month, shown, n);
+		free(shown);
+	}
+}
+
 static int
 run_stats(struct store *s, const struct forms *f, const struct cli_args *a)
 {
@@ -359,6 +383,14 @@ run_stats(struct store *s, const struct forms *f, const struct cli_args *a)
 	if (!csv)
 		printf("\n%s\n%-8s  %-40s  %6s\n", _("Requests per status per month"), _("Month"), _("Status"), _("Count"));
 	print_tally(&c.statuses, "status", store_statuses, STORE_NSTATUS, f, csv);
+	/* Where the requests were made: several kiosks on one database. */
+	if (!csv)
+		printf("\n%s\n%-8s  %-40s  %6s\n", _("Requests per location per month"), _("Month"), _("Location"),
+		    _("Count"));
+	if ((rc = store_location_counts(s, &flt, print_location, &csv)) != STORE_OK) {
+		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
+		return 1;
+	}
 	return 0;
 }
 

@@ -243,7 +243,9 @@ request_row(void *ctx, const struct store_record *r)
 
 		if (v != NULL && *v != '\0')
 			put_text(x->ws, x->row, col, b != NULL ? tr(&b->title) : v, x->text);
+		col++;
 	}
+	put_text(x->ws, x->row, col, *r->location ? r->location : "-", x->text);
 	tally(x, r);
 	x->count++;
 }
@@ -470,12 +472,16 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 		put_text(x.ws, 0, (lxw_col_t)(4 + f->nfields), tr(&f->care->title), head);
 		xlsx.worksheet_set_column(x.ws, (lxw_col_t)(4 + f->nfields), (lxw_col_t)(4 + f->nfields), 24, NULL);
 	}
+	/* Where each request was made, last (as in the CSV). */
+	lxw_col_t where = (lxw_col_t)(4 + f->nfields + (f->care != NULL));
+	put_text(x.ws, 0, where, _("Location"), head);
+	xlsx.worksheet_set_column(x.ws, where, where, 18, NULL);
 	for (size_t p = 0; p < f->npages; p++)
 		if (f->pages[p].request)
 			option_index(&x, f->pages[p].id);
 	rc = store_each(s, flt, request_row, &x);
 	xlsx.worksheet_freeze_panes(x.ws, 1, 0);
-	xlsx.worksheet_autofilter(x.ws, 0, 0, x.row, (lxw_col_t)(3 + f->nfields + (f->care != NULL)));
+	xlsx.worksheet_autofilter(x.ws, 0, 0, x.row, where);
 	stats_sheet(wb, &x, head);
 	if (xlsx.workbook_close(wb) != LXW_NO_ERROR && rc == STORE_OK)
 		rc = STORE_FULL;

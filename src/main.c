@@ -30,6 +30,7 @@
 
 struct options {
 	const char *forms, *pin_file;
+	const char *location; /* --location: this kiosk session's location */
 	enum lang lang;
 	bool lang_given; /* --lang, which beats the environment */
 	int idle;
@@ -70,6 +71,8 @@ usage(FILE *out)
 	    "                       (also when TERM is dumb or unknown)\n"
 	    "  --low-bandwidth      leave out decoration that costs bytes (also on\n"
 	    "                       lines of 19200 baud or less)\n"
+	    "  --location NAME      the kiosk: where it stands, stored with each request\n"
+	    "                       (default: the site setting location, or the host name)\n"
 	    "  --help               show this help\n"
 	    "  --version            show the version\n"
 	    "\n"
@@ -109,7 +112,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	enum {
 		OPT_FORMS = 256, OPT_LANG, OPT_IDLE, OPT_KIOSK, OPT_HELP, OPT_VERSION,
 		OPT_FORMAT, OPT_SINCE, OPT_UNTIL, OPT_STATUS, OPT_EXCEL,
-		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN,
+		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN, OPT_LOCATION,
 	};
 	static const struct option longopts[] = {
 		{ "forms", required_argument, NULL, OPT_FORMS },
@@ -119,6 +122,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		{ "plain", no_argument, NULL, OPT_PLAIN },
 		{ "exit-pin-file", required_argument, NULL, OPT_PIN },
 		{ "low-bandwidth", no_argument, NULL, OPT_LOW },
+		{ "location", required_argument, NULL, OPT_LOCATION },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "since", required_argument, NULL, OPT_SINCE },
 		{ "until", required_argument, NULL, OPT_UNTIL },
@@ -151,6 +155,12 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			break;
 		case OPT_LOW:
 			o->low_bandwidth = true;
+			break;
+		case OPT_LOCATION:
+			if (!site_location_valid(optarg))
+				usage_error(_("--location takes a name of 1 to 100 bytes without control characters, not '%s'"),
+				    optarg);
+			o->location = optarg;
 			break;
 		case OPT_FORMAT:
 			o->cli.format = optarg;
@@ -221,6 +231,8 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		usage_error(_("--forms goes with check-forms only: the site configuration names the forms"));
 	if (o->pin_file != NULL && !o->kiosk)
 		usage_error(_("--exit-pin-file goes with --kiosk"));
+	if (o->location != NULL && *command != NULL)
+		usage_error(_("--location goes with the kiosk only"));
 }
 
 /* The problems of the forms in dir on out, and on why that nothing starts. */
@@ -394,6 +406,11 @@ login_name(char *buf, size_t size)
 	return buf;
 }
 
+/* Where this kiosk stands: --location, else the site setting. A session
+ * option, not a site setting: it names a place and grants nothing, and
+ * only whoever starts the kiosk (its unit or session script) can give it. */
+static const char *kiosk_location;
+
 /* The kiosk's start once its welcome is out (see struct app): the rest of
  * the forms, the database, and the form's labels stored for staff. */
 static bool
@@ -407,6 +424,7 @@ finish_start(struct app *a, FILE *why)
 	free(errors);
 	if (!ok || (a->store = open_store(STORE_CHECK_BACKGROUND, why)) == NULL)
 		return false;
+	store_set_location(a->store, kiosk_location);
 	store_save_labels(a->store, a->forms);
 	return true;
 }
@@ -439,6 +457,7 @@ run(const struct options *o, const char *command)
 	}
 	if (o->pin_file != NULL && !read_pin(o->pin_file, pin, sizeof pin))
 		return 1;
+	kiosk_location = o->location ? o->location : site.location;
 	if (command == NULL && !plain) {
 		/* The curses kiosk shows its welcome at once and reads the rest
 		 * before it answers a key: a visitor sees no wait. */
@@ -452,8 +471,10 @@ run(const struct options *o, const char *command)
 		}
 		/* The kiosk stores requests made with this form version: remember
 		 * its labels, for staff reading them after the form has changed. */
-		if (command == NULL)
+		if (command == NULL) {
+			store_set_location(a.store, kiosk_location);
 			store_save_labels(a.store, a.forms);
+		}
 	}
 	if (command != NULL && !staff) {
 		status = cli_run(a.store, a.forms, login, command, &o->cli);

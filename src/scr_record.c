@@ -171,6 +171,10 @@ record_build(struct screen *s, struct doc *d)
 	    v->r.ui_lang, v->r.form_version);
 	doc_text(d, line, UI_NORMAL, 0);
 	free(line);
+	/* L10N: where the request was made; "-" for requests from before. */
+	line = xasprintf(_("Location: %s"), *v->r.location ? v->r.location : "-");
+	doc_text(d, line, UI_NORMAL, 0);
+	free(line);
 	line = xasprintf(_("Status: %s"), store_status_label(v->r.status));
 	doc_text(d, line, UI_HEADING, 0);
 	free(line);

@@ -24,6 +24,7 @@ enum { ID_ROW = 1, ID_OLDER = 1000, ID_NEWER };
 
 struct staff_list {
 	char *status, *option, *since, *until, *search; /* filters; NULL: any */
+	char *location; /* where requests were made (several kiosks); NULL: any */
 	const char *name_field, *options_field;
 	const char *search_fields[8];
 	size_t nsearch;
@@ -40,7 +41,7 @@ list_filter(const struct staff_list *l)
 {
 	struct store_filter f = {
 		.status = l->status, .option = l->option, .since = l->since, .until = l->until,
-		.search = l->search, .options_field = l->options_field,
+		.search = l->search, .location = l->location, .options_field = l->options_field,
 		.search_fields = l->search_fields, .nsearch = l->nsearch,
 	};
 
@@ -199,6 +200,13 @@ list_build(struct screen *s, struct doc *d)
 	line = xasprintf(_("Status: %s | Option: %s | From: %s | Until: %s | Search: %s"),
 	    l->status ? store_status_label(l->status) : _("all"), op ? tr(&op->title) : _("all"),
 	    l->since ? l->since : "-", l->until ? l->until : "-", l->search ? l->search : "-");
+	if (l->location != NULL) { /* only when set: the line fits 80 columns */
+		char *where = xasprintf(_("Location: %s"), l->location), *both = xasprintf("%s | %s", line, where);
+
+		free(line);
+		free(where);
+		line = both;
+	}
 	doc_text(d, line, UI_NORMAL, 0);
 	free(line);
 	/* Above the list, where a notice never covers it. */
@@ -379,6 +387,26 @@ cycle(const char *cur, const char *const *values, size_t n)
 	return NULL;
 }
 
+/* The location filter: all, then each location requests were made at. */
+static void
+cycle_location(struct screen *s)
+{
+	struct staff_list *l = s->data;
+	char **names;
+	size_t n;
+	enum store_rc rc = store_locations(s->app->store, &names, &n);
+
+	if (rc != STORE_OK)
+		app_notice(s->app, store_message(rc));
+	else if (n == 0 && l->location == NULL)
+		app_notice(s->app, _("No request has a location yet."));
+	else
+		set_filter(s, &l->location, cycle(l->location, (const char *const *)names, n));
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
 static bool
 list_key(struct screen *s, const struct ui_key *k)
 {
@@ -428,6 +456,9 @@ list_key(struct screen *s, const struct ui_key *k)
 		set_filter(s, &l->option, cycle(l->option, ids, n));
 		return true;
 	}
+	case L'p':
+		cycle_location(s);
+		return true;
 	case L'd':
 		app_push(a, scr_prompt_new(a, N_("Dates"), N_("From which date (YYYY-MM-DD)? Empty: no start."),
 		    l->since, 10, since_done, NULL));
@@ -437,7 +468,8 @@ list_key(struct screen *s, const struct ui_key *k)
 		free(l->option);
 		free(l->since);
 		free(l->until);
-		l->status = l->option = l->since = l->until = NULL;
+		free(l->location);
+		l->status = l->option = l->since = l->until = l->location = NULL;
 		set_filter(s, &l->search, NULL);
 		return true;
 	case L'e':
@@ -472,7 +504,7 @@ list_help(struct screen *s)
 	(void)s;
 	return _("The requests left at the kiosk, newest first. Enter opens one. Page Down and Page Up show older and newer requests.\n"
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
-	    "- s, o and d filter by status, option and dates; c clears the filters.\n"
+	    "- s, o, d and p filter by status, option, dates and location (where the request was made); c clears the filters.\n"
 	    "- w, e and j export the requests in the list to a new file in your export folder: w an Excel workbook with "
 	    "statistics and a chart (for Excel or LibreOffice), e CSV and j JSON (for programs). The list then shows the command (scp -O ...) that copies it to"
 	    " your own computer; old exports are removed after a few days.\n"
@@ -489,6 +521,7 @@ list_free(struct screen *s)
 	free(l->option);
 	free(l->since);
 	free(l->until);
+	free(l->location);
 	free(l->search);
 	free(l->fetch);
 	free(l);

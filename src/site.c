@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "charset.h"
 #include "i18n.h"
 #include "paths.h"
 #include "util.h"
@@ -26,6 +27,25 @@
 #define SITE_MAX_BYTES (64 * 1024)
 
 struct site site;
+
+/* The host name: an unconfigured kiosk still says where it stands. */
+static char *
+default_location(void)
+{
+	char host[256] = "";
+
+	if (gethostname(host, sizeof host - 1) != 0 || !site_location_valid(host))
+		snprintf(host, sizeof host, "kiosk");
+	return xstrdup(host);
+}
+
+bool
+site_location_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= 100 && charset_valid_utf8(name, false) && !charset_has_invisible(name);
+}
 
 static void
 set_defaults(void)
@@ -48,6 +68,7 @@ set_defaults(void)
 	site.backup_folder = xstrdup("/var/backups/zorgkiosk");
 	site.backup_keep = 14;
 	site.speech = SPEECH_AVAILABLE;
+	site.location = default_location();
 }
 
 /* Whether uid may have written a file we trust: root, or the owner of the
@@ -283,9 +304,25 @@ get_recipient(config_t *cf, char **error)
 	return true;
 }
 
+static bool
+get_location(config_t *cf, char **error)
+{
+	config_setting_t *s = config_lookup(cf, "location");
+
+	if (!get_string(cf, "location", &site.location, false, error))
+		return false;
+	if (s != NULL && !site_location_valid(site.location)) {
+		*error = xasprintf(_("line %d: location is a name of 1 to 100 bytes, without control characters."),
+		    config_setting_source_line(s));
+		return false;
+	}
+	return true;
+}
+
 static const char *const known[] = { "database", "database_group", "forms", "staff_group",
 	"staff_users", "kiosk_user", "export_folder", "printer", "print_server", "retention",
-	"review_days", "idle", "backup_recipient", "backup_folder", "backup_keep", "export_days", "speech", NULL };
+	"review_days", "idle", "backup_recipient", "backup_folder", "backup_keep", "export_days", "speech",
+	"location", NULL };
 
 static bool
 parse(config_t *cf, char **error)
@@ -319,7 +356,7 @@ parse(config_t *cf, char **error)
 	    get_recipient(cf, error) && get_string(cf, "backup_folder", &site.backup_folder, false, error) &&
 	    get_number(cf, "backup_keep", &site.backup_keep, 1, 3650, error) &&
 	    get_number(cf, "export_days", &site.export_days, 1, 3650, error) &&
-	    get_speech(cf, error);
+	    get_speech(cf, error) && get_location(cf, error);
 }
 
 /* Whether a line starts with libconfig's @include (its lexer takes it
@@ -400,5 +437,6 @@ site_free(void)
 	free(site.print_server);
 	free(site.backup_recipient);
 	free(site.backup_folder);
+	free(site.location);
 	memset(&site, 0, sizeof site);
 }

@@ -33,6 +33,8 @@ struct site {
 	char *backup_folder;   /* where `zorgkiosk backup` keeps its backups */
 	int backup_keep;       /* how many of them it keeps */
 	enum speech_mode speech; /* whether the kiosk speaks (speech.h) */
+	char *location;        /* where the kiosk stands, stored with each
+	                        * request; default: the host name */
 };
 
 /* The settings in force: embedded defaults until site_load. */
@@ -43,6 +45,10 @@ extern struct site site;
  * this program) could write, or that does not parse, is refused: returns
  * false with *error set to a message for the administrator (caller frees). */
 bool site_load(char **error);
+
+/* Whether name may be a location: 1 to 100 bytes of UTF-8, no control
+ * or invisible characters. */
+bool site_location_valid(const char *name);
 
 /* Free what site_load allocated. */
 void site_free(void);

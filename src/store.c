@@ -147,12 +147,20 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"DROP TRIGGER IF EXISTS answer_search;"
 	"  UPDATE search_field"
 	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
+	/* 8 -> 9: where each request was made (the kiosk's location), for
+	 * sites with several kiosks on one database; NULL for the requests
+	 * stored before. The column is added by add_location (ALTER TABLE
+	 * has no IF NOT EXISTS). The index serves the staff list's filter and
+	 * the list of locations to choose from. */
+	"CREATE INDEX IF NOT EXISTS intake_location ON intake(location, created_at DESC, id DESC);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
 #define MIGRATION_SEARCH 4
 #define MIGRATION_SEARCH_ENDS 5
 #define MIGRATION_SEARCH_PHONES 7
+/* The step that first adds intake.location (add_location). */
+#define MIGRATION_LOCATION 8
 
 enum store_rc
 store_rc_of(int rc)
@@ -246,6 +254,17 @@ create_file(const char *path, mode_t mode, gid_t gid)
 /* Check that the file is ours, and bring its schema up to date: all in one
  * write transaction, so that two kiosks starting on a new file do not both
  * migrate it. */
+/* Add intake.location unless it is there: like the other steps, running it
+ * again on a file that has it changes nothing. */
+static int
+add_location(sqlite3 *db)
+{
+	int has = 0, rc = pragma_int(db, "SELECT count(*) FROM pragma_table_info('intake') WHERE name = 'location'",
+	    &has);
+
+	return rc != SQLITE_OK || has ? rc : store_exec(db, "ALTER TABLE intake ADD COLUMN location TEXT");
+}
+
 static enum store_rc
 migrate(sqlite3 *db, char **detail)
 {
@@ -271,6 +290,8 @@ migrate(sqlite3 *db, char **detail)
 	else if (version > STORE_SCHEMA)
 		out = STORE_NEWER;
 	for (; out == STORE_OK && version < STORE_SCHEMA; version++) {
+		if (version == MIGRATION_LOCATION && (rc = add_location(db)) != SQLITE_OK)
+			goto fail;
 		if ((rc = store_exec(db, migrations[version])) != SQLITE_OK)
 			goto fail;
 		if ((version == MIGRATION_SEARCH || version == MIGRATION_SEARCH_ENDS ||

@@ -30,7 +30,7 @@ enum store_rc {
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 8
+#define STORE_SCHEMA 9
 
 /* When store_open reads every page (PRAGMA quick_check) to find damage. */
 enum store_check {
@@ -69,6 +69,12 @@ void store_writer_stop(struct store *s);
  * writer, or a child of its own), so that a disk fault (a SIGBUS from the
  * mapped -shm) cannot end the caller. */
 enum store_rc store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref);
+/* The longest location name, in bytes. */
+#define STORE_LOCATION_MAX 100
+/* Where this kiosk stands (site setting location, or --location): every
+ * request store_submit stores from now on carries it. A name longer than
+ * STORE_LOCATION_MAX bytes is cut at a character boundary. */
+void store_set_location(struct store *s, const char *location);
 /* A sentence about rc in the current language. */
 const char *store_message(enum store_rc rc);
 
@@ -97,6 +103,7 @@ const char *store_status_label(const char *status);
  * answer to one of search_fields. */
 struct store_filter {
 	const char *status, *option, *since, *until, *search;
+	const char *location; /* "" for requests stored before locations */
 	const char *options_field; /* the field holding ticked options */
 	const char *const *search_fields;
 	size_t nsearch;
@@ -136,6 +143,7 @@ struct store_event {
 struct store_record {
 	long long id;
 	char ref[32], created[32], status[16], ui_lang[4];
+	char location[STORE_LOCATION_MAX + 1]; /* "" when not known */
 	int form_version, version;
 	struct store_answer *answers;
 	size_t nanswers;
@@ -176,6 +184,14 @@ enum store_rc store_each(struct store *s, const struct store_filter *f,
  * read in full. */
 enum store_rc store_stats(struct store *s, const struct store_filter *f, const char *options_field,
     void (*fn)(void *ctx, const char *month, const char *status, const char *options, long long n), void *ctx);
+/* Count the requests matching f by month ("YYYY-MM") and location (""
+ * for those stored before locations), one call of fn per group, by month
+ * and then location. */
+enum store_rc store_location_counts(struct store *s, const struct store_filter *f,
+    void (*fn)(void *ctx, const char *month, const char *location, long long n), void *ctx);
+/* The locations requests were made at, sorted, "" not included: into
+ * *names (caller frees each and the array), their number into *n. */
+enum store_rc store_locations(struct store *s, char ***names, size_t *n);
 /* True when the search index holds the answers to all n fields; adds the
  * ones missing (with the answers stored so far) first: once after the
  * upgrade that made the index, as long as the stored requests need. */

@@ -17,6 +17,7 @@ struct store {
 	bool check_unread; /* the writer reads them; its answer comes first */
 	enum store_rc refused; /* what the check found: no submit from now on */
 	char stats_field[64]; /* the field answer_stats is known to index */
+	char location[STORE_LOCATION_MAX + 1]; /* stored with each request */
 };
 
 /* How long a write waits for another program's lock in all. */

@@ -93,6 +93,11 @@ store_add_filter(struct query *q, const struct store_filter *f, const struct fil
 		store_bind_text(q, " AND EXISTS (SELECT 1 FROM answer o WHERE o.intake_id = i.id AND o.field = ?", options_field);
 		store_bind_text(q, " AND ',' || o.value || ',' LIKE '%,' || ? || ',%')", f->option);
 	}
+	/* "" is the requests stored before kiosks had a location. */
+	if (f->location != NULL && *f->location == '\0')
+		sqlite3_str_appendall(q->sql, " AND i.location IS NULL");
+	else if (f->location != NULL)
+		store_bind_text(q, " AND i.location = ?", f->location);
 	if (f->since != NULL)
 		store_bind_text(q, " AND i.created_at >= ?", f->since);
 	if (f->until != NULL)

@@ -133,7 +133,7 @@ read_details(struct store *s, struct store_record *r, bool events)
 }
 
 /* Fill the columns of r from a row id, created_at, ref, status, ui_lang,
- * form_version, version. */
+ * form_version, version, location. */
 static void
 read_head(sqlite3_stmt *st, struct store_record *r)
 {
@@ -145,9 +145,10 @@ read_head(sqlite3_stmt *st, struct store_record *r)
 	store_col_copy(st, 4, r->ui_lang, sizeof r->ui_lang);
 	r->form_version = sqlite3_column_int(st, 5);
 	r->version = sqlite3_column_int(st, 6);
+	store_col_copy(st, 7, r->location, sizeof r->location);
 }
 
-#define HEAD_COLUMNS "i.id, i.created_at, i.ref, i.status, i.ui_lang, i.form_version, i.version"
+#define HEAD_COLUMNS "i.id, i.created_at, i.ref, i.status, i.ui_lang, i.form_version, i.version, i.location"
 
 enum store_rc
 store_record(struct store *s, const char *ref, struct store_record *r)

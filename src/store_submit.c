@@ -39,7 +39,7 @@
 /* The largest request a writer accepts (a form has a few kB). */
 #define REQUEST_MAX (16u << 20)
 
-/* A request as it is stored: year, language and form version, then the
+/* A request as it is stored: year, language, form version and location, then the
  * answers that are not empty, each "field\0value\0". It is what travels
  * to the writer, so it holds what a visitor typed: wipe_free it. id is
  * the kiosk's name for this one sending (table submit): a second process
@@ -48,6 +48,7 @@ struct request {
 	int32_t year, ui, form_version;
 	uint32_t n;
 	char id[40];
+	char location[STORE_LOCATION_MAX + 1]; /* "" when none was set */
 };
 
 /* What the writer tells the kiosk. */
@@ -97,13 +98,14 @@ submit_id(char *id)
 
 /* The request for in; phone numbers in their normalised form. */
 static char *
-request_encode(const struct intake *in, enum lang ui, int year, size_t *len)
+request_encode(const struct intake *in, enum lang ui, int year, const char *location, size_t *len)
 {
 	const struct forms *f = in->forms;
 	struct request r = { .year = year, .ui = (int32_t)ui, .form_version = f->intake_version };
 	char *buf = NULL;
 
 	submit_id(r.id);
+	snprintf(r.location, sizeof r.location, "%s", location);
 	*len = 0;
 	put(&buf, len, &r, sizeof r);
 	for (size_t i = 0; i < f->nfields; i++) {
@@ -204,6 +206,7 @@ submit_here(sqlite3 *db, const char *req, size_t len, char *ref, int *err, bool 
 		return store_rc_of(rc);
 	}
 	r.id[sizeof r.id - 1] = '\0';
+	r.location[sizeof r.location - 1] = '\0';
 	if (stored_ref(db, r.id, ref)) {
 		store_exec(db, "ROLLBACK");
 		return STORE_OK;
@@ -212,8 +215,8 @@ submit_here(sqlite3 *db, const char *req, size_t len, char *ref, int *err, bool 
 	/* At least four digits: after MZ-2026-9999 comes MZ-2026-10000. */
 	snprintf(newref, sizeof newref, "MZ-%04d-%04d", (int)r.year, seq);
 	if (rc == SQLITE_OK)
-		rc = sqlite3_prepare_v2(db, "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version)"
-		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st, NULL);
+		rc = sqlite3_prepare_v2(db, "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version,"
+		    " location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, nullif(?7, ''))", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_text(st, 1, newref, -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 2, r.year);
@@ -221,6 +224,7 @@ submit_here(sqlite3 *db, const char *req, size_t len, char *ref, int *err, bool 
 		sqlite3_bind_text(st, 4, created, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, i18n_code((enum lang)r.ui), -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 6, r.form_version);
+		sqlite3_bind_text(st, 7, r.location, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
 		sqlite3_finalize(st);
 		st = NULL;
@@ -693,11 +697,24 @@ store_submit(struct store *s, const struct intake *in, enum lang ui, int year, c
 	}
 	if (s->refused != STORE_OK)
 		return s->refused;
-	req = request_encode(in, ui, year, &len);
+	req = request_encode(in, ui, year, s->location, &len);
 	if (!submit_by_writer(s, req, len, &res))
 		submit_by_child(s, req, len, &res);
 	wipe_free(req);
 	if (res.rc == STORE_OK)
 		memcpy(ref, res.ref, strlen(res.ref) + 1);
 	return res.rc;
+}
+
+void
+store_set_location(struct store *s, const char *location)
+{
+	size_t n = strlen(location);
+
+	/* Cut before a UTF-8 continuation byte, never inside a character. */
+	if (n > STORE_LOCATION_MAX)
+		for (n = STORE_LOCATION_MAX; n > 0 && ((unsigned char)location[n] & 0xC0) == 0x80; n--)
+			;
+	memcpy(s->location, location, n);
+	s->location[n] = '\0';
 }

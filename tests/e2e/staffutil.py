@@ -101,9 +101,10 @@ def sql(db, query, params=()):
 # as in the terminal, one numbered line per item.
 
 class LineKiosk:
-    def __init__(self, db, forms, lang='en'):
+    def __init__(self, db, forms, lang='en', args=()):
         argv, run_env = zkharness.site_args(
-            [BIN, '--plain', '--db', str(db), '--forms', str(forms), '--lang', lang], env(COLUMNS='200'))
+            [BIN, '--plain', '--db', str(db), '--forms', str(forms), '--lang', lang] + list(args),
+            env(COLUMNS='200'))
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                      env=run_env)
         self.buf = b''
@@ -176,13 +177,14 @@ class LineKiosk:
         assert rc == 0, 'line mode ended with status %s\n%s' % (rc, err)
 
 
-def kiosk_request(db, forms, name, phone='06 12345678', situation=None, page_id=None, shown=None):
+def kiosk_request(db, forms, name, phone='06 12345678', situation=None, page_id=None, shown=None, args=()):
     """Walk the kiosk (line mode, English) from the welcome to a stored
     request; returns its reference number as the kiosk showed it. shown is
-    the name as the check screen shows it (default: name as typed)."""
+    the name as the check screen shows it (default: name as typed); args
+    go to the kiosk (e.g. --location NAME, --site-location NAME)."""
     lang = 'en'
     page_id = page_id or forms.request_pages()[0]['id']
-    k = LineKiosk(db, forms.dir, lang)
+    k = LineKiosk(db, forms.dir, lang, args)
     try:
         k.read_prompt()
         k.choose('English')

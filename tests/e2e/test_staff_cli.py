@@ -138,7 +138,8 @@ def test_stats(tmp_path, forms):
     assert r.returncode == 0, su.err(r)
     table = su.out(r)
     head, _, tail = table.partition('Requests per status per month')
-    assert 'Requests per option per month' in head and tail, table
+    tail, _, places = tail.partition('Requests per location per month')
+    assert 'Requests per option per month' in head and tail and places, table
     labels = {'unreachable': 'not reachable'}
     for (month, status), n in by_status.items():
         assert re.search(r'^%s\s+%s\s+%d$' % (month, re.escape(labels.get(status, status)), n), tail, re.M), \
@@ -159,7 +160,9 @@ def test_stats(tmp_path, forms):
         got[kind][(month, key)] = int(n)
     assert got['status'] == dict(by_status)
     assert got['option'] == dict(by_option)
-    assert set(got) == {'status', 'option'}
+    # Requests from before locations (fill.py stores none) count as "".
+    assert got['location'] == {(m, ''): n for m, n in collections.Counter(m for m, _ in by_status.elements()).items()}
+    assert set(got) == {'status', 'option', 'location'}
 
 
 def test_purge_removes_old_closed_requests_for_good(tmp_path, forms, request):

@@ -178,12 +178,15 @@ class Forms:
 
     def export_ids(self):
         """The answer columns of a CSV export: the fields, then the care
-        check's band when the forms have the check."""
-        return [f['id'] for f in self.fields] + (['care_check'] if self.checks else [])
+        check's band when the forms have the check, then where the request
+        was made."""
+        return [f['id'] for f in self.fields] + (['care_check'] if self.checks else []) + ['location']
 
     def export_labels(self, lang):
-        """The answer columns of a workbook, by their headings."""
-        return [f['label'][lang] for f in self.fields] + [c['title'][lang] for c in self.checks.values()]
+        """The answer columns of a workbook, by their headings, then where
+        the request was made."""
+        return ([f['label'][lang] for f in self.fields] + [c['title'][lang] for c in self.checks.values()]
+                + [T('Location', lang)])
 
     def welcome_title(self, lang):
         return self.welcome['title'][lang]
@@ -361,7 +364,8 @@ _site_dir = None
 def site_args(args, env):
     """The tests name the database, the forms and staff logins on the
     command line (`--db FILE`, `--forms DIR`, `--staff-users LOGIN`,
-    `--staff-group NAME`, `--printer QUEUE`, `--print-server HOST:PORT`, `--speech MODE`), as a short way of saying which site a run is
+    `--staff-group NAME`, `--printer QUEUE`, `--print-server HOST:PORT`, `--speech MODE`,
+    `--site-location NAME`), as a short way of saying which site a run is
     for. zorgkiosk takes them only from its site configuration, so this
     takes them out of args, writes a site file for them in a private folder
     and points the test build at it (ZK_TEST_CONF, which only the test
@@ -373,7 +377,8 @@ def site_args(args, env):
     settings, rest, i = {}, [], 0
     keys = {'--db': 'database', '--forms': 'forms', '--staff-users': 'staff_users',
             '--staff-group': 'staff_group', '--group': 'database_group',
-            '--printer': 'printer', '--print-server': 'print_server', '--speech': 'speech'}
+            '--printer': 'printer', '--print-server': 'print_server', '--speech': 'speech',
+            '--site-location': 'location'}
     while i < len(args):
         if args[i] in keys and i + 1 < len(args):
             v = str(args[i + 1])

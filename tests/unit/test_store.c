@@ -1491,6 +1491,45 @@ test_messages(void **state)
 	}
 }
 
+/* Schema 8 -> 9: the requests stored before keep no location (NULL, read
+ * as ""); the ones sent after carry the kiosk's, cut at a character. */
+static void
+test_migrate_8_to_9_location(void **state)
+{
+	struct fixture *fx = *state;
+	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
+	struct store_record r;
+	char *v, longname[STORE_LOCATION_MAX + 8];
+
+	submit_ok(s, "Oud", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	store_close(s);
+	/* What zorgkiosk with schema 8 left behind. */
+	raw_exec(fx->db, "DROP INDEX intake_location; ALTER TABLE intake DROP COLUMN location;"
+	    " PRAGMA user_version = 8;", false);
+	s = open_ok(fx->db, 0600, (gid_t)-1);
+	assert_int_equal(raw_int(fx->db, "PRAGMA user_version", NULL), 9);
+	v = raw_text(fx->db, "SELECT location FROM intake WHERE ref = ?1", "MZ-2026-0001");
+	assert_string_equal(v, "NULL");
+	free(v);
+	assert_int_equal(store_record(s, "MZ-2026-0001", &r), STORE_OK);
+	assert_string_equal(r.location, "");
+	store_record_free(&r);
+
+	store_set_location(s, "Petuniatuin");
+	submit_ok(s, "Nieuw", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+	assert_int_equal(store_record(s, "MZ-2026-0002", &r), STORE_OK);
+	assert_string_equal(r.location, "Petuniatuin");
+	store_record_free(&r);
+	/* 99 bytes and a two-byte é: cut before the é, never inside it. */
+	memset(longname, 'a', STORE_LOCATION_MAX - 1);
+	strcpy(longname + STORE_LOCATION_MAX - 1, "\xc3\xa9x");
+	store_set_location(s, longname);
+	submit_ok(s, "Lang", "0612345678", LANG_NL, 2026, "MZ-2026-0003");
+	assert_int_equal(raw_int(fx->db, "SELECT length(CAST(location AS BLOB)) FROM intake WHERE ref = ?1",
+	    "MZ-2026-0003"), STORE_LOCATION_MAX - 1);
+	store_close(s);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -1514,6 +1553,7 @@ main(void)
 		T(test_ref_not_reused_after_purge),
 		T(test_ref_widens_past_9999),
 		T(test_migrate_3_to_4),
+		T(test_migrate_8_to_9_location),
 		T(test_foreign_with_pending_wal),
 		T(test_foreign_bytes),
 		T(test_empty_file),
