@@ -33,6 +33,8 @@ struct site {
 	char *backup_folder;   /* where `zorgkiosk backup` keeps its backups */
 	int backup_keep;       /* how many of them it keeps */
 	enum speech_mode speech; /* whether the kiosk speaks (speech.h) */
+	char *alert_to;        /* staff alerts go to this address (alerts.h), or NULL: none */
+	const char *sendmail;  /* the system's sendmail interface */
 };
 
 /* The settings in force: embedded defaults until site_load. */
