@@ -116,6 +116,12 @@ sendmail(const char *msg)
 	int fd[2], status = 0;
 	pid_t pid;
 
+	if (access(site.sendmail, X_OK) != 0) {
+		fprintf(stderr, _("zorgkiosk: there is no %s to send mail with: install an MTA, such as msmtp-mta or exim4 (see docs/deploy.md).\n"),
+		    site.sendmail);
+		signal(SIGPIPE, was);
+		return false;
+	}
 	fflush(NULL);
 	if (pipe2(fd, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
 		fprintf(stderr, _("zorgkiosk: cannot start %s: %s\n"), site.sendmail, strerror(errno));
@@ -128,6 +134,7 @@ sendmail(const char *msg)
 		/* Its output goes to ours for errors: the journal, under a timer. */
 		if (dup2(fd[0], STDIN_FILENO) < 0 || out < 0 || dup2(out, STDOUT_FILENO) < 0)
 			_exit(127);
+		close_range(3, ~0U, 0); /* the database stays with us */
 		execve(site.sendmail, argv, env);
 		dprintf(STDERR_FILENO, _("zorgkiosk: cannot start %s: %s\n"), site.sendmail, strerror(errno));
 		_exit(127);

@@ -177,6 +177,10 @@ def test_a_mail_the_mta_refuses_is_sent_again_next_time(site, sink, tmp_path):
     assert r.returncode == 1
     assert 'MZ-2026-0001' not in su.out(r) and '75' in su.err(r), su.err(r)
     assert audit(db, 'alert') == []
+    # No MTA installed: said so, and nothing marked as sent either.
+    r = site(['alerts'], sendmail=str(tmp_path / 'no-such-sendmail'))
+    assert r.returncode == 1 and 'MTA' in su.err(r), su.err(r)
+    assert audit(db, 'alert') == []
     r = site(['alerts'])
     assert r.returncode == 0, su.err(r)
     got = smtp.take()
