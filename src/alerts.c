@@ -114,7 +114,7 @@ sendmail(const char *msg)
 	size_t len = strlen(msg), done = 0;
 	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
 	int fd[2], status = 0;
-	pid_t pid;
+	pid_t pid = 0; /* < 0: the pipe is made, the fork failed */
 
 	if (access(site.sendmail, X_OK) != 0) {
 		fprintf(stderr, _("zorgkiosk: there is no %s to send mail with: install an MTA, such as msmtp-mta or exim4 (see docs/deploy.md).\n"),
@@ -124,7 +124,13 @@ sendmail(const char *msg)
 	}
 	fflush(NULL);
 	if (pipe2(fd, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
-		fprintf(stderr, _("zorgkiosk: cannot start %s: %s\n"), site.sendmail, strerror(errno));
+		int err = errno;
+
+		if (pid < 0) {
+			close(fd[0]);
+			close(fd[1]);
+		}
+		fprintf(stderr, _("zorgkiosk: cannot start %s: %s\n"), site.sendmail, strerror(err));
 		signal(SIGPIPE, was);
 		return false;
 	}
