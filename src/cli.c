@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "charset.h"
 #include "export_csv.h"
 #include "export_purge.h"
@@ -19,7 +20,7 @@
 #include "site.h"
 #include "util.h"
 
-static const char *const commands[] = { "export", "stats", "purge", "audit", NULL };
+static const char *const commands[] = { "export", "stats", "purge", "audit", "alerts", NULL };
 
 bool
 cli_is_command(const char *name)
@@ -102,6 +103,10 @@ cli_check(const char *command, const struct cli_args *a)
 	if (str_eq(command, "export") && str_eq(a->format, "xlsx") && (a->output == NULL || str_eq(a->output, "-")) &&
 	    isatty(STDOUT_FILENO)) {
 		fprintf(stderr, _("zorgkiosk: an Excel workbook cannot be shown on the terminal; write it to a file with -o or redirect the output.\n"));
+		return false;
+	}
+	if (a->daily && !str_eq(command, "alerts")) {
+		fprintf(stderr, _("zorgkiosk: --daily is for the alerts command.\n"));
 		return false;
 	}
 	if (str_eq(command, "stats") && a->format && !str_eq(a->format, "table") && !str_eq(a->format, "csv")) {
@@ -465,6 +470,8 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		free(detail);
 	} else if (str_eq(command, "stats")) {
 		return run_stats(s, f, a);
+	} else if (str_eq(command, "alerts")) {
+		return alerts_run(s, f, login, a->daily);
 	} else if (str_eq(command, "purge")) {
 		char cut[16], *period = a->older_than ? xstrdup(a->older_than) : xasprintf("%dm", site.retention_months);
 

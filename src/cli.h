@@ -14,6 +14,7 @@ struct cli_args {
 	const char *format;      /* csv, json or xlsx (export); table or csv (stats) */
 	const char *since, *until, *status, *output, *older_than;
 	bool excel;              /* --excel, refused: the CSV for Excel is gone */
+	bool daily;              /* alerts --daily: the list of requests still new */
 };
 
 /* Whether name is one of the commands cli_run knows. */

@@ -87,6 +87,10 @@ usage(FILE *out)
 	    "                                           into the backup folder or NEW-FILE\n"
 	    "       zorgkiosk restore -i KEY-FILE FILE  a backup in place of a missing database\n"
 	    "       zorgkiosk status                    backups and database, for a monitor\n"), out);
+	fputs(_("\n"
+	    "Alerts by e-mail to the site's alert_to (see docs/deploy.md):\n"
+	    "       zorgkiosk alerts            a short mail per new request (no personal data)\n"
+	    "       zorgkiosk alerts --daily    the requests still new after two working days\n"), out);
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -112,7 +116,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	enum {
 		OPT_FORMS = 256, OPT_LANG, OPT_IDLE, OPT_KIOSK, OPT_HELP, OPT_VERSION,
 		OPT_FORMAT, OPT_SINCE, OPT_UNTIL, OPT_STATUS, OPT_EXCEL,
-		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN, OPT_LOCATION,
+		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN, OPT_LOCATION, OPT_DAILY,
 	};
 	static const struct option longopts[] = {
 		{ "forms", required_argument, NULL, OPT_FORMS },
@@ -130,6 +134,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		{ "output", required_argument, NULL, 'o' },
 		{ "excel", no_argument, NULL, OPT_EXCEL },
 		{ "older-than", required_argument, NULL, OPT_OLDER },
+		{ "daily", no_argument, NULL, OPT_DAILY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -185,6 +190,9 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			break;
 		case OPT_OLDER:
 			o->cli.older_than = optarg;
+			break;
+		case OPT_DAILY:
+			o->cli.daily = true;
 			break;
 		case OPT_LANG:
 			if (!i18n_parse(optarg, &o->lang))

@@ -69,6 +69,13 @@ set_defaults(void)
 	site.backup_keep = 14;
 	site.speech = SPEECH_AVAILABLE;
 	site.location = default_location();
+	site.alert_to = NULL;
+	site.sendmail = "/usr/sbin/sendmail";
+#ifdef ZK_TEST_HOOKS
+	/* The tests' own MTA; the installed program always uses the system's. */
+	if (getenv("ZK_TEST_SENDMAIL") != NULL && *getenv("ZK_TEST_SENDMAIL") != '\0')
+		site.sendmail = getenv("ZK_TEST_SENDMAIL");
+#endif
 }
 
 /* Whether uid may have written a file we trust: root, or the owner of the
@@ -319,10 +326,30 @@ get_location(config_t *cf, char **error)
 	return true;
 }
 
+/* alert_to: one address, as sendmail takes it after "--"; no spaces,
+ * quotes or line breaks, which would change the mail's headers. */
+static bool
+get_alert_to(config_t *cf, char **error)
+{
+	config_setting_t *s = config_lookup(cf, "alert_to");
+	const char *v;
+
+	if (!get_string(cf, "alert_to", &site.alert_to, true, error))
+		return false;
+	v = site.alert_to;
+	if (v != NULL && (*v == '-' || *v == '@' || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.!#$%&'*+/=?^_`{|}~@-") != strlen(v))) {
+		*error = xasprintf(_("line %d: alert_to is one e-mail address, such as \"zorg@example.nl\"."),
+		    config_setting_source_line(s));
+		return false;
+	}
+	return true;
+}
+
 static const char *const known[] = { "database", "database_group", "forms", "staff_group",
 	"staff_users", "kiosk_user", "export_folder", "printer", "print_server", "retention",
 	"review_days", "idle", "backup_recipient", "backup_folder", "backup_keep", "export_days", "speech",
-	"location", NULL };
+	"location", "alert_to", NULL };
 
 static bool
 parse(config_t *cf, char **error)
@@ -356,7 +383,7 @@ parse(config_t *cf, char **error)
 	    get_recipient(cf, error) && get_string(cf, "backup_folder", &site.backup_folder, false, error) &&
 	    get_number(cf, "backup_keep", &site.backup_keep, 1, 3650, error) &&
 	    get_number(cf, "export_days", &site.export_days, 1, 3650, error) &&
-	    get_speech(cf, error) && get_location(cf, error);
+	    get_speech(cf, error) && get_location(cf, error) && get_alert_to(cf, error);
 }
 
 /* Whether a line starts with libconfig's @include (its lexer takes it
@@ -438,5 +465,6 @@ site_free(void)
 	free(site.backup_recipient);
 	free(site.backup_folder);
 	free(site.location);
+	free(site.alert_to);
 	memset(&site, 0, sizeof site);
 }

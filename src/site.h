@@ -35,6 +35,8 @@ struct site {
 	enum speech_mode speech; /* whether the kiosk speaks (speech.h) */
 	char *location;        /* where the kiosk stands, stored with each
 	                        * request; default: the host name */
+	char *alert_to;        /* staff alerts go to this address (alerts.h), or NULL: none */
+	const char *sendmail;  /* the system's sendmail interface */
 };
 
 /* The settings in force: embedded defaults until site_load. */

@@ -200,4 +200,12 @@ bool store_search_ready(struct store *s, const char *const *fields, size_t n);
  * data is gone from the file too; *count gets how many. Writes audit. */
 enum store_rc store_purge(struct store *s, const char *cutoff, const char *staff, int *count);
 
+/* Staff alerts (store_alerts.c). *started tells whether alerts were ever
+ * sent (the audit holds a row 'alert' or 'alert-start'); if so, refs gets
+ * the references of the requests after the last one alerted, oldest first
+ * (caller frees each and the array). */
+enum store_rc store_alert_pending(struct store *s, bool *started, char ***refs, size_t *n);
+/* The reference of the newest request into ref (32 bytes), "" if none. */
+enum store_rc store_newest_ref(struct store *s, char *ref);
+
 #endif

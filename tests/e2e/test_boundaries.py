@@ -14,7 +14,7 @@ import staffutil as su
 from zkharness import BIN, ROOT, Kiosk
 
 RELEASE = os.path.join(ROOT, 'zorgkiosk')
-COMMANDS = [['export'], ['stats'], ['audit'], ['purge', '--older-than', '1d'], ['staff']]
+COMMANDS = [['export'], ['stats'], ['audit'], ['purge', '--older-than', '1d'], ['alerts'], ['staff']]
 
 
 @pytest.fixture(scope='module')

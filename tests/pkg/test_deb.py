@@ -196,12 +196,17 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     assert not os.path.exists('/etc/systemd/system/getty@tty1.service.d/zorgkiosk.conf')
     assert not os.path.exists('/etc/systemd/system/timers.target.wants/zorgkiosk-purge.timer')
     assert not os.path.exists('/etc/systemd/system/timers.target.wants/zorgkiosk-backup.timer')
+    for timer in ('zorgkiosk-alerts.timer', 'zorgkiosk-alerts-daily.timer'):
+        assert os.path.exists('/lib/systemd/system/' + timer), timer
+        assert not os.path.exists('/etc/systemd/system/timers.target.wants/' + timer), timer
     assert run(['/usr/bin/zorgkiosk', 'check-forms']).returncode == 0
 
     # ---- the units, verified as docs/deploy.md enables them
     r = run(['systemd-analyze', 'verify', '/lib/systemd/system/zorgkiosk-purge.service',
              '/lib/systemd/system/zorgkiosk-purge.timer', '/lib/systemd/system/zorgkiosk-backup.service',
-             '/lib/systemd/system/zorgkiosk-backup.timer'], check=False)
+             '/lib/systemd/system/zorgkiosk-backup.timer', '/lib/systemd/system/zorgkiosk-alerts.service',
+             '/lib/systemd/system/zorgkiosk-alerts.timer', '/lib/systemd/system/zorgkiosk-alerts-daily.service',
+             '/lib/systemd/system/zorgkiosk-alerts-daily.timer'], check=False)
     assert r.returncode == 0 and 'zorgkiosk' not in r.stderr, r.stderr
     os.makedirs('/etc/systemd/system/getty@tty1.service.d', exist_ok=True)
     os.symlink(SHARE + '/systemd/getty@tty1.service.d/zorgkiosk.conf',
@@ -273,6 +278,17 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     r = run(['runuser', '-u', user, '-g', group, '--'] + command)
     assert db_rows('SELECT ref FROM intake ORDER BY ref') == [('MZ-2026-0001',)], r.stdout
     assert db_rows("SELECT staff FROM audit WHERE action = 'purge'") == [(user,)]
+
+    # ---- the alerts, run as their units say: the shipped site file names
+    # no alert_to, so nothing is sent and nothing is marked.
+    for name, want in (('zorgkiosk-alerts', ['alerts']), ('zorgkiosk-alerts-daily', ['alerts', '--daily'])):
+        unit = open('/lib/systemd/system/%s.service' % name, encoding='utf-8').read()
+        command = re.search(r'(?m)^ExecStart=(.*)$', unit).group(1).split()
+        assert command == ['/usr/bin/zorgkiosk'] + want, command
+        r = run(['runuser', '-u', re.search(r'(?m)^User=(.*)$', unit).group(1), '-g',
+                 re.search(r'(?m)^Group=(.*)$', unit).group(1), '--'] + command)
+        assert 'alert_to' in r.stdout, r.stdout
+    assert db_rows("SELECT count(*) FROM audit WHERE action LIKE 'alert%'") == [(0,)]
 
     # ---- the nightly backup, run as its unit says once the site file
     # names the backup key; the standard age tool reads it back.
