@@ -105,6 +105,10 @@ cli_check(const char *command, const struct cli_args *a)
 		fprintf(stderr, _("zorgkiosk: an Excel workbook cannot be shown on the terminal; write it to a file with -o or redirect the output.\n"));
 		return false;
 	}
+	if (a->verify && !str_eq(command, "audit")) {
+		fprintf(stderr, _("zorgkiosk: --verify is for the audit command.\n"));
+		return false;
+	}
 	if (a->daily && !str_eq(command, "alerts")) {
 		fprintf(stderr, _("zorgkiosk: --daily is for the alerts command.\n"));
 		return false;
@@ -400,20 +404,40 @@ run_stats(struct store *s, const struct forms *f, const struct cli_args *a)
 }
 
 static void
-print_audit(void *ctx, const char *at, const char *staff, const char *action, const char *ref, const char *detail)
+print_audit(void *ctx, const char *const *cols)
 {
 	/* Stored text reaches a terminal here: controls (also tab and line
 	 * feed, which separate the columns and lines) and invisible characters
 	 * are shown as U+FFFD. */
-	const char *cols[] = { at, staff, action, ref, detail };
-
 	(void)ctx;
-	for (size_t i = 0; i < 5; i++) {
+	for (int i = 0; i < STORE_AUDIT_COLS; i++) {
 		char *shown = charset_filter(cols[i] ? cols[i] : "", true, false);
 
-		printf("%s%s", shown, i < 4 ? "\t" : "\n");
+		printf("%s%s", shown, i < STORE_AUDIT_COLS - 1 ? "\t" : "\n");
 		free(shown);
 	}
+}
+
+/* audit --verify: 0 when the chain holds, 1 with the first bad record. */
+static int
+verify_audit(struct store *s)
+{
+	struct store_audit_check c;
+	enum store_rc rc = store_audit_verify(s, &c);
+
+	if (rc != STORE_OK) {
+		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
+		return 3;
+	}
+	if (c.bad_id != 0) {
+		printf(c.missing ? _("Audit chain broken: record %lld was removed.\n") :
+		    _("Audit chain broken: record %lld was changed or moved.\n"), c.bad_id);
+		return 1;
+	}
+	printf(ngettext("Audit chain sound: %lld record, last hash %s.\n",
+	    "Audit chain sound: %lld records, last hash %s.\n", (unsigned long)c.count), c.count,
+	    c.count ? c.head : "-");
+	return 0;
 }
 
 /* The staff exports older than site.export_days (export_purge.h), for the
@@ -483,6 +507,8 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 			    "Removed %d closed requests created before %s.\n", (unsigned long)count), count, cut);
 		if (rc == STORE_OK)
 			rc = purge_exports(s, login);
+	} else if (a->verify) {
+		return verify_audit(s);
 	} else {
 		rc = store_audit_each(s, print_audit, NULL);
 	}

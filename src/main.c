@@ -49,7 +49,7 @@ usage(FILE *out)
 	    "                        [--status STATUS] [-o NEW-FILE]\n"
 	    "       zorgkiosk stats [--format table|csv] [--since DATE] [--until DATE]\n"
 	    "       zorgkiosk purge [--older-than PERIOD]   (e.g. 12m, 30d, 8w, 2y)\n"
-	    "       zorgkiosk audit\n"
+	    "       zorgkiosk audit [--verify]\n"
 	    "       zorgkiosk migrate                create or upgrade the database\n"
 	    "       zorgkiosk ssh                    the forced command for staff over SSH\n"
 	    "\n"
@@ -116,7 +116,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	enum {
 		OPT_FORMS = 256, OPT_LANG, OPT_IDLE, OPT_KIOSK, OPT_HELP, OPT_VERSION,
 		OPT_FORMAT, OPT_SINCE, OPT_UNTIL, OPT_STATUS, OPT_EXCEL,
-		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN, OPT_LOCATION, OPT_DAILY,
+		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN, OPT_LOCATION, OPT_DAILY, OPT_VERIFY,
 	};
 	static const struct option longopts[] = {
 		{ "forms", required_argument, NULL, OPT_FORMS },
@@ -135,6 +135,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		{ "excel", no_argument, NULL, OPT_EXCEL },
 		{ "older-than", required_argument, NULL, OPT_OLDER },
 		{ "daily", no_argument, NULL, OPT_DAILY },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -190,6 +191,9 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			break;
 		case OPT_OLDER:
 			o->cli.older_than = optarg;
+			break;
+		case OPT_VERIFY:
+			o->cli.verify = true;
 			break;
 		case OPT_DAILY:
 			o->cli.daily = true;
