@@ -18,6 +18,7 @@
 #include "intake.h"
 #include "outfile.h"
 #include "site.h"
+#include "events.h"
 #include "util.h"
 
 static const char *const commands[] = { "export", "stats", "purge", "audit", "alerts", NULL };
@@ -430,10 +431,15 @@ verify_audit(struct store *s)
 		return 3;
 	}
 	if (c.bad_id != 0) {
+		event_log(LOG_CRIT, "audit chain broken: record %lld was %s", c.bad_id,
+		    c.missing ? "removed" : "changed or moved");
 		printf(c.missing ? _("Audit chain broken: record %lld was removed.\n") :
 		    _("Audit chain broken: record %lld was changed or moved.\n"), c.bad_id);
 		return 1;
 	}
+	/* The head in the system log: a later rewrite of the whole chain
+	 * does not continue from it. */
+	event_log(LOG_INFO, "audit chain sound: %lld records, last hash %s", c.count, c.count ? c.head : "-");
 	printf(ngettext("Audit chain sound: %lld record, last hash %s.\n",
 	    "Audit chain sound: %lld records, last hash %s.\n", (unsigned long)c.count), c.count,
 	    c.count ? c.head : "-");
@@ -502,6 +508,10 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		cutoff_date(period, cut, sizeof cut);
 		free(period);
 		rc = store_purge(s, cut, login, &count);
+		if (rc == STORE_OK)
+			event_log(LOG_INFO, "purge: %d closed requests created before %s removed", count, cut);
+		else
+			event_log(LOG_ERR, "purge failed (store error %d)", (int)rc);
 		if (rc == STORE_OK)
 			printf(ngettext("Removed %d closed request created before %s.\n",
 			    "Removed %d closed requests created before %s.\n", (unsigned long)count), count, cut);

@@ -13,6 +13,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "i18n.h"
 #include "print.h"
 #include "site.h"
@@ -125,6 +126,7 @@ check_audit(struct report *r, struct store *s)
 		r->audit = xasprintf(c.missing ? _("audit: chain broken, record %lld was removed") :
 		    _("audit: chain broken, record %lld was changed or moved"), c.bad_id);
 		reason(r, ST_CRITICAL, xasprintf(_("the audit chain is broken at record %lld"), c.bad_id));
+		event_log(LOG_CRIT, "status: the audit chain is broken at record %lld", c.bad_id);
 	} else {
 		r->audit = xasprintf(_("audit: %lld records chained, last hash %s"), c.count, c.count ? c.head : "-");
 	}
