@@ -106,3 +106,22 @@ def test_records_from_before_the_chain_are_chained(tmp_path):
     assert su.zk(['export', '--format', 'csv'], db=db).returncode == 0
     code, out = verify(db)
     assert code == 0 and '4 records' in out, out
+
+
+def test_writers_at_once_keep_one_chain(tmp_path):
+    """Several processes appending together: each reads the last record
+    under its own write lock, so the chain never forks."""
+    import threading
+    db = audited_db(tmp_path, 1)
+    results = []
+
+    def export():
+        results.append(su.zk(['export', '--format', 'csv'], db=db).returncode)
+    threads = [threading.Thread(target=export) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [0] * 8
+    code, out = verify(db)
+    assert code == 0 and '9 records' in out, out
