@@ -125,3 +125,14 @@ def test_writers_at_once_keep_one_chain(tmp_path):
     assert results == [0] * 8
     code, out = verify(db)
     assert code == 0 and '9 records' in out, out
+
+
+def test_origin_is_the_ssh_client(tmp_path):
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    r = su.zk(['export', '--format', 'csv'], db=db, extra_env={'SSH_CONNECTION': '192.0.2.7 50022 192.0.2.1 22'})
+    assert r.returncode == 0, su.err(r)
+    # Something else than an address in the variable is not written.
+    r = su.zk(['export', '--format', 'csv'], db=db, extra_env={'SSH_CONNECTION': 'evil\tname 1 2 3'})
+    assert r.returncode == 0, su.err(r)
+    assert su.sql(db, 'SELECT origin FROM audit ORDER BY id') == [('ssh 192.0.2.7',), ('local',)]
