@@ -72,3 +72,27 @@ def test_events_reach_the_system_log_without_personal_data(tmp_path, forms, sysl
     text = '\n'.join(lines)
     for secret in [name, 'Jannetje', 'Geheimhouder', phone, phone.replace(' ', ''), '98765432', 'moeder']:
         assert secret not in text, secret
+
+
+def test_a_failed_submit_is_logged_without_the_request(kiosk, forms, syslog, tmp_path):
+    """The curses kiosk: its start, and a submit that fails because another
+    program holds the database past the busy timeout."""
+    from rawpty import fill_and_review, to_form
+    from zkharness import T
+    k = kiosk(ZK_TEST_SYSLOG=str(tmp_path / 'log'))
+    to_form(k, forms, 'nl')
+    fill_and_review(k, forms, 'nl', {'name': 'Lock Geheimpje', 'phone': '06 55501234'})
+    con = sqlite3.connect(k.db_path, isolation_level=None, timeout=1)
+    try:
+        con.execute('BEGIN EXCLUSIVE')
+        k.send('1')
+        k.wait_for('1  ' + T('Try sending again', 'nl'), timeout=20)
+    finally:
+        con.close()
+    lines = syslog()
+    got = messages(lines)
+    assert 'kiosk started' in got, got
+    assert any(re.match(r'submit failed \(store error \d+\); the request stays on screen$', m) for m in got), got
+    text = '\n'.join(lines)
+    for secret in ['Lock', 'Geheimpje', '55501234', '06 55501234']:
+        assert secret not in text, secret
