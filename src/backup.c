@@ -24,6 +24,7 @@
 #include "site.h"
 #include "staff.h"
 #include "store_backup.h"
+#include "events.h"
 #include "util.h"
 
 #define NAME_PREFIX "zorgkiosk-"
@@ -369,6 +370,7 @@ backup_run(const char *output)
 		char *what = xasprintf("%lld requests to %s", sum.requests, path);
 
 		store_audit(s, login, "backup", NULL, what);
+		event_log(LOG_INFO, "backup: %lld requests written to %s", sum.requests, path);
 		free(what);
 		printf(ngettext("Backup of %s written to %s: %lld request, the newest %s, encrypted to %s.\n",
 		    "Backup of %s written to %s: %lld requests, the newest %s, encrypted to %s.\n",

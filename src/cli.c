@@ -18,6 +18,7 @@
 #include "intake.h"
 #include "outfile.h"
 #include "site.h"
+#include "events.h"
 #include "util.h"
 
 static const char *const commands[] = { "export", "stats", "purge", "audit", "alerts", NULL };
@@ -103,6 +104,10 @@ cli_check(const char *command, const struct cli_args *a)
 	if (str_eq(command, "export") && str_eq(a->format, "xlsx") && (a->output == NULL || str_eq(a->output, "-")) &&
 	    isatty(STDOUT_FILENO)) {
 		fprintf(stderr, _("zorgkiosk: an Excel workbook cannot be shown on the terminal; write it to a file with -o or redirect the output.\n"));
+		return false;
+	}
+	if (a->verify && !str_eq(command, "audit")) {
+		fprintf(stderr, _("zorgkiosk: --verify is for the audit command.\n"));
 		return false;
 	}
 	if (a->daily && !str_eq(command, "alerts")) {
@@ -400,20 +405,45 @@ run_stats(struct store *s, const struct forms *f, const struct cli_args *a)
 }
 
 static void
-print_audit(void *ctx, const char *at, const char *staff, const char *action, const char *ref, const char *detail)
+print_audit(void *ctx, const char *const *cols)
 {
 	/* Stored text reaches a terminal here: controls (also tab and line
 	 * feed, which separate the columns and lines) and invisible characters
 	 * are shown as U+FFFD. */
-	const char *cols[] = { at, staff, action, ref, detail };
-
 	(void)ctx;
-	for (size_t i = 0; i < 5; i++) {
+	for (int i = 0; i < STORE_AUDIT_COLS; i++) {
 		char *shown = charset_filter(cols[i] ? cols[i] : "", true, false);
 
-		printf("%s%s", shown, i < 4 ? "\t" : "\n");
+		printf("%s%s", shown, i < STORE_AUDIT_COLS - 1 ? "\t" : "\n");
 		free(shown);
 	}
+}
+
+/* audit --verify: 0 when the chain holds, 1 with the first bad record. */
+static int
+verify_audit(struct store *s)
+{
+	struct store_audit_check c;
+	enum store_rc rc = store_audit_verify(s, &c);
+
+	if (rc != STORE_OK) {
+		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
+		return 3;
+	}
+	if (c.bad_id != 0) {
+		event_log(LOG_CRIT, "audit chain broken: record %lld was %s", c.bad_id,
+		    c.missing ? "removed" : "changed or moved");
+		printf(c.missing ? _("Audit chain broken: record %lld was removed.\n") :
+		    _("Audit chain broken: record %lld was changed or moved.\n"), c.bad_id);
+		return 1;
+	}
+	/* The head in the system log: a later rewrite of the whole chain
+	 * does not continue from it. */
+	event_log(LOG_INFO, "audit chain sound: %lld records, last hash %s", c.count, c.count ? c.head : "-");
+	printf(ngettext("Audit chain sound: %lld record, last hash %s.\n",
+	    "Audit chain sound: %lld records, last hash %s.\n", (unsigned long)c.count), c.count,
+	    c.count ? c.head : "-");
+	return 0;
 }
 
 /* The staff exports older than site.export_days (export_purge.h), for the
@@ -479,10 +509,16 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		free(period);
 		rc = store_purge(s, cut, login, &count);
 		if (rc == STORE_OK)
+			event_log(LOG_INFO, "purge: %d closed requests created before %s removed", count, cut);
+		else
+			event_log(LOG_ERR, "purge failed (store error %d)", (int)rc);
+		if (rc == STORE_OK)
 			printf(ngettext("Removed %d closed request created before %s.\n",
 			    "Removed %d closed requests created before %s.\n", (unsigned long)count), count, cut);
 		if (rc == STORE_OK)
 			rc = purge_exports(s, login);
+	} else if (a->verify) {
+		return verify_audit(s);
 	} else {
 		rc = store_audit_each(s, print_audit, NULL);
 	}

@@ -15,6 +15,7 @@ struct cli_args {
 	const char *since, *until, *status, *output, *older_than;
 	bool excel;              /* --excel, refused: the CSV for Excel is gone */
 	bool daily;              /* alerts --daily: the list of requests still new */
+	bool verify;             /* audit --verify: check the hash chain */
 };
 
 /* Whether name is one of the commands cli_run knows. */

@@ -21,6 +21,7 @@
 #include "screen.h"
 #include "site.h"
 #include "staff.h"
+#include "events.h"
 #include "ui.h"
 #include "store.h"
 #include "util.h"
@@ -49,7 +50,7 @@ usage(FILE *out)
 	    "                        [--status STATUS] [-o NEW-FILE]\n"
 	    "       zorgkiosk stats [--format table|csv] [--since DATE] [--until DATE]\n"
 	    "       zorgkiosk purge [--older-than PERIOD]   (e.g. 12m, 30d, 8w, 2y)\n"
-	    "       zorgkiosk audit\n"
+	    "       zorgkiosk audit [--verify]\n"
 	    "       zorgkiosk migrate                create or upgrade the database\n"
 	    "       zorgkiosk ssh                    the forced command for staff over SSH\n"
 	    "\n"
@@ -116,7 +117,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	enum {
 		OPT_FORMS = 256, OPT_LANG, OPT_IDLE, OPT_KIOSK, OPT_HELP, OPT_VERSION,
 		OPT_FORMAT, OPT_SINCE, OPT_UNTIL, OPT_STATUS, OPT_EXCEL,
-		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN, OPT_LOCATION, OPT_DAILY,
+		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN, OPT_LOCATION, OPT_DAILY, OPT_VERIFY,
 	};
 	static const struct option longopts[] = {
 		{ "forms", required_argument, NULL, OPT_FORMS },
@@ -135,6 +136,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		{ "excel", no_argument, NULL, OPT_EXCEL },
 		{ "older-than", required_argument, NULL, OPT_OLDER },
 		{ "daily", no_argument, NULL, OPT_DAILY },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -190,6 +192,9 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			break;
 		case OPT_OLDER:
 			o->cli.older_than = optarg;
+			break;
+		case OPT_VERIFY:
+			o->cli.verify = true;
 			break;
 		case OPT_DAILY:
 			o->cli.daily = true;
@@ -430,8 +435,10 @@ finish_start(struct app *a, FILE *why)
 	if (!ok)
 		forms_problems(site.forms, errors, why, why);
 	free(errors);
-	if (!ok || (a->store = open_store(STORE_CHECK_BACKGROUND, why)) == NULL)
+	if (!ok || (a->store = open_store(STORE_CHECK_BACKGROUND, why)) == NULL) {
+		event_log(LOG_ERR, "kiosk start refused: %s cannot be used", ok ? "the database" : "the forms");
 		return false;
+	}
 	store_set_location(a->store, kiosk_location);
 	store_save_labels(a->store, a->forms);
 	return true;
@@ -453,6 +460,7 @@ run(const struct options *o, const char *command)
 		if (!staff_allowed(login, sizeof login)) {
 			fprintf(stderr, _("zorgkiosk: refused: %s is not staff. Only members of the group '%s' may use the staff terminal and the staff commands.\n"),
 			    login, site.staff_group);
+			event_log(LOG_WARNING, "%s refused: the login is not staff", staff ? "staff terminal" : "staff command");
 			return 1;
 		}
 		if (!staff && !cli_check(command, &o->cli))
@@ -474,6 +482,8 @@ run(const struct options *o, const char *command)
 	} else {
 		a.forms = load_forms(site.forms, stderr);
 		if ((a.store = open_store(command == NULL ? STORE_CHECK_BACKGROUND : STORE_CHECK_SKIP, stderr)) == NULL) {
+			event_log(LOG_ERR, "%s refused: the database cannot be used", command == NULL ? "kiosk start" :
+			    staff ? "staff terminal" : "staff command");
 			forms_free((struct forms *)a.forms);
 			return 1;
 		}
@@ -494,6 +504,7 @@ run(const struct options *o, const char *command)
 		a.exit_pin = o->pin_file ? pin : NULL;
 		a.staff = staff ? login : NULL;
 		a.login = login_name(login, sizeof login);
+		event_log(LOG_INFO, "%s started%s", staff ? "staff terminal" : "kiosk", plain ? " (line mode)" : "");
 		status = plain ? lineui_run(&a) : kiosk_run(&a);
 	}
 	store_close(a.store);

@@ -108,6 +108,31 @@ give_up(http_t *http, void *data)
 }
 
 enum print_rc
+print_queue_check(void)
+{
+	const char *name = queue();
+	http_t *http;
+	cups_dest_t *dest;
+	enum print_rc rc;
+
+	if (name == NULL || !cups_load())
+		return PRINT_MISSING;
+	if (server() != NULL)
+		cups.cupsSetServer(server());
+	http = cups.httpConnect2(cups.cupsServer(), cups.ippPort(), NULL, AF_UNSPEC, cups.cupsEncryption(), 1, CONNECT_MS, NULL);
+	if (http == NULL)
+		return PRINT_MISSING;
+	if ((dest = cups.cupsGetNamedDest(http, name, NULL)) == NULL) {
+		cups.httpClose(http);
+		return PRINT_MISSING;
+	}
+	rc = queue_state(dest);
+	cups.cupsFreeDests(1, dest);
+	cups.httpClose(http);
+	return rc;
+}
+
+enum print_rc
 print_pdf(const char *title, const char *pdf, size_t len, struct print_job **out)
 {
 	const char *name = queue();

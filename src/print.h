@@ -19,6 +19,9 @@ enum print_rc {
 /* Whether a printer is configured at all: without one the kiosk only
  * shows the page and never offers to print. */
 bool print_available(void);
+/* Whether the configured queue can be reached and takes jobs now (for
+ * zorgkiosk status); PRINT_MISSING also without a printer. */
+enum print_rc print_queue_check(void);
 /* A job the print server took, followed until it ends. */
 struct print_job;
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "events.h"
 #include "util.h"
 
 enum { ID_SEND = 1, ID_CHANGE, ID_CONSENT, ID_STOP, ID_FINISH };
@@ -92,6 +93,7 @@ review_activate(struct screen *s, int id)
 			break;
 		v->failed = store_submit(a->store, &a->intake, i18n_lang(), guide_today().year, ref);
 		if (v->failed != STORE_OK) {
+			event_log(LOG_ERR, "submit failed (store error %d); the request stays on screen", (int)v->failed);
 			/* Said at the top of the review, and above the key bar, so
 			 * it is in view together with "Try sending again". */
 			app_notice(a, store_message(v->failed));

@@ -360,7 +360,7 @@ export_list(struct app *a, const char *format)
 	if (rc != STORE_OK)
 		unlink(path);
 	msg = xasprintf("%s, %d requests, from the staff list", format, count);
-	store_audit(a->store, a->staff, "export", NULL, msg);
+	store_audit_result(a->store, a->staff, "export", NULL, rc == STORE_OK, msg);
 	free(msg);
 	/* L10N: after an export: how many requests, and the file. */
 	msg = rc == STORE_OK ? xasprintf(ngettext("Exported %d request to %s.", "Exported %d requests to %s.",

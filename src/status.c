@@ -10,9 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "events.h"
 #include "i18n.h"
+#include "print.h"
 #include "site.h"
 #include "staff.h"
 #include "store_backup.h"
@@ -21,6 +24,11 @@
 /* A backup older than these many hours is a warning, or critical. */
 #define WARN_HOURS (2 * 24)
 #define CRIT_HOURS (7 * 24)
+/* Free space on the database's file system below these is a warning
+ * (either), or critical. */
+#define WARN_FREE_PERCENT 10
+#define WARN_FREE_BYTES (1024LL * 1024 * 1024)
+#define CRIT_FREE_PERCENT 2
 
 enum state { ST_OK, ST_WARNING, ST_CRITICAL, ST_UNKNOWN };
 
@@ -29,7 +37,7 @@ static const char *const state_word[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN"
 struct report {
 	enum state state;
 	char *headline; /* after the state word */
-	char *backups, *database, *requests; /* detail lines */
+	char *backups, *database, *requests, *audit, *disk, *printer; /* detail lines */
 };
 
 static void
@@ -38,6 +46,30 @@ worse(struct report *r, enum state st)
 	/* UNKNOWN says less than CRITICAL: a known problem wins. */
 	if (r->state == ST_UNKNOWN || (st != ST_UNKNOWN && st > r->state))
 		r->state = st;
+}
+
+/* How bad a state is, for choosing the headline: UNKNOWN is worse than
+ * OK, but a known problem is worse than UNKNOWN. */
+static int
+rank(enum state st)
+{
+	static const int ranks[] = { 0, 2, 3, 1 };
+
+	return ranks[st];
+}
+
+/* A check found st because of why: the headline becomes why when st is
+ * worse than all found before. Takes why. */
+static void
+reason(struct report *r, enum state st, char *why)
+{
+	if (rank(st) > rank(r->state)) {
+		r->state = st;
+		free(r->headline);
+		r->headline = why;
+	} else {
+		free(why);
+	}
 }
 
 /* "5 hours" or "3 days". Caller frees. */
@@ -83,6 +115,77 @@ check_backups(struct report *r)
 }
 
 static void
+check_audit(struct report *r, struct store *s)
+{
+	struct store_audit_check c;
+
+	if (store_audit_verify(s, &c) != STORE_OK) {
+		r->audit = xstrdup(_("audit: the chain could not be read"));
+		reason(r, ST_UNKNOWN, xstrdup(_("the audit chain could not be read")));
+	} else if (c.bad_id != 0) {
+		r->audit = xasprintf(c.missing ? _("audit: chain broken, record %lld was removed") :
+		    _("audit: chain broken, record %lld was changed or moved"), c.bad_id);
+		reason(r, ST_CRITICAL, xasprintf(_("the audit chain is broken at record %lld"), c.bad_id));
+		event_log(LOG_CRIT, "status: the audit chain is broken at record %lld", c.bad_id);
+	} else {
+		r->audit = xasprintf(_("audit: %lld records chained, last hash %s"), c.count, c.count ? c.head : "-");
+	}
+}
+
+/* Free space of the file system the database is on. */
+static void
+check_disk(struct report *r)
+{
+	char *dir = xstrdup(site.database), *slash = strrchr(dir, '/');
+	struct statvfs fs;
+
+	if (slash != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (statvfs(slash != NULL ? dir : ".", &fs) != 0 || fs.f_blocks == 0) {
+		r->disk = xasprintf(_("disk: cannot see the free space of %s (%s)"), dir, strerror(errno));
+		reason(r, ST_UNKNOWN, xstrdup(_("the free disk space cannot be seen")));
+		free(dir);
+		return;
+	}
+	long long avail = (long long)fs.f_bavail * (long long)fs.f_frsize;
+	int percent = (int)((unsigned long long)fs.f_bavail * 100 / fs.f_blocks);
+
+	r->disk = xasprintf(_("disk: %lld MiB free (%d%%) where the database is"), avail / (1024 * 1024), percent);
+	if (percent < CRIT_FREE_PERCENT)
+		reason(r, ST_CRITICAL, xasprintf(_("the disk is almost full: %d%% free"), percent));
+	else if (percent < WARN_FREE_PERCENT || avail < WARN_FREE_BYTES)
+		reason(r, ST_WARNING, xasprintf(_("little disk space: %lld MiB free (%d%%)"), avail / (1024 * 1024),
+		    percent));
+	free(dir);
+}
+
+/* The print queue, when the site has a printer. */
+static void
+check_printer(struct report *r)
+{
+	if (!print_available())
+		return;
+	switch (print_queue_check()) {
+	case PRINT_OK:
+		r->printer = xasprintf(_("printer: %s reachable, accepting jobs"), site.printer);
+		return;
+	case PRINT_OFFLINE:
+	case PRINT_NO_PAPER:
+		r->printer = xasprintf(_("printer: %s is offline or out of paper"), site.printer);
+		reason(r, ST_WARNING, xasprintf(_("the printer %s is offline or out of paper"), site.printer));
+		return;
+	case PRINT_STOPPED:
+		r->printer = xasprintf(_("printer: %s is stopped or refuses jobs"), site.printer);
+		reason(r, ST_CRITICAL, xasprintf(_("the printer %s is stopped or refuses jobs"), site.printer));
+		return;
+	default:
+		r->printer = xasprintf(_("printer: %s cannot be reached"), site.printer);
+		reason(r, ST_CRITICAL, xasprintf(_("the printer %s cannot be reached"), site.printer));
+		return;
+	}
+}
+
+static void
 check_database(struct report *r)
 {
 	struct store_summary sum;
@@ -106,6 +209,7 @@ check_database(struct report *r)
 			r->requests = sum.requests > 0 ?
 			    xasprintf(_("newest request: %s (%s); %lld in all"), sum.newest_at, sum.newest_ref, sum.requests) :
 			    xstrdup(_("newest request: none yet"));
+		check_audit(r, s);
 		store_close(s);
 	}
 	free(detail);
@@ -130,12 +234,18 @@ status_run(void)
 	}
 	check_backups(&r);
 	check_database(&r);
+	check_disk(&r);
+	check_printer(&r);
 	printf("%s - %s\n%s\n%s\n", state_word[r.state], r.headline, r.backups, r.database);
-	if (r.requests != NULL)
-		printf("%s\n", r.requests);
+	char *more[] = { r.requests, r.audit, r.disk, r.printer };
+
+	for (size_t i = 0; i < sizeof more / sizeof *more; i++) {
+		if (more[i] != NULL)
+			printf("%s\n", more[i]);
+		free(more[i]);
+	}
 	free(r.headline);
 	free(r.backups);
 	free(r.database);
-	free(r.requests);
 	return (int)r.state;
 }

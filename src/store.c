@@ -153,6 +153,10 @@ static const char *const migrations[STORE_SCHEMA] = {
 	 * has no IF NOT EXISTS). The index serves the staff list's filter and
 	 * the list of locations to choose from. */
 	"CREATE INDEX IF NOT EXISTS intake_location ON intake(location, created_at DESC, id DESC);",
+	/* 9 -> 10: the audit's origin, result and hash chain, added and the
+	 * rows stored before chained by store_audit_chain_schema (guarded: a
+	 * file that has them is left as it is). */
+	"SELECT 1;",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
@@ -161,6 +165,8 @@ static const char *const migrations[STORE_SCHEMA] = {
 #define MIGRATION_SEARCH_PHONES 7
 /* The step that first adds intake.location (add_location). */
 #define MIGRATION_LOCATION 8
+/* The step that chains the audit (store_audit_chain_schema). */
+#define MIGRATION_AUDIT_CHAIN 9
 
 enum store_rc
 store_rc_of(int rc)
@@ -293,6 +299,8 @@ migrate(sqlite3 *db, char **detail)
 		if (version == MIGRATION_LOCATION && (rc = add_location(db)) != SQLITE_OK)
 			goto fail;
 		if ((rc = store_exec(db, migrations[version])) != SQLITE_OK)
+			goto fail;
+		if (version == MIGRATION_AUDIT_CHAIN && (rc = store_audit_chain_schema(db)) != SQLITE_OK)
 			goto fail;
 		if ((version == MIGRATION_SEARCH || version == MIGRATION_SEARCH_ENDS ||
 		    version == MIGRATION_SEARCH_PHONES) &&
@@ -519,6 +527,7 @@ store_connect(const char *path, int *rc)
 	sqlite3_create_function(db, "fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 	    NULL, sql_fold, NULL, NULL);
 	store_search_functions(db);
+	store_audit_functions(db);
 	sqlite3_busy_handler(db, busy_wait, NULL);
 	/* No memory map of the database file: a disk error there would be a
 	 * SIGBUS instead of an error code. */

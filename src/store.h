@@ -30,7 +30,7 @@ enum store_rc {
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 9
+#define STORE_SCHEMA 10
 
 /* When store_open reads every page (PRAGMA quick_check) to find damage. */
 enum store_check {
@@ -165,9 +165,24 @@ enum store_rc store_undo_status(struct store *s, const struct store_record *r, c
 enum store_rc store_add_note(struct store *s, const struct store_record *r, const char *note, const char *staff);
 /* Append an audit row (the only way audit rows are written). */
 enum store_rc store_audit(struct store *s, const char *staff, const char *action, const char *ref, const char *detail);
-/* Call fn for each audit row, oldest first. */
-enum store_rc store_audit_each(struct store *s, void (*fn)(void *ctx, const char *at, const char *staff,
-    const char *action, const char *ref, const char *detail), void *ctx);
+/* The same, saying whether what was done succeeded (result "ok" or
+ * "failed"); store_audit records "ok". */
+enum store_rc store_audit_result(struct store *s, const char *staff, const char *action, const char *ref, bool ok,
+    const char *detail);
+/* Call fn for each audit row, oldest first, with its columns: at, staff,
+ * action, ref, detail, origin (SSH client or terminal), result. */
+#define STORE_AUDIT_COLS 7
+enum store_rc store_audit_each(struct store *s, void (*fn)(void *ctx, const char *const *cols), void *ctx);
+/* What store_audit_verify found: count rows chained soundly, head the hash
+ * of the last of them; bad_id the first row changed or moved (0: none), or
+ * with missing, the first row removed. */
+struct store_audit_check {
+	long long count, bad_id;
+	bool missing;
+	char head[65];
+};
+/* Check the audit's hash chain from its first row. */
+enum store_rc store_audit_verify(struct store *s, struct store_audit_check *out);
 
 /* Remember the labels of this form version (once per version). */
 enum store_rc store_save_labels(struct store *s, const struct forms *f);

@@ -158,6 +158,11 @@ void store_choose_plan(struct store *s, const struct store_filter *f, struct fil
  * it is there; replace: also when it indexes another field. */
 void store_stats_index(struct store *s, const char *field, bool replace);
 /* store_audit.c: insert an audit row, in the caller's transaction. */
-int store_insert_audit(struct store *s, const char *staff, const char *action, const char *ref, const char *detail);
+int store_insert_audit(struct store *s, const char *staff, const char *action, const char *ref, const char *result,
+    const char *detail);
+/* The SQL function audit_hash, on every connection. */
+void store_audit_functions(sqlite3 *db);
+/* Schema step: the audit's origin, result and hash chain (see there). */
+int store_audit_chain_schema(sqlite3 *db);
 
 #endif

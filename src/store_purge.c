@@ -30,7 +30,7 @@ store_purge(struct store *s, const char *cutoff, const char *staff, int *count)
 		rc = sqlite3_exec(s->db, "INSERT INTO search (search) VALUES ('optimize')", NULL, NULL, NULL);
 	detail = xasprintf("%d closed requests created before %s", *count, cutoff);
 	if (rc == SQLITE_OK)
-		rc = store_insert_audit(s, staff, "purge", NULL, detail);
+		rc = store_insert_audit(s, staff, "purge", NULL, "ok", detail);
 	free(detail);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);

@@ -83,7 +83,7 @@ change(struct store *s, const struct store_record *r, const char *status, const 
 		rc = insert_event(s, r->id, staff, status ? r->status : NULL, status, note);
 	detail = status ? xasprintf("%s -> %s%s", r->status, status, undo ? " (undo)" : "") : xstrdup("note");
 	if (rc == SQLITE_OK && !conflict)
-		rc = store_insert_audit(s, staff, status ? "status" : "note", r->ref, detail);
+		rc = store_insert_audit(s, staff, status ? "status" : "note", r->ref, "ok", detail);
 	free(detail);
 	if (rc == SQLITE_OK && !conflict)
 		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);

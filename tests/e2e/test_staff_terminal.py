@@ -224,7 +224,7 @@ def test_audit_records_view_status_note_export(kiosk, tmp_path, forms):
     r = su.zk(['audit'], db=db)
     assert r.returncode == 0, su.err(r)
     lines = [l.split('\t') for l in su.out(r).splitlines()]
-    assert all(len(l) == 5 for l in lines), su.out(r)
+    assert all(len(l) == 7 for l in lines), su.out(r)
     actions = [(l[1], l[2], l[3]) for l in lines]
     for want in [(LOGIN, 'view', ref), (LOGIN, 'status', ref), (LOGIN, 'note', ref), (LOGIN, 'export', '')]:
         assert want in actions, 'no audit row %r in:\n%s' % (want, su.out(r))
