@@ -1,0 +1,113 @@
+"""erase REF: the person behind a reference (all their requests, found by
+phone number and e-mail address) erased from every byte of the database
+files, the audit keeping that it happened, the number never given again;
+and access REF: all that is stored about them, in plain words."""
+import datetime
+import os
+import sqlite3
+
+import staffutil as su
+from staffutil import LOGIN
+
+NAME = 'Zeldzaam Wisbaar'
+NOTE = 'Belde terug over Wisbaar zijn dochter'
+EMAIL = 'wisbaar.zeldzaam@example.nl'
+OTHER = 'Blijvende Bewaarnaam'
+
+
+def files_of(db):
+    folder = os.path.dirname(str(db))
+    return [os.path.join(folder, n) for n in os.listdir(folder)]
+
+
+def raw_contains(db, text):
+    """The database files (db, -wal, -shm, ...) that hold text, in any case."""
+    hits = []
+    for path in files_of(db):
+        raw = open(path, 'rb').read().lower()
+        if text.lower().encode() in raw:
+            hits.append(path)
+    return hits
+
+
+def person_db(tmp_path, forms):
+    """Requests through the kiosk: another person's, then two of one
+    person (their phone number written two ways); then one stored by other
+    means with that number written a third way and an e-mail address, and
+    one that shares only that address. Returns db and the references."""
+    db = tmp_path / 'data' / 'zk.db'
+    os.makedirs(db.parent)
+    su.create_db(db)
+    other = su.kiosk_request(db, forms, OTHER, phone='0655667788', situation='Verhaal van Bewaarnaam')
+    first = su.kiosk_request(db, forms, NAME, phone='06 1122 3344', situation='Geheim verhaal van Wisbaar')
+    second = su.kiosk_request(db, forms, NAME, phone='+31 6 11 22 33 44')
+    year = int(first[3:7])
+    now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+    third = 'MZ-%d-%04d' % (year, int(second[8:]) + 1)
+    fourth = 'MZ-%d-%04d' % (year, int(second[8:]) + 2)
+    iid = su.insert_request(db, third, now, su.answers(NAME, phone='06-11223344', email=EMAIL))
+    su.insert_request(db, fourth, now, su.answers('Z. Wisbaar', phone='0799999999', email=EMAIL.upper()))
+    con = sqlite3.connect(str(db), timeout=10)
+    with con:
+        con.execute('INSERT INTO event (intake_id, at, staff, old_status, new_status, note)'
+                    ' VALUES (?, ?, ?, NULL, NULL, ?)', (iid, now, LOGIN, NOTE))
+        con.execute("INSERT INTO event (intake_id, at, staff, old_status, new_status, note)"
+                    " VALUES ((SELECT id FROM intake WHERE ref = ?), ?, ?, NULL, NULL, ?)",
+                    (other, now, LOGIN, 'Notitie over Bewaarnaam'))
+    con.close()
+    # The staff search index, as after an upgrade: it holds the names too.
+    r = su.zk(['migrate'], db=db)
+    assert r.returncode == 0, su.err(r)
+    assert su.sql(db, "SELECT count(*) FROM search_text WHERE folded LIKE '%wisbaar%'")[0][0] > 0
+    return db, other, [first, second, third, fourth]
+
+
+def test_erase_leaves_nothing_of_the_person(tmp_path, forms):
+    db, other, mine = person_db(tmp_path, forms)
+    assert raw_contains(db, NAME), 'the test meant the name to be in the files'
+
+    r = su.zk(['erase', mine[0], '--yes'], db=db)
+    assert r.returncode == 0, su.err(r)
+    for ref in mine:
+        assert ref in su.out(r)
+    assert OTHER not in su.out(r) and other not in su.out(r)
+
+    refs = [row[0] for row in su.sql(db, 'SELECT ref FROM intake')]
+    assert refs == [other]
+    for secret in (NAME, 'Wisbaar', NOTE, EMAIL, '06 1122 3344', '+31 6 11 22 33 44', '+31611223344',
+                   '0611223344', '06-11223344', 'Geheim verhaal'):
+        assert raw_contains(db, secret) == [], '%r is still in %s' % (secret, raw_contains(db, secret))
+    # The other person is all there, and still found by the search.
+    assert raw_contains(db, OTHER)
+    assert su.sql(db, "SELECT count(*) FROM answer a JOIN intake i ON i.id = a.intake_id"
+                  " WHERE i.ref = ? AND a.value = ?", (other, OTHER)) == [(1,)]
+    assert su.sql(db, "SELECT count(*) FROM search WHERE search MATCH 'bewaarnaam'") != [(0,)]
+    assert su.sql(db, "SELECT count(*) FROM event WHERE note = 'Notitie over Bewaarnaam'") == [(1,)]
+    # The audit: that, who and when, by reference only.
+    audit = su.sql(db, "SELECT at, staff, ref, detail FROM audit WHERE action = 'erase'")
+    assert sorted(a[2] for a in audit) == sorted(mine)
+    assert all(a[1] == LOGIN and a[0] for a in audit)
+    assert 'wisbaar' not in repr(su.sql(db, 'SELECT * FROM audit')).lower()
+
+    # The next request gets a number never given before.
+    new = su.kiosk_request(db, forms, 'Nieuwe Persoon', phone='0612121212')
+    assert new not in mine
+    assert int(new[8:]) > max(int(ref[8:]) for ref in mine)
+
+
+def test_erase_without_terminal_or_yes_refuses(tmp_path, forms):
+    db, other, mine = person_db(tmp_path, forms)
+    before = su.sql(db, 'SELECT ref, field, value FROM intake JOIN answer ON intake_id = intake.id ORDER BY 1, 2')
+    r = su.zk(['erase', mine[0]], db=db)
+    assert r.returncode != 0
+    assert '--yes' in su.err(r)
+    after = su.sql(db, 'SELECT ref, field, value FROM intake JOIN answer ON intake_id = intake.id ORDER BY 1, 2')
+    assert after == before
+    assert su.sql(db, "SELECT count(*) FROM audit WHERE action = 'erase'") == [(0,)]
+
+
+def test_erase_unknown_reference(tmp_path, forms):
+    db, other, mine = person_db(tmp_path, forms)
+    r = su.zk(['erase', 'MZ-1999-0001', '--yes'], db=db)
+    assert r.returncode == 1 and 'MZ-1999-0001' in su.err(r)
+    assert len(su.sql(db, 'SELECT ref FROM intake')) == 5
