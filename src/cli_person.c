@@ -124,6 +124,8 @@ label_of(struct store *s, const struct forms *f, int form_version, const char *f
 	const struct field *fd = forms_field(f, field);
 	char *l;
 
+	if (f->care != NULL && str_eq(field, INTAKE_CARE_FIELD) && *choice == '\0')
+		return xstrdup(tr(&f->care->title));
 	if (fd != NULL && *choice == '\0')
 		return xstrdup(tr(&fd->label));
 	for (size_t c = 0; fd != NULL && c < fd->nchoices; c++)
@@ -153,9 +155,30 @@ value_of(struct store *s, const struct forms *f, int form_version, const struct 
 	}
 	if (fd != NULL && fd->type == FIELD_CONSENT)
 		return xstrdup(str_eq(an->value, "yes") ? _("Yes") : an->value);
+	/* The band of "How are you doing?", by its title. */
+	if (f->care != NULL && str_eq(an->field, INTAKE_CARE_FIELD)) {
+		const struct care_band *b = care_band_find(f->care, an->value);
+
+		return xstrdup(b != NULL ? tr(&b->title) : an->value);
+	}
 	if (fd == NULL || fd->type == FIELD_CHOICE)
 		return label_of(s, f, form_version, an->field, an->value);
 	return xstrdup(an->value);
+}
+
+static void
+put_answer(FILE *out, struct store *s, const struct forms *f, const struct store_record *r,
+    const struct store_answer *an)
+{
+	char *label = label_of(s, f, r->form_version, an->field, "");
+	char *value = value_of(s, f, r->form_version, an);
+	char *shown = charset_filter(label, true, false);
+
+	fprintf(out, "    %s: ", shown);
+	put_text(out, value, "      ");
+	free(shown);
+	free(label);
+	free(value);
 }
 
 static void
@@ -169,17 +192,14 @@ put_record(FILE *out, struct store *s, const struct forms *f, const struct store
 		put_text(out, r->location, "    ");
 	}
 	fputs(_("  Answers:\n"), out);
-	for (size_t i = 0; i < r->nanswers; i++) {
-		char *label = label_of(s, f, r->form_version, r->answers[i].field, "");
-		char *value = value_of(s, f, r->form_version, &r->answers[i]);
-		char *shown = charset_filter(label, true, false);
+	/* In the order of the form; answers to fields it no longer has last. */
+	for (size_t k = 0; k <= f->nfields; k++)
+		for (size_t i = 0; i < r->nanswers; i++) {
+			const char *field = r->answers[i].field;
 
-		fprintf(out, "    %s: ", shown);
-		put_text(out, value, "      ");
-		free(shown);
-		free(label);
-		free(value);
-	}
+			if (k < f->nfields ? str_eq(field, f->fields[k].id) : forms_field(f, field) == NULL)
+				put_answer(out, s, f, r, &r->answers[i]);
+		}
 	fputs(r->nevents ? _("  Notes and status changes by staff:\n") : _("  No notes or status changes.\n"), out);
 	for (size_t i = 0; i < r->nevents; i++) {
 		const struct store_event *e = &r->events[i];
@@ -194,6 +214,26 @@ put_record(FILE *out, struct store *s, const struct forms *f, const struct store
 		}
 		free(who);
 	}
+}
+
+/* What the audit's actions about one request mean, in words. */
+static const char *const action_words[][2] = {
+	{ "view", N_("read the request") },
+	{ "status", N_("changed the status") },
+	{ "note", N_("added a note") },
+	{ "access", N_("made this overview of the person's data") },
+	{ "alert", N_("sent an alert without personal data") },
+	{ "alert-start", N_("started the alerts") },
+	{ "erase", N_("erased the request") },
+};
+
+static const char *
+action_word(const char *action)
+{
+	for (size_t i = 0; i < sizeof action_words / sizeof action_words[0]; i++)
+		if (str_eq(action, action_words[i][0]))
+			return _(action_words[i][1]);
+	return action;
 }
 
 struct audit_ctx {
@@ -216,7 +256,7 @@ put_audit(void *ctx, const char *at, const char *staff, const char *action, cons
 	if (!ours)
 		return;
 	cols[0] = charset_filter(staff, true, false);
-	cols[1] = charset_filter(action, true, false);
+	cols[1] = charset_filter(action_word(action), true, false);
 	cols[2] = charset_filter(detail ? detail : "", true, false);
 	cols[3] = NULL;
 	fprintf(c->out, "    %s  %s  %s  %s%s%s\n", at, ref, cols[0], cols[1], *cols[2] ? ": " : "", cols[2]);

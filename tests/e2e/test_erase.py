@@ -4,9 +4,14 @@ files, the audit keeping that it happened, the number never given again;
 and access REF: all that is stored about them, in plain words."""
 import datetime
 import os
+import pty
+import select
 import sqlite3
+import subprocess
+import time
 
 import staffutil as su
+import zkharness
 from staffutil import LOGIN
 
 NAME = 'Zeldzaam Wisbaar'
@@ -111,3 +116,83 @@ def test_erase_unknown_reference(tmp_path, forms):
     r = su.zk(['erase', 'MZ-1999-0001', '--yes'], db=db)
     assert r.returncode == 1 and 'MZ-1999-0001' in su.err(r)
     assert len(su.sql(db, 'SELECT ref FROM intake')) == 5
+
+
+def test_access_shows_all_of_the_person_and_nothing_else(tmp_path, forms):
+    db, other, mine = person_db(tmp_path, forms)
+    # Staff read one of them: the access lists that too.
+    con = sqlite3.connect(str(db), timeout=10)
+    with con:
+        con.execute("INSERT INTO audit (at, staff, action, ref, detail) VALUES ('2026-01-02T03:04:05Z', 'lezer', 'view', ?, NULL)",
+                    (mine[1],))
+        con.execute("INSERT INTO audit (at, staff, action, ref, detail) VALUES ('2026-01-02T03:04:06Z', 'ander', 'view', ?, NULL)",
+                    (other,))
+    con.close()
+    r = su.zk(['access', mine[0], '--lang', 'en'], db=db)
+    assert r.returncode == 0, su.err(r)
+    text = su.out(r)
+    print(text)
+    for ref in mine:
+        assert ref in text
+    for word in (NAME, 'Geheim verhaal van Wisbaar', NOTE, EMAIL, 'Z. Wisbaar', 'lezer',
+                 forms.field_label('name', 'en'), forms.field_label('phone', 'en')):
+        assert word in text, word
+    for word in (OTHER, other, 'Bewaarnaam', 'ander'):
+        assert word not in text, word
+    # In the user's language, and recorded in the audit.
+    assert su.sql(db, "SELECT staff, ref FROM audit WHERE action = 'access'") == [(LOGIN, mine[0])]
+    nl = su.out(su.zk(['access', mine[0], '--lang', 'nl'], db=db))
+    assert forms.field_label('name', 'nl') in nl and NAME in nl
+
+    out = tmp_path / 'inzage.txt'
+    r = su.zk(['access', mine[0], '-o', str(out)], db=db)
+    assert r.returncode == 0, su.err(r)
+    assert NAME in out.read_text() and su.out(r) == ''
+    assert os.stat(out).st_mode & 0o777 == 0o600
+    # Never over an existing file.
+    r = su.zk(['access', mine[0], '-o', str(out)], db=db)
+    assert r.returncode == 1
+
+
+def erase_on_terminal(db, ref, typed):
+    """erase REF on a pseudo-terminal, typing typed at the question;
+    returns the exit status and what the terminal showed."""
+    argv, run_env = zkharness.site_args([zkharness.BIN, 'erase', ref, '--lang', 'en', '--db', str(db), '--staff-users', LOGIN],
+                                        su.env())
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=run_env, close_fds=True)
+    os.close(slave)
+    shown, sent = b'', False
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        r, _, _ = select.select([master], [], [], 0.2)
+        if r:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                data = b''
+            if not data:
+                break
+            shown += data
+        if not sent and b'Enter' in shown:
+            os.write(master, typed.encode() + b'\r')
+            sent = True
+    proc.wait(timeout=30)
+    os.close(master)
+    return proc.returncode, shown.decode('utf-8', 'replace')
+
+
+def test_erase_asks_on_a_terminal(tmp_path, forms):
+    db, other, mine = person_db(tmp_path, forms)
+    # The question lists the references only, never anyone's data.
+    rc, shown = erase_on_terminal(db, mine[0], 'no')
+    assert rc == 1 and 'Nothing was erased' in shown, shown
+    for ref in mine:
+        assert ref in shown
+    for word in (NAME, 'Wisbaar', OTHER, other, '0611223344'):
+        assert word not in shown, word
+    assert len(su.sql(db, 'SELECT ref FROM intake')) == 5
+    # Typing the reference again erases.
+    rc, shown = erase_on_terminal(db, mine[0], mine[0])
+    assert rc == 0, shown
+    assert [r[0] for r in su.sql(db, 'SELECT ref FROM intake')] == [other]
