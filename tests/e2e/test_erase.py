@@ -196,3 +196,31 @@ def test_erase_asks_on_a_terminal(tmp_path, forms):
     rc, shown = erase_on_terminal(db, mine[0], mine[0])
     assert rc == 0, shown
     assert [r[0] for r in su.sql(db, 'SELECT ref FROM intake')] == [other]
+
+
+def test_staff_terminal_shows_and_saves_the_person_page(kiosk, tmp_path, forms):
+    db, other, mine = person_db(tmp_path, forms)
+    k = su.staff_terminal(kiosk, db, cols=120, rows=120)
+    k.wait_for(mine[3])
+    k.send(zkharness.ENTER)  # the newest: the one that shares only the address
+    k.wait_for('Received', 'All data of this person')
+    k.send(su.key_of(k, 'All data of this person'))
+    k.wait_for('All that is stored about the person behind %s' % mine[3], timeout=10)
+    su.scroll_to(k, 'Save as a file')
+    seen = '\n'.join(k.text())
+    for ref in mine:
+        k.wait_for(ref)
+    for word in (OTHER, other):
+        assert word not in seen, word
+    assert su.sql(db, "SELECT staff, ref FROM audit WHERE action = 'access'") == [(LOGIN, mine[3])]
+
+    k.send(su.key_of(k, 'Save as a file (to print or send)'))
+    k.wait_for('Saved to')
+    folder = su.export_folder(k)
+    names = [n for n in os.listdir(folder) if n.endswith('.txt')]
+    assert len(names) == 1
+    text = open(os.path.join(folder, names[0]), encoding='utf-8').read()
+    for word in (NAME, NOTE, EMAIL) + tuple(mine):
+        assert word in text, word
+    assert OTHER not in text and other not in text
+    assert os.stat(os.path.join(folder, names[0])).st_mode & 0o777 == 0o600
