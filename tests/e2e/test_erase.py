@@ -67,9 +67,14 @@ def person_db(tmp_path, forms):
     return db, other, [first, second, third, fourth]
 
 
-def test_erase_leaves_nothing_of_the_person(tmp_path, forms):
+def test_erase_leaves_nothing_of_the_person(tmp_path, forms, request):
     db, other, mine = person_db(tmp_path, forms)
     assert raw_contains(db, NAME), 'the test meant the name to be in the files'
+    # A connection stays open (as a running kiosk's does): closing the
+    # erase's own does not fold the -wal into the file for it.
+    keeper = sqlite3.connect(str(db), timeout=10)
+    request.addfinalizer(keeper.close)
+    assert keeper.execute('SELECT count(*) FROM intake').fetchone() == (5,)
 
     r = su.zk(['erase', mine[0], '--yes'], db=db)
     assert r.returncode == 0, su.err(r)
