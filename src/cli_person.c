@@ -47,6 +47,7 @@ cli_erase(struct store *s, const struct forms *f, const char *login, const struc
 	size_t n;
 	char **refs = find_person(s, f, a->ref, &n);
 	enum store_rc rc;
+	bool wiped;
 
 	if (refs == NULL)
 		return 1;
@@ -65,15 +66,17 @@ cli_erase(struct store *s, const struct forms *f, const char *login, const struc
 		store_refs_free(refs, n);
 		return 1;
 	}
-	rc = store_erase(s, refs, n, login);
+	rc = store_erase(s, refs, n, login, &wiped);
 	if (rc == STORE_OK)
 		printf(ngettext("Erased %zu request with its answers, notes and history; the audit keeps that it happened.\n",
 		    "Erased %zu requests with their answers, notes and history; the audit keeps that it happened.\n",
 		    (unsigned long)n), n);
 	else
 		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
+	if (rc == STORE_OK && !wiped)
+		fprintf(stderr, _("zorgkiosk: another program is using the database, so the erased data could not yet be wiped from the file. Run 'zorgkiosk purge' when the kiosks are quiet: it wipes it.\n"));
 	store_refs_free(refs, n);
-	return rc == STORE_OK ? 0 : 1;
+	return rc == STORE_OK && wiped ? 0 : 1;
 }
 
 int

@@ -218,8 +218,11 @@ enum store_rc store_person(struct store *s, const char *ref, const struct store_
 void store_refs_free(char **refs, size_t n);
 /* Erase the requests refs with their answers, history and index entries,
  * so that nothing of them stays in the file or its -wal. The audit keeps
- * one 'erase' row per reference, and no number is given out again. */
-enum store_rc store_erase(struct store *s, char *const *refs, size_t n, const char *staff);
+ * one 'erase' row per reference, and no number is given out again.
+ * STORE_OK once erased; *wiped tells whether the file could also be
+ * cleaned of their bytes now (not while another program holds it; the
+ * next erase or purge does it then). */
+enum store_rc store_erase(struct store *s, char *const *refs, size_t n, const char *staff, bool *wiped);
 
 /* Staff alerts (store_alerts.c). *started tells whether alerts were ever
  * sent (the audit holds a row 'alert' or 'alert-start'); if so, refs gets

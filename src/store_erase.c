@@ -227,10 +227,11 @@ erase_one(struct store *s, const char *ref)
 }
 
 enum store_rc
-store_erase(struct store *s, char *const *refs, size_t n, const char *staff)
+store_erase(struct store *s, char *const *refs, size_t n, const char *staff, bool *wiped)
 {
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
 
+	*wiped = false;
 	if (rc != SQLITE_OK)
 		return store_rc_of(rc);
 	/* The audit says that, who and when; the references name no one. */
@@ -248,8 +249,14 @@ store_erase(struct store *s, char *const *refs, size_t n, const char *staff)
 		return store_rc_of(rc);
 	}
 	/* secure_delete zeroed the freed pages; then as after a purge: the
-	 * WAL into the file, the file without free pages, the WAL emptied. */
-	rc = sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
-	    NULL, NULL, NULL);
-	return store_rc_of(rc);
+	 * WAL into the file, the file without free pages, the WAL emptied.
+	 * The C call, not the pragma: it says SQLITE_BUSY when a reader kept
+	 * the WAL from being emptied. */
+	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	*wiped = rc == SQLITE_OK;
+	return STORE_OK;
 }

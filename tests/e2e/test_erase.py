@@ -229,3 +229,22 @@ def test_staff_terminal_shows_and_saves_the_person_page(kiosk, tmp_path, forms):
         assert word in text, word
     assert OTHER not in text and other not in text
     assert os.stat(os.path.join(folder, names[0])).st_mode & 0o777 == 0o600
+
+
+def test_erase_while_a_reader_holds_the_file_says_so_and_purge_wipes_later(tmp_path, forms, request):
+    db, other, mine = person_db(tmp_path, forms)
+    # A program in the middle of reading: the -wal cannot be emptied.
+    reader = sqlite3.connect(str(db), timeout=10, isolation_level=None)
+    request.addfinalizer(reader.close)
+    reader.execute('BEGIN')
+    assert reader.execute('SELECT count(*) FROM intake').fetchone() == (5,)
+    r = su.zk(['erase', mine[0], '--yes', '--lang', 'en'], db=db, timeout=60)
+    assert r.returncode == 1, su.err(r)
+    assert 'purge' in su.err(r) and 'wiped' in su.err(r)
+    assert [row[0] for row in su.sql(db, 'SELECT ref FROM intake')] == [other]
+    reader.execute('COMMIT')
+    # Once the reader is done, purge (of nothing else) wipes the file.
+    r = su.zk(['purge'], db=db)
+    assert r.returncode == 0, su.err(r)
+    for secret in (NAME, EMAIL, '0611223344'):
+        assert raw_contains(db, secret) == [], '%r is still in %s' % (secret, raw_contains(db, secret))
