@@ -181,7 +181,7 @@ add_audit(void *ctx, const char *at, const char *staff, const char *action, cons
 		ours = str_eq(ref, c->refs[i]);
 	if (!ours)
 		return;
-	add(c->p, false, 4, "%s  %s  %s  %s%s%s", at, ref, staff, action_word(action), detail ? ": " : "",
+	add(c->p, false, 4, "%s  %s  %s  %s%s%s", at, ref, staff, action_word(action), detail && *detail ? ": " : "",
 	    detail ? detail : "");
 	c->lines++;
 }
