@@ -21,7 +21,7 @@
 #include "events.h"
 #include "util.h"
 
-static const char *const commands[] = { "export", "stats", "purge", "audit", "alerts", NULL };
+static const char *const commands[] = { "export", "stats", "purge", "audit", "alerts", "erase", "access", NULL };
 
 bool
 cli_is_command(const char *name)
@@ -116,6 +116,14 @@ cli_check(const char *command, const struct cli_args *a)
 	}
 	if (str_eq(command, "stats") && a->format && !str_eq(a->format, "table") && !str_eq(a->format, "csv")) {
 		fprintf(stderr, _("zorgkiosk: stats --format takes table or csv.\n"));
+		return false;
+	}
+	if ((str_eq(command, "erase") || str_eq(command, "access")) && (a->ref == NULL || *a->ref == '\0')) {
+		fprintf(stderr, _("zorgkiosk: %s takes the reference of a request, such as MZ-2026-0042.\n"), command);
+		return false;
+	}
+	if (a->yes && !str_eq(command, "erase")) {
+		fprintf(stderr, _("zorgkiosk: --yes is for the erase command.\n"));
 		return false;
 	}
 	if (str_eq(command, "purge") && a->older_than != NULL && !cutoff_date(a->older_than, cut, sizeof cut)) {
@@ -500,6 +508,10 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		free(detail);
 	} else if (str_eq(command, "stats")) {
 		return run_stats(s, f, a);
+	} else if (str_eq(command, "erase")) {
+		return cli_erase(s, f, login, a);
+	} else if (str_eq(command, "access")) {
+		return cli_access(s, f, login, a);
 	} else if (str_eq(command, "alerts")) {
 		return alerts_run(s, f, login, a->daily);
 	} else if (str_eq(command, "purge")) {

@@ -1,5 +1,5 @@
 /* cli.h: the staff commands that print instead of showing a screen:
- * export, stats, purge and audit. */
+ * export, stats, purge, audit, erase and access. */
 #ifndef ZK_CLI_H
 #define ZK_CLI_H
 
@@ -16,6 +16,8 @@ struct cli_args {
 	bool excel;              /* --excel, refused: the CSV for Excel is gone */
 	bool daily;              /* alerts --daily: the list of requests still new */
 	bool verify;             /* audit --verify: check the hash chain */
+	const char *ref;         /* erase and access: the person's reference */
+	bool yes;                /* erase --yes: no question (for scripts) */
 };
 
 /* Whether name is one of the commands cli_run knows. */
@@ -29,5 +31,10 @@ int cli_run(struct store *s, const struct forms *f, const char *login, const cha
  * workbook: export_xlsx.h) to out; *count gets how many. */
 enum store_rc cli_export(struct store *s, const struct forms *f, const struct store_filter *flt,
     const char *format, FILE *out, int *count);
+
+/* erase REF and access REF (cli_person.c): the rights of the person
+ * whose data it is. */
+int cli_erase(struct store *s, const struct forms *f, const char *login, const struct cli_args *a);
+int cli_access(struct store *s, const struct forms *f, const char *login, const struct cli_args *a);
 
 #endif

@@ -92,6 +92,12 @@ usage(FILE *out)
 	    "Alerts by e-mail to the site's alert_to (see docs/deploy.md):\n"
 	    "       zorgkiosk alerts            a short mail per new request (no personal data)\n"
 	    "       zorgkiosk alerts --daily    the requests still new after two working days\n"), out);
+	fputs(_("\n"
+	    "The rights of the person whose data it is (staff only; see docs/security.md):\n"
+	    "       zorgkiosk access REF [-o NEW-FILE]  all that is stored about the person\n"
+	    "                                           behind the reference REF\n"
+	    "       zorgkiosk erase REF [--yes]         erase all requests of that person\n"
+	    "                                           for good (--yes: without asking)\n"), out);
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -117,7 +123,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	enum {
 		OPT_FORMS = 256, OPT_LANG, OPT_IDLE, OPT_KIOSK, OPT_HELP, OPT_VERSION,
 		OPT_FORMAT, OPT_SINCE, OPT_UNTIL, OPT_STATUS, OPT_EXCEL,
-		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN, OPT_LOCATION, OPT_DAILY, OPT_VERIFY,
+		OPT_OLDER, OPT_PLAIN, OPT_LOW, OPT_PIN, OPT_LOCATION, OPT_DAILY, OPT_VERIFY, OPT_YES,
 	};
 	static const struct option longopts[] = {
 		{ "forms", required_argument, NULL, OPT_FORMS },
@@ -137,6 +143,7 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		{ "older-than", required_argument, NULL, OPT_OLDER },
 		{ "daily", no_argument, NULL, OPT_DAILY },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
+		{ "yes", no_argument, NULL, OPT_YES },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
@@ -199,6 +206,9 @@ parse(int argc, char **argv, struct options *o, const char **command)
 		case OPT_DAILY:
 			o->cli.daily = true;
 			break;
+		case OPT_YES:
+			o->cli.yes = true;
+			break;
 		case OPT_LANG:
 			if (!i18n_parse(optarg, &o->lang))
 				usage_error(_("--lang takes nl or en, not '%s'"), optarg);
@@ -226,6 +236,8 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	*command = optind < argc ? argv[optind++] : NULL;
 	if (str_eq(*command, "restore") && optind < argc)
 		o->backup_file = argv[optind++];
+	if ((str_eq(*command, "erase") || str_eq(*command, "access")) && optind < argc)
+		o->cli.ref = argv[optind++];
 	if (optind < argc)
 		usage_error(_("unexpected argument '%s'"), argv[optind]);
 	if (*command != NULL && !str_eq(*command, "check-forms") && !str_eq(*command, "staff") &&

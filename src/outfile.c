@@ -124,7 +124,7 @@ outfile_is_export_name(const char *name)
 	if (*p++ != '.')
 		return false;
 	ext = p;
-	return str_eq(ext, "csv") || str_eq(ext, "json") || str_eq(ext, "xlsx");
+	return str_eq(ext, "csv") || str_eq(ext, "json") || str_eq(ext, "xlsx") || str_eq(ext, "txt");
 }
 
 bool

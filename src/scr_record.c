@@ -9,7 +9,7 @@
 #include "site.h"
 #include "util.h"
 
-enum { ID_STATUS = 1, ID_NOTE = 100, ID_UNDO, ID_CLOSE, ID_KEEP };
+enum { ID_STATUS = 1, ID_NOTE = 100, ID_UNDO, ID_CLOSE, ID_KEEP, ID_PERSON };
 
 /* The longest note. */
 #define NOTE_MAX 2000
@@ -232,6 +232,7 @@ record_build(struct screen *s, struct doc *d)
 		free(line);
 	}
 	doc_button(d, ID_NOTE, ID_NOTE, 'n', _("Add a note"));
+	doc_button(d, ID_PERSON, ID_PERSON, 'p', _("All data of this person"));
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back to the list"));
 }
 
@@ -302,6 +303,8 @@ record_activate(struct screen *s, int id)
 		return;
 	} else if (id == ID_NOTE) {
 		app_push(a, scr_note_new(a, NOTE_MAX, note_done, s));
+	} else if (id == ID_PERSON) {
+		app_push(a, scr_person_new(a, v->ref));
 	} else if (id == ID_UNDO || (id >= ID_STATUS && id < ID_STATUS + STORE_NSTATUS)) {
 		bool undo = id == ID_UNDO;
 		const char *status = undo ? v->undo_from : store_statuses[id - ID_STATUS];

@@ -179,6 +179,8 @@ void doc_sheet(struct doc *d, const struct sheet *sh);
 /* Staff only. */
 struct screen *scr_staff_new(struct app *a);
 struct screen *scr_record_new(struct app *a, const char *ref);
+/* All that is stored about the person behind ref (scr_person.c). */
+struct screen *scr_person_new(struct app *a, const char *ref);
 /* Ask for one line of text; title and question are msgids (N_), shown in
  * the language of the moment. done is called with the text on OK (not on
  * Cancel), after the prompt has closed. ctx belongs to the caller. */

@@ -215,6 +215,30 @@ bool store_search_ready(struct store *s, const char *const *fields, size_t n);
  * data is gone from the file too; *count gets how many. Writes audit. */
 enum store_rc store_purge(struct store *s, const char *cutoff, const char *staff, int *count);
 
+/* The rights of the person whose data it is (store_erase.c). The fields
+ * that hold a phone number and an e-mail address: a person is known by
+ * them. */
+struct store_person_fields {
+	const char *const *phone, *const *email;
+	size_t nphone, nemail;
+};
+/* The references of every request of the person behind ref: ref itself,
+ * and the requests that gave one of its phone numbers (compared as the
+ * search does) or e-mail addresses (case and spaces aside), and so on
+ * through those requests' numbers and addresses: ref first, then the
+ * others oldest first.
+ * STORE_NOTFOUND when ref is not stored. Free with store_refs_free. */
+enum store_rc store_person(struct store *s, const char *ref, const struct store_person_fields *pf, char ***refs,
+    size_t *n);
+void store_refs_free(char **refs, size_t n);
+/* Erase the requests refs with their answers, history and index entries,
+ * so that nothing of them stays in the file or its -wal. The audit keeps
+ * one 'erase' row per reference, and no number is given out again.
+ * STORE_OK once erased; *wiped tells whether the file could also be
+ * cleaned of their bytes now (not while another program holds it; the
+ * next erase or purge does it then). */
+enum store_rc store_erase(struct store *s, char *const *refs, size_t n, const char *staff, bool *wiped);
+
 /* Staff alerts (store_alerts.c). *started tells whether alerts were ever
  * sent (the audit holds a row 'alert' or 'alert-start'); if so, refs gets
  * the references of the requests after the last one alerted, oldest first

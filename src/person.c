@@ -1,0 +1,245 @@
+/* person.c: all that is stored about the person behind a reference; see
+ * person.h. */
+#include "person.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "charset.h"
+#include "i18n.h"
+#include "util.h"
+
+enum store_rc
+person_find(struct store *s, const struct forms *f, const char *ref, char ***refs, size_t *n)
+{
+	const char **phone = xcalloc(f->nfields + 1, sizeof *phone), **email = xcalloc(f->nfields + 1, sizeof *email);
+	struct store_person_fields pf = { .phone = phone, .email = email };
+	enum store_rc rc;
+
+	for (size_t i = 0; i < f->nfields; i++)
+		if (f->fields[i].type == FIELD_PHONE)
+			phone[pf.nphone++] = f->fields[i].id;
+		else if (f->fields[i].type == FIELD_EMAIL)
+			email[pf.nemail++] = f->fields[i].id;
+	rc = store_person(s, ref, &pf, refs, n);
+	free(phone);
+	free(email);
+	return rc;
+}
+
+/* Add a line; stored text in it is shown with its controls as U+FFFD
+ * (a lone CR would let text overwrite its line), line breaks kept. */
+static void add(struct person_page *p, bool heading, int indent, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static void
+add(struct person_page *p, bool heading, int indent, const char *fmt, ...)
+{
+	va_list ap;
+	char *text, *shown, *w;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		abort();
+	va_end(ap);
+	shown = charset_filter(text, true, true);
+	free(text);
+	for (w = shown; *w; w++)
+		if (*w == '\r' || *w == '\t')
+			*w = ' ';
+	p->lines = xreallocarray(p->lines, p->n + 1, sizeof *p->lines);
+	p->lines[p->n++] = (struct person_line){ shown, heading, indent };
+}
+
+/* The label staff read for a field or choice (choice "" for the field):
+ * the current form's, else the one remembered for form_version. */
+static char *
+label_of(struct store *s, const struct forms *f, int form_version, const char *field, const char *choice)
+{
+	const struct field *fd = forms_field(f, field);
+	char *l;
+
+	if (f->care != NULL && str_eq(field, INTAKE_CARE_FIELD) && *choice == '\0')
+		return xstrdup(tr(&f->care->title));
+	if (fd != NULL && *choice == '\0')
+		return xstrdup(tr(&fd->label));
+	for (size_t c = 0; fd != NULL && c < fd->nchoices; c++)
+		if (str_eq(fd->choices[c].id, choice))
+			return xstrdup(tr(&fd->choices[c].label));
+	l = store_label(s, form_version, field, choice, i18n_lang());
+	return l ? l : xstrdup(*choice ? choice : field);
+}
+
+/* An answer in words: options by their titles, a choice by its label. */
+static char *
+value_of(struct store *s, const struct forms *f, int form_version, const struct store_answer *an)
+{
+	const struct field *fd = forms_field(f, an->field);
+
+	if (fd != NULL && fd->type == FIELD_OPTIONS) {
+		char *out = xstrdup("");
+
+		for (size_t p = 0; p < f->npages; p++)
+			if (intake_has_id(an->value, f->pages[p].id)) {
+				char *t = xasprintf("%s%s%s", out, *out ? "; " : "", tr(&f->pages[p].title));
+
+				free(out);
+				out = t;
+			}
+		return out;
+	}
+	if (fd != NULL && fd->type == FIELD_CONSENT)
+		return xstrdup(str_eq(an->value, "yes") ? _("Yes") : an->value);
+	/* The band of "How are you doing?", by its title. */
+	if (f->care != NULL && str_eq(an->field, INTAKE_CARE_FIELD)) {
+		const struct care_band *b = care_band_find(f->care, an->value);
+
+		return xstrdup(b != NULL ? tr(&b->title) : an->value);
+	}
+	if (fd == NULL || fd->type == FIELD_CHOICE)
+		return label_of(s, f, form_version, an->field, an->value);
+	return xstrdup(an->value);
+}
+
+static void
+add_answer(struct person_page *p, struct store *s, const struct forms *f, const struct store_record *r,
+    const struct store_answer *an)
+{
+	char *label = label_of(s, f, r->form_version, an->field, "");
+	char *value = value_of(s, f, r->form_version, an);
+
+	add(p, false, 4, "%s: %s", label, value);
+	free(label);
+	free(value);
+}
+
+static void
+add_record(struct person_page *p, struct store *s, const struct forms *f, const struct store_record *r)
+{
+	add(p, true, 0, _("Request %s"), r->ref);
+	add(p, false, 2, _("Made on %s, in language %s; status: %s"), r->created, r->ui_lang,
+	    store_status_label(r->status));
+	if (*r->location)
+		add(p, false, 2, _("Made at: %s"), r->location);
+	add(p, false, 2, "%s", _("Answers:"));
+	/* In the order of the form; answers to fields it no longer has last. */
+	for (size_t k = 0; k <= f->nfields; k++)
+		for (size_t i = 0; i < r->nanswers; i++) {
+			const char *field = r->answers[i].field;
+
+			if (k < f->nfields ? str_eq(field, f->fields[k].id) : forms_field(f, field) == NULL)
+				add_answer(p, s, f, r, &r->answers[i]);
+		}
+	add(p, false, 2, "%s", r->nevents ? _("Notes and status changes by staff:") : _("No notes or status changes."));
+	for (size_t i = 0; i < r->nevents; i++) {
+		const struct store_event *e = &r->events[i];
+
+		if (e->new_status != NULL)
+			add(p, false, 4, _("%s, %s: status %s -> %s"), e->at, e->staff,
+			    e->old_status ? store_status_label(e->old_status) : "-", store_status_label(e->new_status));
+		if (e->note != NULL)
+			add(p, false, 4, _("%s, %s: note: %s"), e->at, e->staff, e->note);
+	}
+}
+
+/* What the audit's actions about one request mean, in words. */
+static const char *const action_words[][2] = {
+	{ "view", N_("read the request") },
+	{ "status", N_("changed the status") },
+	{ "note", N_("added a note") },
+	{ "access", N_("made this overview of the person's data") },
+	{ "alert", N_("sent an alert without personal data") },
+	{ "alert-start", N_("started the alerts") },
+	{ "erase", N_("erased the request") },
+};
+
+static const char *
+action_word(const char *action)
+{
+	for (size_t i = 0; i < sizeof action_words / sizeof action_words[0]; i++)
+		if (str_eq(action, action_words[i][0]))
+			return _(action_words[i][1]);
+	return action;
+}
+
+struct audit_ctx {
+	struct person_page *p;
+	char *const *refs;
+	size_t n;
+	int lines;
+};
+
+/* One audit row about one of the person's requests. */
+static void
+add_audit(void *ctx, const char *const *cols)
+{
+	struct audit_ctx *c = ctx;
+	const char *at = cols[0], *staff = cols[1], *action = cols[2], *ref = cols[3], *detail = cols[4];
+	bool ours = false;
+
+	for (size_t i = 0; i < c->n && ref != NULL && !ours; i++)
+		ours = str_eq(ref, c->refs[i]);
+	if (!ours)
+		return;
+	add(c->p, false, 4, "%s  %s  %s  %s%s%s", at, ref, staff, action_word(action), detail && *detail ? ": " : "",
+	    detail ? detail : "");
+	c->lines++;
+}
+
+enum store_rc
+person_page_make(struct store *s, const struct forms *f, const char *ref, char *const *refs, size_t n,
+    struct person_page *p)
+{
+	struct audit_ctx c = { .p = p, .refs = refs, .n = n };
+	enum store_rc rc = STORE_OK;
+
+	*p = (struct person_page){ 0 };
+	add(p, true, 0, _("All that is stored about the person behind %s"), ref);
+	add(p, false, 0, ngettext("%zu request, found by its reference, phone number and e-mail address.",
+	    "%zu requests, found by the reference, phone number and e-mail address.", (unsigned long)n), n);
+	for (size_t i = 0; i < n && rc == STORE_OK; i++) {
+		struct store_record r;
+
+		if ((rc = store_record(s, refs[i], &r)) != STORE_OK)
+			break;
+		add(p, false, 0, "%s", "");
+		add_record(p, s, f, &r);
+		store_record_free(&r);
+	}
+	if (rc == STORE_OK) {
+		add(p, false, 0, "%s", "");
+		add(p, true, 0, "%s", _("Who read or changed these requests, and when (the audit):"));
+		rc = store_audit_each(s, add_audit, &c);
+	}
+	if (rc == STORE_OK && c.lines == 0)
+		add(p, false, 4, "%s", _("nobody yet"));
+	if (rc != STORE_OK)
+		person_page_free(p);
+	return rc;
+}
+
+void
+person_page_write(const struct person_page *p, FILE *out)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const struct person_line *l = &p->lines[i];
+
+		fprintf(out, "%*s", l->indent, "");
+		for (const char *c = l->text; *c; c++) {
+			fputc(*c, out);
+			if (*c == '\n')
+				fprintf(out, "%*s", l->indent + 2, "");
+		}
+		fputc('\n', out);
+	}
+}
+
+void
+person_page_free(struct person_page *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->lines[i].text);
+	free(p->lines);
+	*p = (struct person_page){ 0 };
+}
