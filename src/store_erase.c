@@ -207,14 +207,14 @@ erase_one(struct store *s, const char *ref)
 	static const char *const sql[] = {
 		/* The number stays given out, also when it was the year's last
 		 * and refseq did not count it (a request stored by other means). */
-		"INSERT INTO refseq (year, last) SELECT year, seq FROM intake WHERE ref = ?1"
-		" ON CONFLICT (year) DO UPDATE SET last = max(last, excluded.last)",
+		("INSERT INTO refseq (year, last) SELECT year, seq FROM intake WHERE ref = ?1"
+		 " ON CONFLICT (year) DO UPDATE SET last = max(last, excluded.last)"),
 		"DELETE FROM search_text WHERE intake_id = (SELECT id FROM intake WHERE ref = ?1)",
 		"DELETE FROM intake WHERE ref = ?1",
 	};
 	int rc = SQLITE_OK;
 
-	for (size_t i = 0; i < 3 && rc == SQLITE_OK; i++) {
+	for (size_t i = 0; i < sizeof sql / sizeof sql[0] && rc == SQLITE_OK; i++) {
 		sqlite3_stmt *st;
 
 		if ((rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL)) != SQLITE_OK)
