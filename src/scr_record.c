@@ -7,9 +7,11 @@
 #include <time.h>
 
 #include "site.h"
+#include "staff.h"
 #include "util.h"
 
-enum { ID_STATUS = 1, ID_NOTE = 100, ID_UNDO, ID_CLOSE, ID_KEEP };
+enum { ID_STATUS = 1, ID_NOTE = 100, ID_UNDO, ID_CLOSE, ID_KEEP, ID_MINE, ID_ASSIGN, ID_UNASSIGN, ID_CALLBACK,
+	ID_PICK_CANCEL, ID_PICK = 200 };
 
 /* The longest note. */
 #define NOTE_MAX 2000
@@ -23,6 +25,10 @@ struct record_view {
 	char undo_from[16], undo_to[16];
 	/* Closing waits for a yes; closing_undo: the close is an undo. */
 	bool closing, closing_undo;
+	/* "Assign to...": the staff logins to choose from, while choosing. */
+	char **logins;
+	size_t nlogins;
+	bool picking;
 };
 
 static void
@@ -155,6 +161,61 @@ confirm_close(struct screen *s, struct doc *d)
 	free(line);
 }
 
+/* Who handles the request and when to call back. */
+static void
+queue_lines(const struct record_view *v, struct doc *d)
+{
+	char *name = *v->r.assignee ? staff_name(v->r.assignee) : xstrdup(_("nobody"));
+	/* L10N: the staff member's full name, or "nobody". */
+	char *line = xasprintf(_("Assigned to: %s"), name);
+
+	doc_text(d, line, UI_NORMAL, 0);
+	free(line);
+	free(name);
+	/* L10N: a date YYYY-MM-DD, or "-". */
+	line = xasprintf(_("Call back on: %s"), *v->r.callback ? v->r.callback : "-");
+	doc_text(d, line, UI_NORMAL, 0);
+	free(line);
+}
+
+/* A history line for an assignment or a call back day. Caller frees. */
+static char *
+queue_event(const struct store_event *e)
+{
+	char *name, *line;
+
+	if (e->callback != NULL)
+		/* L10N: history: date, time, staff login, the day to call back or "-". */
+		return xasprintf(_("%.10s %.5s %s: call back on %s"), e->at, e->at + 11, e->staff,
+		    *e->callback ? e->callback : "-");
+	if (*e->assignee == '\0')
+		/* L10N: history: date, time, staff login. */
+		return xasprintf(_("%.10s %.5s %s: not assigned any more"), e->at, e->at + 11, e->staff);
+	name = staff_name(e->assignee);
+	/* L10N: history: date, time, staff login, the full name assigned. */
+	line = xasprintf(_("%.10s %.5s %s: assigned to %s"), e->at, e->at + 11, e->staff, name);
+	free(name);
+	return line;
+}
+
+/* "Assign to...": one button per staff login, by full name. */
+static void
+pick_buttons(const struct record_view *v, struct doc *d)
+{
+	doc_text(d, _("Assign to whom?"), UI_HEADING, 0);
+	if (v->nlogins == 0)
+		doc_text(d, _("No staff logins were found."), UI_NORMAL, 2);
+	for (size_t i = 0; i < v->nlogins && i < 90; i++) {
+		char *name = staff_name(v->logins[i]);
+		char *line = str_eq(name, v->logins[i]) ? xstrdup(name) : xasprintf("%s (%s)", name, v->logins[i]);
+
+		doc_button(d, ID_PICK + (int)i, ID_PICK + (int)i, i < 9 ? (char)('1' + i) : 0, line);
+		free(line);
+		free(name);
+	}
+	doc_button(d, ID_PICK_CANCEL, ID_PICK_CANCEL, '0', _("Cancel"));
+}
+
 static void
 record_build(struct screen *s, struct doc *d)
 {
@@ -178,6 +239,7 @@ record_build(struct screen *s, struct doc *d)
 	line = xasprintf(_("Status: %s"), store_status_label(v->r.status));
 	doc_text(d, line, UI_HEADING, 0);
 	free(line);
+	queue_lines(v, d);
 	doc_blank(d);
 	/* The answers in the order of the form; fields of older forms last. */
 	for (size_t i = 0; i < f->nfields; i++)
@@ -206,6 +268,9 @@ record_build(struct screen *s, struct doc *d)
 			if (nl != NULL)
 				doc_text(d, nl + 1, UI_NORMAL, 4);
 			free(first);
+		} else if (e->assignee != NULL || e->callback != NULL) {
+			line = queue_event(e);
+			doc_text(d, line, UI_NORMAL, 2);
 		} else {
 			/* L10N: history: date, time, staff login, old and new status. */
 			line = xasprintf(_("%.10s %.5s %s: status %s -> %s"), e->at, e->at + 11, e->staff,
@@ -217,6 +282,10 @@ record_build(struct screen *s, struct doc *d)
 	doc_blank(d);
 	if (v->closing) {
 		confirm_close(s, d);
+		return;
+	}
+	if (v->picking) {
+		pick_buttons(v, d);
 		return;
 	}
 	if (v->undo_from[0] != '\0' && str_eq(v->r.status, v->undo_to)) {
@@ -232,6 +301,12 @@ record_build(struct screen *s, struct doc *d)
 		free(line);
 	}
 	doc_button(d, ID_NOTE, ID_NOTE, 'n', _("Add a note"));
+	if (!str_eq(v->r.assignee, s->app->staff))
+		doc_button(d, ID_MINE, ID_MINE, 'm', _("Assign to me"));
+	doc_button(d, ID_ASSIGN, ID_ASSIGN, 'a', _("Assign to..."));
+	if (*v->r.assignee)
+		doc_button(d, ID_UNASSIGN, ID_UNASSIGN, 'r', _("Not assigned"));
+	doc_button(d, ID_CALLBACK, ID_CALLBACK, 'b', _("Call back on..."));
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back to the list"));
 }
 
@@ -290,6 +365,63 @@ set_status(struct screen *s, const char *status, bool undo)
 	s->focus = ID_BACK;
 }
 
+/* Store an assignee ("": nobody) and say what is stored now. */
+static void
+assign(struct screen *s, const char *login)
+{
+	struct record_view *v = s->data;
+	struct app *a = s->app;
+	char who[STORE_LOGIN_MAX + 1], *name, *msg;
+	enum store_rc rc;
+
+	snprintf(who, sizeof who, "%s", login); /* login may be in v->logins */
+	rc = store_set_assignee(a->store, &v->r, who, a->staff);
+	a->changes++;
+	reload(s);
+	if (rc != STORE_OK) {
+		app_notice(a, store_message(rc));
+	} else if (*who == '\0') {
+		app_notice(a, _("Nobody is assigned to this request now."));
+	} else {
+		name = staff_name(who);
+		msg = xasprintf(_("Assigned to %s."), name);
+		app_notice(a, msg);
+		free(msg);
+		free(name);
+	}
+	s->focus = ID_BACK;
+}
+
+static void
+pick_end(struct record_view *v)
+{
+	for (size_t i = 0; i < v->nlogins; i++)
+		free(v->logins[i]);
+	free(v->logins);
+	v->logins = NULL;
+	v->nlogins = 0;
+	v->picking = false;
+}
+
+static void
+callback_done(struct app *a, void *ctx, const char *text)
+{
+	struct screen *s = ctx;
+	struct record_view *v = s->data;
+	enum store_rc rc;
+
+	/* Empty: no call back day. */
+	if (*text != '\0' && !date_valid(text)) {
+		app_notice(a, _("Please write a date as YYYY-MM-DD, e.g. 2026-11-24."));
+		return;
+	}
+	rc = store_set_callback(a->store, &v->r, text, a->staff);
+	a->changes++;
+	reload(s);
+	app_notice(a, rc != STORE_OK ? store_message(rc) : *text ? _("The call back day has been saved.") :
+	    _("There is no call back day now."));
+}
+
 static void
 record_activate(struct screen *s, int id)
 {
@@ -302,6 +434,24 @@ record_activate(struct screen *s, int id)
 		return;
 	} else if (id == ID_NOTE) {
 		app_push(a, scr_note_new(a, NOTE_MAX, note_done, s));
+	} else if (id == ID_MINE) {
+		assign(s, a->staff);
+	} else if (id == ID_UNASSIGN) {
+		assign(s, "");
+	} else if (id == ID_ASSIGN) {
+		pick_end(v);
+		v->nlogins = staff_logins(&v->logins);
+		v->picking = true;
+		s->focus = v->nlogins ? ID_PICK : ID_PICK_CANCEL;
+	} else if (id >= ID_PICK && v->picking && (size_t)(id - ID_PICK) < v->nlogins) {
+		assign(s, v->logins[id - ID_PICK]);
+		pick_end(v);
+	} else if (id == ID_PICK_CANCEL) {
+		pick_end(v);
+		s->focus = ID_BACK;
+	} else if (id == ID_CALLBACK) {
+		app_push(a, scr_prompt_new(a, N_("Call back"), N_("Call back on which day (YYYY-MM-DD)? Empty: none."),
+		    v->r.callback, 10, callback_done, s));
 	} else if (id == ID_UNDO || (id >= ID_STATUS && id < ID_STATUS + STORE_NSTATUS)) {
 		bool undo = id == ID_UNDO;
 		const char *status = undo ? v->undo_from : store_statuses[id - ID_STATUS];
@@ -331,6 +481,8 @@ record_back(struct screen *s)
 
 	if (v->closing)
 		record_activate(s, ID_KEEP);
+	else if (v->picking)
+		record_activate(s, ID_PICK_CANCEL);
 	else
 		app_pop(s->app);
 }
@@ -348,6 +500,7 @@ record_free(struct screen *s)
 	struct record_view *v = s->data;
 
 	store_record_free(&v->r);
+	pick_end(v);
 	free(v);
 }
 
