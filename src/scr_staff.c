@@ -162,9 +162,9 @@ row_label(const struct forms *f, const struct store_row *r, int width)
 
 	snprintf(date, sizeof date, "%.10s", r->key.created);
 	ref = column(r->ref, 13);
-	name = column(r->name, 18);
+	name = column(r->name, 16);
 	status = column(store_status_label(r->status), 15);
-	who = column(r->assignee, 8); /* the login: short */
+	who = column(r->assignee, 5); /* the login, short: the line fits 80 columns */
 	line = xasprintf("%s %s %s %s %s %s", ref, date, name, status, who, opts);
 	out = column(line, width - 4);
 	free(who);
@@ -235,9 +235,9 @@ list_build(struct screen *s, struct doc *d)
 		doc_text(d, _("To take the export home, type on your own computer:"), UI_NORMAL, 0);
 		doc_text(d, l->fetch, UI_HEADING, 2);
 	}
-	head = xasprintf("    %-13s %-10s %-18s %-15s %-8s %s", _("Reference"), _("Date"), _("Name"), _("Status"),
-	    /* L10N: staff list column, 8 wide: the login a request is assigned to. */
-	    _("Assigned"), _("Options"));
+	head = xasprintf("    %-13s %-10s %-16s %-15s %-5s %s", _("Reference"), _("Date"), _("Name"), _("Status"),
+	    /* L10N: staff list column, at most 5 wide: the login a request is assigned to. */
+	    _("Who"), _("Options"));
 	doc_text(d, head, UI_HEADING, 0);
 	free(head);
 	if (l->nrows == 0)

@@ -231,11 +231,11 @@ def list_rows(k, assigned=False):
     status), and the assignee's login if assigned, cut at the columns of
     the header line."""
     lines = k.text()
-    head = next((l for l in lines if re.search(r'Reference\s+Date\s+Name\s+Status\s+Assigned\s+Options', l)),
+    head = next((l for l in lines if re.search(r'Reference\s+Date\s+Name\s+Status\s+Who\s+Options', l)),
                 None)
     if head is None:
         return []
-    cols = [head.index(w) for w in ('Reference', 'Date', 'Name', 'Status', 'Assigned', 'Options')]
+    cols = [head.index(w) for w in ('Reference', 'Date', 'Name', 'Status', 'Who', 'Options')]
     rows = []
     for l in lines:
         m = zkharness.REF_RE.match(l[cols[0]:])

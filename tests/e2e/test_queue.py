@@ -1,0 +1,138 @@
+"""The work queue of a team in the staff terminal: a request assigned to
+a staff member (to me, to another staff login, to nobody), a day to call
+back (a wrong date refused), history and audit in the real SQLite file,
+and the staff list's views mine, not assigned and overdue (key a)."""
+import pwd
+import sqlite3
+
+from zkharness import ENTER, T, flat
+import staffutil as su
+from staffutil import LOGIN
+
+# A second staff login that exists on every host; a staff group that does
+# not, so that the choice holds exactly these two.
+OTHER = 'nobody'
+STAFF_ARGS = ['--staff-users', LOGIN + ',' + OTHER, '--staff-group', 'zk-test-no-such-group']
+
+
+def full_name(login):
+    return pwd.getpwnam(login).pw_gecos.split(',')[0] or login
+
+
+def open_first(kiosk, db, lang='en'):
+    k = su.staff_terminal(kiosk, db, lang=lang, rows=50, args=STAFF_ARGS)
+    k.send(ENTER)
+    k.wait_for(T('History', lang))
+    return k
+
+
+def history(msgid, lang, *values):
+    """A history line after its date, time and login, e.g. ": assigned to X"."""
+    return flat(T(msgid, lang).split('%s', 1)[1] % values)
+
+
+def on_screen(k):
+    return flat(' '.join(l.strip() for l in k.text()))
+
+
+def test_assign_to_me_to_another_and_to_nobody(kiosk, tmp_path):
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    iid = su.insert_request(db, 'MZ-2026-0001', '2026-04-02T10:00:00Z', su.answers('Wachtrij Persoon'))
+    k = open_first(kiosk, db)
+    k.wait_for(T('Assigned to: %s', 'en') % T('nobody', 'en'))
+
+    k.send(su.key_of(k, T('Assign to me', 'en')))
+    k.wait_for(T('Assigned to %s.', 'en') % full_name(LOGIN))
+    k.wait_for(T('Assigned to: %s', 'en') % full_name(LOGIN))
+    assert su.sql(db, 'SELECT assignee FROM intake WHERE id = ?', (iid,)) == [(LOGIN,)]
+
+    # Assign to...: the staff logins by name, never the kiosk account.
+    k.send(su.key_of(k, T('Assign to...', 'en')))
+    k.wait_for(T('Assign to whom?', 'en'))
+    seen = on_screen(k)
+    assert full_name(OTHER) in seen and full_name(LOGIN) in seen, k.dump()
+    assert 'zorgkiosk' not in seen.replace('MZ-', ''), k.dump()
+    k.send(su.key_of(k, full_name(OTHER)))
+    k.wait_for(T('Assigned to %s.', 'en') % full_name(OTHER))
+    assert su.sql(db, 'SELECT assignee FROM intake WHERE id = ?', (iid,)) == [(OTHER,)]
+
+    k.send(su.key_of(k, T('Not assigned', 'en')))
+    k.wait_for(T('Nobody is assigned to this request now.', 'en'))
+    assert su.sql(db, 'SELECT assignee FROM intake WHERE id = ?', (iid,)) == [(None,)]
+
+    # The history says each change, by whom; so does the audit.
+    ev = su.sql(db, 'SELECT staff, assignee FROM event WHERE intake_id = ? ORDER BY id', (iid,))
+    assert ev == [(LOGIN, LOGIN), (LOGIN, OTHER), (LOGIN, '')]
+    audit = su.sql(db, "SELECT staff, ref, detail FROM audit WHERE action = 'assign' ORDER BY id")
+    assert audit == [(LOGIN, 'MZ-2026-0001', '- -> ' + LOGIN),
+                     (LOGIN, 'MZ-2026-0001', LOGIN + ' -> ' + OTHER),
+                     (LOGIN, 'MZ-2026-0001', OTHER + ' -> -')]
+    seen = on_screen(k)
+    for who in (LOGIN, OTHER):
+        assert LOGIN + history('%.10s %.5s %s: assigned to %s', 'en', full_name(who)) in seen, k.dump()
+    assert LOGIN + history('%.10s %.5s %s: not assigned any more', 'en') in seen, k.dump()
+
+
+def test_call_back_day_wrong_date_refused_then_saved(kiosk, tmp_path):
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    iid = su.insert_request(db, 'MZ-2026-0002', '2026-04-02T10:00:00Z', su.answers('Terugbel Persoon'))
+    k = open_first(kiosk, db, lang='nl')
+    key = su.key_of(k, T('Call back on...', 'nl'))
+    k.send(key)
+    k.wait_for(T('Call back on which day (YYYY-MM-DD)? Empty: none.', 'nl')[:30])
+    su.type_line(k, 0, '2026-02-30')
+    k.wait_for(T('Please write a date as YYYY-MM-DD, e.g. 2026-11-24.', 'nl')[:40])
+    assert su.sql(db, 'SELECT callback FROM intake WHERE id = ?', (iid,)) == [(None,)]
+    assert su.sql(db, "SELECT count(*) FROM audit WHERE action = 'callback'") == [(0,)]
+
+    k.send(key)
+    k.wait_for(T('Call back on which day (YYYY-MM-DD)? Empty: none.', 'nl')[:30])
+    su.type_line(k, 0, '2026-05-04')
+    k.wait_for(T('The call back day has been saved.', 'nl'))
+    k.wait_for(T('Call back on: %s', 'nl') % '2026-05-04')
+    assert su.sql(db, 'SELECT callback FROM intake WHERE id = ?', (iid,)) == [('2026-05-04',)]
+    assert su.sql(db, 'SELECT staff, callback FROM event WHERE intake_id = ?', (iid,)) == [(LOGIN, '2026-05-04')]
+    assert su.sql(db, "SELECT staff, detail FROM audit WHERE action = 'callback'") == [(LOGIN, '- -> 2026-05-04')]
+    assert LOGIN + history('%.10s %.5s %s: call back on %s', 'nl', '2026-05-04') in on_screen(k), k.dump()
+
+
+def test_views_mine_not_assigned_overdue(kiosk, tmp_path):
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    refs = {}
+    for n, (name, assignee, callback, status) in enumerate([
+            ('Mijn Aanvraag', LOGIN, '2999-01-01', 'new'),
+            ('Andermans Vraag', OTHER, '2020-01-01', 'new'),
+            ('Vrije Aanvraag', None, None, 'new'),
+            ('Late Aanvraag', None, '2020-01-01', 'contacted'),
+            ('Dichte Aanvraag', None, '2020-01-01', 'closed')], 1):
+        ref = 'MZ-2026-%04d' % n
+        iid = su.insert_request(db, ref, '2026-04-%02dT10:00:00Z' % n, su.answers(name), status=status)
+        con = sqlite3.connect(str(db))
+        with con:
+            con.execute('UPDATE intake SET assignee = ?, callback = ? WHERE id = ?', (assignee, callback, iid))
+        con.close()
+        refs[name] = ref
+    k = su.staff_terminal(kiosk, db, args=STAFF_ARGS)
+    k.wait_for(refs['Mijn Aanvraag'])
+    rows = {r[2]: r for r in su.list_rows(k, assigned=True)}
+    assert len(rows) == 5, k.dump()
+    # The assignee's login, short, in its column at 80 columns.
+    assert rows['Mijn Aanvraag'][4] == LOGIN[:5] and rows['Andermans Vraag'][4] == OTHER[:5], k.dump()
+    assert rows['Vrije Aanvraag'][4] == '', k.dump()
+
+    def view(label, names):
+        k.press('a')
+        k.wait_for(T('View: %s', 'en') % T(label, 'en'))
+        k.wait_until(lambda: sorted(r[2] for r in su.list_rows(k)) == sorted(names),
+                     'view %s shows %s' % (label, names))
+
+    view('mine', ['Mijn Aanvraag'])
+    view('not assigned', ['Vrije Aanvraag', 'Late Aanvraag', 'Dichte Aanvraag'])
+    # A call back day before today; not the closed request, not a day to come.
+    view('overdue', ['Andermans Vraag', 'Late Aanvraag'])
+    k.press('a')
+    k.wait_until(lambda: len(su.list_rows(k)) == 5 and not k.contains(T('View: %s', 'en') % ''),
+                 'all requests again')
