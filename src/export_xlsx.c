@@ -465,7 +465,7 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 	xlsx.worksheet_set_column(x.ws, 2, 2, 14, NULL);
 	xlsx.worksheet_set_column(x.ws, 3, 3, 9, NULL);
 	for (size_t i = 0; i < f->nfields; i++) {
-		put_text(x.ws, 0, (lxw_col_t)(4 + i), tr(&f->fields[i].label), head);
+		put_text(x.ws, 0, (lxw_col_t)(4 + i), field_staff_label(&f->fields[i]), head);
 		xlsx.worksheet_set_column(x.ws, (lxw_col_t)(4 + i), (lxw_col_t)(4 + i), column_width(f->fields[i].type), NULL);
 	}
 	if (f->care != NULL) {

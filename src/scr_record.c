@@ -60,7 +60,7 @@ label_of(struct screen *s, const char *field, const char *choice)
 	char *l;
 
 	if (fd != NULL && *choice == '\0')
-		return xstrdup(tr(&fd->label));
+		return xstrdup(field_staff_label(fd));
 	for (size_t c = 0; fd != NULL && c < fd->nchoices; c++)
 		if (str_eq(fd->choices[c].id, choice))
 			return xstrdup(tr(&fd->choices[c].label));

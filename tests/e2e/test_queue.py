@@ -136,3 +136,20 @@ def test_views_mine_not_assigned_overdue(kiosk, tmp_path):
     k.press('a')
     k.wait_until(lambda: len(su.list_rows(k)) == 5 and not k.contains(T('View: %s', 'en') % ''),
                  'all requests again')
+
+
+def test_record_page_shows_the_staff_labels(kiosk, tmp_path, forms):
+    """Staff read "Naam" and "Telefoon", not the visitor's "Uw naam": the
+    form's staff_label of each field that has one."""
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    su.insert_request(db, 'MZ-2026-0003', '2026-04-02T10:00:00Z', su.answers('Label Persoon'))
+    k = open_first(kiosk, db, lang='nl')
+    k.wait_for('Label Persoon')
+    seen = [l.strip() for l in k.text()]
+    with_staff = [f for f in forms.fields if 'staff_label' in f]
+    assert {f['id'] for f in with_staff} >= {'name', 'phone'}
+    for f in with_staff:
+        if f['id'] in su.answers('x'):
+            assert f['staff_label']['nl'] in seen, k.dump()
+            assert f['label']['nl'] not in seen, k.dump()
