@@ -153,3 +153,27 @@ def test_record_page_shows_the_staff_labels(kiosk, tmp_path, forms):
         if f['id'] in su.answers('x'):
             assert f['staff_label']['nl'] in seen, k.dump()
             assert f['label']['nl'] not in seen, k.dump()
+
+
+def test_schema_9_migrates_and_the_step_can_run_again(tmp_path):
+    """A file of schema 9 gains the queue's columns; a file that has them
+    already (a step run again) keeps its assignments."""
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    su.insert_request(db, 'MZ-2026-0004', '2026-04-02T10:00:00Z', su.answers('Oude Aanvraag'))
+    con = sqlite3.connect(str(db))
+    con.executescript('DROP INDEX intake_assignee; DROP INDEX intake_callback;'
+                      ' ALTER TABLE intake DROP COLUMN assignee; ALTER TABLE intake DROP COLUMN callback;'
+                      ' ALTER TABLE event DROP COLUMN assignee; ALTER TABLE event DROP COLUMN callback;'
+                      ' PRAGMA user_version = 9;')
+    con.close()
+    r = su.zk(['migrate'], db=db, staff=False)
+    assert r.returncode == 0, su.err(r)
+    assert su.sql(db, 'PRAGMA user_version')[0][0] >= 10
+    assert su.sql(db, 'SELECT assignee, callback FROM intake') == [(None, None)]
+    con = sqlite3.connect(str(db))
+    con.executescript("UPDATE intake SET assignee = 'nobody', callback = '2026-05-01'; PRAGMA user_version = 9;")
+    con.close()
+    r = su.zk(['migrate'], db=db, staff=False)
+    assert r.returncode == 0, su.err(r)
+    assert su.sql(db, 'SELECT assignee, callback FROM intake') == [('nobody', '2026-05-01')]
