@@ -1507,7 +1507,7 @@ test_migrate_8_to_9_location(void **state)
 	raw_exec(fx->db, "DROP INDEX intake_location; ALTER TABLE intake DROP COLUMN location;"
 	    " PRAGMA user_version = 8;", false);
 	s = open_ok(fx->db, 0600, (gid_t)-1);
-	assert_int_equal(raw_int(fx->db, "PRAGMA user_version", NULL), 9);
+	assert_int_equal(raw_int(fx->db, "PRAGMA user_version", NULL), STORE_SCHEMA);
 	v = raw_text(fx->db, "SELECT location FROM intake WHERE ref = ?1", "MZ-2026-0001");
 	assert_string_equal(v, "NULL");
 	free(v);
