@@ -193,7 +193,8 @@ enum store_rc store_save_labels(struct store *s, const struct forms *f);
  * lang, from the labels remembered; NULL if unknown. Caller frees. */
 char *store_label(struct store *s, int form_version, const char *field, const char *choice, enum lang lang);
 
-/* Call fn for each request matching f, oldest first, with its answers. */
+/* Call fn for each request matching f, oldest first, with its answers and
+ * history. */
 enum store_rc store_each(struct store *s, const struct store_filter *f,
     void (*fn)(void *ctx, const struct store_record *r), void *ctx);
 /* Count the requests matching f by month ("YYYY-MM"), status and answer

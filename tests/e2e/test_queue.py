@@ -2,6 +2,7 @@
 a staff member (to me, to another staff login, to nobody), a day to call
 back (a wrong date refused), history and audit in the real SQLite file,
 and the staff list's views mine, not assigned and overdue (key a)."""
+import json
 import pwd
 import sqlite3
 
@@ -73,6 +74,16 @@ def test_assign_to_me_to_another_and_to_nobody(kiosk, tmp_path):
         assert LOGIN + history('%.10s %.5s %s: assigned to %s', 'en', full_name(who)) in seen, k.dump()
     assert LOGIN + history('%.10s %.5s %s: not assigned any more', 'en') in seen, k.dump()
 
+    # The JSON export carries the assignee and the history, oldest first.
+    k.send(su.key_of(k, T('Assign to me', 'en')))
+    k.wait_for(T('Assigned to %s.', 'en') % full_name(LOGIN))
+    r = su.zk(['export', '--format', 'json'], db=db)
+    assert r.returncode == 0, su.err(r)
+    o, = json.loads(su.out(r))
+    assert o['assignee'] == LOGIN and o['callback'] is None
+    assert [(h['what'], h['staff'], h.get('assignee')) for h in o['history']] == [
+        ('assign', LOGIN, LOGIN), ('assign', LOGIN, OTHER), ('assign', LOGIN, None), ('assign', LOGIN, LOGIN)]
+
 
 def test_call_back_day_wrong_date_refused_then_saved(kiosk, tmp_path):
     db = tmp_path / 'zk.db'
@@ -96,6 +107,21 @@ def test_call_back_day_wrong_date_refused_then_saved(kiosk, tmp_path):
     assert su.sql(db, 'SELECT staff, callback FROM event WHERE intake_id = ?', (iid,)) == [(LOGIN, '2026-05-04')]
     assert su.sql(db, "SELECT staff, detail FROM audit WHERE action = 'callback'") == [(LOGIN, '- -> 2026-05-04')]
     assert LOGIN + history('%.10s %.5s %s: call back on %s', 'nl', '2026-05-04') in on_screen(k), k.dump()
+
+    # A note and a status change beside it, in the JSON history.
+    con = sqlite3.connect(str(db))
+    with con:
+        con.execute("INSERT INTO event (intake_id, at, staff, note) VALUES (?, '2026-05-05T09:00:00Z', ?, 'Gebeld')",
+                    (iid, LOGIN))
+        con.execute("INSERT INTO event (intake_id, at, staff, old_status, new_status)"
+                    " VALUES (?, '2026-05-05T09:01:00Z', ?, 'new', 'contacted')", (iid, LOGIN))
+    con.close()
+    r = su.zk(['export', '--format', 'json'], db=db)
+    o, = json.loads(su.out(r))
+    assert o['callback'] == '2026-05-04'
+    assert [{k: v for k, v in h.items() if k not in ('at', 'staff')} for h in o['history']] == [
+        {'what': 'callback', 'callback': '2026-05-04'}, {'what': 'note', 'note': 'Gebeld'},
+        {'what': 'status', 'old_status': 'new', 'new_status': 'contacted'}]
 
 
 def test_views_mine_not_assigned_overdue(kiosk, tmp_path):
