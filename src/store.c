@@ -158,7 +158,8 @@ static const char *const migrations[STORE_SCHEMA] = {
 	 * (intake.callback, YYYY-MM-DD); in the history, event.assignee and
 	 * event.callback say what a change set ('' for none). The columns are
 	 * added by add_queue (ALTER TABLE has no IF NOT EXISTS). */
-	"CREATE INDEX IF NOT EXISTS intake_assignee ON intake(assignee, created_at DESC, id DESC);"
+	"CREATE INDEX IF NOT EXISTS intake_assignee"
+	"  ON intake(assignee, created_at DESC, id DESC);"
 	"CREATE INDEX IF NOT EXISTS intake_callback ON intake(callback) WHERE callback IS NOT NULL;",
 };
 
