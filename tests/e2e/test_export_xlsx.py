@@ -58,7 +58,7 @@ def test_requests_sheet_typed_cells(tmp_path, forms):
     path = export(tmp_path, db)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [T('Requests', 'nl'), T('Statistics', 'nl')]
+    assert wb.sheetnames == [T('Requests', 'nl'), T('History', 'nl'), T('Statistics', 'nl')]
     ws = wb.worksheets[0]
 
     # The header, in Dutch (the default language), frozen and filtered.
@@ -110,7 +110,7 @@ def test_requests_sheet_typed_cells(tmp_path, forms):
 def test_statistics_sheet_and_chart(tmp_path, forms):
     db = office_db(tmp_path)
     wb = openpyxl.load_workbook(export(tmp_path, db, '--lang', 'en'))
-    assert wb.sheetnames == ['Requests', 'Statistics']
+    assert wb.sheetnames == ['Requests', 'History', 'Statistics']
     assert wb.worksheets[0]['A1'].value == 'Reference'
     ws = wb['Statistics']
     rows = [[c.value for c in r] for r in ws.iter_rows()]

@@ -6,6 +6,8 @@ import json
 import pwd
 import sqlite3
 
+import pytest
+
 from zkharness import ENTER, T, flat
 import staffutil as su
 from staffutil import LOGIN
@@ -203,3 +205,33 @@ def test_schema_9_migrates_and_the_step_can_run_again(tmp_path):
     r = su.zk(['migrate'], db=db, staff=False)
     assert r.returncode == 0, su.err(r)
     assert su.sql(db, 'SELECT assignee, callback FROM intake') == [('nobody', '2026-05-01')]
+
+
+def test_workbook_has_a_history_sheet_in_words(tmp_path):
+    """The workbook's second sheet: what staff did, a row each, in words
+    (status names, the assignee's full name), in the export's language."""
+    openpyxl = pytest.importorskip('openpyxl')
+    (tmp_path / 'data').mkdir()
+    db = tmp_path / 'data' / 'zk.db'
+    su.create_db(db)
+    iid = su.insert_request(db, 'MZ-2026-0005', '2026-04-02T10:00:00Z', su.answers('Blad Persoon'))
+    con = sqlite3.connect(str(db))
+    with con:
+        for at, cols, vals in [('2026-04-03T09:00:00Z', 'old_status, new_status', ('new', 'unreachable')),
+                               ('2026-04-03T09:01:00Z', 'note', ('Twee\nregels',)),
+                               ('2026-04-03T09:02:00Z', 'assignee', (OTHER,)),
+                               ('2026-04-03T09:03:00Z', 'callback', ('2026-04-10',))]:
+            con.execute('INSERT INTO event (intake_id, at, staff, %s) VALUES (?, ?, ?%s)'
+                        % (cols, ', ?' * len(vals)), (iid, at, LOGIN) + vals)
+    con.close()
+    path = tmp_path / 'out.xlsx'
+    r = su.zk(['export', '--format', 'xlsx', '--lang', 'nl', '-o', str(path)], db=db)
+    assert r.returncode == 0, su.err(r)
+    ws = openpyxl.load_workbook(path)[T('History', 'nl')]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert rows[0] == [T(t, 'nl') for t in ('Reference', 'Date', 'Staff', 'What', 'Details')]
+    assert [(r[0], r[2], r[3], r[4]) for r in rows[1:]] == [
+        ('MZ-2026-0005', LOGIN, T('Status', 'nl'), '%s -> %s' % (T('new', 'nl'), T('not reachable', 'nl'))),
+        ('MZ-2026-0005', LOGIN, T('Note', 'nl'), 'Twee\nregels'),
+        ('MZ-2026-0005', LOGIN, T('Assigned to', 'nl'), full_name(OTHER)),
+        ('MZ-2026-0005', LOGIN, T('Call back', 'nl'), '2026-04-10')]
