@@ -276,7 +276,7 @@ request_row(void *ctx, const struct store_record *r)
 	else
 		put_text(x->ws, x->row, 1, r->created, x->text);
 	put_text(x->ws, x->row, 2, store_status_label(r->status), x->text);
-	put_text(x->ws, x->row, 3, r->ui_lang, x->text);
+	put_text(x->ws, x->row, 3, i18n_language_name(r->ui_lang), x->text);
 	for (size_t i = 0; i < x->f->nfields; i++, col++) {
 		const struct field *fd = &x->f->fields[i];
 		const char *v = answer_of(r, fd->id);

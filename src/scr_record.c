@@ -229,7 +229,7 @@ record_build(struct screen *s, struct doc *d)
 		return;
 	}
 	line = xasprintf(_("Received %.10s %.5s (UTC), in %s; form version %d"), v->r.created, v->r.created + 11,
-	    v->r.ui_lang, v->r.form_version);
+	    i18n_language_name(v->r.ui_lang), v->r.form_version);
 	doc_text(d, line, UI_NORMAL, 0);
 	free(line);
 	/* L10N: where the request was made; "-" for requests from before. */

@@ -82,6 +82,8 @@ def test_requests_sheet_typed_cells(tmp_path, forms):
     assert date.is_date and date.value == datetime.datetime(2026, 4, 1, 1, 30)
     assert date.number_format.startswith('dd-mm-yyyy')
     assert ws['C2'].value == 'nieuw' and ws['C3'].value == T('contacted', 'nl')
+    # The language a request was made in, by its name, not its code.
+    assert ws['D2'].value == 'Nederlands' and ws['D3'].value == 'English'
 
     # Several lines: wrapped. Choices and options by their labels.
     situation = column(ws, forms.staff_label('situation', 'nl'))
