@@ -491,7 +491,8 @@ static const char *
 record_help(struct screen *s)
 {
 	(void)s;
-	return _("All answers of this request, and what staff did with it. Set a new status or add a note; both are kept with your name and the time. If someone else changed the request meanwhile, you are told and see the new state.");
+	return _("All answers of this request, and what staff did with it. Set a new status or add a note; both are kept with your name and the time. If someone else changed the request meanwhile, you are told and see the new state.\n"
+	    "m assigns the request to you, a to another staff member, r to nobody; b sets the day to call back (YYYY-MM-DD).");
 }
 
 static void
