@@ -64,7 +64,7 @@ list_filter(const struct staff_list *l)
 static int
 page_size(const struct staff_list *l)
 {
-	int n = LINES - 8 - (l->fetch ? 2 : 0);
+	int n = LINES - 8 - (l->fetch ? 2 : 0) - (l->queue != QUEUE_ALL);
 
 	return n > 5 ? n : 5;
 }
@@ -220,16 +220,15 @@ list_build(struct screen *s, struct doc *d)
 		free(where);
 		line = both;
 	}
-	if (l->queue != QUEUE_ALL) { /* the same */
-		/* L10N: the work queue view of the staff list: mine, not assigned, overdue. */
-		char *view = xasprintf(_("View: %s"), _(queue_names[l->queue])), *both = xasprintf("%s | %s", line, view);
-
-		free(line);
-		free(view);
-		line = both;
-	}
 	doc_text(d, line, UI_NORMAL, 0);
 	free(line);
+	/* A line of its own (page_size counts it): the filters fill the one above. */
+	if (l->queue != QUEUE_ALL) {
+		/* L10N: the work queue view of the staff list: mine, not assigned, overdue. */
+		line = xasprintf(_("View: %s"), _(queue_names[l->queue]));
+		doc_text(d, line, UI_HEADING, 0);
+		free(line);
+	}
 	/* Above the list, where a notice never covers it. */
 	if (l->fetch != NULL) {
 		doc_text(d, _("To take the export home, type on your own computer:"), UI_NORMAL, 0);

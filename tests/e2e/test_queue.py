@@ -8,7 +8,7 @@ import sqlite3
 
 import pytest
 
-from zkharness import ENTER, T, flat
+from zkharness import ENTER, PGDN, T, flat
 import staffutil as su
 from staffutil import LOGIN
 
@@ -235,3 +235,28 @@ def test_workbook_has_a_history_sheet_in_words(tmp_path):
         ('MZ-2026-0005', LOGIN, T('Note', 'nl'), 'Twee\nregels'),
         ('MZ-2026-0005', LOGIN, T('Assigned to', 'nl'), full_name(OTHER)),
         ('MZ-2026-0005', LOGIN, T('Call back', 'nl'), '2026-04-10')]
+
+
+def test_a_view_keeps_the_list_on_screen_at_80x24(kiosk, tmp_path):
+    """In Dutch, with a long location filtered too and a page in the
+    middle: the view has a line of its own, and the way on both ways and
+    the keys still show, every line within 80 columns."""
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    place = 'Huisartsenpraktijk De Lange Voorhout'
+    for i in range(60):
+        su.insert_request(db, 'MZ-2026-%04d' % (i + 1), '2026-03-01T10:%02d:00Z' % i, su.answers('Persoon %d' % i))
+    con = sqlite3.connect(str(db))
+    with con:
+        con.execute('UPDATE intake SET location = ?', (place,))
+    con.close()
+    k = su.staff_terminal(kiosk, db, lang='nl', args=STAFF_ARGS)
+    k.wait_for('MZ-2026-0060')
+    k.press('p')
+    k.press('a')
+    k.press('a')
+    k.wait_for(T('View: %s', 'nl') % T('not assigned', 'nl'))
+    k.press(PGDN)
+    k.wait_for(T('Newer requests (Page Up)', 'nl'), T('Older requests (Page Down)', 'nl'), 'q stop')
+    assert all(len(l) <= 80 for l in k.text())
+    assert sum(1 for l in k.text() if 'MZ-2026-' in l) >= 10, k.dump()
