@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "site.h"
+#include "record_queue.h"
 #include "staff.h"
 #include "util.h"
 
@@ -25,10 +26,7 @@ struct record_view {
 	char undo_from[16], undo_to[16];
 	/* Closing waits for a yes; closing_undo: the close is an undo. */
 	bool closing, closing_undo;
-	/* "Assign to...": the staff logins to choose from, while choosing. */
-	char **logins;
-	size_t nlogins;
-	bool picking;
+	struct queue_pick pick; /* "Assign to...", while choosing */
 };
 
 static void
@@ -161,61 +159,6 @@ confirm_close(struct screen *s, struct doc *d)
 	free(line);
 }
 
-/* Who handles the request and when to call back. */
-static void
-queue_lines(const struct record_view *v, struct doc *d)
-{
-	char *name = *v->r.assignee ? staff_name(v->r.assignee) : xstrdup(_("nobody"));
-	/* L10N: the staff member's full name, or "nobody". */
-	char *line = xasprintf(_("Assigned to: %s"), name);
-
-	doc_text(d, line, UI_NORMAL, 0);
-	free(line);
-	free(name);
-	/* L10N: a date YYYY-MM-DD, or "-". */
-	line = xasprintf(_("Call back on: %s"), *v->r.callback ? v->r.callback : "-");
-	doc_text(d, line, UI_NORMAL, 0);
-	free(line);
-}
-
-/* A history line for an assignment or a call back day. Caller frees. */
-static char *
-queue_event(const struct store_event *e)
-{
-	char *name, *line;
-
-	if (e->callback != NULL)
-		/* L10N: history: date, time, staff login, the day to call back or "-". */
-		return xasprintf(_("%.10s %.5s %s: call back on %s"), e->at, e->at + 11, e->staff,
-		    *e->callback ? e->callback : "-");
-	if (*e->assignee == '\0')
-		/* L10N: history: date, time, staff login. */
-		return xasprintf(_("%.10s %.5s %s: not assigned any more"), e->at, e->at + 11, e->staff);
-	name = staff_name(e->assignee);
-	/* L10N: history: date, time, staff login, the full name assigned. */
-	line = xasprintf(_("%.10s %.5s %s: assigned to %s"), e->at, e->at + 11, e->staff, name);
-	free(name);
-	return line;
-}
-
-/* "Assign to...": one button per staff login, by full name. */
-static void
-pick_buttons(const struct record_view *v, struct doc *d)
-{
-	doc_text(d, _("Assign to whom?"), UI_HEADING, 0);
-	if (v->nlogins == 0)
-		doc_text(d, _("No staff logins were found."), UI_NORMAL, 2);
-	for (size_t i = 0; i < v->nlogins && i < 90; i++) {
-		char *name = staff_name(v->logins[i]);
-		char *line = str_eq(name, v->logins[i]) ? xstrdup(name) : xasprintf("%s (%s)", name, v->logins[i]);
-
-		doc_button(d, ID_PICK + (int)i, ID_PICK + (int)i, i < 9 ? (char)('1' + i) : 0, line);
-		free(line);
-		free(name);
-	}
-	doc_button(d, ID_PICK_CANCEL, ID_PICK_CANCEL, '0', _("Cancel"));
-}
-
 static void
 record_build(struct screen *s, struct doc *d)
 {
@@ -239,7 +182,7 @@ record_build(struct screen *s, struct doc *d)
 	line = xasprintf(_("Status: %s"), store_status_label(v->r.status));
 	doc_text(d, line, UI_HEADING, 0);
 	free(line);
-	queue_lines(v, d);
+	queue_lines(&v->r, d);
 	doc_blank(d);
 	/* The answers in the order of the form; fields of older forms last. */
 	for (size_t i = 0; i < f->nfields; i++)
@@ -284,8 +227,8 @@ record_build(struct screen *s, struct doc *d)
 		confirm_close(s, d);
 		return;
 	}
-	if (v->picking) {
-		pick_buttons(v, d);
+	if (v->pick.on) {
+		queue_pick_build(&v->pick, d, ID_PICK, ID_PICK_CANCEL);
 		return;
 	}
 	if (v->undo_from[0] != '\0' && str_eq(v->r.status, v->undo_to)) {
@@ -374,7 +317,7 @@ assign(struct screen *s, const char *login)
 	char who[STORE_LOGIN_MAX + 1], *name, *msg;
 	enum store_rc rc;
 
-	snprintf(who, sizeof who, "%s", login); /* login may be in v->logins */
+	snprintf(who, sizeof who, "%s", login); /* login may be in v->pick */
 	rc = store_set_assignee(a->store, &v->r, who, a->staff);
 	a->changes++;
 	reload(s);
@@ -390,17 +333,6 @@ assign(struct screen *s, const char *login)
 		free(name);
 	}
 	s->focus = ID_BACK;
-}
-
-static void
-pick_end(struct record_view *v)
-{
-	for (size_t i = 0; i < v->nlogins; i++)
-		free(v->logins[i]);
-	free(v->logins);
-	v->logins = NULL;
-	v->nlogins = 0;
-	v->picking = false;
 }
 
 static void
@@ -439,15 +371,13 @@ record_activate(struct screen *s, int id)
 	} else if (id == ID_UNASSIGN) {
 		assign(s, "");
 	} else if (id == ID_ASSIGN) {
-		pick_end(v);
-		v->nlogins = staff_logins(&v->logins);
-		v->picking = true;
-		s->focus = v->nlogins ? ID_PICK : ID_PICK_CANCEL;
-	} else if (id >= ID_PICK && v->picking && (size_t)(id - ID_PICK) < v->nlogins) {
-		assign(s, v->logins[id - ID_PICK]);
-		pick_end(v);
+		queue_pick_start(&v->pick);
+		s->focus = v->pick.n ? ID_PICK : ID_PICK_CANCEL;
+	} else if (id >= ID_PICK && v->pick.on && (size_t)(id - ID_PICK) < v->pick.n) {
+		assign(s, v->pick.logins[id - ID_PICK]);
+		queue_pick_end(&v->pick);
 	} else if (id == ID_PICK_CANCEL) {
-		pick_end(v);
+		queue_pick_end(&v->pick);
 		s->focus = ID_BACK;
 	} else if (id == ID_CALLBACK) {
 		app_push(a, scr_prompt_new(a, N_("Call back"), N_("Call back on which day (YYYY-MM-DD)? Empty: none."),
@@ -481,7 +411,7 @@ record_back(struct screen *s)
 
 	if (v->closing)
 		record_activate(s, ID_KEEP);
-	else if (v->picking)
+	else if (v->pick.on)
 		record_activate(s, ID_PICK_CANCEL);
 	else
 		app_pop(s->app);
@@ -501,7 +431,7 @@ record_free(struct screen *s)
 	struct record_view *v = s->data;
 
 	store_record_free(&v->r);
-	pick_end(v);
+	queue_pick_end(&v->pick);
 	free(v);
 }
 
