@@ -62,10 +62,13 @@ staff_name(const char *login)
 static void
 add_login(char ***logins, size_t *n, const char *login)
 {
+	/* The uid, not the entry: the next getpwnam overwrites that. */
 	struct passwd *kiosk = site.kiosk_user ? getpwnam(site.kiosk_user) : NULL;
+	bool has_kiosk = kiosk != NULL;
+	uid_t kiosk_uid = has_kiosk ? kiosk->pw_uid : 0;
 	struct passwd *pw = getpwnam(login);
 
-	if (pw == NULL || (kiosk != NULL && kiosk->pw_uid == pw->pw_uid))
+	if (pw == NULL || (has_kiosk && kiosk_uid == pw->pw_uid))
 		return;
 	for (size_t i = 0; i < *n; i++)
 		if (str_eq((*logins)[i], pw->pw_name))

@@ -260,3 +260,29 @@ def test_a_view_keeps_the_list_on_screen_at_80x24(kiosk, tmp_path):
     k.wait_for(T('Newer requests (Page Up)', 'nl'), T('Older requests (Page Down)', 'nl'), 'q stop')
     assert all(len(l) <= 80 for l in k.text())
     assert sum(1 for l in k.text() if 'MZ-2026-' in l) >= 10, k.dump()
+
+
+def test_the_kiosk_account_is_never_offered(kiosk, tmp_path):
+    """Named among the staff logins or not, the site's kiosk account is
+    never someone a request can be assigned to."""
+    import os
+    import zkharness
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    su.insert_request(db, 'MZ-2026-0006', '2026-04-02T10:00:00Z', su.answers('Kiosk Persoon'))
+    conf = zkharness.write_site(str(tmp_path / 'site.conf'), database=str(db),
+                                forms=os.path.join(zkharness.ROOT, 'forms'),
+                                staff_users=[LOGIN, OTHER, 'daemon'], staff_group='zk-test-no-such-group',
+                                kiosk_user='daemon', export_folder=str(tmp_path / 'site-exports'))
+    k = kiosk(cols=80, rows=50, db=str(db), wait=False, LSAN_OPTIONS=su.LSAN,
+              args=['staff', '--lang', 'en'], ZK_TEST_CONF=conf)
+    k.wait_for('MZ-2026-0006', timeout=20)
+    k.send(ENTER)
+    k.wait_for(T('History', 'en'))
+    k.send(su.key_of(k, T('Assign to...', 'en')))
+    k.wait_for(T('Assign to whom?', 'en'))
+    names = [l.strip() for l in k.text()]
+    start = names.index(T('Assign to whom?', 'en'))
+    offered = [l for l in names[start + 1:] if l and T('Cancel', 'en') not in l]
+    assert any(full_name(OTHER) in l for l in offered), k.dump()
+    assert not any(full_name('daemon') in l or 'daemon' in l for l in offered), k.dump()
