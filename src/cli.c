@@ -165,6 +165,45 @@ answer_of(const struct store_record *r, const char *field)
 	return "";
 }
 
+/* v as JSON: null for NULL or, when empty_null, "". */
+static json_t *
+json_or_null(const char *v, bool empty_null)
+{
+	return v == NULL || (empty_null && *v == '\0') ? json_null() : json_text(v);
+}
+
+/* The history of r, oldest first: one object per status change, note,
+ * assignment or call back day, with "what" saying which. */
+static json_t *
+json_history(const struct store_record *r)
+{
+	json_t *h = json_array();
+
+	for (size_t i = 0; i < r->nevents; i++) {
+		const struct store_event *e = &r->events[i];
+		json_t *o = json_object();
+
+		json_object_set_new(o, "at", json_text(e->at));
+		json_object_set_new(o, "staff", json_text(e->staff));
+		if (e->note != NULL) {
+			json_object_set_new(o, "what", json_string("note"));
+			json_object_set_new(o, "note", json_text(e->note));
+		} else if (e->assignee != NULL) {
+			json_object_set_new(o, "what", json_string("assign"));
+			json_object_set_new(o, "assignee", json_or_null(e->assignee, true));
+		} else if (e->callback != NULL) {
+			json_object_set_new(o, "what", json_string("callback"));
+			json_object_set_new(o, "callback", json_or_null(e->callback, true));
+		} else {
+			json_object_set_new(o, "what", json_string("status"));
+			json_object_set_new(o, "old_status", json_or_null(e->old_status, false));
+			json_object_set_new(o, "new_status", json_or_null(e->new_status, false));
+		}
+		json_array_append_new(h, o);
+	}
+	return h;
+}
+
 static void
 export_one(void *ctx, const struct store_record *r)
 {
@@ -198,6 +237,11 @@ export_one(void *ctx, const struct store_record *r)
 			json_object_set_new(answers, r->answers[i].field, v ? v : json_null());
 		}
 		json_object_set_new(o, "answers", answers);
+		/* The team's work: who handles it, when to call back, and what
+		 * staff did (null and [] when nothing). */
+		json_object_set_new(o, "assignee", json_or_null(r->assignee, true));
+		json_object_set_new(o, "callback", json_or_null(r->callback, true));
+		json_object_set_new(o, "history", json_history(r));
 		fputs(x->count ? ",\n  " : "\n  ", x->out);
 		/* Invisible characters stay in the data, escaped: a JSON reader
 		 * gets the value as stored, a person reading the file sees

@@ -25,6 +25,7 @@
 #include "i18n.h"
 #include "intake.h"
 #include "lazy.h"
+#include "staff.h"
 #include "util.h"
 
 /* The functions of libxlsxwriter used here; it is loaded when a
@@ -59,9 +60,9 @@ struct counts {
 
 struct xlsx {
 	const struct forms *f;
-	lxw_worksheet *ws;
+	lxw_worksheet *ws, *history; /* history: what staff did, a row each */
 	lxw_format *text, *wrap, *date, *month;
-	lxw_row_t row;
+	lxw_row_t row, history_row;
 	char **options;       /* option ids: the forms' request pages, then any older ones */
 	size_t noptions;
 	struct counts by_option, by_status;
@@ -209,6 +210,58 @@ tally(struct xlsx *x, const struct store_record *r)
 	}
 }
 
+/* One row per status change, note, assignment or call back day of r, on
+ * the history sheet (written in the same pass: each sheet gets its rows
+ * in order, as constant-memory mode needs). */
+static void
+history_rows(struct xlsx *x, const struct store_record *r)
+{
+	for (size_t i = 0; i < r->nevents; i++) {
+		const struct store_event *e = &r->events[i];
+		lxw_row_t row = ++x->history_row;
+		const char *what;
+		char *detail;
+		lxw_datetime dt;
+
+		put_text(x->history, row, 0, r->ref, x->text);
+		if (local_time(e->at, &dt))
+			xlsx.worksheet_write_datetime(x->history, row, 1, &dt, x->date);
+		else
+			put_text(x->history, row, 1, e->at, x->text);
+		put_text(x->history, row, 2, e->staff, x->text);
+		if (e->note != NULL) {
+			what = _("Note");
+			detail = xstrdup(e->note);
+		} else if (e->assignee != NULL) {
+			what = _("Assigned to");
+			detail = *e->assignee ? staff_name(e->assignee) : xstrdup(_("nobody"));
+		} else if (e->callback != NULL) {
+			what = _("Call back");
+			detail = xstrdup(*e->callback ? e->callback : "-");
+		} else {
+			what = _("Status");
+			detail = xasprintf("%s -> %s", e->old_status ? store_status_label(e->old_status) : "-",
+			    e->new_status ? store_status_label(e->new_status) : "-");
+		}
+		put_text(x->history, row, 3, what, x->text);
+		put_text(x->history, row, 4, detail, strchr(detail, '\n') ? x->wrap : x->text);
+		free(detail);
+	}
+}
+
+/* The history sheet's header. */
+static void
+history_head(struct xlsx *x, lxw_format *head)
+{
+	static const char *const titles[] = { N_("Reference"), N_("Date"), N_("Staff"), N_("What"), N_("Details") };
+	static const double widths[] = { 14, 17, 14, 14, 60 };
+
+	for (lxw_col_t c = 0; c < 5; c++) {
+		xlsx.worksheet_write_string(x->history, 0, c, _(titles[c]), head);
+		xlsx.worksheet_set_column(x->history, c, c, widths[c], NULL);
+	}
+}
+
 static void
 request_row(void *ctx, const struct store_record *r)
 {
@@ -223,7 +276,7 @@ request_row(void *ctx, const struct store_record *r)
 	else
 		put_text(x->ws, x->row, 1, r->created, x->text);
 	put_text(x->ws, x->row, 2, store_status_label(r->status), x->text);
-	put_text(x->ws, x->row, 3, r->ui_lang, x->text);
+	put_text(x->ws, x->row, 3, i18n_language_name(r->ui_lang), x->text);
 	for (size_t i = 0; i < x->f->nfields; i++, col++) {
 		const struct field *fd = &x->f->fields[i];
 		const char *v = answer_of(r, fd->id);
@@ -246,6 +299,7 @@ request_row(void *ctx, const struct store_record *r)
 		col++;
 	}
 	put_text(x->ws, x->row, col, *r->location ? r->location : "-", x->text);
+	history_rows(x, r);
 	tally(x, r);
 	x->count++;
 }
@@ -465,7 +519,7 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 	xlsx.worksheet_set_column(x.ws, 2, 2, 14, NULL);
 	xlsx.worksheet_set_column(x.ws, 3, 3, 9, NULL);
 	for (size_t i = 0; i < f->nfields; i++) {
-		put_text(x.ws, 0, (lxw_col_t)(4 + i), tr(&f->fields[i].label), head);
+		put_text(x.ws, 0, (lxw_col_t)(4 + i), field_staff_label(&f->fields[i]), head);
 		xlsx.worksheet_set_column(x.ws, (lxw_col_t)(4 + i), (lxw_col_t)(4 + i), column_width(f->fields[i].type), NULL);
 	}
 	if (f->care != NULL) {
@@ -479,9 +533,14 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 	for (size_t p = 0; p < f->npages; p++)
 		if (f->pages[p].request)
 			option_index(&x, f->pages[p].id);
+	/* What staff did: the second sheet, before the statistics. */
+	x.history = xlsx.workbook_add_worksheet(wb, _("History"));
+	history_head(&x, head);
 	rc = store_each(s, flt, request_row, &x);
 	xlsx.worksheet_freeze_panes(x.ws, 1, 0);
 	xlsx.worksheet_autofilter(x.ws, 0, 0, x.row, where);
+	xlsx.worksheet_freeze_panes(x.history, 1, 0);
+	xlsx.worksheet_autofilter(x.history, 0, 0, x.history_row, 4);
 	stats_sheet(wb, &x, head);
 	if (xlsx.workbook_close(wb) != LXW_NO_ERROR && rc == STORE_OK)
 		rc = STORE_FULL;

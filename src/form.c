@@ -172,10 +172,16 @@ field_type_name(enum field_type t)
 	return "?";
 }
 
+const char *
+field_staff_label(const struct field *fd)
+{
+	return *tr(&fd->staff_label) ? tr(&fd->staff_label) : tr(&fd->label);
+}
+
 static void
 read_field(struct loader *ld, const config_setting_t *g, struct field *f)
 {
-	static const char *const keys[] = { "id", "type", "label", "hint", "required", "max",
+	static const char *const keys[] = { "id", "type", "label", "staff_label", "hint", "required", "max",
 		"choices", "default", NULL };
 	static const char *const ckeys[] = { "id", "label", NULL };
 	const char *type = NULL;
@@ -186,6 +192,7 @@ read_field(struct loader *ld, const config_setting_t *g, struct field *f)
 	f->id = get_id(ld, g, "id", true);
 	get_text(ld, g, "label", &f->label, true);
 	get_text(ld, g, "hint", &f->hint, false);
+	get_text(ld, g, "staff_label", &f->staff_label, false);
 	f->required = get_bool(ld, g, "required");
 	config_setting_lookup_string(g, "type", &type);
 	for (size_t i = 0; type != NULL && i < sizeof field_types / sizeof field_types[0]; i++)

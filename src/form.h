@@ -162,10 +162,16 @@ struct choice {
 	struct text label;
 };
 
+struct field;
+/* The label of fd as staff read it ("Name", not "Your name"): staff_label
+ * when the form gives one, else label; in the current language. */
+const char *field_staff_label(const struct field *fd);
+
 struct field {
 	char *id;
 	enum field_type type;
 	struct text label, hint;
+	struct text staff_label; /* optional: the label as staff read it */
 	bool required;
 	int max; /* characters, for text fields */
 	struct choice *choices;

@@ -85,6 +85,7 @@ forms_free(struct forms *f)
 		free(fd->def);
 		text_free(&fd->label);
 		text_free(&fd->hint);
+		text_free(&fd->staff_label);
 		for (size_t c = 0; c < fd->nchoices; c++) {
 			free(fd->choices[c].id);
 			text_free(&fd->choices[c].label);

@@ -50,6 +50,16 @@ i18n_code(enum lang lang)
 	return lang == LANG_EN ? "en" : "nl";
 }
 
+const char *
+i18n_language_name(const char *code)
+{
+	/* Each language by its own name, as the kiosk's language key shows it. */
+	static const char *const names[LANG_COUNT] = { [LANG_NL] = "Nederlands", [LANG_EN] = "English" };
+	enum lang l;
+
+	return i18n_parse(code, &l) ? names[l] : code;
+}
+
 bool
 i18n_parse(const char *code, enum lang *lang)
 {

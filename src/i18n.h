@@ -25,6 +25,9 @@ void i18n_set(enum lang lang);
 enum lang i18n_lang(void);
 /* "nl" or "en". */
 const char *i18n_code(enum lang lang);
+/* The language of code ("nl") by its own name ("Nederlands"); code itself
+ * when it is no language zorgkiosk speaks. */
+const char *i18n_language_name(const char *code);
 /* Parse "nl" or "en" into *lang; false if it is neither. */
 bool i18n_parse(const char *code, enum lang *lang);
 /* The language the caller's environment asks for (LANGUAGE, LC_ALL,

@@ -7,9 +7,12 @@
 #include <time.h>
 
 #include "site.h"
+#include "record_queue.h"
+#include "staff.h"
 #include "util.h"
 
-enum { ID_STATUS = 1, ID_NOTE = 100, ID_UNDO, ID_CLOSE, ID_KEEP, ID_PERSON };
+enum { ID_STATUS = 1, ID_NOTE = 100, ID_UNDO, ID_CLOSE, ID_KEEP, ID_PERSON, ID_MINE, ID_ASSIGN, ID_UNASSIGN, ID_CALLBACK,
+	ID_PICK_CANCEL, ID_PICK = 200 };
 
 /* The longest note. */
 #define NOTE_MAX 2000
@@ -23,6 +26,7 @@ struct record_view {
 	char undo_from[16], undo_to[16];
 	/* Closing waits for a yes; closing_undo: the close is an undo. */
 	bool closing, closing_undo;
+	struct queue_pick pick; /* "Assign to...", while choosing */
 };
 
 static void
@@ -54,7 +58,7 @@ label_of(struct screen *s, const char *field, const char *choice)
 	char *l;
 
 	if (fd != NULL && *choice == '\0')
-		return xstrdup(tr(&fd->label));
+		return xstrdup(field_staff_label(fd));
 	for (size_t c = 0; fd != NULL && c < fd->nchoices; c++)
 		if (str_eq(fd->choices[c].id, choice))
 			return xstrdup(tr(&fd->choices[c].label));
@@ -168,7 +172,7 @@ record_build(struct screen *s, struct doc *d)
 		return;
 	}
 	line = xasprintf(_("Received %.10s %.5s (UTC), in %s; form version %d"), v->r.created, v->r.created + 11,
-	    v->r.ui_lang, v->r.form_version);
+	    i18n_language_name(v->r.ui_lang), v->r.form_version);
 	doc_text(d, line, UI_NORMAL, 0);
 	free(line);
 	/* L10N: where the request was made; "-" for requests from before. */
@@ -178,6 +182,7 @@ record_build(struct screen *s, struct doc *d)
 	line = xasprintf(_("Status: %s"), store_status_label(v->r.status));
 	doc_text(d, line, UI_HEADING, 0);
 	free(line);
+	queue_lines(&v->r, d);
 	doc_blank(d);
 	/* The answers in the order of the form; fields of older forms last. */
 	for (size_t i = 0; i < f->nfields; i++)
@@ -206,6 +211,9 @@ record_build(struct screen *s, struct doc *d)
 			if (nl != NULL)
 				doc_text(d, nl + 1, UI_NORMAL, 4);
 			free(first);
+		} else if (e->assignee != NULL || e->callback != NULL) {
+			line = queue_event(e);
+			doc_text(d, line, UI_NORMAL, 2);
 		} else {
 			/* L10N: history: date, time, staff login, old and new status. */
 			line = xasprintf(_("%.10s %.5s %s: status %s -> %s"), e->at, e->at + 11, e->staff,
@@ -217,6 +225,10 @@ record_build(struct screen *s, struct doc *d)
 	doc_blank(d);
 	if (v->closing) {
 		confirm_close(s, d);
+		return;
+	}
+	if (v->pick.on) {
+		queue_pick_build(&v->pick, d, ID_PICK, ID_PICK_CANCEL);
 		return;
 	}
 	if (v->undo_from[0] != '\0' && str_eq(v->r.status, v->undo_to)) {
@@ -233,6 +245,12 @@ record_build(struct screen *s, struct doc *d)
 	}
 	doc_button(d, ID_NOTE, ID_NOTE, 'n', _("Add a note"));
 	doc_button(d, ID_PERSON, ID_PERSON, 'p', _("All data of this person"));
+	if (!str_eq(v->r.assignee, s->app->staff))
+		doc_button(d, ID_MINE, ID_MINE, 'm', _("Assign to me"));
+	doc_button(d, ID_ASSIGN, ID_ASSIGN, 'a', _("Assign to..."));
+	if (*v->r.assignee)
+		doc_button(d, ID_UNASSIGN, ID_UNASSIGN, 'r', _("Not assigned"));
+	doc_button(d, ID_CALLBACK, ID_CALLBACK, 'b', _("Call back on..."));
 	doc_button(d, ID_BACK, ID_BACK, '0', _("Back to the list"));
 }
 
@@ -291,6 +309,52 @@ set_status(struct screen *s, const char *status, bool undo)
 	s->focus = ID_BACK;
 }
 
+/* Store an assignee ("": nobody) and say what is stored now. */
+static void
+assign(struct screen *s, const char *login)
+{
+	struct record_view *v = s->data;
+	struct app *a = s->app;
+	char who[STORE_LOGIN_MAX + 1], *name, *msg;
+	enum store_rc rc;
+
+	snprintf(who, sizeof who, "%s", login); /* login may be in v->pick */
+	rc = store_set_assignee(a->store, &v->r, who, a->staff);
+	a->changes++;
+	reload(s);
+	if (rc != STORE_OK) {
+		app_notice(a, store_message(rc));
+	} else if (*who == '\0') {
+		app_notice(a, _("Nobody is assigned to this request now."));
+	} else {
+		name = staff_name(who);
+		msg = xasprintf(_("Assigned to %s."), name);
+		app_notice(a, msg);
+		free(msg);
+		free(name);
+	}
+	s->focus = ID_BACK;
+}
+
+static void
+callback_done(struct app *a, void *ctx, const char *text)
+{
+	struct screen *s = ctx;
+	struct record_view *v = s->data;
+	enum store_rc rc;
+
+	/* Empty: no call back day. */
+	if (*text != '\0' && !date_valid(text)) {
+		app_notice(a, _("Please write a date as YYYY-MM-DD, e.g. 2026-11-24."));
+		return;
+	}
+	rc = store_set_callback(a->store, &v->r, text, a->staff);
+	a->changes++;
+	reload(s);
+	app_notice(a, rc != STORE_OK ? store_message(rc) : *text ? _("The call back day has been saved.") :
+	    _("There is no call back day now."));
+}
+
 static void
 record_activate(struct screen *s, int id)
 {
@@ -305,6 +369,22 @@ record_activate(struct screen *s, int id)
 		app_push(a, scr_note_new(a, NOTE_MAX, note_done, s));
 	} else if (id == ID_PERSON) {
 		app_push(a, scr_person_new(a, v->ref));
+	} else if (id == ID_MINE) {
+		assign(s, a->staff);
+	} else if (id == ID_UNASSIGN) {
+		assign(s, "");
+	} else if (id == ID_ASSIGN) {
+		queue_pick_start(&v->pick);
+		s->focus = v->pick.n ? ID_PICK : ID_PICK_CANCEL;
+	} else if (id >= ID_PICK && v->pick.on && (size_t)(id - ID_PICK) < v->pick.n) {
+		assign(s, v->pick.logins[id - ID_PICK]);
+		queue_pick_end(&v->pick);
+	} else if (id == ID_PICK_CANCEL) {
+		queue_pick_end(&v->pick);
+		s->focus = ID_BACK;
+	} else if (id == ID_CALLBACK) {
+		app_push(a, scr_prompt_new(a, N_("Call back"), N_("Call back on which day (YYYY-MM-DD)? Empty: none."),
+		    v->r.callback, 10, callback_done, s));
 	} else if (id == ID_UNDO || (id >= ID_STATUS && id < ID_STATUS + STORE_NSTATUS)) {
 		bool undo = id == ID_UNDO;
 		const char *status = undo ? v->undo_from : store_statuses[id - ID_STATUS];
@@ -334,6 +414,8 @@ record_back(struct screen *s)
 
 	if (v->closing)
 		record_activate(s, ID_KEEP);
+	else if (v->pick.on)
+		record_activate(s, ID_PICK_CANCEL);
 	else
 		app_pop(s->app);
 }
@@ -342,7 +424,8 @@ static const char *
 record_help(struct screen *s)
 {
 	(void)s;
-	return _("All answers of this request, and what staff did with it. Set a new status or add a note; both are kept with your name and the time. If someone else changed the request meanwhile, you are told and see the new state.");
+	return _("All answers of this request, and what staff did with it. Set a new status or add a note; both are kept with your name and the time. If someone else changed the request meanwhile, you are told and see the new state.\n"
+	    "m assigns the request to you, a to another staff member, r to nobody; b sets the day to call back (YYYY-MM-DD).");
 }
 
 static void
@@ -351,6 +434,7 @@ record_free(struct screen *s)
 	struct record_view *v = s->data;
 
 	store_record_free(&v->r);
+	queue_pick_end(&v->pick);
 	free(v);
 }
 

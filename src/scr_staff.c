@@ -22,9 +22,18 @@
 
 enum { ID_ROW = 1, ID_OLDER = 1000, ID_NEWER };
 
+/* The views of the work queue, in the order key a shows them. */
+enum { QUEUE_ALL, QUEUE_MINE, QUEUE_FREE, QUEUE_OVERDUE, QUEUE_VIEWS };
+static const char *const queue_names[QUEUE_VIEWS] = {
+	N_("all"), N_("mine"), N_("not assigned"), N_("overdue"),
+};
+
 struct staff_list {
 	char *status, *option, *since, *until, *search; /* filters; NULL: any */
 	char *location; /* where requests were made (several kiosks); NULL: any */
+	int queue; /* QUEUE_ALL, QUEUE_MINE, QUEUE_FREE or QUEUE_OVERDUE */
+	char today[16]; /* for QUEUE_OVERDUE: YYYY-MM-DD, local */
+	const char *staff; /* the login using the list */
 	const char *name_field, *options_field;
 	const char *search_fields[8];
 	size_t nsearch;
@@ -43,6 +52,8 @@ list_filter(const struct staff_list *l)
 		.status = l->status, .option = l->option, .since = l->since, .until = l->until,
 		.search = l->search, .location = l->location, .options_field = l->options_field,
 		.search_fields = l->search_fields, .nsearch = l->nsearch,
+		.assignee = l->queue == QUEUE_MINE ? l->staff : l->queue == QUEUE_FREE ? "" : NULL,
+		.callback_before = l->queue == QUEUE_OVERDUE ? l->today : NULL,
 	};
 
 	return f;
@@ -53,7 +64,7 @@ list_filter(const struct staff_list *l)
 static int
 page_size(const struct staff_list *l)
 {
-	int n = LINES - 8 - (l->fetch ? 2 : 0);
+	int n = LINES - 8 - (l->fetch ? 2 : 0) - (l->queue != QUEUE_ALL);
 
 	return n > 5 ? n : 5;
 }
@@ -147,14 +158,16 @@ option_titles(const struct forms *f, const char *list)
 static char *
 row_label(const struct forms *f, const struct store_row *r, int width)
 {
-	char date[11], *name, *status, *ref, *opts = option_titles(f, r->options), *line, *out;
+	char date[11], *name, *status, *ref, *opts = option_titles(f, r->options), *line, *out, *who;
 
 	snprintf(date, sizeof date, "%.10s", r->key.created);
 	ref = column(r->ref, 13);
-	name = column(r->name, 18);
+	name = column(r->name, 16);
 	status = column(store_status_label(r->status), 15);
-	line = xasprintf("%s %s %s %s %s", ref, date, name, status, opts);
+	who = column(r->assignee, 5); /* the login, short: the line fits 80 columns */
+	line = xasprintf("%s %s %s %s %s %s", ref, date, name, status, who, opts);
 	out = column(line, width - 4);
+	free(who);
 	free(ref);
 	free(name);
 	free(status);
@@ -209,12 +222,21 @@ list_build(struct screen *s, struct doc *d)
 	}
 	doc_text(d, line, UI_NORMAL, 0);
 	free(line);
+	/* A line of its own (page_size counts it): the filters fill the one above. */
+	if (l->queue != QUEUE_ALL) {
+		/* L10N: the work queue view of the staff list: mine, not assigned, overdue. */
+		line = xasprintf(_("View: %s"), _(queue_names[l->queue]));
+		doc_text(d, line, UI_HEADING, 0);
+		free(line);
+	}
 	/* Above the list, where a notice never covers it. */
 	if (l->fetch != NULL) {
 		doc_text(d, _("To take the export home, type on your own computer:"), UI_NORMAL, 0);
 		doc_text(d, l->fetch, UI_HEADING, 2);
 	}
-	head = xasprintf("    %-13s %-10s %-18s %-15s %s", _("Reference"), _("Date"), _("Name"), _("Status"), _("Options"));
+	head = xasprintf("    %-13s %-10s %-16s %-15s %-5s %s", _("Reference"), _("Date"), _("Name"), _("Status"),
+	    /* L10N: staff list column, at most 5 wide: the login a request is assigned to. */
+	    _("Who"), _("Options"));
 	doc_text(d, head, UI_HEADING, 0);
 	free(head);
 	if (l->nrows == 0)
@@ -229,7 +251,7 @@ list_build(struct screen *s, struct doc *d)
 		doc_button(d, ID_NEWER, ID_NEWER, 0, _("Newer requests (Page Up)"));
 	if (l->more_older)
 		doc_button(d, ID_OLDER, ID_OLDER, 0, _("Older requests (Page Down)"));
-	doc_text(d, _("/ search  s status  o option  d dates  c clear  w Excel  e CSV  j JSON  q quit"),
+	doc_text(d, _("/ search  s o d p a filter  c clear  w Excel  e CSV  j JSON  q quit"),
 	    UI_NORMAL, 0);
 }
 
@@ -459,6 +481,19 @@ list_key(struct screen *s, const struct ui_key *k)
 	case L'p':
 		cycle_location(s);
 		return true;
+	case L'a': {
+		time_t now = time(NULL);
+		struct tm tm;
+
+		/* Overdue: a call back day before today (local). */
+		localtime_r(&now, &tm);
+		strftime(l->today, sizeof l->today, "%Y-%m-%d", &tm);
+		l->queue = (l->queue + 1) % QUEUE_VIEWS;
+		load(s, NULL, 0);
+		s->focus = ID_ROW;
+		s->scroll = 0;
+		return true;
+	}
 	case L'd':
 		app_push(a, scr_prompt_new(a, N_("Dates"), N_("From which date (YYYY-MM-DD)? Empty: no start."),
 		    l->since, 10, since_done, NULL));
@@ -470,6 +505,7 @@ list_key(struct screen *s, const struct ui_key *k)
 		free(l->until);
 		free(l->location);
 		l->status = l->option = l->since = l->until = l->location = NULL;
+		l->queue = QUEUE_ALL;
 		set_filter(s, &l->search, NULL);
 		return true;
 	case L'e':
@@ -505,6 +541,7 @@ list_help(struct screen *s)
 	return _("The requests left at the kiosk, newest first. Enter opens one. Page Down and Page Up show older and newer requests.\n"
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
 	    "- s, o, d and p filter by status, option, dates and location (where the request was made); c clears the filters.\n"
+	    "- a shows in turn the requests assigned to you, those assigned to nobody, and those whose call back day has passed (not closed).\n"
 	    "- w, e and j export the requests in the list to a new file in your export folder: w an Excel workbook with "
 	    "statistics and a chart (for Excel or LibreOffice), e CSV and j JSON (for programs). The list then shows the command (scp -O ...) that copies it to"
 	    " your own computer; old exports are removed after a few days.\n"
@@ -554,6 +591,7 @@ scr_staff_new(struct app *a)
 			l->options_field = fd->id;
 	}
 	l->nsearch = forms_search_fields(a->forms, l->search_fields, sizeof l->search_fields / sizeof l->search_fields[0]);
+	l->staff = a->staff;
 	s = screen_new(a, &list_ops, l, ID_ROW);
 	load(s, NULL, 0);
 	return s;

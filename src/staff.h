@@ -10,5 +10,11 @@
  * named in site.staff_users; never the kiosk account. Puts the login name
  * in login. */
 bool staff_allowed(char *login, size_t size);
+/* The full name of login (its GECOS field), else the login. Caller frees. */
+char *staff_name(const char *login);
+/* The logins that are staff by the site configuration (staff_users and the
+ * members of staff_group; never the kiosk account), sorted, into *logins
+ * (caller frees each and the array); returns how many. */
+size_t staff_logins(char ***logins);
 
 #endif

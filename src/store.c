@@ -157,6 +157,14 @@ static const char *const migrations[STORE_SCHEMA] = {
 	 * rows stored before chained by store_audit_chain_schema (guarded: a
 	 * file that has them is left as it is). */
 	"SELECT 1;",
+	/* 10 -> 11: the work queue (store_queue.c): who of staff handles a
+	 * request (intake.assignee, a login) and when to call back
+	 * (intake.callback, YYYY-MM-DD); in the history, event.assignee and
+	 * event.callback say what a change set ('' for none). The columns are
+	 * added by add_queue (ALTER TABLE has no IF NOT EXISTS). */
+	"CREATE INDEX IF NOT EXISTS intake_assignee"
+	"  ON intake(assignee, created_at DESC, id DESC);"
+	"CREATE INDEX IF NOT EXISTS intake_callback ON intake(callback) WHERE callback IS NOT NULL;",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
@@ -167,6 +175,8 @@ static const char *const migrations[STORE_SCHEMA] = {
 #define MIGRATION_LOCATION 8
 /* The step that chains the audit (store_audit_chain_schema). */
 #define MIGRATION_AUDIT_CHAIN 9
+/* The step that adds the work queue's columns (add_queue). */
+#define MIGRATION_QUEUE 10
 
 enum store_rc
 store_rc_of(int rc)
@@ -271,6 +281,37 @@ add_location(sqlite3 *db)
 	return rc != SQLITE_OK || has ? rc : store_exec(db, "ALTER TABLE intake ADD COLUMN location TEXT");
 }
 
+/* Add column (with its type) to table unless it is there. */
+static int
+add_column(sqlite3 *db, const char *table, const char *column, const char *type)
+{
+	char *sql = sqlite3_mprintf("SELECT count(*) FROM pragma_table_info(%Q) WHERE name = %Q", table, column);
+	int has = 0, rc = pragma_int(db, sql, &has);
+
+	sqlite3_free(sql);
+	if (rc != SQLITE_OK || has)
+		return rc;
+	sql = sqlite3_mprintf("ALTER TABLE \"%w\" ADD COLUMN \"%w\" %s", table, column, type);
+	rc = store_exec(db, sql);
+	sqlite3_free(sql);
+	return rc;
+}
+
+/* The columns of the work queue, each unless it is there. */
+static int
+add_queue(sqlite3 *db)
+{
+	int rc = add_column(db, "intake", "assignee", "TEXT");
+
+	if (rc == SQLITE_OK)
+		rc = add_column(db, "intake", "callback", "TEXT");
+	if (rc == SQLITE_OK)
+		rc = add_column(db, "event", "assignee", "TEXT");
+	if (rc == SQLITE_OK)
+		rc = add_column(db, "event", "callback", "TEXT");
+	return rc;
+}
+
 static enum store_rc
 migrate(sqlite3 *db, char **detail)
 {
@@ -297,6 +338,8 @@ migrate(sqlite3 *db, char **detail)
 		out = STORE_NEWER;
 	for (; out == STORE_OK && version < STORE_SCHEMA; version++) {
 		if (version == MIGRATION_LOCATION && (rc = add_location(db)) != SQLITE_OK)
+			goto fail;
+		if (version == MIGRATION_QUEUE && (rc = add_queue(db)) != SQLITE_OK)
 			goto fail;
 		if ((rc = store_exec(db, migrations[version])) != SQLITE_OK)
 			goto fail;

@@ -30,7 +30,7 @@ enum store_rc {
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 10
+#define STORE_SCHEMA 11
 
 /* When store_open reads every page (PRAGMA quick_check) to find damage. */
 enum store_check {
@@ -104,6 +104,9 @@ const char *store_status_label(const char *status);
 struct store_filter {
 	const char *status, *option, *since, *until, *search;
 	const char *location; /* "" for requests stored before locations */
+	const char *assignee; /* a staff login; "" for the ones not assigned */
+	const char *callback_before; /* YYYY-MM-DD: a call back due before that
+	                              * day, and not closed (overdue) */
 	const char *options_field; /* the field holding ticked options */
 	const char *const *search_fields;
 	size_t nsearch;
@@ -115,10 +118,14 @@ struct store_key {
 	long long id;
 };
 
+/* The longest staff login stored as assignee, in bytes. */
+#define STORE_LOGIN_MAX 64
+
 /* One line of the staff list. */
 struct store_row {
 	struct store_key key;
 	char ref[32], status[16];
+	char assignee[STORE_LOGIN_MAX + 1]; /* "" when not assigned */
 	char *name, *options; /* answers of name_field and f->options_field */
 };
 
@@ -138,12 +145,15 @@ struct store_answer {
 struct store_event {
 	char at[32];
 	char *staff, *old_status, *new_status, *note; /* note or status change */
+	char *assignee, *callback; /* or a new assignee / call back day ("": none) */
 };
 
 struct store_record {
 	long long id;
 	char ref[32], created[32], status[16], ui_lang[4];
 	char location[STORE_LOCATION_MAX + 1]; /* "" when not known */
+	char assignee[STORE_LOGIN_MAX + 1]; /* staff login; "" when not assigned */
+	char callback[16]; /* YYYY-MM-DD to call back; "" when none */
 	int form_version, version;
 	struct store_answer *answers;
 	size_t nanswers;
@@ -163,6 +173,14 @@ enum store_rc store_undo_status(struct store *s, const struct store_record *r, c
     const char *staff);
 /* Add a note to request r, with history and audit. */
 enum store_rc store_add_note(struct store *s, const struct store_record *r, const char *note, const char *staff);
+/* Assign r to staff login assignee ("" or NULL: to nobody), or set the
+ * day to call back (YYYY-MM-DD; "" or NULL: none), as staff read it at
+ * r->version (STORE_CONFLICT when it changed since). Writes history and
+ * audit (store_queue.c). */
+enum store_rc store_set_assignee(struct store *s, const struct store_record *r, const char *assignee,
+    const char *staff);
+enum store_rc store_set_callback(struct store *s, const struct store_record *r, const char *day,
+    const char *staff);
 /* Append an audit row (the only way audit rows are written). */
 enum store_rc store_audit(struct store *s, const char *staff, const char *action, const char *ref, const char *detail);
 /* The same, saying whether what was done succeeded (result "ok" or
@@ -190,7 +208,8 @@ enum store_rc store_save_labels(struct store *s, const struct forms *f);
  * lang, from the labels remembered; NULL if unknown. Caller frees. */
 char *store_label(struct store *s, int form_version, const char *field, const char *choice, enum lang lang);
 
-/* Call fn for each request matching f, oldest first, with its answers. */
+/* Call fn for each request matching f, oldest first, with its answers and
+ * history. */
 enum store_rc store_each(struct store *s, const struct store_filter *f,
     void (*fn)(void *ctx, const struct store_record *r), void *ctx);
 /* Count the requests matching f by month ("YYYY-MM"), status and answer

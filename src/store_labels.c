@@ -70,7 +70,7 @@ store_save_labels(struct store *s, const struct forms *f)
 	for (size_t i = 0; rc == SQLITE_OK && i < f->nfields; i++) {
 		const struct field *fd = &f->fields[i];
 
-		rc = insert_label(st, f->intake_version, fd->id, "", &fd->label);
+		rc = insert_label(st, f->intake_version, fd->id, "", fd->staff_label.s[0] ? &fd->staff_label : &fd->label);
 		for (size_t c = 0; rc == SQLITE_OK && c < fd->nchoices; c++)
 			rc = insert_label(st, f->intake_version, fd->id, fd->choices[c].id, &fd->choices[c].label);
 	}

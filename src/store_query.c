@@ -98,6 +98,13 @@ store_add_filter(struct query *q, const struct store_filter *f, const struct fil
 		sqlite3_str_appendall(q->sql, " AND i.location IS NULL");
 	else if (f->location != NULL)
 		store_bind_text(q, " AND i.location = ?", f->location);
+	/* "" is the requests nobody is assigned to. */
+	if (f->assignee != NULL && *f->assignee == '\0')
+		sqlite3_str_appendall(q->sql, " AND i.assignee IS NULL");
+	else if (f->assignee != NULL)
+		store_bind_text(q, " AND i.assignee = ?", f->assignee);
+	if (f->callback_before != NULL)
+		store_bind_text(q, " AND i.callback < ? AND i.status <> 'closed'", f->callback_before);
 	if (f->since != NULL)
 		store_bind_text(q, " AND i.created_at >= ?", f->since);
 	if (f->until != NULL)

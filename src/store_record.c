@@ -27,7 +27,7 @@ store_list(struct store *s, const struct store_filter *f, const char *name_field
 	store_filter_strings(s, f, &fs);
 	store_bind_text(&q, "SELECT i.id, i.created_at, i.ref, i.status,"
 	    " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?),", name_field ? name_field : "");
-	store_bind_text(&q, " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?)",
+	store_bind_text(&q, " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?), i.assignee",
 	    f->options_field ? f->options_field : "");
 	store_add_from(&q, &fs);
 	store_add_filter(&q, f, &fs);
@@ -51,6 +51,7 @@ store_list(struct store *s, const struct store_filter *f, const char *name_field
 		store_col_copy(st, 3, r->status, sizeof r->status);
 		r->name = store_col_dup(st, 4);
 		r->options = store_col_dup(st, 5);
+		store_col_copy(st, 6, r->assignee, sizeof r->assignee);
 		rc = SQLITE_OK;
 		if (*n == cap)
 			break;
@@ -98,6 +99,33 @@ read_answers(sqlite3_stmt *st, struct store_record *r)
 }
 
 #define ANSWERS_SQL "SELECT field, value FROM answer WHERE intake_id = ?"
+#define EVENTS_SQL "SELECT at, staff, old_status, new_status, note, assignee, callback FROM event" \
+	" WHERE intake_id = ? ORDER BY id"
+
+/* Read the history of r (id set) with st, EVENTS_SQL, prepared once for
+ * many requests. */
+static int
+read_events(sqlite3_stmt *st, struct store_record *r)
+{
+	int rc;
+
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, r->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct store_event *e;
+
+		r->events = xreallocarray(r->events, r->nevents + 1, sizeof *r->events);
+		e = &r->events[r->nevents++];
+		store_col_copy(st, 0, e->at, sizeof e->at);
+		e->staff = store_col_dup(st, 1);
+		e->old_status = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : store_col_dup(st, 2);
+		e->new_status = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : store_col_dup(st, 3);
+		e->note = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : store_col_dup(st, 4);
+		e->assignee = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : store_col_dup(st, 5);
+		e->callback = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL : store_col_dup(st, 6);
+	}
+	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
 
 /* Read the answers and history of r (id set). */
 static int
@@ -112,28 +140,16 @@ read_details(struct store *s, struct store_record *r, bool events)
 	}
 	if (rc != SQLITE_OK || !events)
 		return rc;
-	rc = sqlite3_prepare_v2(s->db, "SELECT at, staff, old_status, new_status, note FROM event"
-	    " WHERE intake_id = ? ORDER BY id", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(s->db, EVENTS_SQL, -1, &st, NULL);
 	if (rc == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, r->id);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			struct store_event *e;
-
-			r->events = xreallocarray(r->events, r->nevents + 1, sizeof *r->events);
-			e = &r->events[r->nevents++];
-			store_col_copy(st, 0, e->at, sizeof e->at);
-			e->staff = store_col_dup(st, 1);
-			e->old_status = sqlite3_column_type(st, 2) == SQLITE_NULL ? NULL : store_col_dup(st, 2);
-			e->new_status = sqlite3_column_type(st, 3) == SQLITE_NULL ? NULL : store_col_dup(st, 3);
-			e->note = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : store_col_dup(st, 4);
-		}
+		rc = read_events(st, r);
 		sqlite3_finalize(st);
 	}
-	return rc == SQLITE_DONE ? SQLITE_OK : rc;
+	return rc;
 }
 
 /* Fill the columns of r from a row id, created_at, ref, status, ui_lang,
- * form_version, version, location. */
+ * form_version, version, location, assignee, callback. */
 static void
 read_head(sqlite3_stmt *st, struct store_record *r)
 {
@@ -146,9 +162,12 @@ read_head(sqlite3_stmt *st, struct store_record *r)
 	r->form_version = sqlite3_column_int(st, 5);
 	r->version = sqlite3_column_int(st, 6);
 	store_col_copy(st, 7, r->location, sizeof r->location);
+	store_col_copy(st, 8, r->assignee, sizeof r->assignee);
+	store_col_copy(st, 9, r->callback, sizeof r->callback);
 }
 
-#define HEAD_COLUMNS "i.id, i.created_at, i.ref, i.status, i.ui_lang, i.form_version, i.version, i.location"
+#define HEAD_COLUMNS "i.id, i.created_at, i.ref, i.status, i.ui_lang, i.form_version, i.version, i.location,"\
+	" i.assignee, i.callback"
 
 enum store_rc
 store_record(struct store *s, const char *ref, struct store_record *r)
@@ -189,6 +208,8 @@ store_record_free(struct store_record *r)
 		free(r->events[i].old_status);
 		free(r->events[i].new_status);
 		free(r->events[i].note);
+		free(r->events[i].assignee);
+		free(r->events[i].callback);
 	}
 	free(r->events);
 	memset(r, 0, sizeof *r);
@@ -199,7 +220,7 @@ store_each(struct store *s, const struct store_filter *f, void (*fn)(void *, con
 {
 	struct query q = { .sql = sqlite3_str_new(s->db) };
 	struct filter_strings fs;
-	sqlite3_stmt *st = NULL, *answers = NULL;
+	sqlite3_stmt *st = NULL, *answers = NULL, *events = NULL;
 	int rc;
 
 	store_filter_strings(s, f, &fs);
@@ -211,16 +232,21 @@ store_each(struct store *s, const struct store_filter *f, void (*fn)(void *, con
 	rc = store_begin_and_prepare(s, &q, &st);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(s->db, ANSWERS_SQL, -1, &answers, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, EVENTS_SQL, -1, &events, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_record r;
 
 		read_head(st, &r);
 		rc = read_answers(answers, &r);
 		if (rc == SQLITE_OK)
+			rc = read_events(events, &r);
+		if (rc == SQLITE_OK)
 			fn(ctx, &r);
 		store_record_free(&r);
 	}
 	sqlite3_finalize(answers);
+	sqlite3_finalize(events);
 	sqlite3_finalize(st);
 	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 	store_filter_strings_free(&fs);

@@ -226,20 +226,22 @@ def staff_terminal(kiosk, db, lang='en', cols=80, rows=24, args=(), wait=True):
     return k
 
 
-def list_rows(k):
+def list_rows(k, assigned=False):
     """The rows of the staff list on screen (English): (ref, date, name,
-    status), cut at the columns of the header line."""
+    status), and the assignee's login if assigned, cut at the columns of
+    the header line."""
     lines = k.text()
-    head = next((l for l in lines if re.search(r'Reference\s+Date\s+Name\s+Status\s+Options', l)), None)
+    head = next((l for l in lines if re.search(r'Reference\s+Date\s+Name\s+Status\s+Who\s+Options', l)),
+                None)
     if head is None:
         return []
-    cols = [head.index(w) for w in ('Reference', 'Date', 'Name', 'Status', 'Options')]
+    cols = [head.index(w) for w in ('Reference', 'Date', 'Name', 'Status', 'Who', 'Options')]
     rows = []
     for l in lines:
         m = zkharness.REF_RE.match(l[cols[0]:])
         if not m:
             continue
-        rows.append(tuple(l[cols[i]:cols[i + 1]].strip() for i in range(4)))
+        rows.append(tuple(l[cols[i]:cols[i + 1]].strip() for i in range(5 if assigned else 4)))
     return rows
 
 

@@ -58,7 +58,7 @@ def test_requests_sheet_typed_cells(tmp_path, forms):
     path = export(tmp_path, db)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == [T('Requests', 'nl'), T('Statistics', 'nl')]
+    assert wb.sheetnames == [T('Requests', 'nl'), T('History', 'nl'), T('Statistics', 'nl')]
     ws = wb.worksheets[0]
 
     # The header, in Dutch (the default language), frozen and filtered.
@@ -72,7 +72,7 @@ def test_requests_sheet_typed_cells(tmp_path, forms):
     assert refs == ['MZ-2026-0001', 'MZ-2026-0002', 'MZ-2026-0003']
     assert all(ws['A%d' % r].data_type == 's' for r in (2, 3, 4))
 
-    phone = column(ws, forms.field_label('phone', 'nl'))
+    phone = column(ws, forms.staff_label('phone', 'nl'))
     assert ws[phone + '2'].value == '0612345678' and ws[phone + '2'].data_type == 's'
     assert ws[phone + '3'].value == '+31612345678' and ws[phone + '3'].data_type == 's'
     assert ws[phone + '4'].value == '0791234567'
@@ -82,18 +82,20 @@ def test_requests_sheet_typed_cells(tmp_path, forms):
     assert date.is_date and date.value == datetime.datetime(2026, 4, 1, 1, 30)
     assert date.number_format.startswith('dd-mm-yyyy')
     assert ws['C2'].value == 'nieuw' and ws['C3'].value == T('contacted', 'nl')
+    # The language a request was made in, by its name, not its code.
+    assert ws['D2'].value == 'Nederlands' and ws['D3'].value == 'English'
 
     # Several lines: wrapped. Choices and options by their labels.
-    situation = column(ws, forms.field_label('situation', 'nl'))
+    situation = column(ws, forms.staff_label('situation', 'nl'))
     assert ws[situation + '2'].value == TWO_LINES and ws[situation + '2'].alignment.wrap_text
-    opts = column(ws, forms.field_label('options', 'nl'))
+    opts = column(ws, forms.staff_label('options', 'nl'))
     assert ws[opts + '2'].value == forms.title('respite_light', 'nl') + '\n' + forms.title('day_care', 'nl')
-    moment = column(ws, forms.field_label('moment', 'nl'))
+    moment = column(ws, forms.staff_label('moment', 'nl'))
     assert ws[moment + '2'].value == forms.choice_label('moment', 'morning', 'nl')
 
     # Nothing runs as a formula: what looks like one is text, in the text
     # format, so Excel keeps it text even when the cell is edited.
-    name = column(ws, forms.field_label('name', 'nl'))
+    name = column(ws, forms.staff_label('name', 'nl'))
     for cell, want in ((name + '2', '=HYPERLINK("http://voorbeeld.nl","klik")'), (situation + '3', '=SUM(A1:A3)'),
                        (name + '3', '+Bert'), (name + '4', '@Chris')):
         assert ws[cell].value == want and ws[cell].data_type == 's', cell
@@ -110,7 +112,7 @@ def test_requests_sheet_typed_cells(tmp_path, forms):
 def test_statistics_sheet_and_chart(tmp_path, forms):
     db = office_db(tmp_path)
     wb = openpyxl.load_workbook(export(tmp_path, db, '--lang', 'en'))
-    assert wb.sheetnames == ['Requests', 'Statistics']
+    assert wb.sheetnames == ['Requests', 'History', 'Statistics']
     assert wb.worksheets[0]['A1'].value == 'Reference'
     ws = wb['Statistics']
     rows = [[c.value for c in r] for r in ws.iter_rows()]

@@ -141,7 +141,7 @@ def test_requests_from_schema_8_show_a_dash(tmp_path, forms, kiosk):
     con.close()
     r = su.zk(['migrate'], db=db, staff=False)
     assert r.returncode == 0, su.err(r)
-    assert su.sql(db, 'PRAGMA user_version')[0][0] >= 9
+    assert su.sql(db, 'PRAGMA user_version')[0][0] >= 9  # later steps too
     assert su.sql(db, "SELECT location FROM intake WHERE ref = 'MZ-2026-0001'") == [(None,)]
     new = su.kiosk_request(db, forms, 'Nieuw Verzoek', args=['--location', PLACES[0]])
     r = su.zk(['export', '--format', 'json'], db=db)

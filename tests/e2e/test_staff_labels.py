@@ -33,6 +33,6 @@ def test_old_request_keeps_the_labels_of_its_form_version(kiosk, tmp_path, forms
     k.wait_for(T('Requests for contact', 'en'), ref, timeout=20)
     k.send(ENTER)
     # The old question and its answer, in words, from the labels of version 1.
-    k.wait_for(forms.field_label('name', 'en'), 'Oud Formulier')
-    k.wait_for(forms.field_label('relation', 'en'), label)
+    k.wait_for(forms.staff_label('name', 'en'), 'Oud Formulier')
+    k.wait_for(forms.staff_label('relation', 'en'), label)
     assert 'relation' not in '\n'.join(k.text()), 'a field id shows instead of its label:\n' + k.dump()

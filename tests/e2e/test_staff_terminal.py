@@ -48,7 +48,7 @@ def test_request_from_kiosk_reviewed_changed_noted_exported(kiosk, tmp_path, for
     for f in forms.fields:
         if f['id'] not in stored:
             continue
-        label = f['label']['en']
+        label = f.get('staff_label', f['label'])['en']  # staff read the staff label
         value = stored[f['id']]
         if f['type'] == 'choice':
             value = forms.choice_label(f['id'], value, 'en')

@@ -185,8 +185,8 @@ class Forms:
     def export_labels(self, lang):
         """The answer columns of a workbook, by their headings, then where
         the request was made."""
-        return ([f['label'][lang] for f in self.fields] + [c['title'][lang] for c in self.checks.values()]
-                + [T('Location', lang)])
+        return ([self.staff_label(f['id'], lang) for f in self.fields]
+                + [c['title'][lang] for c in self.checks.values()] + [T('Location', lang)])
 
     def welcome_title(self, lang):
         return self.welcome['title'][lang]
@@ -225,6 +225,11 @@ class Forms:
 
     def field_label(self, fid, lang):
         return self.field(fid)['label'][lang]
+
+    def staff_label(self, fid, lang):
+        """The label staff read: staff_label when the field has one."""
+        f = self.field(fid)
+        return f.get('staff_label', f['label'])[lang]
 
     def choice_label(self, fid, cid, lang):
         for c in self.field(fid)['choices']:
