@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer_words.h"
 #include "charset.h"
 #include "i18n.h"
 #include "util.h"
@@ -52,62 +53,12 @@ add(struct person_page *p, bool heading, int indent, const char *fmt, ...)
 	p->lines[p->n++] = (struct person_line){ shown, heading, indent };
 }
 
-/* The label staff read for a field or choice (choice "" for the field):
- * the current form's, else the one remembered for form_version. */
-static char *
-label_of(struct store *s, const struct forms *f, int form_version, const char *field, const char *choice)
-{
-	const struct field *fd = forms_field(f, field);
-	char *l;
-
-	if (f->care != NULL && str_eq(field, INTAKE_CARE_FIELD) && *choice == '\0')
-		return xstrdup(tr(&f->care->title));
-	if (fd != NULL && *choice == '\0')
-		return xstrdup(tr(&fd->label));
-	for (size_t c = 0; fd != NULL && c < fd->nchoices; c++)
-		if (str_eq(fd->choices[c].id, choice))
-			return xstrdup(tr(&fd->choices[c].label));
-	l = store_label(s, form_version, field, choice, i18n_lang());
-	return l ? l : xstrdup(*choice ? choice : field);
-}
-
-/* An answer in words: options by their titles, a choice by its label. */
-static char *
-value_of(struct store *s, const struct forms *f, int form_version, const struct store_answer *an)
-{
-	const struct field *fd = forms_field(f, an->field);
-
-	if (fd != NULL && fd->type == FIELD_OPTIONS) {
-		char *out = xstrdup("");
-
-		for (size_t p = 0; p < f->npages; p++)
-			if (intake_has_id(an->value, f->pages[p].id)) {
-				char *t = xasprintf("%s%s%s", out, *out ? "; " : "", tr(&f->pages[p].title));
-
-				free(out);
-				out = t;
-			}
-		return out;
-	}
-	if (fd != NULL && fd->type == FIELD_CONSENT)
-		return xstrdup(str_eq(an->value, "yes") ? _("Yes") : an->value);
-	/* The band of "How are you doing?", by its title. */
-	if (f->care != NULL && str_eq(an->field, INTAKE_CARE_FIELD)) {
-		const struct care_band *b = care_band_find(f->care, an->value);
-
-		return xstrdup(b != NULL ? tr(&b->title) : an->value);
-	}
-	if (fd == NULL || fd->type == FIELD_CHOICE)
-		return label_of(s, f, form_version, an->field, an->value);
-	return xstrdup(an->value);
-}
-
 static void
 add_answer(struct person_page *p, struct store *s, const struct forms *f, const struct store_record *r,
     const struct store_answer *an)
 {
-	char *label = label_of(s, f, r->form_version, an->field, "");
-	char *value = value_of(s, f, r->form_version, an);
+	char *label = answer_label(s, f, r->form_version, an->field, "", false);
+	char *value = answer_words(s, f, r->form_version, an);
 
 	add(p, false, 4, "%s: %s", label, value);
 	free(label);

@@ -107,28 +107,42 @@ give_up(http_t *http, void *data)
 	return 0;
 }
 
-enum print_rc
-print_queue_check(void)
+/* A connection to the site's print server and the state of queue name
+ * (PRINT_OK: it takes jobs). *http is the connection, for the caller to
+ * close, or NULL when none was made or the queue does not exist. */
+static enum print_rc
+connect_queue(const char *name, http_t **http)
 {
-	const char *name = queue();
-	http_t *http;
 	cups_dest_t *dest;
 	enum print_rc rc;
 
+	*http = NULL;
 	if (name == NULL || !cups_load())
 		return PRINT_MISSING;
 	if (server() != NULL)
 		cups.cupsSetServer(server());
-	http = cups.httpConnect2(cups.cupsServer(), cups.ippPort(), NULL, AF_UNSPEC, cups.cupsEncryption(), 1, CONNECT_MS, NULL);
-	if (http == NULL)
+	*http = cups.httpConnect2(cups.cupsServer(), cups.ippPort(), NULL, AF_UNSPEC, cups.cupsEncryption(), 1,
+	    CONNECT_MS, NULL);
+	if (*http == NULL)
 		return PRINT_MISSING;
-	if ((dest = cups.cupsGetNamedDest(http, name, NULL)) == NULL) {
-		cups.httpClose(http);
+	if ((dest = cups.cupsGetNamedDest(*http, name, NULL)) == NULL) {
+		cups.httpClose(*http);
+		*http = NULL;
 		return PRINT_MISSING;
 	}
 	rc = queue_state(dest);
 	cups.cupsFreeDests(1, dest);
-	cups.httpClose(http);
+	return rc;
+}
+
+enum print_rc
+print_queue_check(void)
+{
+	http_t *http;
+	enum print_rc rc = connect_queue(queue(), &http);
+
+	if (http != NULL)
+		cups.httpClose(http);
 	return rc;
 }
 
@@ -137,26 +151,14 @@ print_pdf(const char *title, const char *pdf, size_t len, struct print_job **out
 {
 	const char *name = queue();
 	http_t *http;
-	cups_dest_t *dest;
 	enum print_rc rc;
 	int job;
 
 	*out = NULL;
-	if (name == NULL || !cups_load())
-		return PRINT_MISSING;
-	if (server() != NULL)
-		cups.cupsSetServer(server());
-	http = cups.httpConnect2(cups.cupsServer(), cups.ippPort(), NULL, AF_UNSPEC, cups.cupsEncryption(), 1, CONNECT_MS, NULL);
-	if (http == NULL)
-		return PRINT_MISSING;
-	if ((dest = cups.cupsGetNamedDest(http, name, NULL)) == NULL) {
-		cups.httpClose(http);
-		return PRINT_MISSING;
-	}
-	rc = queue_state(dest);
-	cups.cupsFreeDests(1, dest);
+	rc = connect_queue(name, &http);
 	if (rc != PRINT_OK) {
-		cups.httpClose(http);
+		if (http != NULL)
+			cups.httpClose(http);
 		return rc;
 	}
 	rc = PRINT_FAILED;

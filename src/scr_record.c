@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "answer_words.h"
 #include "site.h"
 #include "record_queue.h"
 #include "staff.h"
@@ -48,56 +49,10 @@ record_title(struct screen *s)
 	return ((struct record_view *)s->data)->ref;
 }
 
-/* The label of a field or choice: from the current form when it has it,
- * else as remembered for the request's form version. Caller frees. */
-static char *
-label_of(struct screen *s, const char *field, const char *choice)
-{
-	struct record_view *v = s->data;
-	const struct field *fd = forms_field(s->app->forms, field);
-	char *l;
-
-	if (fd != NULL && *choice == '\0')
-		return xstrdup(field_staff_label(fd));
-	for (size_t c = 0; fd != NULL && c < fd->nchoices; c++)
-		if (str_eq(fd->choices[c].id, choice))
-			return xstrdup(tr(&fd->choices[c].label));
-	l = store_label(s->app->store, v->r.form_version, field, choice, i18n_lang());
-	return l ? l : xstrdup(*choice ? choice : field);
-}
-
-/* An answer as staff read it. Caller frees. */
-static char *
-value_of(struct screen *s, const struct store_answer *an)
-{
-	const struct forms *f = s->app->forms;
-	const struct field *fd = forms_field(f, an->field);
-	char *out;
-
-	if (fd != NULL && fd->type == FIELD_OPTIONS) {
-		out = xstrdup("");
-		for (size_t p = 0; p < f->npages; p++)
-			if (intake_has_id(an->value, f->pages[p].id)) {
-				char *t = xasprintf("%s%s%s", out, *out ? "; " : "", tr(&f->pages[p].title));
-				free(out);
-				out = t;
-			}
-		return out;
-	}
-	if (fd != NULL && fd->type == FIELD_CONSENT)
-		return xstrdup(str_eq(an->value, "yes") ? _("Yes") : an->value);
-	if (fd == NULL || fd->type == FIELD_CHOICE) {
-		char *l = label_of(s, an->field, an->value);
-
-		/* Not a choice after all: the label lookup gave the value back. */
-		return l;
-	}
-	return xstrdup(an->value);
-}
-
 static void
 add_answer(struct screen *s, struct doc *d, const struct store_answer *an)
 {
+	struct record_view *v = s->data;
 	const struct care_check *c = s->app->forms->care;
 	char *label, *value;
 
@@ -110,8 +65,8 @@ add_answer(struct screen *s, struct doc *d, const struct store_answer *an)
 		doc_text(d, b != NULL ? tr(&b->title) : an->value, UI_NORMAL, 2);
 		return;
 	}
-	label = label_of(s, an->field, "");
-	value = value_of(s, an);
+	label = answer_label(s->app->store, s->app->forms, v->r.form_version, an->field, "", true);
+	value = answer_words(s->app->store, s->app->forms, v->r.form_version, an);
 
 	doc_text(d, label, UI_HEADING, 0);
 	doc_text(d, value, UI_NORMAL, 2);
