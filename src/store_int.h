@@ -157,6 +157,12 @@ void store_choose_plan(struct store *s, const struct store_filter *f, struct fil
 /* store_stats.c: make the partial index of the answers to field, unless
  * it is there; replace: also when it indexes another field. */
 void store_stats_index(struct store *s, const char *field, bool replace);
+
+/* store_status.c: end a change's write transaction: COMMIT when rc is
+ * SQLITE_OK and nobody changed the request meanwhile (conflict), else
+ * ROLLBACK; the result for the caller. */
+enum store_rc store_end_change(struct store *s, int rc, bool conflict);
+
 /* store_audit.c: insert an audit row, in the caller's transaction. */
 int store_insert_audit(struct store *s, const char *staff, const char *action, const char *ref, const char *result,
     const char *detail);

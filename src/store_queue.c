@@ -53,13 +53,7 @@ set_queue(struct store *s, const struct store_record *r, const char *column, con
 		rc = store_insert_audit(s, staff, str_eq(column, "assignee") ? "assign" : "callback", r->ref, "ok", detail);
 		free(detail);
 	}
-	if (rc == SQLITE_OK && !conflict)
-		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK || conflict) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return conflict ? STORE_CONFLICT : store_rc_of(rc);
-	}
-	return STORE_OK;
+	return store_end_change(s, rc, conflict);
 }
 
 enum store_rc

@@ -68,6 +68,18 @@ claim(struct store *s, const struct store_record *r, const char *status, bool *c
 	return rc;
 }
 
+enum store_rc
+store_end_change(struct store *s, int rc, bool conflict)
+{
+	if (rc == SQLITE_OK && !conflict)
+		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK || conflict) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return conflict ? STORE_CONFLICT : store_rc_of(rc);
+	}
+	return STORE_OK;
+}
+
 static enum store_rc
 change(struct store *s, const struct store_record *r, const char *status, const char *note, const char *staff,
     bool undo)
@@ -85,13 +97,7 @@ change(struct store *s, const struct store_record *r, const char *status, const 
 	if (rc == SQLITE_OK && !conflict)
 		rc = store_insert_audit(s, staff, status ? "status" : "note", r->ref, "ok", detail);
 	free(detail);
-	if (rc == SQLITE_OK && !conflict)
-		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK || conflict) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-		return conflict ? STORE_CONFLICT : store_rc_of(rc);
-	}
-	return STORE_OK;
+	return store_end_change(s, rc, conflict);
 }
 
 enum store_rc
