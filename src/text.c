@@ -210,16 +210,23 @@ is_time(const struct word *w)
 	return true;
 }
 
-/* A short word that joins times: "tot", "to", "uur", "om". */
+/* Letters only: "april", "euro", "uur". */
 static bool
-is_small_word(const struct word *w)
+is_letters(const struct word *w)
 {
-	if (w->len == 0 || w->len > 3)
+	if (w->len == 0)
 		return false;
 	for (size_t i = 0; i < w->len; i++)
 		if (!iswalpha((wint_t)w->s[i]))
 			return false;
 	return true;
+}
+
+/* A short word that joins times: "tot", "to", "uur", "om". */
+static bool
+is_small_word(const struct word *w)
+{
+	return w->len <= 3 && is_letters(w);
 }
 
 /* A house number: "7", "7A", "112"; not "06" (a phone number starts so). */
@@ -266,18 +273,6 @@ is_year(const struct word *w)
 	if (w->len != 4 || !((w->s[0] == L'1' && w->s[1] == L'9') || (w->s[0] == L'2' && w->s[1] == L'0')))
 		return false;
 	return is_digit(w->s[2]) && is_digit(w->s[3]);
-}
-
-/* Letters only: "april", "euro", "uur". */
-static bool
-is_letters(const struct word *w)
-{
-	if (w->len == 0)
-		return false;
-	for (size_t i = 0; i < w->len; i++)
-		if (!iswalpha((wint_t)w->s[i]))
-			return false;
-	return true;
 }
 
 /* A currency before its amount: "€", "EUR". */
