@@ -19,7 +19,7 @@ MSGFMT     ?= msgfmt
 # Debian's python3, which has the python3-* test packages.
 PYTHON     ?= /usr/bin/python3
 
-PKGS      := ncursesw sqlite3 libconfig jansson libcrypto
+PKGS      := ncursesw sqlite3 libconfig jansson libcrypto fribidi
 WARN      := -std=c17 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
              -Wstrict-prototypes -Wwrite-strings -Wformat=2
 HARDEN    := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
@@ -34,8 +34,8 @@ LDHARDEN  := -pie -Wl,-z,relro,-z,now
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
-CORE := util i18n text charset form_read form form_load form_check form_data form_review form_glossary form_extra guide intake store store_files store_submit store_query store_search_plan store_record store_status store_queue store_audit store_labels store_stats store_purge store_erase store_locations store_search store_backup site outfile fetch export_purge remote takehome pdf export_csv store_alerts answer_words
-UI   := ui render doc edit kiosk lineui scr_menu scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_note scr_staff scr_record record_queue scr_person scr_care scr_plan scr_takehome speech print staff export_xlsx cli person cli_person alerts backup restore status events main
+CORE := util i18n text charset form_read form form_languages form_load form_check form_data form_review form_glossary form_extra guide intake store store_files store_submit store_query store_search_plan store_record store_status store_queue store_audit store_labels store_stats store_purge store_erase store_locations store_search store_backup site outfile fetch export_purge remote takehome pdf export_csv store_alerts answer_words
+UI   := ui bidi render doc edit kiosk lineui scr_menu scr_lang scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_note scr_staff scr_record record_queue scr_person scr_care scr_plan scr_takehome speech print staff export_xlsx cli person cli_person alerts backup restore status events main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
@@ -43,7 +43,8 @@ ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
 ASAN_CORE := $(patsubst %,build/asan/%.o,$(CORE))
 HDR := $(wildcard src/*.h)
 
-LINGUAS := nl
+# Every catalogue in locale/: a new language needs no change here.
+LINGUAS := $(basename $(notdir $(wildcard locale/*.po)))
 MO := $(patsubst %,build/locale/%/LC_MESSAGES/zorgkiosk.mo,$(LINGUAS))
 
 DEV_PATHS := -DZK_FORMS_DIR='"$(CURDIR)/forms"' -DZK_LOCALE_DIR='"$(CURDIR)/build/locale"' \
@@ -154,7 +155,7 @@ e2e: all build/zorgkiosk-asan build/zorgkiosk-release-test build/.deps-check
 	$(SAN_ENV) ZK_BIN=$(CURDIR)/build/zorgkiosk-asan ZK_ROOT=$(CURDIR) $(PYTHON) -m pytest -q tests/e2e
 
 check: build/.deps-check all
-	$(MSGFMT) -c --check-format -o /dev/null locale/nl.po
+	for l in $(LINGUAS); do $(MSGFMT) -c --check-format -o /dev/null locale/$$l.po || exit 1; done
 	./zorgkiosk check-forms >/dev/null
 	$(MAKE) --no-print-directory unit
 	$(MAKE) --no-print-directory fuzz-check

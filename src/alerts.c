@@ -22,8 +22,9 @@
 #include "site.h"
 #include "util.h"
 
-/* The language the office reads its mail in. */
-#define OFFICE_LANG LANG_NL
+/* The language the office reads its mail in: the first of the table
+ * (forms/languages.conf). */
+#define OFFICE_LANG 0
 
 /* The kiosk's name in a mail: the host it runs on. */
 static void
@@ -229,7 +230,7 @@ alert_one(struct store *s, const struct forms *f, const char *login, const char 
 	struct store_record r;
 	enum store_rc rc = store_record(s, ref, &r);
 	char host[256], *what, *when, *safe, *subject, *body, *msg, *detail;
-	enum lang was = i18n_lang();
+	lang_id was = i18n_lang();
 
 	*sent = false;
 	if (rc != STORE_OK)
@@ -347,7 +348,7 @@ alert_daily(struct store *s, const struct forms *f, const char *login)
 	char until[16], host[256], *subject, *body, *msg, *detail;
 	struct digest d = { .f = f, .lines = xstrdup("") };
 	struct store_filter flt = { .status = "new", .until = until };
-	enum lang was = i18n_lang();
+	lang_id was = i18n_lang();
 	enum store_rc rc;
 
 	overdue_until(until, sizeof until);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bidi.h"
 #include "charset.h"
 #include "text.h"
 #include "util.h"
@@ -32,6 +33,13 @@ doc_reset(struct doc *d, int width)
 	doc_free(d);
 	d->width = width < 10 ? 10 : width;
 	d->keys_row = -1;
+	d->rtl = false;
+}
+
+void
+doc_direction(struct doc *d, bool rtl)
+{
+	d->rtl = rtl;
 }
 
 static void
@@ -50,6 +58,7 @@ add_line(struct doc *d, const wchar_t *s, size_t n, int x, enum ui_style st, int
 	l->item = item;
 	l->names = -1;
 	l->cont = false;
+	l->rtl = d->rtl;
 }
 
 /* Wrap s to the width left of indent, with a hanging prefix on the first line. */
@@ -230,17 +239,19 @@ doc_input(struct doc *d, int id, int group, const char *utf8, size_t cursor, int
 		it = &d->items[idx];
 		it->cur_line = 0;
 		it->cur_col = 2 + text_width(w + start, cursor - start);
+		it->cur_at = 1 + cursor - start;
 	} else {
 		struct span *sp;
 		size_t count = text_wrap(w, n, cols - 1, &sp);
 		int cl = 0, cc = 0;
+		size_t at = 0;
 
 		for (size_t i = 0; i < count; i++) {
 			add_input_line(d, w + sp[i].start, sp[i].len, cols, idx);
 			if (cursor >= sp[i].start) {
 				cl = (int)i;
-				cc = text_width(w + sp[i].start,
-				    cursor - sp[i].start < sp[i].len ? cursor - sp[i].start : sp[i].len);
+				at = cursor - sp[i].start < sp[i].len ? cursor - sp[i].start : sp[i].len;
+				cc = text_width(w + sp[i].start, at);
 			}
 		}
 		for (int i = (int)count; i < rows; i++)
@@ -249,6 +260,7 @@ doc_input(struct doc *d, int id, int group, const char *utf8, size_t cursor, int
 		it = &d->items[idx];
 		it->cur_line = cl;
 		it->cur_col = 2 + cc;
+		it->cur_at = 1 + at;
 	}
 	end_item(d, idx);
 	wipe_free(w);
@@ -333,27 +345,42 @@ doc_draw(struct doc *d, int top, int left, int height, int focus, int *scroll, b
 		bool focused = it != NULL && l->item == fidx;
 		int y = top + row;
 
-		ui_putw(y, left + l->x, d->width - l->x, l->text, l->len, l->style);
+		int cols = d->width - l->x;
+
+		/* A right-to-left line keeps its indent on the right. */
+		if (l->rtl)
+			ui_putw_rtl(y, left, cols, l->text, l->len, l->style);
+		else
+			ui_putw(y, left + l->x, cols, l->text, l->len, l->style);
 		if (focused && (size_t)(*scroll + row) == it->first) {
 			/* The focus: a marker and the key in reverse. Only these few
-			 * cells change when the focus moves: few bytes on the wire. */
+			 * cells change when the focus moves: few bytes on the wire.
+			 * Right to left, the marker stands right of the text. */
 			size_t x = 1;
+			int at = l->rtl ? left : left + l->x;
 
-			ui_put(y, left, 1, ui_glyph("\u25b6", ">"), UI_FOCUS);
+			if (l->rtl)
+				ui_put(y, left + d->width, 1, ui_glyph("\u25c0", "<"), UI_FOCUS);
+			else
+				ui_put(y, left, 1, ui_glyph("\u25b6", ">"), UI_FOCUS);
 			if (it->kind == ITEM_BUTTON && it->label > 1)
-				ui_putw(y, left + 1, it->label - 1, l->text + 1, (size_t)it->label - 1, UI_FOCUS);
+				for (size_t i = 1; i < (size_t)it->label && i < l->len; i++)
+					ui_putw(y, at + ui_column(l->text, l->len, cols, l->rtl, i), 1,
+					    l->text + i, 1, UI_FOCUS);
 			/* The cursor on its first character: its key, its box, or
 			 * the first letter; a screen reader reads on from there. */
 			while (x < l->len && x < (size_t)it->label && l->text[x] == L' ')
 				x++;
 			*cy = y;
-			*cx = left + l->x + (int)x;
+			*cx = at + ui_column(l->text, l->len, cols, l->rtl, x);
 			shown = true;
 		}
 		if (focused && it->kind == ITEM_INPUT &&
 		    (int)(*scroll + row) == (int)it->first + it->cur_line) {
 			*cy = y;
-			*cx = left + it->cur_col;
+			*cx = l->rtl || bidi_has_rtl(l->text, l->len) ?
+			    (l->rtl ? left : left + l->x) + ui_column(l->text, l->len, cols, l->rtl, it->cur_at) :
+			    left + it->cur_col;
 			shown = true;
 		}
 	}
@@ -369,21 +396,46 @@ void
 doc_draw_keys(struct doc *d, int y, int cols)
 {
 	/* Reverse video on the text only: a bar filled to the edge costs a
-	 * line of bytes on every screen. Two spaces part the items. */
+	 * line of bytes on every screen. Two spaces part the items; right to
+	 * left, the first item stands at the right. */
 	int x = 0;
 
 	d->keys_row = y;
-	x += ui_put(y, x, cols - x, " ", UI_KEYBAR);
+	if (d->rtl) {
+		x = cols;
+		ui_put(y, --x, 1, " ", UI_KEYBAR);
+	} else {
+		x += ui_put(y, x, cols - x, " ", UI_KEYBAR);
+	}
 	for (size_t i = 0; i < d->nkeys; i++) {
 		struct doc_key *k = &d->keys[i];
+		size_t n;
+		wchar_t *w = charset_display(k->label, &n);
+		int kw = text_width(w, n);
 
-		if (i > 0)
-			x += ui_put(y, x, cols - x, "  ", UI_KEYBAR);
-		k->x = x;
-		k->width = ui_put(y, x, cols - x, k->label, UI_KEYBAR);
-		x += k->width;
+		if (d->rtl) {
+			if (i > 0 && x >= 2)
+				ui_put(y, x -= 2, 2, "  ", UI_KEYBAR);
+			kw = kw < x ? kw : x;
+			x -= kw;
+			k->x = x;
+			k->width = kw;
+			ui_putw_rtl(y, x, kw, w, n, UI_KEYBAR);
+		} else {
+			if (i > 0)
+				x += ui_put(y, x, cols - x, "  ", UI_KEYBAR);
+			k->x = x;
+			k->width = ui_putw(y, x, cols - x, w, n, UI_KEYBAR);
+			x += k->width;
+		}
+		wipe_free(w);
 	}
-	ui_put(y, x, cols - x, " ", UI_KEYBAR);
+	if (d->rtl) {
+		if (x > 0)
+			ui_put(y, x - 1, 1, " ", UI_KEYBAR);
+	} else {
+		ui_put(y, x, cols - x, " ", UI_KEYBAR);
+	}
 }
 
 bool

@@ -21,6 +21,7 @@ struct doc_line {
 	int item;           /* index into items, or -1 */
 	int names;          /* text naming an item (a question): its id, or -1 */
 	bool cont;          /* continues the paragraph of the line before */
+	bool rtl;           /* reads right to left: drawn against the right edge */
 };
 
 struct doc_item {
@@ -30,6 +31,7 @@ struct doc_item {
 	enum item_kind kind;
 	size_t first, last; /* its lines */
 	int cur_line, cur_col; /* inputs: where the cursor goes */
+	size_t cur_at;      /* inputs: the character of that line it is on */
 	int label;          /* characters before the label (the key, the box) */
 	bool on;            /* radio buttons and check boxes: chosen */
 };
@@ -51,6 +53,8 @@ struct doc {
 	struct doc_key *keys; /* the key bar */
 	size_t nkeys;
 	char *source;       /* every text and label added, as given (UTF-8) */
+	bool rtl;           /* lines added now read right to left; so does
+	                     * the key bar when the doc is drawn */
 	/* Where it was last drawn, for mouse clicks and paging. */
 	int top, left, height, scroll;
 	int keys_row;       /* the key bar's row, or -1 */
@@ -66,6 +70,8 @@ enum nav { NAV_NONE, NAV_MOVED, NAV_ACTIVATE };
 void doc_reset(struct doc *d, int width);
 /* Free the doc's lines and items. */
 void doc_free(struct doc *d);
+/* Lines added from now on read right to left (rtl) or left to right. */
+void doc_direction(struct doc *d, bool rtl);
 /* Add text: a new paragraph at each '\n', "- " paragraphs as bullets. */
 void doc_text(struct doc *d, const char *utf8, enum ui_style st, int indent);
 /* Add text that names item id (a question above its answer): a tap on it

@@ -190,8 +190,8 @@ struct gloss_entry {
 	char *id;
 	int line;
 	struct text word;                /* as shown in the list */
-	char **variants[LANG_COUNT];     /* other forms found in the texts */
-	size_t nvariants[LANG_COUNT];
+	char **variants[LANG_MAX];     /* other forms found in the texts */
+	size_t nvariants[LANG_MAX];
 	struct text text;                /* one or two plain sentences */
 };
 
@@ -241,6 +241,9 @@ struct forms *forms_load(const char *dir, char **errors);
  * rest is read: first dir/welcome.conf alone (as forms_load), then the rest
  * into f; false then, with *errors as above, and f is for forms_free only. */
 struct forms *forms_load_welcome(const char *dir, char **errors);
+/* Only the table of languages of dir (i18n.h), with the site's choice
+ * (i18n_want) applied; false with *errors set when it has problems. */
+bool forms_load_languages(const char *dir, char **errors);
 bool forms_load_rest(struct forms *f, const char *dir, char **errors);
 /* Free forms loaded by forms_load (NULL is fine). */
 void forms_free(struct forms *f);
@@ -278,10 +281,10 @@ const struct section *page_section(const struct page *p, const char *id);
  * whose word or a variant occurs in utf8, in language l: whole words,
  * case-insensitive (A-Z), a hyphen or a space ends a word, any run of white
  * space matches a space. Returns how many entries are marked now. */
-size_t glossary_find(const struct forms *f, const char *utf8, enum lang l, bool *found);
+size_t glossary_find(const struct forms *f, const char *utf8, lang_id l, bool *found);
 /* Add to found[] the entries whose words occur in the explanations of
  * entries already found, until nothing more is added. */
-size_t glossary_close(const struct forms *f, enum lang l, bool *found);
+size_t glossary_close(const struct forms *f, lang_id l, bool *found);
 /* Append to *out (caller frees) a "file:line: warning: ..." line for every
  * page, flow or file not checked within days before today, and for every
  * section past its end date. Returns how many pages, flows and files are

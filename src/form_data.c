@@ -9,7 +9,7 @@
 static void
 text_free(struct text *t)
 {
-	for (int l = 0; l < LANG_COUNT; l++)
+	for (int l = 0; l < LANG_MAX; l++)
 		free(t->s[l]);
 }
 
@@ -103,7 +103,7 @@ forms_free(struct forms *f)
 		free(e->id);
 		text_free(&e->word);
 		text_free(&e->text);
-		for (int l = 0; l < LANG_COUNT; l++) {
+		for (int l = 0; l < LANG_MAX; l++) {
 			for (size_t v = 0; v < e->nvariants[l]; v++)
 				free(e->variants[l][v]);
 			free(e->variants[l]);

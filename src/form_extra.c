@@ -24,7 +24,7 @@ free_ids(char **ids, size_t n)
 static void
 free_text(struct text *t)
 {
-	for (int l = 0; l < LANG_COUNT; l++)
+	for (int l = 0; l < LANG_MAX; l++)
 		free(t->s[l]);
 }
 

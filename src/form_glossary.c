@@ -16,7 +16,6 @@
 static void
 read_variants(struct loader *ld, const config_setting_t *g, struct gloss_entry *e)
 {
-	static const char *const keys[] = { "nl", "en", NULL };
 	const config_setting_t *v = config_setting_get_member(g, "variants");
 
 	if (v == NULL)
@@ -25,9 +24,9 @@ read_variants(struct loader *ld, const config_setting_t *g, struct gloss_entry *
 		form_err(ld, line_of(v), _("\"variants\" must be a group { nl = ( \"...\" ); en = ( \"...\" ); }"));
 		return;
 	}
-	check_keys(ld, v, keys);
-	for (int l = 0; l < LANG_COUNT; l++) {
-		const config_setting_t *list = config_setting_get_member(v, keys[l]);
+	check_languages(ld, v);
+	for (lang_id l = 0; l < i18n_count(); l++) {
+		const config_setting_t *list = config_setting_get_member(v, i18n_code(l));
 		int n;
 
 		if (list == NULL)
@@ -155,7 +154,7 @@ occurs(const char *text, const char *w)
 }
 
 static bool
-entry_in(const struct gloss_entry *e, const char *text, enum lang l)
+entry_in(const struct gloss_entry *e, const char *text, lang_id l)
 {
 	if (e->word.s[l] != NULL && occurs(text, e->word.s[l]))
 		return true;
@@ -166,7 +165,7 @@ entry_in(const struct gloss_entry *e, const char *text, enum lang l)
 }
 
 size_t
-glossary_find(const struct forms *f, const char *utf8, enum lang l, bool *found)
+glossary_find(const struct forms *f, const char *utf8, lang_id l, bool *found)
 {
 	size_t n = 0;
 
@@ -179,7 +178,7 @@ glossary_find(const struct forms *f, const char *utf8, enum lang l, bool *found)
 }
 
 size_t
-glossary_close(const struct forms *f, enum lang l, bool *found)
+glossary_close(const struct forms *f, lang_id l, bool *found)
 {
 	size_t before, n = glossary_find(f, "", l, found);
 
@@ -194,7 +193,7 @@ glossary_close(const struct forms *f, enum lang l, bool *found)
 
 /* Mark the entries used by t (in language l). */
 static void
-scan(const struct forms *f, const struct text *t, enum lang l, bool *found)
+scan(const struct forms *f, const struct text *t, lang_id l, bool *found)
 {
 	if (t->s[l] != NULL)
 		glossary_find(f, t->s[l], l, found);
@@ -202,7 +201,7 @@ scan(const struct forms *f, const struct text *t, enum lang l, bool *found)
 
 /* Mark the entries that any text of the guide or the intake uses. */
 static void
-scan_all(const struct forms *f, enum lang l, bool *found)
+scan_all(const struct forms *f, lang_id l, bool *found)
 {
 	scan(f, &f->welcome_title, l, found);
 	scan(f, &f->welcome_text, l, found);
@@ -251,13 +250,15 @@ scan_all(const struct forms *f, enum lang l, bool *found)
 size_t
 glossary_unused(const struct forms *f, char **out)
 {
-	static const char *const langname[LANG_COUNT] = { N_("Dutch"), N_("English") };
 	size_t count = 0;
 
-	for (int l = 0; l < LANG_COUNT; l++) {
-		bool *found = xcalloc(f->nglossary + 1, sizeof *found);
+	for (lang_id l = 0; l < i18n_count(); l++) {
+		bool *found;
 
-		scan_all(f, (enum lang)l, found);
+		if (!i18n_enabled(l))
+			continue;
+		found = xcalloc(f->nglossary + 1, sizeof *found);
+		scan_all(f, l, found);
 		for (size_t i = 0; i < f->nglossary; i++) {
 			const struct gloss_entry *e = &f->glossary[i];
 			char *line, *t;
@@ -265,9 +266,9 @@ glossary_unused(const struct forms *f, char **out)
 			if (found[i])
 				continue;
 			/* L10N: check-forms; the word, the language's name, its code. */
-			line = xasprintf(_("%s:%d: warning: the glossary word \"%s\" is used in no %s text (%s)\n"),
-			    f->glossary_file, e->line, e->word.s[l] ? e->word.s[l] : "?", _(langname[l]),
-			    i18n_code((enum lang)l));
+			line = xasprintf(_("%s:%d: warning: the glossary word \"%s\" is used in no text in %s (%s)\n"),
+			    f->glossary_file, e->line, e->word.s[l] ? e->word.s[l] : "?", i18n_name(l),
+			    i18n_code(l));
 			t = xasprintf("%s%s", *out ? *out : "", line);
 			free(*out);
 			free(line);

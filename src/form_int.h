@@ -22,11 +22,17 @@ void form_err(struct loader *ld, int line, const char *fmt, ...) __attribute__((
  * that always end, questions that are reached. */
 void form_check_guide(struct loader *ld, const struct forms *f);
 
+/* form_languages.c: read dir/languages.conf into the table of i18n.h (a
+ * folder without it keeps Dutch and English); check the site's choice. */
+void form_load_languages(struct loader *ld, const char *dir);
+
 /* form_read.c: reading settings, each reporting what is wrong with it. */
 /* The line of s in its file (at least 1). */
 int line_of(const config_setting_t *s);
 /* Report members of group not named in allowed (NULL-terminated). */
 void check_keys(struct loader *ld, const config_setting_t *group, const char *const *allowed);
+/* Report members of group that are no language of the table. */
+void check_languages(struct loader *ld, const config_setting_t *group);
 /* A checked copy of the text setting s, or NULL after reporting. */
 char *string_value(struct loader *ld, const config_setting_t *s, const char *what, bool multiline);
 /* The bilingual text group->name into *t; false when it is wrong or missing

@@ -15,6 +15,8 @@ load_welcome(struct loader *ld, struct forms *f, const char *dir)
 	char *path = xasprintf("%s/welcome.conf", dir);
 	config_t cf;
 
+	/* The languages first: every text is read in each of them. */
+	form_load_languages(ld, dir);
 	ld->file = path;
 	if (open_file(ld, &cf)) {
 		const config_setting_t *root = config_root_setting(&cf);
@@ -86,6 +88,16 @@ forms_load_welcome(const char *dir, char **errors)
 
 	load_welcome(&ld, f, dir);
 	return loaded(&ld, f, errors);
+}
+
+bool
+forms_load_languages(const char *dir, char **errors)
+{
+	struct loader ld = { 0 };
+
+	form_load_languages(&ld, dir);
+	*errors = ld.errors;
+	return ld.count == 0;
 }
 
 bool

@@ -101,13 +101,28 @@ string_value(struct loader *ld, const config_setting_t *s, const char *what, boo
 	return xstrdup(v);
 }
 
-/* Read the bilingual text group->name into *t. */
+void
+check_languages(struct loader *ld, const config_setting_t *group)
+{
+	int n = config_setting_length(group);
+	lang_id l;
+
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *m = config_setting_get_elem(group, (unsigned)i);
+		const char *name = config_setting_name(m);
+
+		if (name != NULL && !i18n_parse(name, &l))
+			/* L10N: a language code written in a forms file. */
+			form_err(ld, line_of(m), _("\"%s\" is not a language of languages.conf"), name);
+	}
+}
+
+/* Read the text group->name, one entry per language, into *t. Every
+ * enabled language must have its text; the others may. */
 bool
 get_text(struct loader *ld, const config_setting_t *group, const char *name,
     struct text *t, bool required)
 {
-	static const char *const keys[] = { "nl", "en", NULL };
-	static const char *const langname[LANG_COUNT] = { N_("Dutch"), N_("English") };
 	const config_setting_t *s = config_setting_get_member(group, name);
 	bool ok = true;
 
@@ -121,21 +136,24 @@ get_text(struct loader *ld, const config_setting_t *group, const char *name,
 		form_err(ld, line_of(s), _("\"%s\" must be a group { nl = \"...\"; en = \"...\"; }"), name);
 		return false;
 	}
-	check_keys(ld, s, keys);
-	for (int l = 0; l < LANG_COUNT; l++) {
-		const config_setting_t *v = config_setting_get_member(s, keys[l]);
+	check_languages(ld, s);
+	for (lang_id l = 0; l < i18n_count(); l++) {
+		const config_setting_t *v = config_setting_get_member(s, i18n_code(l));
 
 		if (v == NULL) {
-			form_err(ld, line_of(s), _("\"%s\" has no %s text (%s)"), name,
-			    _(langname[l]), keys[l]);
-			ok = false;
+			if (i18n_enabled(l)) {
+				/* L10N: the setting, the language's own name, its code. */
+				form_err(ld, line_of(s), _("\"%s\" has no text in %s (%s)"), name,
+				    i18n_name(l), i18n_code(l));
+				ok = false;
+			}
 			continue;
 		}
 		if ((t->s[l] = string_value(ld, v, name, true)) == NULL) {
 			ok = false;
 		} else if (t->s[l][strspn(t->s[l], " \n")] == '\0') {
-			form_err(ld, line_of(v), _("\"%s\" has an empty %s text (%s)"), name,
-			    _(langname[l]), keys[l]);
+			form_err(ld, line_of(v), _("\"%s\" has an empty text in %s (%s)"), name,
+			    i18n_name(l), i18n_code(l));
 			ok = false;
 		}
 	}

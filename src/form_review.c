@@ -147,7 +147,7 @@ forms_review(const struct forms *f, int today, int days, char **out)
 			    _("%s:%d: warning: section \"%s\" of page \"%s\" ended on %04d-%02d-%02d: its replacement is shown\n") :
 			    _("%s:%d: warning: section \"%s\" of page \"%s\" ended on %04d-%02d-%02d: it is no longer shown\n"),
 			    file, s->line,
-			    s->title.s[LANG_EN] ? s->title.s[LANG_EN] : "?", f->pages[i].id,
+			    tr(&s->title)[0] != '\0' ? tr(&s->title) : "?", f->pages[i].id,
 			    s->until / 10000, s->until / 100 % 100, s->until % 100);
 		}
 	return overdue;

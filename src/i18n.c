@@ -11,7 +11,155 @@
  * after LANGUAGE changed (documented in the gettext manual). */
 extern int _nl_msg_cat_cntr;
 
-static enum lang current = LANG_NL;
+struct language {
+	char code[4];
+	const char *name; /* allocated, but in the built-in table */
+	bool rtl, checked, enabled, hidden;
+};
+
+/* Until forms/languages.conf is read (and for a forms folder without one):
+ * the two languages every forms folder has. */
+static struct language table[LANG_MAX] = {
+	{ "nl", "Nederlands", false, true, true, false },
+	{ "en", "English", false, true, true, false },
+};
+static int ntable = 2;
+static bool builtin = true;
+static lang_id current;
+
+/* The site's `languages`, until the table is read. */
+static char **wanted;
+static size_t nwanted;
+static bool want_list;
+
+static bool
+is_wanted(const char *code)
+{
+	if (!want_list)
+		return false;
+	for (size_t i = 0; i < nwanted; i++)
+		if (str_eq(wanted[i], code))
+			return true;
+	return false;
+}
+
+void
+i18n_clear(void)
+{
+	for (lang_id l = 0; !builtin && l < ntable; l++)
+		free((char *)table[l].name);
+	ntable = 0;
+	builtin = false;
+	current = 0;
+}
+
+lang_id
+i18n_add(const char *code, const char *name, bool rtl, bool checked)
+{
+	lang_id l;
+
+	if (ntable == LANG_MAX || strlen(code) != 2 || strspn(code, "abcdefghijklmnopqrstuvwxyz") != 2 ||
+	    i18n_parse(code, &l))
+		return -1;
+	memcpy(table[ntable].code, code, 3);
+	table[ntable].name = xstrdup(name);
+	table[ntable].rtl = rtl;
+	table[ntable].checked = checked;
+	table[ntable].enabled = want_list ? is_wanted(code) : checked;
+	table[ntable].hidden = false;
+	return ntable++;
+}
+
+int
+i18n_count(void)
+{
+	return ntable;
+}
+
+void
+i18n_want(char *const *codes, size_t n)
+{
+	for (size_t i = 0; i < nwanted; i++)
+		free(wanted[i]);
+	free(wanted);
+	wanted = NULL;
+	nwanted = 0;
+	want_list = codes != NULL;
+	if (codes != NULL) {
+		wanted = xcalloc(n + 1, sizeof *wanted);
+		for (size_t i = 0; i < n; i++)
+			wanted[nwanted++] = xstrdup(codes[i]);
+	}
+	for (lang_id l = 0; l < ntable; l++)
+		table[l].enabled = want_list ? is_wanted(table[l].code) : table[l].checked;
+}
+
+const char *
+i18n_wanted_unknown(void)
+{
+	lang_id l;
+
+	for (size_t i = 0; i < nwanted; i++)
+		if (!i18n_parse(wanted[i], &l))
+			return wanted[i];
+	return NULL;
+}
+
+bool
+i18n_enabled(lang_id lang)
+{
+	return lang >= 0 && lang < ntable && table[lang].enabled;
+}
+
+void
+i18n_hide(lang_id lang)
+{
+	if (lang >= 0 && lang < ntable)
+		table[lang].hidden = true;
+}
+
+bool
+i18n_offered(lang_id lang)
+{
+	return i18n_enabled(lang) && !table[lang].hidden;
+}
+
+lang_id
+i18n_first(void)
+{
+	for (lang_id l = 0; l < ntable; l++)
+		if (i18n_offered(l))
+			return l;
+	return 0;
+}
+
+int
+i18n_noffered(void)
+{
+	int n = 0;
+
+	for (lang_id l = 0; l < ntable; l++)
+		n += i18n_offered(l);
+	return n;
+}
+
+bool
+i18n_rtl(lang_id lang)
+{
+	return lang >= 0 && lang < ntable && table[lang].rtl;
+}
+
+bool
+i18n_checked(lang_id lang)
+{
+	return lang >= 0 && lang < ntable && table[lang].checked;
+}
+
+const char *
+i18n_name(lang_id lang)
+{
+	return lang >= 0 && lang < ntable ? table[lang].name : "?";
+}
 
 void
 i18n_init(const char *localedir)
@@ -30,7 +178,7 @@ i18n_init(const char *localedir)
 }
 
 void
-i18n_set(enum lang lang)
+i18n_set(lang_id lang)
 {
 	current = lang;
 	/* English is the msgid language; "en" simply finds no catalogue. */
@@ -38,44 +186,41 @@ i18n_set(enum lang lang)
 	++_nl_msg_cat_cntr;
 }
 
-enum lang
+lang_id
 i18n_lang(void)
 {
 	return current;
 }
 
 const char *
-i18n_code(enum lang lang)
+i18n_code(lang_id lang)
 {
-	return lang == LANG_EN ? "en" : "nl";
+	return lang >= 0 && lang < ntable ? table[lang].code : "";
 }
 
 const char *
 i18n_language_name(const char *code)
 {
-	/* Each language by its own name, as the kiosk's language key shows it. */
-	static const char *const names[LANG_COUNT] = { [LANG_NL] = "Nederlands", [LANG_EN] = "English" };
-	enum lang l;
+	lang_id l;
 
-	return i18n_parse(code, &l) ? names[l] : code;
+	return i18n_parse(code, &l) ? table[l].name : code;
 }
 
 bool
-i18n_parse(const char *code, enum lang *lang)
+i18n_parse(const char *code, lang_id *lang)
 {
-	if (str_eq(code, "nl"))
-		*lang = LANG_NL;
-	else if (str_eq(code, "en"))
-		*lang = LANG_EN;
-	else
-		return false;
-	return true;
+	for (lang_id l = 0; l < ntable; l++)
+		if (str_eq(code, table[l].code)) {
+			*lang = l;
+			return true;
+		}
+	return false;
 }
 
 /* The language named by one locale or LANGUAGE entry ("en_GB.UTF-8",
  * "nl", "en_US@euro"): its letters before '_', '.' or '@'. */
 static bool
-parse_locale_name(const char *name, size_t len, enum lang *lang)
+parse_locale_name(const char *name, size_t len, lang_id *lang)
 {
 	char code[8];
 	size_t n = strcspn(name, "_.@:");
@@ -90,7 +235,7 @@ parse_locale_name(const char *name, size_t len, enum lang *lang)
 }
 
 bool
-i18n_from_env(enum lang *lang)
+i18n_from_env(lang_id *lang)
 {
 	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
 	const char *v;
@@ -115,23 +260,23 @@ i18n_from_env(enum lang *lang)
 const char *
 tr(const struct text *t)
 {
-	const char *s = t->s[current];
+	const char *s = current < LANG_MAX ? t->s[current] : NULL;
 
 	return s != NULL ? s : "";
 }
 
 char *
-i18n_in(enum lang lang, const char *msgid)
+i18n_in(lang_id lang, const char *msgid)
 {
 	/* Switching makes gettext look everything up anew: the few strings
 	 * asked for here (msgids are literals) are kept once looked up. */
 	static struct {
-		enum lang lang;
+		lang_id lang;
 		const char *msgid;
 		char *text;
 	} seen[16];
 	static size_t nseen;
-	enum lang was = current;
+	lang_id was = current;
 	char *t;
 
 	if (lang == current)
@@ -160,10 +305,18 @@ i18n_both(const char *msgid, const char *sep)
 	return both;
 }
 
-enum lang
+lang_id
 i18n_other(void)
 {
-	return current == LANG_NL ? LANG_EN : LANG_NL;
+	lang_id pair[2] = { 0, 0 };
+	int n = 0;
+
+	for (lang_id l = 0; l < ntable && n < 2; l++)
+		if (i18n_offered(l))
+			pair[n++] = l;
+	if (n < 2)
+		return pair[0];
+	return current == pair[0] ? pair[1] : pair[0];
 }
 
 char *

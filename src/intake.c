@@ -17,7 +17,7 @@ follows_language(const struct field *fd)
 
 /* The default answer of fd when the screen is in language ui. */
 static const char *
-default_value(const struct field *fd, enum lang ui)
+default_value(const struct field *fd, lang_id ui)
 {
 	if (fd->type != FIELD_CHOICE || fd->def == NULL)
 		return "";
@@ -30,7 +30,7 @@ default_value(const struct field *fd, enum lang ui)
 }
 
 void
-intake_init(struct intake *in, const struct forms *f, const char *preticked, enum lang ui)
+intake_init(struct intake *in, const struct forms *f, const char *preticked, lang_id ui)
 {
 	in->forms = f;
 	in->care[0] = '\0';
@@ -89,7 +89,7 @@ intake_choose(struct intake *in, size_t i, const char *value)
 }
 
 void
-intake_follow_language(struct intake *in, enum lang ui)
+intake_follow_language(struct intake *in, lang_id ui)
 {
 	for (size_t i = 0; i < in->forms->nfields; i++)
 		if (follows_language(&in->forms->fields[i]) && !in->chosen[i])

@@ -38,7 +38,7 @@ struct intake {
 
 /* A fresh form: defaults ticked, pages in preticked (ids joined by ',', may
  * be NULL) ticked, contact language ui. */
-void intake_init(struct intake *in, const struct forms *f, const char *preticked, enum lang ui);
+void intake_init(struct intake *in, const struct forms *f, const char *preticked, lang_id ui);
 /* Wipe every answer from memory and free it. */
 void intake_clear(struct intake *in);
 /* Replace the value of field i (a copy is taken; the old one is wiped). */
@@ -50,7 +50,7 @@ bool intake_has_id(const char *list, const char *id);
 void intake_choose(struct intake *in, size_t i, const char *value);
 /* The language of the screen became ui: answers that default to it and
  * were not picked (the contact language) follow. */
-void intake_follow_language(struct intake *in, enum lang ui);
+void intake_follow_language(struct intake *in, lang_id ui);
 /* Tick or untick id in the comma list value of field i. */
 void intake_toggle(struct intake *in, size_t i, const char *id);
 

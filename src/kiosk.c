@@ -113,16 +113,19 @@ app_push(struct app *a, struct screen *s)
 	a->stack[a->depth++] = s;
 }
 
-/* The welcome tells the speech key in every language, each in its own
- * voice; *n gets how many (at most LANG_COUNT). Caller frees the texts. */
+/* The welcome tells the speech key in every language it offers, each in
+ * its own voice; returns how many (at most LANG_MAX). Caller frees the
+ * texts. */
 static size_t
 speech_hints(struct speech_text *out)
 {
 	size_t n = 0;
 
-	for (int l = 0; l < LANG_COUNT; l++) {
-		out[n].lang = i18n_code((enum lang)l);
-		out[n++].text = i18n_in((enum lang)l, SPEECH_HINT);
+	for (lang_id l = 0; l < i18n_count(); l++) {
+		if (!i18n_offered(l))
+			continue;
+		out[n].lang = i18n_code(l);
+		out[n++].text = i18n_in(l, SPEECH_HINT);
 	}
 	return n;
 }
@@ -159,7 +162,7 @@ app_forget(struct app *a)
 static void
 offer_draft(struct app *a)
 {
-	enum lang lang;
+	lang_id lang;
 
 	/* Drafts are for remote sessions only: a public kiosk keeps nothing. */
 	if (!a->kiosk_mode && a->login != NULL &&
@@ -360,10 +363,36 @@ add_key_in(struct doc *d, bool both, const char *keys, const char *msgid, int co
 	free(label);
 }
 
+char *
+app_language_label(void)
+{
+	char *label;
+
+	/* Two languages: the key names the other one and switches. */
+	if (i18n_noffered() <= 2)
+		return i18n_noffered() == 2 ? xstrdup(i18n_name(i18n_other())) : NULL;
+	/* More: it opens the choice. "Language" in the current language,
+	 * then in each of the welcome's pair ("Dil/Taal/Language"), for a
+	 * visitor who cannot read the one on screen. */
+	label = xstrdup(_("Language"));
+
+	for (lang_id l = 0; l < i18n_count(); l++) {
+		char *t, *both;
+
+		if (l == i18n_lang() || (l != i18n_other() && l != i18n_first()))
+			continue;
+		t = i18n_in(l, N_("Language"));
+		both = xasprintf("%s/%s", label, t);
+		free(t);
+		free(label);
+		label = both;
+	}
+	return label;
+}
+
 static void
 keybar(const struct screen *s, struct doc *d)
 {
-	const char *other = i18n_lang() == LANG_NL ? "English" : "Nederlands";
 	bool menu = s->ops->menu;
 	/* The welcome and its help: nobody has chosen a language yet. */
 	bool both = s->app->staff == NULL &&
@@ -374,7 +403,11 @@ keybar(const struct screen *s, struct doc *d)
 		    s->ops->back_label != NULL ? s->ops->back_label : N_("Back"), 0, 27);
 	if (s->ops->help != NULL)
 		add_key_in(d, both, menu ? "?/F1" : "F1", N_("Help"), KEY_F(1), 0);
-	add_key(d, menu ? "L/F2" : "F2", other, KEY_F(2), 0);
+	char *label = app_language_label();
+
+	if (label != NULL)
+		add_key(d, menu ? "L/F2" : "F2", label, KEY_F(2), 0);
+	free(label);
 }
 
 /* The width of the text column and its left edge. */
@@ -403,6 +436,7 @@ layout(struct app *a)
 	/* The scroll marks go after a space, in the column right of the text
 	 * column (never past the screen's last column). */
 	doc_reset(&a->doc, width - 1);
+	doc_direction(&a->doc, i18n_rtl(i18n_lang()));
 	app_build(a, s, &a->doc);
 	keybar(s, &a->doc);
 }
@@ -412,7 +446,7 @@ layout(struct app *a)
 static void
 said(struct app *a, struct screen *s)
 {
-	struct speech_text hints[LANG_COUNT];
+	struct speech_text hints[LANG_MAX];
 	size_t n = a->depth == 1 && a->staff == NULL && site.speech == SPEECH_AVAILABLE ? speech_hints(hints) : 0;
 
 	speech_drawn(s, i18n_code(i18n_lang()), s->ops->title(s), &a->doc, s->focus, a->notice, hints, n);
@@ -444,7 +478,8 @@ draw(struct app *a)
 		if (notice_lines > 3)
 			notice_lines = 3;
 		for (int i = 0; i < notice_lines; i++)
-			ui_putw(LINES - 1 - notice_lines + i, 1, COLS - 2, w + sp[i].start, sp[i].len, UI_NOTICE);
+			(i18n_rtl(i18n_lang()) ? ui_putw_rtl : ui_putw)(LINES - 1 - notice_lines + i, 1, COLS - 2,
+			    w + sp[i].start, sp[i].len, UI_NOTICE);
 		free(sp);
 		wipe_free(w);
 	}
@@ -464,6 +499,7 @@ draw(struct app *a)
 	if (s->top && !in_view)
 		s->focus = -1; /* Down and Enter read on until an item is in view */
 	s->follow = s->top = false;
+	ui_direction(i18n_rtl(i18n_lang()));
 	ui_frame(s->ops->title(s), NULL);
 	doc_draw_keys(&a->doc, LINES - 1, COLS);
 	said(a, s);
@@ -504,12 +540,21 @@ app_tick_wait(const struct app *a, int limit)
 }
 
 void
-app_switch_language(struct app *a)
+app_set_language(struct app *a, lang_id lang)
 {
-	i18n_set(i18n_lang() == LANG_NL ? LANG_EN : LANG_NL);
+	i18n_set(lang);
 	if (a->has_intake)
 		intake_follow_language(&a->intake, i18n_lang());
 	top(a)->follow = true;
+}
+
+void
+app_change_language(struct app *a)
+{
+	if (i18n_noffered() == 2)
+		app_set_language(a, i18n_other());
+	else if (i18n_noffered() > 2 && !top(a)->ops->language_choice)
+		app_push(a, scr_language_new(a));
 }
 
 void
@@ -606,7 +651,7 @@ global_key(struct app *a, const struct ui_key *k)
 	if (exit_sequence(a, k))
 		return true;
 	if (k->code == KEY_F(2) || (s->ops->menu && (k->ch == L'l' || k->ch == L'L'))) {
-		app_switch_language(a);
+		app_change_language(a);
 		return true;
 	}
 	if (k->code == KEY_F(4) && site.speech != SPEECH_OFF) {

@@ -164,18 +164,23 @@ static void
 print_prompt(struct app *a)
 {
 	print_notice(a);
-	/* L10N: line mode: what can be typed. %s is the other language. */
-	put_text(_("Type a number and Enter. 0: back. ?: help. L: "));
-	put_text(i18n_lang() == LANG_NL ? "English" : "Nederlands");
-	if (a->depth <= 1 && a->staff == NULL) {
+	char *lang = app_language_label();
+
+	/* L10N: line mode: what can be typed; the language key follows. */
+	put_text(_("Type a number and Enter. 0: back. ?: help."));
+	if (lang != NULL) {
+		put_text(" L: ");
+		put_text(lang);
+	}
+	if (a->depth <= 1 && a->staff == NULL && i18n_other() != i18n_lang()) {
 		/* The welcome: nobody has chosen a language yet. */
-		char *other = i18n_in(i18n_other(), N_("Type a number and Enter. 0: back. ?: help. L: "));
+		char *other = i18n_in(i18n_other(), N_("Type a number and Enter. 0: back. ?: help."));
 
 		fputc('\n', stdout);
 		put_text(other);
-		put_text(i18n_lang() == LANG_NL ? "English" : "Nederlands");
 		free(other);
 	}
+	free(lang);
 	fputs("\n> ", stdout);
 	fflush(stdout);
 }
@@ -360,7 +365,7 @@ command(struct app *a, const char *line, int *input, bool *answer)
 		return;
 	}
 	if (str_eq(line, "l") || str_eq(line, "L")) {
-		app_switch_language(a);
+		app_change_language(a);
 		return;
 	}
 	if (*line == '\0')

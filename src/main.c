@@ -32,7 +32,7 @@
 struct options {
 	const char *forms, *pin_file;
 	const char *location; /* --location: this kiosk session's location */
-	enum lang lang;
+	lang_id lang;
 	bool lang_given; /* --lang, which beats the environment */
 	int idle;
 	bool kiosk, plain, low_bandwidth;
@@ -101,6 +101,20 @@ usage(FILE *out)
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* The codes of the site's languages, "nl, en, tr", for a message. */
+static const char *
+language_codes(void)
+{
+	static char buf[LANG_MAX * 4];
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (lang_id l = 0; l < i18n_count(); l++)
+		if (i18n_enabled(l))
+			len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%s", len ? ", " : "", i18n_code(l));
+	return buf;
+}
 
 static void
 usage_error(const char *fmt, ...)
@@ -210,8 +224,9 @@ parse(int argc, char **argv, struct options *o, const char **command)
 			o->cli.yes = true;
 			break;
 		case OPT_LANG:
-			if (!i18n_parse(optarg, &o->lang))
-				usage_error(_("--lang takes nl or en, not '%s'"), optarg);
+			if (!i18n_parse(optarg, &o->lang) || !i18n_enabled(o->lang))
+				/* L10N: the codes of the site's languages ("nl, en"), then what was given. */
+				usage_error(_("--lang takes one of %s, not '%s'"), language_codes(), optarg);
 			o->lang_given = true;
 			i18n_set(o->lang); /* for what parsing says next */
 			break;
@@ -573,24 +588,43 @@ index_for_staff(struct store *s)
 	forms_free(f);
 }
 
-/* The visitor's kiosk starts in Dutch, whatever the host's locale: the
- * visitor chooses on the welcome. Staff and commands keep the language
- * of their environment, and --lang beats both. */
+/* The visitor's kiosk starts in the first of its languages (Dutch),
+ * whatever the host's locale: the visitor chooses on the welcome. Staff
+ * and commands keep the language of their environment, and --lang beats
+ * both. */
 static void
 start_lang(struct options *o, const char *command)
 {
 	if (command == NULL && !o->lang_given)
-		o->lang = LANG_NL;
+		o->lang = i18n_first();
 }
 
-/* The language the environment asks for, Dutch when it names none. */
-static enum lang
+/* The language the environment asks for, if the site has it; else the
+ * first of the site's languages. */
+static lang_id
 env_lang(void)
 {
-	enum lang lang = LANG_NL;
+	lang_id lang;
 
-	i18n_from_env(&lang);
+	if (!i18n_from_env(&lang) || !i18n_enabled(lang))
+		lang = i18n_first();
 	return lang;
+}
+
+/* The table of languages (forms/languages.conf) with the site's choice,
+ * before any option is read: --lang and the environment may name any of
+ * them. Its problems are told where the forms are loaded. */
+static void
+load_languages(void)
+{
+	size_t n = 0;
+	char *errors = NULL;
+
+	while (site.languages != NULL && site.languages[n] != NULL)
+		n++;
+	i18n_want(site.languages, n);
+	forms_load_languages(site.forms, &errors);
+	free(errors);
 }
 
 /* `scp -O host:NAME .` from a staff login: one of its own exports sent
@@ -665,7 +699,7 @@ run_remote(void)
 int
 main(int argc, char **argv)
 {
-	struct options o = { .lang = LANG_NL };
+	struct options o = { .lang = 0 };
 	const char *command;
 	char *error = NULL;
 	struct forms *f;
@@ -684,6 +718,9 @@ main(int argc, char **argv)
 		free(error);
 		return 1;
 	}
+	load_languages();
+	o.lang = env_lang();
+	i18n_set(o.lang);
 	parse(argc, argv, &o, &command);
 	start_lang(&o, command);
 	if (o.idle == 0)

@@ -7,7 +7,8 @@
 #include "speech.h"
 #include "util.h"
 
-enum { ID_NL = 1, ID_EN = 2 };
+/* The welcome's items: each offered language is its id minus ID_LANG. */
+enum { ID_LANG = 100 };
 
 static const char *
 welcome_title(struct screen *s)
@@ -15,42 +16,66 @@ welcome_title(struct screen *s)
 	return tr(&s->app->forms->welcome_title);
 }
 
-/* Nobody has chosen a language yet: the welcome speaks both, the language
- * of the moment first. */
+/* One button per offered language, each named in itself, so anyone finds
+ * their own; keys 1, 2, ... in the order of forms/languages.conf. */
+void
+language_buttons(struct doc *d, int first_id)
+{
+	char key = '1';
+
+	for (lang_id l = 0; l < i18n_count(); l++)
+		if (i18n_offered(l)) {
+			doc_button(d, first_id + l, first_id + l, key <= '9' ? key : 0, i18n_name(l));
+			key++;
+		}
+}
+
+/* Nobody has chosen a language yet: the welcome speaks in each, the
+ * language of the moment first. */
 static void
 welcome_build(struct screen *s, struct doc *d)
 {
 	const struct forms *f = s->app->forms;
-	enum lang first = i18n_lang(), second = first == LANG_NL ? LANG_EN : LANG_NL;
+	lang_id first = i18n_lang();
 
 	doc_blank(d);
 	doc_text(d, f->welcome_text.s[first], UI_NORMAL, 0);
 	doc_blank(d);
-	/* Each language named in itself, so anyone finds their own; the choice
-	 * comes before the second text, so it is in view on small screens. */
-	doc_button(d, ID_NL, ID_NL, '1', "Nederlands");
-	doc_button(d, ID_EN, ID_EN, '2', "English");
-	doc_blank(d);
-	doc_text(d, f->welcome_title.s[second], UI_HEADING, 0);
-	doc_text(d, f->welcome_text.s[second], UI_NORMAL, 0);
+	/* The choice comes before the other texts, so it is in view on
+	 * small screens. */
+	language_buttons(d, ID_LANG);
+	for (lang_id l = 0; l < i18n_count(); l++) {
+		if (l == first || !i18n_offered(l))
+			continue;
+		doc_direction(d, i18n_rtl(l));
+		doc_blank(d);
+		doc_text(d, f->welcome_title.s[l], UI_HEADING, 0);
+		doc_text(d, f->welcome_text.s[l], UI_NORMAL, 0);
+	}
+	doc_direction(d, i18n_rtl(first));
 	/* The speech key, in every language (speech also says it). */
 	if (site.speech != SPEECH_OFF) {
 		doc_blank(d);
-		for (int l = 0; l < LANG_COUNT; l++) {
-			char *t = i18n_in((enum lang)l, SPEECH_HINT);
+		for (lang_id l = 0; l < i18n_count(); l++) {
+			char *t;
 
+			if (!i18n_offered(l))
+				continue;
+			t = i18n_in(l, SPEECH_HINT);
+			doc_direction(d, i18n_rtl(l));
 			doc_text(d, t, UI_NORMAL, 0);
 			free(t);
 		}
+		doc_direction(d, i18n_rtl(first));
 	}
 }
 
 static void
 welcome_activate(struct screen *s, int id)
 {
-	if (id != ID_NL && id != ID_EN)
+	if (!i18n_offered(id - ID_LANG))
 		return;
-	i18n_set(id == ID_EN ? LANG_EN : LANG_NL);
+	i18n_set(id - ID_LANG);
 	app_push(s->app, scr_menu_new(s->app));
 }
 
@@ -64,7 +89,7 @@ static const char *
 welcome_help(struct screen *s)
 {
 	(void)s;
-	return _("Choose your language with the arrow keys and Enter, or press 1 or 2. You can switch language later on every screen with F2.");
+	return _("Choose your language with the arrow keys and Enter, or press its number. You can change the language later on every screen with F2.");
 }
 
 static const struct screen_ops welcome_ops = {
@@ -79,7 +104,7 @@ static const struct screen_ops welcome_ops = {
 struct screen *
 scr_welcome_new(struct app *a)
 {
-	return screen_new(a, &welcome_ops, NULL, ID_NL);
+	return screen_new(a, &welcome_ops, NULL, ID_LANG + i18n_first());
 }
 
 static const char *
@@ -173,7 +198,7 @@ static void
 resume_activate(struct screen *s, int id)
 {
 	struct app *a = s->app;
-	enum lang lang = *(enum lang *)s->data;
+	lang_id lang = *(lang_id *)s->data;
 
 	if (id == ID_CONTINUE) {
 		/* Back on the welcome for a moment, which wipes what was typed:
@@ -219,9 +244,9 @@ static const struct screen_ops resume_ops = {
 };
 
 struct screen *
-scr_resume_new(struct app *a, enum lang lang)
+scr_resume_new(struct app *a, lang_id lang)
 {
-	enum lang *l = xmalloc(sizeof *l);
+	lang_id *l = xmalloc(sizeof *l);
 
 	*l = lang;
 	return screen_new(a, &resume_ops, l, ID_CONTINUE);

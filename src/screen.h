@@ -45,6 +45,8 @@ struct screen_ops {
 	bool (*tick)(struct screen *s);
 	/* Letters are keys here (L switches language, ? is help): a menu. */
 	bool menu;
+	/* The choice of language itself: F2 opens no second one. */
+	bool language_choice;
 	/* Optional: whether it speaks both languages, as the welcome does
 	 * (its help); its key bar then does too. */
 	bool (*bilingual)(const struct screen *s);
@@ -64,7 +66,7 @@ struct screen {
 struct app {
 	const struct forms *forms;
 	struct store *store;
-	enum lang start_lang;
+	lang_id start_lang;
 	int idle_secs;
 	bool kiosk_mode;        /* public kiosk: no way out by keys */
 	bool low_bandwidth;     /* leave out decoration that costs bytes */
@@ -142,8 +144,14 @@ int app_tick_wait(const struct app *a, int limit);
 void app_back(struct app *a);
 /* F1: help for the top screen. */
 void app_help(struct app *a);
-/* F2: the other language, at once. */
-void app_switch_language(struct app *a);
+/* Switch to lang at once: the screens, and the intake's defaults that
+ * follow the language. */
+void app_set_language(struct app *a, lang_id lang);
+/* F2: with two languages the other one at once, with more the choice. */
+void app_change_language(struct app *a);
+/* What the language key says (F2, L in line mode), or NULL when the kiosk
+ * offers one language. Caller frees. */
+char *app_language_label(void);
 /* Start in the right mode; quit on SIGTERM, SIGHUP and every other signal
  * whose default action ends the process (and SIGINT and SIGQUIT outside
  * kiosk mode), which only set a flag; on a fault (SIGSEGV, SIGBUS, ...)
@@ -157,8 +165,13 @@ int app_quit_signal(void);
 
 /* The screens. */
 struct screen *scr_welcome_new(struct app *a);
+/* F2 with more than two languages: each offered language by its own name. */
+struct screen *scr_language_new(struct app *a);
+/* Add a button for each offered language, named in itself, with id
+ * first_id plus the language's id and the keys 1, 2, ... */
+void language_buttons(struct doc *d, int first_id);
 struct screen *scr_menu_new(struct app *a);
-struct screen *scr_resume_new(struct app *a, enum lang lang);
+struct screen *scr_resume_new(struct app *a, lang_id lang);
 struct screen *scr_page_new(struct app *a, const struct page *p);
 struct screen *scr_section_new(struct app *a, const struct page *p, size_t section);
 struct screen *scr_flow_new(struct app *a, const struct flow *fl, const struct page *from);

@@ -48,6 +48,14 @@ site_location_valid(const char *name)
 }
 
 static void
+free_list(char **list)
+{
+	for (size_t i = 0; list != NULL && list[i] != NULL; i++)
+		free(list[i]);
+	free(list);
+}
+
+static void
 set_defaults(void)
 {
 	site.path = NULL;
@@ -208,33 +216,59 @@ get_retention(config_t *cf, char **error)
 	return true;
 }
 
+/* The list name = ["a", "b"] into *out (NULL-terminated; stays NULL when
+ * the setting is absent); words are what the list holds, for the message. */
 static bool
-get_users(config_t *cf, char **error)
+get_list(config_t *cf, const char *name, char ***out, const char *example, char **error)
 {
-	config_setting_t *s = config_lookup(cf, "staff_users");
+	config_setting_t *s = config_lookup(cf, name);
 	int n;
 
 	if (s == NULL)
 		return true;
-	if (!config_setting_is_array(s) && !config_setting_is_list(s)) {
-		*error = xasprintf(_("line %d: staff_users is a list of logins: [\"alice\", \"bob\"]."),
-		    config_setting_source_line(s));
-		return false;
-	}
-	n = config_setting_length(s);
-	site.staff_users = xreallocarray(site.staff_users, (size_t)n + 1, sizeof *site.staff_users);
+	n = config_setting_is_array(s) || config_setting_is_list(s) ? config_setting_length(s) : -1;
 	for (int i = 0; i < n; i++) {
 		const char *v = config_setting_get_string_elem(s, i);
 
-		if (v == NULL || *v == '\0') {
-			site.staff_users[i] = NULL;
-			*error = xasprintf(_("line %d: staff_users is a list of logins: [\"alice\", \"bob\"]."),
-			    config_setting_source_line(s));
+		if (v == NULL || *v == '\0')
+			n = -1;
+	}
+	if (n < 0) {
+		/* L10N: the setting's name, then an example of its value. */
+		*error = xasprintf(_("line %d: %s is a list such as %s."), config_setting_source_line(s), name,
+		    example);
+		return false;
+	}
+	if (*out != NULL)
+		for (size_t i = 0; (*out)[i] != NULL; i++)
+			free((*out)[i]);
+	free(*out);
+	*out = xcalloc((size_t)n + 1, sizeof **out);
+	for (int i = 0; i < n; i++)
+		(*out)[i] = xstrdup(config_setting_get_string_elem(s, i));
+	return true;
+}
+
+/* languages and staff_languages: ISO 639-1 codes, each once. */
+static bool
+get_languages(config_t *cf, const char *name, char ***out, char **error)
+{
+	if (!get_list(cf, name, out, "[\"nl\", \"en\", \"tr\"]", error))
+		return false;
+	for (size_t i = 0; *out != NULL && (*out)[i] != NULL; i++) {
+		const char *v = (*out)[i];
+		bool twice = false;
+
+		for (size_t j = 0; j < i; j++)
+			twice |= str_eq((*out)[j], v);
+		if (strlen(v) != 2 || strspn(v, "abcdefghijklmnopqrstuvwxyz") != 2 || twice) {
+			/* L10N: the setting's name, then the code it holds. */
+			*error = xasprintf(_("line %d: %s holds \"%s\": write each language once, as its "
+			    "two-letter ISO 639-1 code such as \"tr\"."),
+			    config_setting_source_line(config_lookup(cf, name)), name, v);
 			return false;
 		}
-		site.staff_users[i] = xstrdup(v);
 	}
-	site.staff_users[n] = NULL;
 	return true;
 }
 
@@ -349,7 +383,7 @@ get_alert_to(config_t *cf, char **error)
 static const char *const known[] = { "database", "database_group", "forms", "staff_group",
 	"staff_users", "kiosk_user", "export_folder", "printer", "print_server", "retention",
 	"review_days", "idle", "backup_recipient", "backup_folder", "backup_keep", "export_days", "speech",
-	"location", "alert_to", NULL };
+	"location", "alert_to", "languages", "staff_languages", NULL };
 
 static bool
 parse(config_t *cf, char **error)
@@ -372,7 +406,9 @@ parse(config_t *cf, char **error)
 	    get_string(cf, "database_group", &site.database_group, true, error) &&
 	    get_string(cf, "forms", &site.forms, false, error) &&
 	    get_string(cf, "staff_group", &site.staff_group, false, error) &&
-	    get_users(cf, error) &&
+	    get_list(cf, "staff_users", &site.staff_users, "[\"alice\", \"bob\"]", error) &&
+	    get_languages(cf, "languages", &site.languages, error) &&
+	    get_languages(cf, "staff_languages", &site.staff_languages, error) &&
 	    get_string(cf, "kiosk_user", &site.kiosk_user, false, error) &&
 	    get_string(cf, "export_folder", &site.export_folder, false, error) &&
 	    get_string(cf, "printer", &site.printer, true, error) &&
@@ -455,9 +491,9 @@ site_free(void)
 	free(site.database_group);
 	free(site.forms);
 	free(site.staff_group);
-	for (size_t i = 0; site.staff_users && site.staff_users[i]; i++)
-		free(site.staff_users[i]);
-	free(site.staff_users);
+	free_list(site.staff_users);
+	free_list(site.languages);
+	free_list(site.staff_languages);
 	free(site.kiosk_user);
 	free(site.export_folder);
 	free(site.printer);

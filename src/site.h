@@ -37,6 +37,10 @@ struct site {
 	                        * request; default: the host name */
 	char *alert_to;        /* staff alerts go to this address (alerts.h), or NULL: none */
 	const char *sendmail;  /* the system's sendmail interface */
+	char **languages;      /* the kiosk's languages (ISO 639-1 codes), or
+	                        * NULL: those a native speaker checked (i18n.h) */
+	char **staff_languages; /* languages staff can call back in, or NULL:
+	                        * those of the intake form's contact question */
 };
 
 /* The settings in force: embedded defaults until site_load. */

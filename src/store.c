@@ -815,7 +815,7 @@ store_now(char *buf)
 }
 
 enum store_rc
-store_draft_save(struct store *s, const char *login, const struct intake *in, enum lang ui)
+store_draft_save(struct store *s, const char *login, const struct intake *in, lang_id ui)
 {
 	sqlite3_stmt *st = NULL;
 	int rc = store_exec(s->db, "BEGIN IMMEDIATE");
@@ -850,7 +850,7 @@ store_draft_save(struct store *s, const char *login, const struct intake *in, en
 }
 
 bool
-store_draft_take(struct store *s, const char *login, const struct forms *f, struct intake *in, enum lang *ui)
+store_draft_take(struct store *s, const char *login, const struct forms *f, struct intake *in, lang_id *ui)
 {
 	sqlite3_stmt *st;
 	bool found = false;

@@ -68,7 +68,7 @@ void store_writer_stop(struct store *s);
  * grows past 9999 to five digits. The write runs in another process (the
  * writer, or a child of its own), so that a disk fault (a SIGBUS from the
  * mapped -shm) cannot end the caller. */
-enum store_rc store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref);
+enum store_rc store_submit(struct store *s, const struct intake *in, lang_id ui, int year, char *ref);
 /* The longest location name, in bytes. */
 #define STORE_LOCATION_MAX 100
 /* Where this kiosk stands (site setting location, or --location): every
@@ -82,12 +82,12 @@ const char *store_message(enum store_rc rc);
 #define STORE_DRAFT_SECONDS (24 * 60 * 60)
 /* Keep the answers typed so far by login, whose link dropped (never in
  * kiosk mode). Replaces an older draft of that login. */
-enum store_rc store_draft_save(struct store *s, const char *login, const struct intake *in, enum lang ui);
+enum store_rc store_draft_save(struct store *s, const char *login, const struct intake *in, lang_id ui);
 /* Take the draft of login, if one younger than a day exists: fills *in
  * (for f; answers to fields f no longer has are dropped) and *ui, removes
  * it from the file, and returns true. Drafts older than a day are removed
  * whoever they belong to. */
-bool store_draft_take(struct store *s, const char *login, const struct forms *f, struct intake *in, enum lang *ui);
+bool store_draft_take(struct store *s, const char *login, const struct forms *f, struct intake *in, lang_id *ui);
 
 /* Staff follow-up (store_record.c, store_status.c, store_audit.c,
  * store_labels.c, store_stats.c, store_purge.c). */
@@ -206,7 +206,7 @@ enum store_rc store_audit_verify(struct store *s, struct store_audit_check *out)
 enum store_rc store_save_labels(struct store *s, const struct forms *f);
 /* The label of field (choice "" for the field itself) in form_version, in
  * lang, from the labels remembered; NULL if unknown. Caller frees. */
-char *store_label(struct store *s, int form_version, const char *field, const char *choice, enum lang lang);
+char *store_label(struct store *s, int form_version, const char *field, const char *choice, lang_id lang);
 
 /* Call fn for each request matching f, oldest first, with its answers and
  * history. */

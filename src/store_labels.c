@@ -10,12 +10,14 @@ insert_label(sqlite3_stmt *st, int version, const char *field, const char *choic
 {
 	int rc = SQLITE_OK;
 
-	for (int l = 0; l < LANG_COUNT && rc == SQLITE_OK; l++) {
+	for (lang_id l = 0; l < i18n_count() && rc == SQLITE_OK; l++) {
+		if (t->s[l] == NULL)
+			continue;
 		sqlite3_reset(st);
 		sqlite3_bind_int(st, 1, version);
 		sqlite3_bind_text(st, 2, field, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, choice, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, i18n_code((enum lang)l), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, i18n_code(l), -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 5, t->s[l], -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(sqlite3_db_handle(st));
 	}
@@ -39,12 +41,14 @@ labels_stored(struct store *s, const struct forms *f)
 		const struct field *fd = &f->fields[i];
 
 		for (size_t c = 0; all && c <= fd->nchoices; c++)
-			for (int l = 0; all && l < LANG_COUNT; l++) {
+			for (lang_id l = 0; all && l < i18n_count(); l++) {
+				if ((c == 0 ? fd->label : fd->choices[c - 1].label).s[l] == NULL)
+					continue;
 				sqlite3_reset(st);
 				sqlite3_bind_int(st, 1, f->intake_version);
 				sqlite3_bind_text(st, 2, fd->id, -1, SQLITE_STATIC);
 				sqlite3_bind_text(st, 3, c == 0 ? "" : fd->choices[c - 1].id, -1, SQLITE_STATIC);
-				sqlite3_bind_text(st, 4, i18n_code((enum lang)l), -1, SQLITE_STATIC);
+				sqlite3_bind_text(st, 4, i18n_code(l), -1, SQLITE_STATIC);
 				all = sqlite3_step(st) == SQLITE_ROW;
 			}
 	}
@@ -83,7 +87,7 @@ store_save_labels(struct store *s, const struct forms *f)
 }
 
 char *
-store_label(struct store *s, int form_version, const char *field, const char *choice, enum lang lang)
+store_label(struct store *s, int form_version, const char *field, const char *choice, lang_id lang)
 {
 	sqlite3_stmt *st;
 	char *out = NULL;

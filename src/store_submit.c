@@ -98,7 +98,7 @@ submit_id(char *id)
 
 /* The request for in; phone numbers in their normalised form. */
 static char *
-request_encode(const struct intake *in, enum lang ui, int year, const char *location, size_t *len)
+request_encode(const struct intake *in, lang_id ui, int year, const char *location, size_t *len)
 {
 	const struct forms *f = in->forms;
 	struct request r = { .year = year, .ui = (int32_t)ui, .form_version = f->intake_version };
@@ -222,7 +222,7 @@ submit_here(sqlite3 *db, const char *req, size_t len, char *ref, int *err, bool 
 		sqlite3_bind_int(st, 2, r.year);
 		sqlite3_bind_int(st, 3, seq);
 		sqlite3_bind_text(st, 4, created, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, i18n_code((enum lang)r.ui), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, i18n_code((lang_id)r.ui), -1, SQLITE_STATIC);
 		sqlite3_bind_int(st, 6, r.form_version);
 		sqlite3_bind_text(st, 7, r.location, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
@@ -679,7 +679,7 @@ submit_by_child(struct store *s, const char *req, size_t len, struct submit_resu
 }
 
 enum store_rc
-store_submit(struct store *s, const struct intake *in, enum lang ui, int year, char *ref)
+store_submit(struct store *s, const struct intake *in, lang_id ui, int year, char *ref)
 {
 	struct submit_result res = { .rc = STORE_ERROR };
 	size_t len;

@@ -10,9 +10,11 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "bidi.h"
 #include "charset.h"
 #include "i18n.h"
 #include "render.h"
+#include "text.h"
 #include "util.h"
 
 static bool active;
@@ -107,11 +109,14 @@ define_keys(void)
 	define_key("\033[201~", UI_KEY_PASTE_END);
 }
 
-/* Bracketed paste on and off. Asked of ANSI terminals only (those that
- * do not know the mode ignore it); turned off wherever the terminal is
- * given back: ui_end, ui_give_back, and around Ctrl-Z. */
-#define PASTE_ON "\033[?2004h"
-#define PASTE_OFF "\033[?2004l"
+/* Bracketed paste on and off, and with it the terminal's own bidi off
+ * (ECMA-48 BDSM reset: the kiosk orders right-to-left lines itself, see
+ * bidi.h; a terminal that reordered them again would undo it). Asked of
+ * ANSI terminals only (those that do not know a mode ignore it); undone
+ * wherever the terminal is given back: ui_end, ui_give_back, and around
+ * Ctrl-Z. */
+#define PASTE_ON "\033[?2004h\033[8l"
+#define PASTE_OFF "\033[?2004l\033[8h"
 static bool paste_asked;
 static struct sigaction tstp_curses; /* curses' own Ctrl-Z handler */
 static bool tstp_wrapped;
@@ -371,10 +376,85 @@ ui_attr(enum ui_style st)
 	return A_NORMAL;
 }
 
+/* The base direction of the screen: its title and key bar. */
+static bool screen_rtl;
+
+void
+ui_direction(bool rtl)
+{
+	screen_rtl = rtl;
+}
+
 int
 ui_putw(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st)
 {
-	return render_put(y, x, cols, s, n, ui_attr(st));
+	wchar_t *vis;
+	int used;
+
+	/* A right-to-left word in a left-to-right line: in visual order. */
+	if (!bidi_has_rtl(s, n))
+		return render_put(y, x, cols, s, n, ui_attr(st));
+	vis = xcalloc(n + 1, sizeof *vis);
+	used = render_put(y, x, cols, vis, bidi_visual(s, n, false, vis, NULL), ui_attr(st));
+	wipe_free(vis);
+	return used;
+}
+
+/* s in visual order for a right-to-left line in cols columns, against its
+ * right edge: *start gets the column of the first character drawn
+ * (negative when the line is wider: its left end is cut). pos as in
+ * bidi_visual. Caller frees. */
+static wchar_t *
+rtl_layout(const wchar_t *s, size_t n, int cols, size_t *vn, int *start, size_t *pos)
+{
+	wchar_t *vis = xcalloc(n + 1, sizeof *vis);
+
+	*vn = bidi_visual(s, n, true, vis, pos);
+	*start = cols - text_width(vis, *vn);
+	return vis;
+}
+
+int
+ui_putw_rtl(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st)
+{
+	size_t vn, skip = 0;
+	int start;
+	wchar_t *vis = rtl_layout(s, n, cols, &vn, &start, NULL);
+
+	/* Too wide: the logical end, on the left, is what gives way. */
+	while (start < 0 && skip < vn)
+		start += text_width(vis + skip++, 1);
+	render_put(y, x + start, cols - start, vis + skip, vn - skip, ui_attr(st));
+	wipe_free(vis);
+	return cols;
+}
+
+int
+ui_column(const wchar_t *s, size_t n, int cols, bool rtl, size_t i)
+{
+	size_t *pos, vn;
+	wchar_t *vis;
+	int start = 0, col;
+
+	if (!rtl && !bidi_has_rtl(s, n))
+		return text_width(s, i < n ? i : n);
+	if (n == 0)
+		return rtl ? cols - 1 : 0;
+	pos = xcalloc(n, sizeof *pos);
+	if (rtl) {
+		vis = rtl_layout(s, n, cols, &vn, &start, pos);
+	} else {
+		vis = xcalloc(n + 1, sizeof *vis);
+		vn = bidi_visual(s, n, false, vis, pos);
+	}
+	/* After the last character: left of it in a right-to-left line. */
+	if (i >= n)
+		col = rtl ? start - 1 : text_width(vis, vn);
+	else
+		col = start + text_width(vis, pos[i]);
+	free(pos);
+	wipe_free(vis);
+	return col;
 }
 
 int
@@ -395,7 +475,15 @@ ui_frame(const char *title, const char *keys)
 	 * line of bytes on every screen. */
 	char *t = xasprintf(" %s ", title);
 
-	ui_put(0, 0, COLS, t, UI_TITLE);
+	if (screen_rtl) {
+		size_t n;
+		wchar_t *w = charset_display(t, &n);
+
+		ui_putw_rtl(0, 0, COLS, w, n, UI_TITLE);
+		wipe_free(w);
+	} else {
+		ui_put(0, 0, COLS, t, UI_TITLE);
+	}
 	wipe_free(t);
 	if (keys != NULL) {
 		char *k = xasprintf(" %s ", keys);

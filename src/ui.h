@@ -61,8 +61,18 @@ void ui_repaint(void);
 attr_t ui_attr(enum ui_style st);
 /* Draw utf8 at y, x, at most cols columns, in style st. Returns columns used. */
 int ui_put(int y, int x, int cols, const char *utf8, enum ui_style st);
-/* The same for a wide string of n characters. */
+/* The same for a wide string of n characters (right-to-left words in it
+ * in visual order, bidi.h). */
 int ui_putw(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st);
+/* s as a right-to-left line in the cols columns from x, in visual order
+ * and against their right edge. Returns cols. */
+int ui_putw_rtl(int y, int x, int cols, const wchar_t *s, size_t n, enum ui_style st);
+/* The column (from x) where ui_putw (rtl false) or ui_putw_rtl (rtl, in
+ * cols columns) draws logical character i of s; for i == n, where the
+ * cursor goes after the last one. */
+int ui_column(const wchar_t *s, size_t n, int cols, bool rtl, size_t i);
+/* The screen's base direction, for the title bar: right to left or not. */
+void ui_direction(bool rtl);
 /* Title bar on the top line and, unless keys is NULL, key bar on the
  * bottom line. */
 void ui_frame(const char *title, const char *keys);

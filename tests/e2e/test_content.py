@@ -93,8 +93,8 @@ def test_check_forms_lists_what_is_overdue_ended_or_unused(forms_copy, forms_dir
                      r'2000-01-01, more than 365 days ago; who checks them: inZet', out), out
     assert 'warning: section "A buddy for you" of page "presence_care" ended on 2000-01-01: its replacement is shown' in out
     assert 'warning: section "How to arrange it" of page "presence_care" ended on 2000-01-02: it is no longer shown' in out
-    assert 'warning: the glossary word "nergenswoord" is used in no Dutch text (nl)' in out
-    assert 'warning: the glossary word "nowhereword" is used in no English text (en)' in out
+    assert 'warning: the glossary word "nergenswoord" is used in no text in Nederlands (nl)' in out
+    assert 'warning: the glossary word "nowhereword" is used in no text in English (en)' in out
     # In Dutch too.
     r = staffutil.zk(['--lang', 'nl', 'check-forms'], forms=d, staff=False)
     assert r.returncode == 0

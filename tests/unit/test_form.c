@@ -6,6 +6,9 @@
 #include "form.h"
 #include "util.h"
 
+/* Dutch and English: the first two languages of every table. */
+enum { L_NL, L_EN };
+
 /* ---------------------------------------------------------------- real forms */
 
 static void
@@ -34,8 +37,8 @@ test_real_forms_load(void **state)
 		const struct page *p = &f->pages[i];
 
 		assert_ptr_equal(forms_page(f, p->id), p);
-		assert_non_null(p->title.s[LANG_NL]);
-		assert_non_null(p->title.s[LANG_EN]);
+		assert_non_null(p->title.s[L_NL]);
+		assert_non_null(p->title.s[L_EN]);
 		assert_true(p->nsections > 0);
 		if (p->check != NULL)
 			assert_non_null(forms_flow(f, p->check));
@@ -86,9 +89,9 @@ test_valid_forms(void **state)
 	free(guide);
 	assert_int_equal(f->guide_version, 2);
 	assert_int_equal(f->intake_version, 3);
-	assert_string_equal(f->welcome_title.s[LANG_NL], "Welkom");
-	assert_string_equal(f->welcome_title.s[LANG_EN], "Welcome");
-	assert_null(f->menu_intro.s[LANG_NL]); /* optional and absent */
+	assert_string_equal(f->welcome_title.s[L_NL], "Welkom");
+	assert_string_equal(f->welcome_title.s[L_EN], "Welcome");
+	assert_null(f->menu_intro.s[L_NL]); /* optional and absent */
 	assert_int_equal(f->npages, 4);
 	assert_int_equal(f->nflows, 3);
 	assert_int_equal(f->nfields, 9);
@@ -108,7 +111,7 @@ test_valid_forms(void **state)
 	assert_int_equal(forms_flow(f, "check")->line, check_line);
 
 	/* UTF-8 texts come through unchanged. */
-	assert_string_equal(forms_page(f, "beta")->title.s[LANG_NL], "Bèta");
+	assert_string_equal(forms_page(f, "beta")->title.s[L_NL], "Bèta");
 }
 
 static void
@@ -126,7 +129,7 @@ test_ids_resolve(void **state)
 	assert_true(alpha->request);
 	assert_string_equal(alpha->check, "check");
 	assert_int_equal(alpha->nsections, 1);
-	assert_string_equal(alpha->sections[0].title.s[LANG_EN], "What");
+	assert_string_equal(alpha->sections[0].title.s[L_EN], "What");
 	assert_non_null(gamma);
 	assert_false(gamma->request); /* request defaults to false */
 	assert_null(gamma->check);
@@ -153,13 +156,13 @@ test_ids_resolve(void **state)
 	assert_int_equal(window->nanswers, 2);
 	assert_string_equal(window->answers[0].next, "need");
 	assert_string_equal(window->answers[1].next, "need");
-	assert_string_equal(window->answers[1].result.s[LANG_EN], "Closed until {from}.");
-	assert_null(window->answers[0].result.s[LANG_EN]);
+	assert_string_equal(window->answers[1].result.s[L_EN], "Closed until {from}.");
+	assert_null(window->answers[0].result.s[L_EN]);
 
 	need = flow_question(check, "need");
 	assert_non_null(need);
 	assert_false(need->is_date);
-	assert_string_equal(need->ask.s[LANG_NL], "Wat zoekt u?");
+	assert_string_equal(need->ask.s[L_NL], "Wat zoekt u?");
 	assert_int_equal(need->nanswers, 3);
 	assert_int_equal(need->answers[0].nsuggest, 3);
 	assert_string_equal(need->answers[0].suggest[0], "gamma");
@@ -247,13 +250,13 @@ make_missing(const char *path)
 
 static const struct broken cases[] = {
 	{ "form-1.1 no English text in the welcome", "welcome.conf", "welcome-no-english.conf",
-	  "\"title\" has no English text (en)", NULL },
+	  "\"title\" has no text in English (en)", NULL },
 	{ "form-1.2 an unknown setting in the welcome", "welcome.conf", "welcome-unknown-setting.conf",
 	  "unknown setting \"menu\"", NULL },
 	{ "form-1.3 welcome.conf missing", "welcome.conf", NULL, "cannot read this file", make_missing },
 	{ "form-2.1 syntax error", "guide.conf", "guide-syntax.conf", "syntax error", NULL },
 	{ "form-2.2 no English text", "guide.conf", "guide-no-english.conf",
-	  "\"summary\" has no English text (en)", NULL },
+	  "\"summary\" has no text in English (en)", NULL },
 	{ "form-2.3 unknown setting", "guide.conf", "guide-unknown-setting.conf",
 	  "unknown setting \"colour\"", NULL },
 	{ "form-2.4 next names a missing question", "guide.conf", "guide-next-missing.conf",
@@ -291,7 +294,7 @@ static const struct broken cases[] = {
 	{ "form-3.4 no consent field", "intake.conf", "intake-no-consent.conf",
 	  "the intake form needs exactly one field of type consent", NULL },
 	{ "form-3.5 no English label", "intake.conf", "intake-no-english.conf",
-	  "\"label\" has no English text (en)", NULL },
+	  "\"label\" has no text in English (en)", NULL },
 	{ "form-3.6 one_of names a missing field", "intake.conf", "intake-one-of-missing.conf",
 	  "\"one_of\" names a field that does not exist: \"fax\"", NULL },
 	{ "form-3.7 intake.conf missing", "intake.conf", NULL, "cannot read this file", make_missing },
@@ -304,7 +307,7 @@ static const struct broken cases[] = {
 	{ "form-4.4 a band no answers reach", "check.conf", "check-unreachable.conf",
 	  "band \"mid\" can never be reached: no answers add up to 1 to 1", NULL },
 	{ "form-4.5 a band without English", "check.conf", "check-no-english.conf",
-	  "\"title\" has no English text (en)", NULL },
+	  "\"title\" has no text in English (en)", NULL },
 	{ "form-4.6 at_least names no band", "check.conf", "check-at-least-unknown.conf",
 	  "question \"q1\", answer 2: at_least names no band: \"highest\"", NULL },
 	{ "form-4.7 a band every reaching answer raises", "check.conf", "check-at-least-hides.conf",
@@ -383,7 +386,7 @@ test_valid_check(void **state)
 	assert_string_equal(care_band_of(c, 2)->id, "high");
 	assert_null(care_band_of(c, 3));
 	assert_ptr_equal(care_band_find(c, "high"), care_band_of(c, 2));
-	assert_string_equal(c->share.s[LANG_EN], "Add it?");
+	assert_string_equal(c->share.s[L_EN], "Add it?");
 }
 
 /* An answer's at_least raises a low total's band, never a higher one's. */
@@ -458,8 +461,8 @@ test_two_steps(void **state)
 	(void)state;
 	assert_non_null(f);
 	assert_null(errors);
-	assert_string_equal(f->welcome_title.s[LANG_EN], "Welcome");
-	assert_string_equal(f->welcome_text.s[LANG_NL], "Tekst");
+	assert_string_equal(f->welcome_title.s[L_EN], "Welcome");
+	assert_string_equal(f->welcome_text.s[L_NL], "Tekst");
 	assert_int_equal(f->npages, 0);
 	assert_int_equal(f->nfields, 0);
 	assert_true(forms_load_rest(f, dir, &errors));
@@ -469,7 +472,7 @@ test_two_steps(void **state)
 	assert_int_equal(f->nmenu, whole->nmenu);
 	assert_int_equal(f->nfields, whole->nfields);
 	assert_non_null(f->care);
-	assert_string_equal(f->welcome_title.s[LANG_EN], "Welcome");
+	assert_string_equal(f->welcome_title.s[L_EN], "Welcome");
 	forms_free(f);
 	forms_free(whole);
 	free(dir);
@@ -566,7 +569,7 @@ load_with(char **dir, const char *glossary, const char *guide_from, const char *
 
 /* The ids found in text, in glossary order, as "a b"; caller frees. */
 static char *
-found_ids(const struct forms *f, const char *text, enum lang l, bool close)
+found_ids(const struct forms *f, const char *text, lang_id l, bool close)
 {
 	bool *found = xcalloc(f->nglossary + 1, sizeof *found);
 	char *out = xstrdup("");
@@ -589,23 +592,23 @@ found_ids(const struct forms *f, const char *text, enum lang l, bool close)
 
 static const struct {
 	const char *name, *text;
-	enum lang lang;
+	lang_id lang;
 	const char *want; /* ids found, in glossary order */
 } gloss_cases[] = {
-	{ "form-4.1 a word on its own", "Vraag een pgb aan.", LANG_NL, "pgb" },
-	{ "form-4.2 upper or lower case alike", "Het PGB en de wmo.", LANG_NL, "wmo pgb" },
-	{ "form-4.3 a hyphen ends a word", "Het is geen pgb-plan. Doe een Wmo-melding.", LANG_NL, "wmo pgb" },
-	{ "form-4.4 not inside a longer word", "pgbx xpgb wmoo Wmo2", LANG_NL, "" },
-	{ "form-4.5 an accented letter is part of a word", "éwmo wmoë", LANG_NL, "" },
-	{ "form-4.6 several words across a line break", "hulp (zorg\nin   natura)", LANG_NL, "natura" },
-	{ "form-4.7 not half of a phrase", "zorg in naturalis", LANG_NL, "" },
-	{ "form-4.8 a listed variant", "Wmo-maatwerkvoorzieningen", LANG_NL, "wmo maatwerk" },
-	{ "form-4.9 a variant in UTF-8", "Twee cliëntondersteuners.", LANG_NL, "client" },
-	{ "form-4.10 English words in English", "Two blue zones and a Blue Zone.", LANG_EN, "blue" },
-	{ "form-4.11 the Dutch word in an English text", "care in kind (zorg in natura)", LANG_EN, "natura" },
-	{ "form-4.12 Dutch variants do not count in English", "maatwerkvoorzieningen", LANG_EN, "" },
-	{ "form-4.13 a multi-word variant", "a personal budget", LANG_EN, "pgb" },
-	{ "form-4.14 at the very start and end", "blauwe zone", LANG_NL, "blue" },
+	{ "form-4.1 a word on its own", "Vraag een pgb aan.", L_NL, "pgb" },
+	{ "form-4.2 upper or lower case alike", "Het PGB en de wmo.", L_NL, "wmo pgb" },
+	{ "form-4.3 a hyphen ends a word", "Het is geen pgb-plan. Doe een Wmo-melding.", L_NL, "wmo pgb" },
+	{ "form-4.4 not inside a longer word", "pgbx xpgb wmoo Wmo2", L_NL, "" },
+	{ "form-4.5 an accented letter is part of a word", "éwmo wmoë", L_NL, "" },
+	{ "form-4.6 several words across a line break", "hulp (zorg\nin   natura)", L_NL, "natura" },
+	{ "form-4.7 not half of a phrase", "zorg in naturalis", L_NL, "" },
+	{ "form-4.8 a listed variant", "Wmo-maatwerkvoorzieningen", L_NL, "wmo maatwerk" },
+	{ "form-4.9 a variant in UTF-8", "Twee cliëntondersteuners.", L_NL, "client" },
+	{ "form-4.10 English words in English", "Two blue zones and a Blue Zone.", L_EN, "blue" },
+	{ "form-4.11 the Dutch word in an English text", "care in kind (zorg in natura)", L_EN, "natura" },
+	{ "form-4.12 Dutch variants do not count in English", "maatwerkvoorzieningen", L_EN, "" },
+	{ "form-4.13 a multi-word variant", "a personal budget", L_EN, "pgb" },
+	{ "form-4.14 at the very start and end", "blauwe zone", L_NL, "blue" },
 };
 
 static void
@@ -645,10 +648,10 @@ test_glossary_close(void **state)
 
 	(void)state;
 	assert_non_null(f);
-	got = found_ids(f, "Een pgb.", LANG_NL, true);
+	got = found_ids(f, "Een pgb.", L_NL, true);
 	assert_string_equal(got, "wmo pgb"); /* "Geld via de Wmo." */
 	free(got);
-	got = found_ids(f, "No words here.", LANG_EN, true);
+	got = found_ids(f, "No words here.", L_EN, true);
 	assert_string_equal(got, "");
 	free(got);
 	forms_free(f);
@@ -674,8 +677,8 @@ test_glossary_unused(void **state)
 	/* pgb is used in both languages; the other five are not, twice each. */
 	assert_int_equal(n, 10);
 	assert_null(strstr(out, "\"pgb\""));
-	assert_non_null(strstr(out, "/glossary.conf:5: warning: the glossary word \"Wmo\" is used in no Dutch text (nl)"));
-	assert_non_null(strstr(out, "the glossary word \"blue zone\" is used in no English text (en)"));
+	assert_non_null(strstr(out, "/glossary.conf:5: warning: the glossary word \"Wmo\" is used in no text in Nederlands (nl)"));
+	assert_non_null(strstr(out, "the glossary word \"blue zone\" is used in no text in English (en)"));
 	free(out);
 	forms_free(f);
 	unit_rmtree(dir);
@@ -697,7 +700,7 @@ test_glossary_broken(void **state)
 	struct forms *f = load_with(&dir, broken, NULL, NULL, &errors);
 
 	(void)state;
-	want = xasprintf("%s/glossary.conf:3: \"word\" has no English text (en)\n", dir);
+	want = xasprintf("%s/glossary.conf:3: \"word\" has no text in English (en)\n", dir);
 	assert_null(f);
 	assert_non_null(errors);
 	assert_string_equal(errors, want);
@@ -774,14 +777,17 @@ test_section_until(void **state)
 	assert_int_equal(p->sections[0].until, 20251231);
 	assert_ptr_equal(section_shown(&p->sections[0], 20251231), &p->sections[0].body);
 	assert_ptr_equal(section_shown(&p->sections[0], 20260101), &p->sections[0].replacement);
-	assert_string_equal(section_shown(&p->sections[0], 20260101)->s[LANG_EN], "Over.");
+	assert_string_equal(section_shown(&p->sections[0], 20260101)->s[L_EN], "Over.");
 	assert_ptr_equal(section_shown(&p->sections[1], 20260630), &p->sections[1].body);
 	assert_null(section_shown(&p->sections[1], 20260701));
 	/* A section without an end date is always shown. */
 	assert_ptr_equal(section_shown(&forms_page(f, "beta")->sections[0], 29991231),
 	    &forms_page(f, "beta")->sections[0].body);
-	/* check-forms lists both ended sections on 2026-07-01. */
+	/* check-forms lists both ended sections on 2026-07-01, each by its
+	 * title in the language of the messages. */
+	i18n_set(L_EN);
 	forms_review(f, 20260701, 365, &out);
+	i18n_set(L_NL);
 	assert_non_null(strstr(out, "warning: section \"What\" of page \"alpha\" ended on 2025-12-31: its replacement is shown"));
 	assert_non_null(strstr(out, "warning: section \"Pilot\" of page \"alpha\" ended on 2026-06-30: it is no longer shown"));
 	free(out);

@@ -6,6 +6,9 @@
 #include "i18n.h"
 #include "intake.h"
 
+/* Dutch and English: the first two languages of every table. */
+enum { L_NL, L_EN };
+
 /* The fields of data/valid/intake.conf, by index. */
 enum {
 	F_NAME, F_PHONE, F_EMAIL, F_MOMENT, F_SITUATION, F_OPTIONS,
@@ -257,7 +260,7 @@ test_check_form(void **state)
 	enum verr errs[F_COUNT];
 
 	(void)state;
-	intake_init(&in, forms, NULL, LANG_NL);
+	intake_init(&in, forms, NULL, L_NL);
 	fill_ok(&in);
 	assert_int_equal(intake_check(&in, errs), 0);
 	for (size_t i = 0; i < F_COUNT; i++)
@@ -282,7 +285,7 @@ test_one_of(void **state)
 	enum verr errs[F_COUNT];
 
 	(void)state;
-	intake_init(&in, forms, NULL, LANG_NL);
+	intake_init(&in, forms, NULL, L_NL);
 	fill_ok(&in);
 
 	/* Neither phone nor e-mail: the error sits on the first field only. */
@@ -326,7 +329,7 @@ test_check_fresh_form(void **state)
 	enum verr errs[F_COUNT];
 
 	(void)state;
-	intake_init(&in, forms, NULL, LANG_EN);
+	intake_init(&in, forms, NULL, L_EN);
 	assert_int_equal(intake_check(&in, errs), 3);
 	assert_int_equal(errs[F_NAME], VERR_REQUIRED);
 	assert_int_equal(errs[F_PHONE], VERR_ONE_OF);
@@ -343,7 +346,7 @@ static void
 test_messages(void **state)
 {
 	(void)state;
-	i18n_set(LANG_EN);
+	i18n_set(L_EN);
 	assert_string_equal(intake_message(VERR_NONE), "");
 	for (enum verr e = VERR_REQUIRED; e <= VERR_ONE_OF; e++) {
 		assert_true(strlen(intake_message(e)) > 10);
@@ -359,7 +362,7 @@ test_consent(void **state)
 	struct intake in;
 
 	(void)state;
-	intake_init(&in, forms, NULL, LANG_NL);
+	intake_init(&in, forms, NULL, L_NL);
 	assert_false(intake_has_consent(&in));
 	intake_set(&in, F_CONSENT, "yes");
 	assert_true(intake_has_consent(&in));
@@ -378,7 +381,7 @@ test_init_defaults(void **state)
 	struct intake in;
 
 	(void)state;
-	intake_init(&in, forms, NULL, LANG_EN);
+	intake_init(&in, forms, NULL, L_EN);
 	assert_ptr_equal(in.forms, forms);
 	for (size_t i = 0; i < F_COUNT; i++)
 		assert_non_null(in.values[i]);
@@ -390,7 +393,7 @@ test_init_defaults(void **state)
 	assert_string_equal(in.values[F_CONSENT], "");
 	intake_clear(&in);
 
-	intake_init(&in, forms, NULL, LANG_NL);
+	intake_init(&in, forms, NULL, L_NL);
 	assert_string_equal(in.values[F_CONTACT_LANG], "nl");
 	assert_string_equal(in.values[F_LETTER], "no");
 	intake_clear(&in);
@@ -404,20 +407,20 @@ test_contact_language_follows_until_chosen(void **state)
 	struct intake in;
 
 	(void)state;
-	intake_init(&in, forms, NULL, LANG_NL);
-	intake_follow_language(&in, LANG_EN);
+	intake_init(&in, forms, NULL, L_NL);
+	intake_follow_language(&in, L_EN);
 	assert_string_equal(in.values[F_CONTACT_LANG], "en");
 	assert_string_equal(in.values[F_LETTER], "no");       /* a plain default stays */
-	intake_follow_language(&in, LANG_NL);
+	intake_follow_language(&in, L_NL);
 	assert_string_equal(in.values[F_CONTACT_LANG], "nl");
 	intake_choose(&in, F_CONTACT_LANG, "nl");
-	intake_follow_language(&in, LANG_EN);
+	intake_follow_language(&in, L_EN);
 	assert_string_equal(in.values[F_CONTACT_LANG], "nl");
 	intake_clear(&in);
 
-	intake_init(&in, forms, NULL, LANG_EN);
+	intake_init(&in, forms, NULL, L_EN);
 	intake_choose(&in, F_CONTACT_LANG, "en");
-	intake_follow_language(&in, LANG_NL);
+	intake_follow_language(&in, L_NL);
 	assert_string_equal(in.values[F_CONTACT_LANG], "en");
 	intake_clear(&in);
 }
@@ -443,7 +446,7 @@ test_init_preticks_request_pages(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < UNIT_LEN(cases); i++) {
-		intake_init(&in, forms, cases[i].preticked, LANG_NL);
+		intake_init(&in, forms, cases[i].preticked, L_NL);
 		if (!str_eq(in.values[F_OPTIONS], cases[i].want)) {
 			print_error("%s: preticked \"%s\" gave \"%s\", want \"%s\"\n", cases[i].name,
 			    cases[i].preticked, in.values[F_OPTIONS], cases[i].want);
@@ -476,7 +479,7 @@ test_toggle_keeps_page_order(void **state)
 	struct intake in;
 
 	(void)state;
-	intake_init(&in, forms, NULL, LANG_NL);
+	intake_init(&in, forms, NULL, L_NL);
 	for (size_t i = 0; i < UNIT_LEN(steps); i++) {
 		intake_toggle(&in, F_OPTIONS, steps[i].id);
 		if (!str_eq(in.values[F_OPTIONS], steps[i].want)) {
@@ -512,7 +515,7 @@ test_set_copies(void **state)
 	char buf[] = "Jan";
 
 	(void)state;
-	intake_init(&in, forms, NULL, LANG_NL);
+	intake_init(&in, forms, NULL, L_NL);
 	intake_set(&in, F_NAME, buf);
 	buf[0] = 'X';
 	assert_string_equal(in.values[F_NAME], "Jan");
@@ -546,9 +549,9 @@ test_display(void **state)
 	struct intake in;
 
 	(void)state;
-	intake_init(&in, forms, NULL, LANG_NL);
+	intake_init(&in, forms, NULL, L_NL);
 
-	i18n_set(LANG_NL);
+	i18n_set(L_NL);
 	expect_display(&in, F_NAME, "Zoë de Wit", "Zoë de Wit");
 	expect_display(&in, F_NAME, "", "-");
 	expect_display(&in, F_NAME, "   ", "-");
@@ -567,7 +570,7 @@ test_display(void **state)
 	expect_display(&in, F_SITUATION, "regel 1\nregel 2", "regel 1\nregel 2");
 	expect_display(&in, F_CONTACT_LANG, "en", "English");
 
-	i18n_set(LANG_EN);
+	i18n_set(L_EN);
 	expect_display(&in, F_MOMENT, "evening", "In the evening");
 	expect_display(&in, F_OPTIONS, "alpha,beta,help", "Alpha; Beta; Help");
 	expect_display(&in, F_CONTACT_LANG, "nl", "Nederlands");
@@ -575,7 +578,7 @@ test_display(void **state)
 	/* English is the msgid language of the interface strings. */
 	expect_display(&in, F_CONSENT, "yes", "Yes");
 	expect_display(&in, F_CONSENT, "", "No");
-	i18n_set(LANG_NL);
+	i18n_set(L_NL);
 	intake_clear(&in);
 }
 

@@ -15,6 +15,9 @@
 #include "store.h"
 #include "store_int.h"
 
+/* Dutch and English: the first two languages of every table. */
+enum { L_NL, L_EN };
+
 /* The fields of data/valid/intake.conf, by index. */
 enum {
 	F_NAME, F_PHONE, F_EMAIL, F_MOMENT, F_SITUATION, F_OPTIONS,
@@ -223,7 +226,7 @@ rc_name(enum store_rc rc)
 static void
 fill(struct intake *in, const char *name, const char *phone)
 {
-	intake_init(in, forms, "alpha,help", LANG_NL);
+	intake_init(in, forms, "alpha,help", L_NL);
 	intake_set(in, F_NAME, name);
 	intake_set(in, F_PHONE, phone);
 	intake_set(in, F_MOMENT, "evening");
@@ -231,7 +234,7 @@ fill(struct intake *in, const char *name, const char *phone)
 }
 
 static void
-submit_ok(struct store *s, const char *name, const char *phone, enum lang ui, int year, const char *want)
+submit_ok(struct store *s, const char *name, const char *phone, lang_id ui, int year, const char *want)
 {
 	struct intake in;
 	enum verr errs[F_COUNT];
@@ -357,10 +360,10 @@ test_submit(void **state)
 	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
 	char *created, *v;
 
-	submit_ok(s, "Zoë de Wit", "06-12 34 56 78", LANG_NL, 2026, "MZ-2026-0001");
-	submit_ok(s, "Jan Jansen", "+31 (0)6 12345678", LANG_EN, 2026, "MZ-2026-0002");
-	submit_ok(s, "Anaïs", "070 1234567", LANG_NL, 2027, "MZ-2027-0001"); /* a new year */
-	submit_ok(s, "Piet", "0031612345678", LANG_NL, 2026, "MZ-2026-0003");
+	submit_ok(s, "Zoë de Wit", "06-12 34 56 78", L_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Jan Jansen", "+31 (0)6 12345678", L_EN, 2026, "MZ-2026-0002");
+	submit_ok(s, "Anaïs", "070 1234567", L_NL, 2027, "MZ-2027-0001"); /* a new year */
+	submit_ok(s, "Piet", "0031612345678", L_NL, 2026, "MZ-2026-0003");
 	store_close(s);
 
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 4);
@@ -412,8 +415,8 @@ test_reopen(void **state)
 	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
 	char *schema, *schema2;
 
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
-	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Jan", "0612345678", L_NL, 2026, "MZ-2026-0002");
 	store_close(s);
 	schema = raw_text(fx->db, "SELECT group_concat(sql, ';') FROM sqlite_schema", NULL);
 
@@ -423,7 +426,7 @@ test_reopen(void **state)
 	assert_string_equal(schema, schema2);
 	assert_int_equal(raw_int(fx->db, "PRAGMA user_version", NULL), STORE_SCHEMA);
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 2);
-	submit_ok(s, "Piet", "0612345678", LANG_NL, 2026, "MZ-2026-0003");
+	submit_ok(s, "Piet", "0612345678", L_NL, 2026, "MZ-2026-0003");
 	store_close(s);
 	expect_answer(fx->db, "MZ-2026-0001", "name", "Zoë");
 	expect_answer(fx->db, "MZ-2026-0003", "name", "Piet");
@@ -523,7 +526,7 @@ test_newer(void **state)
 	size_t len;
 	bool same;
 
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	store_close(s);
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_SCHEMA + 1);
 	raw_exec(fx->db, sql, false);
@@ -561,7 +564,7 @@ submit_in_child(const char *path)
 		if (s == NULL)
 			_exit(90);
 		fill(&in, "Zoë", "0612345678");
-		rc = store_submit(s, &in, LANG_NL, 2026, ref);
+		rc = store_submit(s, &in, L_NL, 2026, ref);
 		intake_clear(&in);
 		store_close(s);
 		free(detail);
@@ -600,7 +603,7 @@ test_submit_fails_on_intake(void **state)
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 0);
 	raw_exec(fx->db, "DROP TRIGGER refuse", false);
 	s = open_ok(fx->db, 0600, (gid_t)-1);
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	store_close(s);
 }
 
@@ -612,7 +615,7 @@ test_submit_fails_on_answer(void **state)
 	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
 	int rc;
 
-	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Jan", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	store_close(s);
 	raw_exec(fx->db, "CREATE TRIGGER refuse BEFORE INSERT ON answer WHEN NEW.field = 'moment'"
 	    " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;", false);
@@ -667,7 +670,7 @@ test_readonly_file(void **state)
 	if (skip_as_root())
 		skip();
 	s = open_ok(fx->db, 0600, (gid_t)-1);
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	store_close(s);
 	assert_int_equal(chmod(fx->db, 0400), 0);
 	before = unit_read(fx->db, &len);
@@ -722,20 +725,20 @@ test_ref_not_reused_after_purge(void **state)
 	struct fixture *fx = *state;
 	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
 
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
-	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
-	submit_ok(s, "Piet", "0612345678", LANG_NL, 2027, "MZ-2027-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Jan", "0612345678", L_NL, 2026, "MZ-2026-0002");
+	submit_ok(s, "Piet", "0612345678", L_NL, 2027, "MZ-2027-0001");
 	assert_int_equal(raw_int(fx->db, "SELECT count(DISTINCT id) FROM submit", NULL), 3);
 	purge_all(s, fx->db);
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 0);
 	/* The ids they were sent with go with them. */
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM submit", NULL), 0);
-	submit_ok(s, "Anaïs", "0612345678", LANG_NL, 2026, "MZ-2026-0003");
-	submit_ok(s, "Kees", "0612345678", LANG_NL, 2027, "MZ-2027-0002");
+	submit_ok(s, "Anaïs", "0612345678", L_NL, 2026, "MZ-2026-0003");
+	submit_ok(s, "Kees", "0612345678", L_NL, 2027, "MZ-2027-0002");
 	store_close(s);
 	/* Also across a restart. */
 	s = open_ok(fx->db, 0600, (gid_t)-1);
-	submit_ok(s, "Mila", "0612345678", LANG_NL, 2026, "MZ-2026-0004");
+	submit_ok(s, "Mila", "0612345678", L_NL, 2026, "MZ-2026-0004");
 	store_close(s);
 }
 
@@ -751,10 +754,10 @@ test_ref_widens_past_9999(void **state)
 	raw_exec(fx->db, "INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version)"
 	    " VALUES ('MZ-2026-9998', 2026, 9998, '2026-01-02T10:00:00Z', 'nl', 3)", false);
 	s = open_ok(fx->db, 0600, (gid_t)-1);
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-9999");
-	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-10000");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-9999");
+	submit_ok(s, "Jan", "0612345678", L_NL, 2026, "MZ-2026-10000");
 	purge_all(s, fx->db);
-	submit_ok(s, "Piet", "0612345678", LANG_NL, 2026, "MZ-2026-10001");
+	submit_ok(s, "Piet", "0612345678", L_NL, 2026, "MZ-2026-10001");
 	store_close(s);
 	assert_int_equal(raw_int(fx->db, "SELECT seq FROM intake WHERE ref = ?1", "MZ-2026-10001"), 10001);
 }
@@ -780,9 +783,9 @@ test_migrate_3_to_4(void **state)
 	    " ('2026-02-01T10:00:00Z', 'tester', 'view', 'not a reference');", false);
 	s = open_ok(fx->db, 0600, (gid_t)-1);
 	assert_int_equal(raw_int(fx->db, "PRAGMA user_version", NULL), STORE_SCHEMA);
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0010");
-	submit_ok(s, "Jan", "0612345678", LANG_NL, 2025, "MZ-2025-0013");
-	submit_ok(s, "Piet", "0612345678", LANG_NL, 2027, "MZ-2027-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0010");
+	submit_ok(s, "Jan", "0612345678", L_NL, 2025, "MZ-2025-0013");
+	submit_ok(s, "Piet", "0612345678", L_NL, 2027, "MZ-2027-0001");
 	store_close(s);
 	/* The file's own header has the new version (not only the WAL). */
 	{
@@ -936,7 +939,7 @@ test_empty_file(void **state)
 	unlink(wal);
 	unit_write(fx->db, "", 0);
 	s = open_ok(fx->db, 0600, (gid_t)-1);
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	store_close(s);
 	assert_int_equal(raw_int(fx->db, "PRAGMA application_id", NULL), STORE_APP_ID);
 	free(other);
@@ -952,7 +955,7 @@ test_newer_with_pending_wal(void **state)
 	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
 	char sql[160];
 
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	store_close(s);
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA wal_checkpoint(TRUNCATE);"
 	    " UPDATE intake SET status = 'contacted';", STORE_SCHEMA + 1);
@@ -977,7 +980,7 @@ test_damaged_refused_at_open(void **state)
 	for (int i = 1; i <= 60; i++) {
 		snprintf(name, sizeof name, "Zoë %c%c", 'A' + i % 26, 'a' + i / 26);
 		snprintf(want, sizeof want, "MZ-2026-%04d", i);
-		submit_ok(s, name, "0612345678", LANG_NL, 2026, want);
+		submit_ok(s, name, "0612345678", L_NL, 2026, want);
 	}
 	store_close(s);
 	pages = raw_int(fx->db, "PRAGMA page_count", NULL);
@@ -1108,7 +1111,7 @@ test_submit_io_error(void **state)
 
 		fill(&in, "Zoë", "0612345678");
 		fault_errno = cases[i].err;
-		rc = store_submit(s, &in, LANG_NL, 2026, ref);
+		rc = store_submit(s, &in, L_NL, 2026, ref);
 		fault_errno = 0;
 		intake_clear(&in);
 		if (rc != cases[i].want)
@@ -1116,7 +1119,7 @@ test_submit_io_error(void **state)
 		assert_string_equal(ref, "unset");
 	}
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 0);
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	store_close(s);
 }
 
@@ -1153,10 +1156,10 @@ shm_truncated(struct fixture *fx, bool writer)
 		s = open_ok(fx->db, 0600, (gid_t)-1);
 		if (writer)
 			store_writer_start(s);
-		submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+		submit_ok(s, "Jan", "0612345678", L_NL, 2026, "MZ-2026-0001");
 		if (write(ready[1], "k", 1) != 1 || read(go[0], &c, 1) != 1)
 			_exit(1);
-		submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+		submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0002");
 		store_close(s);
 		_exit(0);
 	}
@@ -1243,7 +1246,7 @@ test_big_damaged_checked_by_writer(void **state)
 		char ref[32] = "unset";
 
 		fill(&in, "Zoë", "0612345678");
-		rc = store_submit(s, &in, LANG_NL, 2026, ref);
+		rc = store_submit(s, &in, L_NL, 2026, ref);
 		intake_clear(&in);
 		assert_rc(rc, STORE_DAMAGED);
 		assert_string_equal(ref, "unset");
@@ -1273,8 +1276,8 @@ test_big_sound_checked_by_writer(void **state)
 	assert_non_null(s);
 	assert_true(s->check_due);
 	store_writer_start(s);
-	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+	submit_ok(s, "Jan", "0612345678", L_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0002");
 	assert_true(s->writer > 0);
 	store_close(s);
 }
@@ -1313,9 +1316,9 @@ test_writer_keeps_storing(void **state)
 	store_writer_start(s);
 	writer = s->writer;
 	assert_true(writer > 0);
-	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
-	submit_ok(s, "Zoë", "06 1234 5679", LANG_EN, 2026, "MZ-2026-0002");
-	submit_ok(s, "Öztürk", "0612345670", LANG_NL, 2027, "MZ-2027-0001");
+	submit_ok(s, "Jan", "0612345678", L_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "06 1234 5679", L_EN, 2026, "MZ-2026-0002");
+	submit_ok(s, "Öztürk", "0612345670", L_NL, 2027, "MZ-2027-0001");
 	assert_int_equal(s->writer, writer);
 	assert_true(alive(writer));
 	store_close(s);
@@ -1336,14 +1339,14 @@ test_writer_gone(void **state)
 	struct store *s = open_ok(fx->db, 0600, (gid_t)-1);
 
 	store_writer_start(s);
-	submit_ok(s, "Jan", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Jan", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	assert_int_equal(kill(s->writer, SIGKILL), 0);
 	/* Gone before the next visitor: a zombie until the store sees it. */
 	while (!zombie(s->writer))
 		usleep(1000);
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0002");
 	assert_int_equal(s->writer, 0);
-	submit_ok(s, "Piet", "0612345678", LANG_NL, 2026, "MZ-2026-0003");
+	submit_ok(s, "Piet", "0612345678", L_NL, 2026, "MZ-2026-0003");
 	store_close(s);
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 3);
 }
@@ -1363,12 +1366,12 @@ test_writer_failure(void **state)
 	raw_exec(fx->db, "CREATE TRIGGER refuse BEFORE INSERT ON intake"
 	    " BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;", false);
 	fill(&in, "Zoë", "0612345678");
-	rc = store_submit(s, &in, LANG_NL, 2026, ref);
+	rc = store_submit(s, &in, L_NL, 2026, ref);
 	intake_clear(&in);
 	assert_rc(rc, STORE_ERROR);
 	assert_string_equal(ref, "unset");
 	raw_exec(fx->db, "DROP TRIGGER refuse", false);
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	store_close(s);
 	assert_int_equal(raw_int(fx->db, "SELECT count(*) FROM intake", NULL), 1);
 }
@@ -1423,7 +1426,7 @@ test_read_only_file_system(void **state)
 	}
 	db = xasprintf("%s/zk.db", mnt);
 	s = open_ok(db, 0600, (gid_t)-1);
-	submit_ok(s, "Zoë", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Zoë", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	store_close(s);
 	cmd = xasprintf("mount -o remount,ro '%s'", mnt);
 	assert_int_equal(system(cmd), 0);
@@ -1482,7 +1485,7 @@ static void
 test_messages(void **state)
 {
 	(void)state;
-	i18n_set(LANG_EN);
+	i18n_set(L_EN);
 	assert_string_equal(store_message(STORE_OK), "");
 	for (int a = STORE_BUSY; a <= STORE_ERROR; a++) {
 		assert_true(strlen(store_message((enum store_rc)a)) > 10);
@@ -1501,7 +1504,7 @@ test_migrate_8_to_9_location(void **state)
 	struct store_record r;
 	char *v, longname[STORE_LOCATION_MAX + 8];
 
-	submit_ok(s, "Oud", "0612345678", LANG_NL, 2026, "MZ-2026-0001");
+	submit_ok(s, "Oud", "0612345678", L_NL, 2026, "MZ-2026-0001");
 	store_close(s);
 	/* What zorgkiosk with schema 8 left behind. */
 	raw_exec(fx->db, "DROP INDEX intake_location; ALTER TABLE intake DROP COLUMN location;"
@@ -1516,7 +1519,7 @@ test_migrate_8_to_9_location(void **state)
 	store_record_free(&r);
 
 	store_set_location(s, "Petuniatuin");
-	submit_ok(s, "Nieuw", "0612345678", LANG_NL, 2026, "MZ-2026-0002");
+	submit_ok(s, "Nieuw", "0612345678", L_NL, 2026, "MZ-2026-0002");
 	assert_int_equal(store_record(s, "MZ-2026-0002", &r), STORE_OK);
 	assert_string_equal(r.location, "Petuniatuin");
 	store_record_free(&r);
@@ -1524,7 +1527,7 @@ test_migrate_8_to_9_location(void **state)
 	memset(longname, 'a', STORE_LOCATION_MAX - 1);
 	strcpy(longname + STORE_LOCATION_MAX - 1, "\xc3\xa9x");
 	store_set_location(s, longname);
-	submit_ok(s, "Lang", "0612345678", LANG_NL, 2026, "MZ-2026-0003");
+	submit_ok(s, "Lang", "0612345678", L_NL, 2026, "MZ-2026-0003");
 	assert_int_equal(raw_int(fx->db, "SELECT length(CAST(location AS BLOB)) FROM intake WHERE ref = ?1",
 	    "MZ-2026-0003"), STORE_LOCATION_MAX - 1);
 	store_close(s);
