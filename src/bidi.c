@@ -42,6 +42,12 @@ bidi_visual(const wchar_t *s, size_t n, bool rtl, wchar_t *out, size_t *pos)
 			l2v[i] = (FriBidiStrIndex)i;
 		}
 	}
+	/* A mark (a vowel sign, the shadda) stays the combining character it
+	 * is, for the terminal to put on its letter: shaped, it would become
+	 * a presentation form that takes a cell of its own. */
+	for (size_t i = 0; i < n; i++)
+		if (fribidi_get_bidi_type(in[i]) == FRIBIDI_TYPE_NSM && (size_t)l2v[i] < n)
+			vis[l2v[i]] = in[i];
 	for (size_t i = 0; i < n; i++) {
 		gone[i] = i - k; /* fill characters before visual index i */
 		if (vis[i] != FRIBIDI_CHAR_FILL)

@@ -75,6 +75,23 @@ charset_name(void)
 	return codeset;
 }
 
+bool
+charset_shows(const char *text)
+{
+	size_t n, had = 0, got = 0;
+	wchar_t *w;
+
+	if (utf8 || to_term == (iconv_t)-1)
+		return true;
+	for (const char *p = text; *p; p++)
+		had += *p == '?';
+	w = charset_display(text, &n);
+	for (size_t i = 0; i < n; i++)
+		got += w[i] == L'?';
+	free(w);
+	return got == had;
+}
+
 /* What a terminal shows for a character it must not get: U+FFFD, or '?'. */
 static wchar_t
 placeholder(void)

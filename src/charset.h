@@ -21,6 +21,9 @@ const char *charset_name(void);
  * characters other than '\n' '?': stored text can never reorder, hide or
  * restyle what is shown. *len gets the length. Caller frees. */
 wchar_t *charset_display(const char *utf8, size_t *len);
+/* Whether the terminal shows every character of utf8, if need be
+ * transliterated (ş as s): no letter of it becomes '?'. */
+bool charset_shows(const char *utf8);
 /* Bytes typed on the terminal (its charset) as UTF-8, without invisible
  * characters (see charset_drop_invisible); NULL when they are not valid in
  * that charset or hold control characters. Caller frees. */

@@ -48,6 +48,9 @@ read_table(struct loader *ld, config_t *cf)
 		i18n_clear();
 		for (int i = 0; i < config_setting_length(list); i++)
 			read_language(ld, config_setting_get_elem(list, (unsigned)i));
+		/* Messages in the language that is current now (the first when
+		 * the one before is gone). */
+		i18n_set(i18n_lang());
 	}
 }
 

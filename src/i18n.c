@@ -2,9 +2,11 @@
 #include "i18n.h"
 
 #include <locale.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "charset.h"
 #include "util.h"
 
 /* gettext caches translations; bumping this counter makes it look again
@@ -43,9 +45,14 @@ is_wanted(const char *code)
 	return false;
 }
 
+/* The current language's code while the table is read anew: it stays
+ * current if the new table has it. */
+static char reloading[4];
+
 void
 i18n_clear(void)
 {
+	snprintf(reloading, sizeof reloading, "%s", i18n_code(current));
 	for (lang_id l = 0; !builtin && l < ntable; l++)
 		free((char *)table[l].name);
 	ntable = 0;
@@ -62,11 +69,14 @@ i18n_add(const char *code, const char *name, bool rtl, bool checked)
 	    i18n_parse(code, &l))
 		return -1;
 	memcpy(table[ntable].code, code, 3);
+	if (str_eq(code, reloading))
+		current = ntable;
 	table[ntable].name = xstrdup(name);
 	table[ntable].rtl = rtl;
 	table[ntable].checked = checked;
 	table[ntable].enabled = want_list ? is_wanted(code) : checked;
-	table[ntable].hidden = false;
+	/* A terminal that cannot show its script does not offer it. */
+	table[ntable].hidden = !charset_shows(name);
 	return ntable++;
 }
 
@@ -109,13 +119,6 @@ bool
 i18n_enabled(lang_id lang)
 {
 	return lang >= 0 && lang < ntable && table[lang].enabled;
-}
-
-void
-i18n_hide(lang_id lang)
-{
-	if (lang >= 0 && lang < ntable)
-		table[lang].hidden = true;
 }
 
 bool
@@ -303,6 +306,20 @@ i18n_both(const char *msgid, const char *sep)
 	both = xasprintf("%s%s%s", gettext(msgid), sep, other);
 	free(other);
 	return both;
+}
+
+bool
+i18n_in_pair(lang_id lang)
+{
+	int n = 0;
+
+	for (lang_id l = 0; l < ntable && n < 2; l++)
+		if (i18n_offered(l)) {
+			if (l == lang)
+				return true;
+			n++;
+		}
+	return false;
 }
 
 lang_id

@@ -40,9 +40,8 @@ void i18n_want(char *const *codes, size_t n);
 const char *i18n_wanted_unknown(void);
 /* Whether lang is enabled at this site; whether its texts are required. */
 bool i18n_enabled(lang_id lang);
-/* Keep lang from the choice (the terminal cannot show its script). */
-void i18n_hide(lang_id lang);
-/* Whether the kiosk offers lang: enabled and not hidden. */
+/* Whether the kiosk offers lang: enabled, and the terminal shows its
+ * script (charset_shows: its name has no letter the terminal lacks). */
 bool i18n_offered(lang_id lang);
 /* The first offered language (the kiosk starts in it). */
 lang_id i18n_first(void);
@@ -81,6 +80,8 @@ char *i18n_in(lang_id lang, const char *msgid);
  * pair: for the welcome and what belongs to it, where nobody has chosen
  * yet. Caller frees. */
 char *i18n_both(const char *msgid, const char *sep);
+/* Whether lang is one of the welcome's pair: the first two offered. */
+bool i18n_in_pair(lang_id lang);
 /* The welcome's pair is the first two offered languages: the one of them
  * that is not the current one (the first when the current is neither). */
 lang_id i18n_other(void);

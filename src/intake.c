@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "charset.h"
+#include "site.h"
 #include "util.h"
 
 /* Whether fd's answer is the language of the screen until one is picked. */
@@ -13,6 +14,23 @@ static bool
 follows_language(const struct field *fd)
 {
 	return fd->type == FIELD_CHOICE && str_eq(fd->def, "ui-language");
+}
+
+bool
+intake_is_language(const struct field *fd)
+{
+	return follows_language(fd);
+}
+
+bool
+intake_choice_offered(const struct field *fd, size_t c)
+{
+	if (!follows_language(fd) || site.staff_languages == NULL)
+		return true;
+	for (size_t i = 0; site.staff_languages[i] != NULL; i++)
+		if (str_eq(site.staff_languages[i], fd->choices[c].id))
+			return true;
+	return false;
 }
 
 /* The default answer of fd when the screen is in language ui. */
@@ -24,7 +42,7 @@ default_value(const struct field *fd, lang_id ui)
 	if (!follows_language(fd))
 		return fd->def;
 	for (size_t c = 0; c < fd->nchoices; c++)
-		if (str_eq(fd->choices[c].id, i18n_code(ui)))
+		if (str_eq(fd->choices[c].id, i18n_code(ui)) && intake_choice_offered(fd, c))
 			return i18n_code(ui);
 	return "";
 }
@@ -222,7 +240,7 @@ intake_check_value(const struct field *fd, const char *v)
 		return intake_email_ok(v) ? VERR_NONE : VERR_EMAIL;
 	case FIELD_CHOICE:
 		for (size_t c = 0; c < fd->nchoices; c++)
-			if (str_eq(fd->choices[c].id, v))
+			if (str_eq(fd->choices[c].id, v) && intake_choice_offered(fd, c))
 				return VERR_NONE;
 		return VERR_REQUIRED;
 	case FIELD_OPTIONS:

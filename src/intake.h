@@ -56,6 +56,12 @@ void intake_toggle(struct intake *in, size_t i, const char *id);
 
 /* Check one answer on its own. */
 enum verr intake_check_value(const struct field *fd, const char *value);
+/* Whether fd asks for the language of contact (its default follows the
+ * language of the screen). */
+bool intake_is_language(const struct field *fd);
+/* Whether choice c of fd is offered: of the language of contact, only
+ * the languages staff speak (the site's staff_languages). */
+bool intake_choice_offered(const struct field *fd, size_t c);
 /* Check every answer; errs has one entry per field. Returns the number of
  * fields in error. Consent is not checked here (see intake_has_consent). */
 size_t intake_check(const struct intake *in, enum verr *errs);

@@ -379,7 +379,7 @@ app_language_label(void)
 	for (lang_id l = 0; l < i18n_count(); l++) {
 		char *t, *both;
 
-		if (l == i18n_lang() || (l != i18n_other() && l != i18n_first()))
+		if (l == i18n_lang() || !i18n_in_pair(l))
 			continue;
 		t = i18n_in(l, N_("Language"));
 		both = xasprintf("%s/%s", label, t);

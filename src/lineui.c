@@ -178,6 +178,10 @@ print_prompt(struct app *a)
 
 		fputc('\n', stdout);
 		put_text(other);
+		if (lang != NULL) {
+			put_text(" L: ");
+			put_text(lang);
+		}
 		free(other);
 	}
 	free(lang);

@@ -74,6 +74,32 @@ shows_message(const struct form_view *v, size_t i, enum verr e)
 	return v->reviewed || v->touched[i];
 }
 
+/* When staff cannot call back in the language of the screen, the question
+ * of the language of contact says which languages they speak. */
+static void
+staff_languages_note(struct doc *d, const struct field *fd)
+{
+	char *names = xstrdup(""), *t;
+
+	for (size_t c = 0; c < fd->nchoices; c++) {
+		if (!intake_choice_offered(fd, c))
+			continue;
+		if (str_eq(fd->choices[c].id, i18n_code(i18n_lang()))) {
+			free(names);
+			return;
+		}
+		t = xasprintf("%s%s%s", names, *names ? ", " : "", tr(&fd->choices[c].label));
+		free(names);
+		names = t;
+	}
+	/* L10N: %s lists the languages staff speak, e.g. "Nederlands, English". */
+	t = xasprintf(_("Our staff speak these languages: %s. Choose the one you know best. If you like, ask someone who can help you with the language to be there when we get in touch."),
+	    names);
+	doc_text(d, t, UI_NORMAL, 0);
+	free(t);
+	free(names);
+}
+
 static void
 form_build(struct screen *s, struct doc *d)
 {
@@ -134,9 +160,12 @@ form_build(struct screen *s, struct doc *d)
 			break;
 		}
 		case FIELD_CHOICE:
+			if (intake_is_language(fd))
+				staff_languages_note(d, fd);
 			for (size_t c = 0; c < fd->nchoices; c++)
-				doc_toggle(d, ITEM_RADIO, FIELD_ID(i) + 1 + (int)c, g,
-				    str_eq(val, fd->choices[c].id), tr(&fd->choices[c].label));
+				if (intake_choice_offered(fd, c))
+					doc_toggle(d, ITEM_RADIO, FIELD_ID(i) + 1 + (int)c, g,
+					    str_eq(val, fd->choices[c].id), tr(&fd->choices[c].label));
 			break;
 		case FIELD_OPTIONS:
 			for (size_t p = 0, k = 0; p < f->npages; p++)

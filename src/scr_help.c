@@ -43,7 +43,7 @@ help_text(struct screen *s, struct doc *d)
 	doc_text(d, _("Keys that work everywhere:"), UI_HEADING, 0);
 	doc_text(d, _("- Arrow keys up and down: move. Enter: choose. Or press the number in front of a line, or click it.\n"
 	    "- Esc or 0: go back one step. Nothing you typed is lost.\n"
-	    "- F2 (or L in a menu): switch between Nederlands and English.\n"
+	    "- F2 (or L in a menu): change the language.\n"
 	    "- In the form: Tab and Shift-Tab go to the next and previous question.\n"
 	    "- Ctrl-L: draw the screen again.\n"
 	    "- When nobody uses the kiosk for a while, everything typed is wiped."), UI_NORMAL, 0);

@@ -76,6 +76,10 @@ set_defaults(void)
 	site.backup_folder = xstrdup("/var/backups/zorgkiosk");
 	site.backup_keep = 14;
 	site.speech = SPEECH_AVAILABLE;
+	/* The languages staff call back in: inZet's, until a site says more. */
+	site.staff_languages = xcalloc(3, sizeof *site.staff_languages);
+	site.staff_languages[0] = xstrdup("nl");
+	site.staff_languages[1] = xstrdup("en");
 	site.location = default_location();
 	site.alert_to = NULL;
 	site.sendmail = "/usr/sbin/sendmail";

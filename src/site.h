@@ -39,8 +39,8 @@ struct site {
 	const char *sendmail;  /* the system's sendmail interface */
 	char **languages;      /* the kiosk's languages (ISO 639-1 codes), or
 	                        * NULL: those a native speaker checked (i18n.h) */
-	char **staff_languages; /* languages staff can call back in, or NULL:
-	                        * those of the intake form's contact question */
+	char **staff_languages; /* languages staff call back in (default nl,
+	                        * en); the others are not offered for contact */
 };
 
 /* The settings in force: embedded defaults until site_load. */

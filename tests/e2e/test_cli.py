@@ -195,7 +195,8 @@ def test_kiosk_refuses_a_broken_welcome_before_it_takes_the_screen(forms_copy, t
     path = forms_copy / 'welcome.conf'
     lines = path.read_text(encoding='utf-8').split('\n')
     n = next(i for i, l in enumerate(lines) if l.startswith('title'))
-    lines[n] = 'title = { nl = "Welkom"; };'
+    end = next(i for i in range(n, len(lines)) if lines[i].strip() == '};')
+    lines[n:end + 1] = ['title = { nl = "Welkom"; };']
     path.write_text('\n'.join(lines), encoding='utf-8')
     check = run_cli(['check-forms', '--forms', str(forms_copy)])
     assert check.returncode == 1 and 'welcome.conf:%d: ' % (n + 1) in check.stdout, check.stdout

@@ -54,15 +54,16 @@ def age_forms(forms_copy):
                       r'\1"2000-01-01";', g.read_text(encoding='utf-8'))
     assert n == 1
     g.write_text(text, encoding='utf-8')
-    edit(g, 'title = { nl = "Een maatje voor u"; en = "A buddy for you"; };',
-         'title = { nl = "Een maatje voor u"; en = "A buddy for you"; };\n'
-         '        until = "2000-01-01";\n'
-         '        replacement = { nl = "Deze proef is voorbij."; en = "This pilot is over."; };')
     text = g.read_text(encoding='utf-8')
+    text, n = re.subn(r'(title = \{\s*nl = "Een maatje voor u";[^}]*\};)',
+                      r'\1\n        until = "2000-01-01";\n'
+                      r'        replacement = { nl = "Deze proef is voorbij."; en = "This pilot is over."; };',
+                      text, count=1)
+    assert n == 1, 'no section titled "Een maatje voor u"'
     start = text.index('id = "presence_care"')
-    at = text.index('title = { nl = "Zo regelt u het"; en = "How to arrange it"; };', start)
-    end = at + len('title = { nl = "Zo regelt u het"; en = "How to arrange it"; };')
-    text = text[:end] + '\n        until = "2000-01-02";' + text[end:]
+    m = re.compile(r'title = \{\s*nl = "Zo regelt u het";[^}]*\};').search(text, start)
+    assert m, 'no section "Zo regelt u het" after presence_care'
+    text = text[:m.end()] + '\n        until = "2000-01-02";' + text[m.end():]
     g.write_text(text, encoding='utf-8')
     gl = forms_copy / 'glossary.conf'
     edit(gl, 'words = (\n', 'words = (\n  { id = "nowhere"; word = { nl = "nergenswoord"; en = "nowhereword"; };\n'
@@ -268,8 +269,8 @@ def test_the_welcome_key_bar_and_help_are_bilingual(kiosk, lang):
     bar = k.text()[-1]
     assert '%s/%s' % (T('Help', lang), T('Help', other)) in bar, bar
     k.send(F1)
-    welcome_help = ('Choose your language with the arrow keys and Enter, or press 1 or 2. '
-                    'You can switch language later on every screen with F2.')
+    welcome_help = ('Choose your language with the arrow keys and Enter, or press its number. '
+                    'You can change the language later on every screen with F2.')
     k.wait_for(T(welcome_help, lang)[:40])
     assert k.text()[0].strip() == '%s / %s' % (T('Help', lang), T('Help', other)), k.text()[0]
     shown = all_text(k)
@@ -294,7 +295,7 @@ def test_line_mode_welcome_says_what_to_type_in_both_languages(tmp_path, forms_d
     from rawpty import LineSession
     from zkharness import base_env
     other = 'en' if lang == 'nl' else 'nl'
-    prompt = 'Type a number and Enter. 0: back. ?: help. L: '
+    prompt = 'Type a number and Enter. 0: back. ?: help.'
     s = LineSession(['--db', str(tmp_path / 'zk.db'), '--forms', forms_dir, '--plain', '--lang', lang],
                     env=base_env(), stderr_path=str(tmp_path / 'stderr.txt'))
     try:

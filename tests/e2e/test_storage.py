@@ -231,11 +231,11 @@ def test_full_disk_at_start_is_refused_and_leaves_no_new_file(kiosk, tmpfs):
     db = tmpfs / 'zk.db'
     make_zorgkiosk_db(kiosk, db)
     filler = tmpfs / 'filler'
-    with open(filler, 'wb') as f:
+    # Unbuffered: a buffered file would try its last part again at close.
+    with open(filler, 'wb', buffering=0) as f:
         try:
             while True:
                 f.write(b'\0' * 65536)
-                f.flush()
         except OSError:
             pass
     before = listing(tmpfs)

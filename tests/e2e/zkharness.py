@@ -135,21 +135,27 @@ class Catalog:
         return ''.join(libcfg._unquote('"%s"' % p) for p in re.findall(r'"((?:[^"\\]|\\.)*)"', s))
 
     def dutch(self, msgid):
-        """The Dutch translation, or None when nl.po has none."""
+        """The translation, or None when the catalogue has none (the name
+        is from when Dutch was the only one)."""
         return self.msgs.get(msgid) or None
 
-    def t(self, msgid, lang):
-        """What the kiosk shows for msgid in lang (gettext falls back to it)."""
-        if lang == 'nl':
-            return self.dutch(msgid) or msgid
-        return msgid
+    def t(self, msgid, lang=None):
+        """What the kiosk shows for msgid (gettext falls back to it)."""
+        return self.dutch(msgid) or msgid
 
 
 CATALOG = Catalog(os.path.join(ROOT, 'locale', 'nl.po'))
+_CATALOGS = {'nl': CATALOG}
 
 
 def T(msgid, lang):
-    return CATALOG.t(msgid, lang)
+    """msgid as the kiosk shows it in lang: English is the msgid language;
+    every other language has its catalogue, locale/LANG.po."""
+    if lang == 'en':
+        return msgid
+    if lang not in _CATALOGS:
+        _CATALOGS[lang] = Catalog(os.path.join(ROOT, 'locale', lang + '.po'))
+    return _CATALOGS[lang].t(msgid)
 
 
 # --------------------------------------------------------------------------
@@ -370,7 +376,8 @@ def site_args(args, env):
     """The tests name the database, the forms and staff logins on the
     command line (`--db FILE`, `--forms DIR`, `--staff-users LOGIN`,
     `--staff-group NAME`, `--printer QUEUE`, `--print-server HOST:PORT`, `--speech MODE`,
-    `--site-location NAME`), as a short way of saying which site a run is
+    `--site-location NAME`, `--languages nl,en,tr`, `--staff-languages nl,en`),
+    as a short way of saying which site a run is
     for. zorgkiosk takes them only from its site configuration, so this
     takes them out of args, writes a site file for them in a private folder
     and points the test build at it (ZK_TEST_CONF, which only the test
@@ -383,11 +390,13 @@ def site_args(args, env):
     keys = {'--db': 'database', '--forms': 'forms', '--staff-users': 'staff_users',
             '--staff-group': 'staff_group', '--group': 'database_group',
             '--printer': 'printer', '--print-server': 'print_server', '--speech': 'speech',
-            '--site-location': 'location'}
+            '--site-location': 'location', '--languages': 'languages',
+            '--staff-languages': 'staff_languages'}
     while i < len(args):
         if args[i] in keys and i + 1 < len(args):
             v = str(args[i + 1])
-            settings[keys[args[i]]] = v.split(',') if args[i] == '--staff-users' else v
+            lists = ('--staff-users', '--languages', '--staff-languages')
+            settings[keys[args[i]]] = v.split(',') if args[i] in lists else v
             i += 2
         else:
             rest.append(args[i])
