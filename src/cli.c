@@ -21,7 +21,7 @@
 #include "events.h"
 #include "util.h"
 
-static const char *const commands[] = { "export", "stats", "purge", "audit", "alerts", "erase", "access", NULL };
+static const char *const commands[] = { "export", "stats", "purge", "audit", "alerts", "erase", "access", "correct", NULL };
 
 bool
 cli_is_command(const char *name)
@@ -118,6 +118,10 @@ cli_check(const char *command, const struct cli_args *a)
 		fprintf(stderr, _("zorgkiosk: stats --format takes table or csv.\n"));
 		return false;
 	}
+	if (str_eq(command, "correct") && (a->ref == NULL || a->field == NULL)) {
+		fprintf(stderr, _("zorgkiosk: correct takes the reference of a request and the field to correct, such as: correct MZ-2026-0042 phone. It reads the new value from standard input.\n"));
+		return false;
+	}
 	if ((str_eq(command, "erase") || str_eq(command, "access")) && (a->ref == NULL || *a->ref == '\0')) {
 		fprintf(stderr, _("zorgkiosk: %s takes the reference of a request, such as MZ-2026-0042.\n"), command);
 		return false;
@@ -194,6 +198,9 @@ json_history(const struct store_record *r)
 		} else if (e->callback != NULL) {
 			json_object_set_new(o, "what", json_string("callback"));
 			json_object_set_new(o, "callback", json_or_null(e->callback, true));
+		} else if (e->corrected != NULL) {
+			json_object_set_new(o, "what", json_string("correct"));
+			json_object_set_new(o, "field", json_text(e->corrected));
 		} else {
 			json_object_set_new(o, "what", json_string("status"));
 			json_object_set_new(o, "old_status", json_or_null(e->old_status, false));
@@ -556,6 +563,8 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		return cli_erase(s, f, login, a);
 	} else if (str_eq(command, "access")) {
 		return cli_access(s, f, login, a);
+	} else if (str_eq(command, "correct")) {
+		return cli_correct(s, f, login, a);
 	} else if (str_eq(command, "alerts")) {
 		return alerts_run(s, f, login, a->daily);
 	} else if (str_eq(command, "purge")) {

@@ -165,6 +165,10 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"CREATE INDEX IF NOT EXISTS intake_assignee"
 	"  ON intake(assignee, created_at DESC, id DESC);"
 	"CREATE INDEX IF NOT EXISTS intake_callback ON intake(callback) WHERE callback IS NOT NULL;",
+	/* 11 -> 12: rectification (store_correct.c): event.corrected names the
+	 * field staff corrected, never a value. Added by add_column (guarded,
+	 * so the step may be renumbered). */
+	"SELECT 1;",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
@@ -177,6 +181,8 @@ static const char *const migrations[STORE_SCHEMA] = {
 #define MIGRATION_AUDIT_CHAIN 9
 /* The step that adds the work queue's columns (add_queue). */
 #define MIGRATION_QUEUE 10
+/* The step that adds event.corrected. */
+#define MIGRATION_CORRECT 11
 
 enum store_rc
 store_rc_of(int rc)
@@ -340,6 +346,8 @@ migrate(sqlite3 *db, char **detail)
 		if (version == MIGRATION_LOCATION && (rc = add_location(db)) != SQLITE_OK)
 			goto fail;
 		if (version == MIGRATION_QUEUE && (rc = add_queue(db)) != SQLITE_OK)
+			goto fail;
+		if (version == MIGRATION_CORRECT && (rc = add_column(db, "event", "corrected", "TEXT")) != SQLITE_OK)
 			goto fail;
 		if ((rc = store_exec(db, migrations[version])) != SQLITE_OK)
 			goto fail;

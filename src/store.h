@@ -30,7 +30,7 @@ enum store_rc {
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 11
+#define STORE_SCHEMA 12
 
 /* When store_open reads every page (PRAGMA quick_check) to find damage. */
 enum store_check {
@@ -146,6 +146,7 @@ struct store_event {
 	char at[32];
 	char *staff, *old_status, *new_status, *note; /* note or status change */
 	char *assignee, *callback; /* or a new assignee / call back day ("": none) */
+	char *corrected; /* or the field staff corrected (never its values) */
 };
 
 struct store_record {
@@ -257,6 +258,13 @@ void store_refs_free(char **refs, size_t n);
  * cleaned of their bytes now (not while another program holds it; the
  * next erase or purge does it then). */
 enum store_rc store_erase(struct store *s, char *const *refs, size_t n, const char *staff, bool *wiped);
+
+/* The right to rectification (store_correct.c): the answer to field of r
+ * (read at r->version; STORE_CONFLICT when it changed since) becomes value
+ * ("": no answer), the old value wiped from the file as by store_erase
+ * (*wiped). The history and the audit name the field, never a value. */
+enum store_rc store_correct(struct store *s, const struct store_record *r, const char *field, const char *value,
+    const char *staff, bool *wiped);
 
 /* Staff alerts (store_alerts.c). *started tells whether alerts were ever
  * sent (the audit holds a row 'alert' or 'alert-start'); if so, refs gets

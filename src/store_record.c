@@ -99,7 +99,7 @@ read_answers(sqlite3_stmt *st, struct store_record *r)
 }
 
 #define ANSWERS_SQL "SELECT field, value FROM answer WHERE intake_id = ?"
-#define EVENTS_SQL "SELECT at, staff, old_status, new_status, note, assignee, callback FROM event" \
+#define EVENTS_SQL "SELECT at, staff, old_status, new_status, note, assignee, callback, corrected FROM event" \
 	" WHERE intake_id = ? ORDER BY id"
 
 /* Read the history of r (id set) with st, EVENTS_SQL, prepared once for
@@ -123,6 +123,7 @@ read_events(sqlite3_stmt *st, struct store_record *r)
 		e->note = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : store_col_dup(st, 4);
 		e->assignee = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : store_col_dup(st, 5);
 		e->callback = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL : store_col_dup(st, 6);
+		e->corrected = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : store_col_dup(st, 7);
 	}
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
@@ -210,6 +211,7 @@ store_record_free(struct store_record *r)
 		free(r->events[i].note);
 		free(r->events[i].assignee);
 		free(r->events[i].callback);
+		free(r->events[i].corrected);
 	}
 	free(r->events);
 	memset(r, 0, sizeof *r);
