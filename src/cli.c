@@ -483,7 +483,11 @@ static int
 verify_audit(struct store *s)
 {
 	struct store_audit_check c;
-	enum store_rc rc = store_audit_verify(s, &c);
+	char min_cut[16];
+	enum store_rc rc;
+
+	site_months_ago(SITE_AUDIT_MIN_MONTHS, min_cut);
+	rc = store_audit_verify(s, min_cut, &c);
 
 	if (rc != STORE_OK) {
 		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
@@ -503,21 +507,6 @@ verify_audit(struct store *s)
 	    "Audit chain sound: %lld records, last hash %s.\n", (unsigned long)c.count), c.count,
 	    c.count ? c.head : "-");
 	return 0;
-}
-
-/* The staff exports older than site.export_days (export_purge.h), for the
- * audit and on the screen. */
-static enum store_rc
-purge_exports(struct store *s, const char *login)
-{
-	int n = export_purge(time(NULL) - (time_t)site.export_days * 86400, stderr);
-	char *detail = xasprintf("%d staff exports older than %d days", n, site.export_days);
-	enum store_rc rc = store_audit(s, login, "purge-exports", NULL, detail);
-
-	free(detail);
-	printf(ngettext("Removed %d staff export older than %d days.\n", "Removed %d staff exports older than %d days.\n",
-	    (unsigned long)n), n, site.export_days);
-	return rc;
 }
 
 int
@@ -572,16 +561,7 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 
 		cutoff_date(period, cut, sizeof cut);
 		free(period);
-		rc = store_purge(s, cut, login, &count);
-		if (rc == STORE_OK)
-			event_log(LOG_INFO, "purge: %d closed requests created before %s removed", count, cut);
-		else
-			event_log(LOG_ERR, "purge failed (store error %d)", (int)rc);
-		if (rc == STORE_OK)
-			printf(ngettext("Removed %d closed request created before %s.\n",
-			    "Removed %d closed requests created before %s.\n", (unsigned long)count), count, cut);
-		if (rc == STORE_OK)
-			rc = purge_exports(s, login);
+		return cli_purge(s, login, cut);
 	} else if (a->verify) {
 		return verify_audit(s);
 	} else {

@@ -37,6 +37,10 @@ enum store_rc cli_export(struct store *s, const struct forms *f, const struct st
  * whose data it is. */
 int cli_erase(struct store *s, const struct forms *f, const char *login, const struct cli_args *a);
 int cli_access(struct store *s, const struct forms *f, const char *login, const struct cli_args *a);
+/* purge (cli_purge.c): requests past their state's retention (closed ones
+ * created before closed_cut), old exports and old audit records; and
+ * how many requests are overdue. */
+int cli_purge(struct store *s, const char *login, const char *closed_cut);
 /* correct REF FIELD (cli_correct.c): the new value from standard input. */
 int cli_correct(struct store *s, const struct forms *f, const char *login, const struct cli_args *a);
 

@@ -98,6 +98,22 @@ purge_day(const struct store_record *r, char *out, size_t size)
 	strftime(out, size, "%Y-%m-%d", &tm);
 }
 
+/* Open longer than the site's overdue_days: it is kept, and said. */
+static void
+overdue_line(const struct store_record *r, struct doc *d)
+{
+	char cut[16], *line;
+
+	site_overdue_day(cut);
+	if (str_eq(r->status, "closed") || str_eq(r->status, "unreachable") || strcmp(r->created, cut) >= 0)
+		return;
+	/* L10N: the site's overdue_days. */
+	line = xasprintf(_("Overdue: open for more than %d days. Close it, or mark it not reachable, when it is done."),
+	    site.overdue_days);
+	doc_text(d, line, UI_ERROR, 0);
+	free(line);
+}
+
 /* Closing asks first, and says what follows from it. */
 static void
 confirm_close(struct screen *s, struct doc *d)
@@ -142,6 +158,7 @@ record_build(struct screen *s, struct doc *d)
 	line = xasprintf(_("Status: %s"), store_status_label(v->r.status));
 	doc_text(d, line, UI_HEADING, 0);
 	free(line);
+	overdue_line(&v->r, d);
 	queue_lines(&v->r, d);
 	doc_blank(d);
 	/* The answers in the order of the form; fields of older forms last. */

@@ -169,6 +169,13 @@ static const char *const migrations[STORE_SCHEMA] = {
 	 * field staff corrected, never a value. Added by add_column (guarded,
 	 * so the step may be renumbered). */
 	"SELECT 1;",
+	/* 12 -> 13: after audit records older than the site's period are
+	 * removed (store_audit_purge.c), the chain goes on from the first one
+	 * kept (first) and the hash of the one before it (prev). */
+	"CREATE TABLE IF NOT EXISTS audit_anchor ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  first INTEGER NOT NULL,"
+	"  prev TEXT NOT NULL);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */

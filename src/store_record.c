@@ -27,7 +27,7 @@ store_list(struct store *s, const struct store_filter *f, const char *name_field
 	store_filter_strings(s, f, &fs);
 	store_bind_text(&q, "SELECT i.id, i.created_at, i.ref, i.status,"
 	    " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?),", name_field ? name_field : "");
-	store_bind_text(&q, " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?), i.assignee",
+	store_bind_text(&q, " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?), i.assignee, i.callback",
 	    f->options_field ? f->options_field : "");
 	store_add_from(&q, &fs);
 	store_add_filter(&q, f, &fs);
@@ -52,6 +52,7 @@ store_list(struct store *s, const struct store_filter *f, const char *name_field
 		r->name = store_col_dup(st, 4);
 		r->options = store_col_dup(st, 5);
 		store_col_copy(st, 6, r->assignee, sizeof r->assignee);
+		store_col_copy(st, 7, r->callback, sizeof r->callback);
 		rc = SQLITE_OK;
 		if (*n == cap)
 			break;
