@@ -20,7 +20,7 @@ static const char *const positional[][2] = { { "access", "1" }, { "erase", "1" }
 static const char *const with_value[] = { "--format", "--since", "--until", "--status", "--lang", NULL };
 /* --excel is gone; it still gets through, so that the command itself says
  * what to use instead. */
-static const char *const flags[] = { "--excel", "--yes", NULL };
+static const char *const flags[] = { "--excel", "--yes", "--verify", NULL };
 
 static bool
 listed(const char *const *list, const char *w, size_t n)
