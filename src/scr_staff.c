@@ -562,7 +562,7 @@ list_help(struct screen *s)
 	return _("The requests left at the kiosk, newest first. Enter opens one. Page Down and Page Up show older and newer requests.\n"
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
 	    "- s, o, d and p filter by status, option, dates and location (where the request was made); c clears the filters.\n"
-	    "- a shows in turn the requests assigned to you, those assigned to nobody, and those whose call back day has passed (not closed).\n"
+	    "- a shows in turn the requests assigned to you, those assigned to nobody, and the overdue ones: their call back day has passed (not closed), or they are open longer than the site allows.\n"
 	    "- w, e and j export the requests in the list to a new file in your export folder: w an Excel workbook with "
 	    "statistics and a chart (for Excel or LibreOffice), e CSV and j JSON (for programs). The list then shows the command (scp -O ...) that copies it to"
 	    " your own computer; old exports are removed after a few days.\n"
