@@ -15,21 +15,29 @@
 #define VALUE_MAX 4096
 
 /* The new value, one line from standard input (a question first on a
- * terminal); NULL when none came. Caller frees with wipe_free. */
+ * terminal), at most VALUE_MAX + 1 bytes kept (more is too long for any
+ * field); NULL when none came. A NUL byte becomes a control character, so
+ * that the check refuses it rather than the value being cut there. Caller
+ * frees with wipe_free. */
 static char *
 read_value(const struct field *fd, const char *ref)
 {
 	char *line = xcalloc(VALUE_MAX + 2, 1);
+	size_t n = 0;
+	int c = EOF;
 
 	if (isatty(STDIN_FILENO)) {
 		printf(_("New %s for %s (empty: none): "), field_staff_label(fd), ref);
 		fflush(stdout);
 	}
-	if (fgets(line, VALUE_MAX + 2, stdin) == NULL) {
+	while (n <= VALUE_MAX && (c = getchar()) != EOF && c != '\n')
+		line[n++] = c == '\0' ? '\x01' : (char)c;
+	if (n == 0 && c == EOF) {
 		wipe_free(line);
 		return NULL;
 	}
-	line[strcspn(line, "\r\n")] = '\0';
+	if (n > 0 && line[n - 1] == '\r')
+		line[n - 1] = '\0';
 	return line;
 }
 

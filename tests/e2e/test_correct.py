@@ -118,6 +118,7 @@ def test_correct_checks_as_the_kiosk_does(tmp_path, forms):
             ('name', '\n', 'Please fill this in'),
             ('name', 'x' * 81 + '\n', 'too long'),
             ('name', 'Naam\u202eOmgekeerd\n', 'cannot be stored'),
+            ('name', 'Naam\x00Verborgen\n', 'cannot be stored'),  # never cut at the NUL
     ):
         r = correct(db, ref, field, text)
         assert r.returncode == 1, (field, text)
