@@ -56,7 +56,11 @@ store_correct(struct store *s, const struct store_record *r, const char *field, 
 	if (rc == SQLITE_OK && !conflict)
 		rc = sqlite3_exec(s->db, "INSERT INTO search (search) VALUES ('optimize')", NULL, NULL, NULL);
 	out = store_end_change(s, rc, conflict);
+	/* secure_delete zeroed the old value where it was; the -wal, which
+	 * still holds the pages as they were, is folded in and emptied. No
+	 * VACUUM, unlike erase: a correction in the staff terminal should not
+	 * wait seconds while a large file is rewritten. */
 	if (out == STORE_OK)
-		*wiped = store_wipe(s);
+		*wiped = store_wipe(s, false);
 	return out;
 }

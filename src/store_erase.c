@@ -248,12 +248,12 @@ store_erase(struct store *s, char *const *refs, size_t n, const char *staff, boo
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return store_rc_of(rc);
 	}
-	*wiped = store_wipe(s);
+	*wiped = store_wipe(s, true);
 	return STORE_OK;
 }
 
 bool
-store_wipe(struct store *s)
+store_wipe(struct store *s, bool rebuild)
 {
 	/* secure_delete zeroed the freed pages; then as after a purge: the
 	 * WAL into the file, the file without free pages, the WAL emptied.
@@ -261,7 +261,7 @@ store_wipe(struct store *s)
 	 * the WAL from being emptied. */
 	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
 
-	if (rc == SQLITE_OK)
+	if (rc == SQLITE_OK && rebuild)
 		rc = sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
