@@ -21,7 +21,7 @@
 #include "events.h"
 #include "util.h"
 
-static const char *const commands[] = { "export", "stats", "purge", "audit", "alerts", "erase", "access", NULL };
+static const char *const commands[] = { "export", "stats", "purge", "audit", "alerts", "erase", "access", "correct", NULL };
 
 bool
 cli_is_command(const char *name)
@@ -118,6 +118,10 @@ cli_check(const char *command, const struct cli_args *a)
 		fprintf(stderr, _("zorgkiosk: stats --format takes table or csv.\n"));
 		return false;
 	}
+	if (str_eq(command, "correct") && (a->ref == NULL || a->field == NULL)) {
+		fprintf(stderr, _("zorgkiosk: correct takes the reference of a request and the field to correct, such as: correct MZ-2026-0042 phone. It reads the new value from standard input.\n"));
+		return false;
+	}
 	if ((str_eq(command, "erase") || str_eq(command, "access")) && (a->ref == NULL || *a->ref == '\0')) {
 		fprintf(stderr, _("zorgkiosk: %s takes the reference of a request, such as MZ-2026-0042.\n"), command);
 		return false;
@@ -194,6 +198,9 @@ json_history(const struct store_record *r)
 		} else if (e->callback != NULL) {
 			json_object_set_new(o, "what", json_string("callback"));
 			json_object_set_new(o, "callback", json_or_null(e->callback, true));
+		} else if (e->corrected != NULL) {
+			json_object_set_new(o, "what", json_string("correct"));
+			json_object_set_new(o, "field", json_text(e->corrected));
 		} else {
 			json_object_set_new(o, "what", json_string("status"));
 			json_object_set_new(o, "old_status", json_or_null(e->old_status, false));
@@ -476,7 +483,11 @@ static int
 verify_audit(struct store *s)
 {
 	struct store_audit_check c;
-	enum store_rc rc = store_audit_verify(s, &c);
+	char min_cut[16];
+	enum store_rc rc;
+
+	site_months_ago(SITE_AUDIT_MIN_MONTHS, min_cut);
+	rc = store_audit_verify(s, min_cut, &c);
 
 	if (rc != STORE_OK) {
 		fprintf(stderr, "zorgkiosk: %s\n", store_message(rc));
@@ -496,21 +507,6 @@ verify_audit(struct store *s)
 	    "Audit chain sound: %lld records, last hash %s.\n", (unsigned long)c.count), c.count,
 	    c.count ? c.head : "-");
 	return 0;
-}
-
-/* The staff exports older than site.export_days (export_purge.h), for the
- * audit and on the screen. */
-static enum store_rc
-purge_exports(struct store *s, const char *login)
-{
-	int n = export_purge(time(NULL) - (time_t)site.export_days * 86400, stderr);
-	char *detail = xasprintf("%d staff exports older than %d days", n, site.export_days);
-	enum store_rc rc = store_audit(s, login, "purge-exports", NULL, detail);
-
-	free(detail);
-	printf(ngettext("Removed %d staff export older than %d days.\n", "Removed %d staff exports older than %d days.\n",
-	    (unsigned long)n), n, site.export_days);
-	return rc;
 }
 
 int
@@ -556,6 +552,8 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 		return cli_erase(s, f, login, a);
 	} else if (str_eq(command, "access")) {
 		return cli_access(s, f, login, a);
+	} else if (str_eq(command, "correct")) {
+		return cli_correct(s, f, login, a);
 	} else if (str_eq(command, "alerts")) {
 		return alerts_run(s, f, login, a->daily);
 	} else if (str_eq(command, "purge")) {
@@ -563,16 +561,7 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 
 		cutoff_date(period, cut, sizeof cut);
 		free(period);
-		rc = store_purge(s, cut, login, &count);
-		if (rc == STORE_OK)
-			event_log(LOG_INFO, "purge: %d closed requests created before %s removed", count, cut);
-		else
-			event_log(LOG_ERR, "purge failed (store error %d)", (int)rc);
-		if (rc == STORE_OK)
-			printf(ngettext("Removed %d closed request created before %s.\n",
-			    "Removed %d closed requests created before %s.\n", (unsigned long)count), count, cut);
-		if (rc == STORE_OK)
-			rc = purge_exports(s, login);
+		return cli_purge(s, login, cut);
 	} else if (a->verify) {
 		return verify_audit(s);
 	} else {

@@ -1,5 +1,5 @@
 /* cli.h: the staff commands that print instead of showing a screen:
- * export, stats, purge, audit, erase and access. */
+ * export, stats, purge, audit, erase, access and correct. */
 #ifndef ZK_CLI_H
 #define ZK_CLI_H
 
@@ -16,7 +16,8 @@ struct cli_args {
 	bool excel;              /* --excel, refused: the CSV for Excel is gone */
 	bool daily;              /* alerts --daily: the list of requests still new */
 	bool verify;             /* audit --verify: check the hash chain */
-	const char *ref;         /* erase and access: the person's reference */
+	const char *ref;         /* erase, access and correct: the person's reference */
+	const char *field;       /* correct: the field to correct */
 	bool yes;                /* erase --yes: no question (for scripts) */
 };
 
@@ -36,5 +37,11 @@ enum store_rc cli_export(struct store *s, const struct forms *f, const struct st
  * whose data it is. */
 int cli_erase(struct store *s, const struct forms *f, const char *login, const struct cli_args *a);
 int cli_access(struct store *s, const struct forms *f, const char *login, const struct cli_args *a);
+/* purge (cli_purge.c): requests past their state's retention (closed ones
+ * created before closed_cut), old exports and old audit records; and
+ * how many requests are overdue. */
+int cli_purge(struct store *s, const char *login, const char *closed_cut);
+/* correct REF FIELD (cli_correct.c): the new value from standard input. */
+int cli_correct(struct store *s, const struct forms *f, const char *login, const struct cli_args *a);
 
 #endif

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
+#include "correct.h"
 #include "i18n.h"
 #include "intake.h"
 #include "lazy.h"
@@ -238,6 +239,9 @@ history_rows(struct xlsx *x, const struct store_record *r)
 		} else if (e->callback != NULL) {
 			what = _("Call back");
 			detail = xstrdup(*e->callback ? e->callback : "-");
+		} else if (e->corrected != NULL) {
+			what = _("Corrected");
+			detail = xstrdup(correct_label(x->f, e));
 		} else {
 			what = _("Status");
 			detail = xasprintf("%s -> %s", e->old_status ? store_status_label(e->old_status) : "-",

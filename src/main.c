@@ -98,6 +98,9 @@ usage(FILE *out)
 	    "                                           behind the reference REF\n"
 	    "       zorgkiosk erase REF [--yes]         erase all requests of that person\n"
 	    "                                           for good (--yes: without asking)\n"), out);
+	fputs(_("       zorgkiosk correct REF FIELD         correct the name, phone or email of\n"
+	    "                                           request REF; the new value is read\n"
+	    "                                           from standard input (empty: none)\n"), out);
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
@@ -251,8 +254,14 @@ parse(int argc, char **argv, struct options *o, const char **command)
 	*command = optind < argc ? argv[optind++] : NULL;
 	if (str_eq(*command, "restore") && optind < argc)
 		o->backup_file = argv[optind++];
-	if ((str_eq(*command, "erase") || str_eq(*command, "access")) && optind < argc)
+	if ((str_eq(*command, "erase") || str_eq(*command, "access") || str_eq(*command, "correct")) && optind < argc)
 		o->cli.ref = argv[optind++];
+	if (str_eq(*command, "correct") && optind < argc)
+		o->cli.field = argv[optind++];
+	/* A value on the command line shows in the process list and the
+	 * shell's history: correct reads it from standard input. */
+	if (str_eq(*command, "correct") && optind < argc)
+		usage_error(_("correct reads the new value from standard input, not from the command line (where others could see it): echo 'NEW VALUE' | zorgkiosk correct REF FIELD"));
 	if (optind < argc)
 		usage_error(_("unexpected argument '%s'"), argv[optind]);
 	if (*command != NULL && !str_eq(*command, "check-forms") && !str_eq(*command, "staff") &&

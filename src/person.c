@@ -8,6 +8,7 @@
 
 #include "answer_words.h"
 #include "charset.h"
+#include "correct.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -91,6 +92,8 @@ add_record(struct person_page *p, struct store *s, const struct forms *f, const 
 			    e->old_status ? store_status_label(e->old_status) : "-", store_status_label(e->new_status));
 		if (e->note != NULL)
 			add(p, false, 4, _("%s, %s: note: %s"), e->at, e->staff, e->note);
+		if (e->corrected != NULL)
+			add(p, false, 4, _("%s, %s: corrected %s"), e->at, e->staff, correct_label(f, e));
 	}
 }
 
@@ -103,6 +106,7 @@ static const char *const action_words[][2] = {
 	{ "alert", N_("sent an alert without personal data") },
 	{ "alert-start", N_("started the alerts") },
 	{ "erase", N_("erased the request") },
+	{ "correct", N_("corrected") },
 };
 
 static const char *

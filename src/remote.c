@@ -11,13 +11,16 @@
 /* At most this many words: a long list is never a real request. */
 #define MAX_WORDS 16
 
-static const char *const commands[] = { "export", "stats", "audit", NULL };
+static const char *const commands[] = { "export", "stats", "audit", "access", "erase", "correct", NULL };
+/* The words each command takes besides options (a reference, a field):
+ * the person's rights; the new value of correct comes on standard input. */
+static const char *const positional[][2] = { { "access", "1" }, { "erase", "1" }, { "correct", "2" } };
 /* Options that take a value, and options that do not. -o is not here:
  * over SSH the output is the connection itself. */
 static const char *const with_value[] = { "--format", "--since", "--until", "--status", "--lang", NULL };
 /* --excel is gone; it still gets through, so that the command itself says
  * what to use instead. */
-static const char *const flags[] = { "--excel", NULL };
+static const char *const flags[] = { "--excel", "--yes", "--verify", NULL };
 
 static bool
 listed(const char *const *list, const char *w, size_t n)
@@ -37,15 +40,31 @@ plain_value(const char *v)
 	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == strlen(v);
 }
 
+/* How many words command w takes besides options. */
+static int
+words_of(const char *w)
+{
+	for (size_t i = 0; i < sizeof positional / sizeof positional[0]; i++)
+		if (str_eq(w, positional[i][0]))
+			return positional[i][1][0] - '0';
+	return 0;
+}
+
 static bool
 allowed(char **w, int n)
 {
-	int i = 0;
+	int i = 0, words;
 
 	if (n == 0 || !listed(commands, w[i], strlen(w[i])))
 		return false;
+	words = words_of(w[0]);
 	for (i++; i < n; i++) {
 		const char *eq = strchr(w[i], '=');
+
+		if (words > 0 && *w[i] != '-' && plain_value(w[i])) {
+			words--;
+			continue;
+		}
 
 		if (eq != NULL && listed(with_value, w[i], (size_t)(eq - w[i])) && plain_value(eq + 1))
 			continue;
@@ -87,6 +106,13 @@ remote_argv(const char *cmd, char ***argv, char **why)
 		    " with --format, --since, --until, --status or --lang. The output comes back over"
 		    " the connection; -o is not needed. Log in without a command for the staff terminal."
 		    " An export from the staff terminal is fetched with: scp -O host:NAME ."));
+		/* The person's rights, in a message of its own (msgids stay). */
+		char *more = xasprintf("%s %s", *why, _("For the rights of the person: zorgkiosk access REF,"
+		    " zorgkiosk erase REF --yes, and zorgkiosk correct REF FIELD with the new value on"
+		    " standard input."));
+
+		free(*why);
+		*why = more;
 		remote_free(w);
 		return -1;
 	}

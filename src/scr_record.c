@@ -7,13 +7,15 @@
 #include <time.h>
 
 #include "answer_words.h"
+#include "correct.h"
 #include "site.h"
+#include "record_correct.h"
 #include "record_queue.h"
 #include "staff.h"
 #include "util.h"
 
 enum { ID_STATUS = 1, ID_NOTE = 100, ID_UNDO, ID_CLOSE, ID_KEEP, ID_PERSON, ID_MINE, ID_ASSIGN, ID_UNASSIGN, ID_CALLBACK,
-	ID_PICK_CANCEL, ID_PICK = 200 };
+	ID_PICK_CANCEL, ID_CORRECT, ID_CORRECT_CANCEL, ID_PICK = 200, ID_FIELD = 300 };
 
 /* The longest note. */
 #define NOTE_MAX 2000
@@ -28,6 +30,9 @@ struct record_view {
 	/* Closing waits for a yes; closing_undo: the close is an undo. */
 	bool closing, closing_undo;
 	struct queue_pick pick; /* "Assign to...", while choosing */
+	bool correcting;        /* "Correct...": choosing the field */
+	size_t field;           /* the field being corrected (index in the form) */
+	char question[200];     /* the question asked for it */
 };
 
 static void
@@ -93,6 +98,22 @@ purge_day(const struct store_record *r, char *out, size_t size)
 	strftime(out, size, "%Y-%m-%d", &tm);
 }
 
+/* Open longer than the site's overdue_days: it is kept, and said. */
+static void
+overdue_line(const struct store_record *r, struct doc *d)
+{
+	char cut[16], *line;
+
+	site_overdue_day(cut);
+	if (str_eq(r->status, "closed") || str_eq(r->status, "unreachable") || strcmp(r->created, cut) >= 0)
+		return;
+	/* L10N: the site's overdue_days. */
+	line = xasprintf(_("Overdue: open for more than %d days. Close it, or mark it not reachable, when it is done."),
+	    site.overdue_days);
+	doc_text(d, line, UI_ERROR, 0);
+	free(line);
+}
+
 /* Closing asks first, and says what follows from it. */
 static void
 confirm_close(struct screen *s, struct doc *d)
@@ -137,6 +158,7 @@ record_build(struct screen *s, struct doc *d)
 	line = xasprintf(_("Status: %s"), store_status_label(v->r.status));
 	doc_text(d, line, UI_HEADING, 0);
 	free(line);
+	overdue_line(&v->r, d);
 	queue_lines(&v->r, d);
 	doc_blank(d);
 	/* The answers in the order of the form; fields of older forms last. */
@@ -169,6 +191,11 @@ record_build(struct screen *s, struct doc *d)
 		} else if (e->assignee != NULL || e->callback != NULL) {
 			line = queue_event(e);
 			doc_text(d, line, UI_NORMAL, 2);
+		} else if (e->corrected != NULL) {
+			/* L10N: history: date, time, staff login, the field (Name, Phone). */
+			line = xasprintf(_("%.10s %.5s %s: corrected %s"), e->at, e->at + 11, e->staff,
+			    correct_label(f, e));
+			doc_text(d, line, UI_NORMAL, 2);
 		} else {
 			/* L10N: history: date, time, staff login, old and new status. */
 			line = xasprintf(_("%.10s %.5s %s: status %s -> %s"), e->at, e->at + 11, e->staff,
@@ -186,6 +213,10 @@ record_build(struct screen *s, struct doc *d)
 		queue_pick_build(&v->pick, d, ID_PICK, ID_PICK_CANCEL);
 		return;
 	}
+	if (v->correcting) {
+		correct_pick_build(f, d, ID_FIELD, ID_CORRECT_CANCEL);
+		return;
+	}
 	if (v->undo_from[0] != '\0' && str_eq(v->r.status, v->undo_to)) {
 		line = xasprintf(_("Undo: back to status %s"), store_status_label(v->undo_from));
 		doc_button(d, ID_UNDO, ID_UNDO, 'u', line);
@@ -200,6 +231,7 @@ record_build(struct screen *s, struct doc *d)
 	}
 	doc_button(d, ID_NOTE, ID_NOTE, 'n', _("Add a note"));
 	doc_button(d, ID_PERSON, ID_PERSON, 'p', _("All data of this person"));
+	doc_button(d, ID_CORRECT, ID_CORRECT, 'c', _("Correct name, phone or e-mail"));
 	if (!str_eq(v->r.assignee, s->app->staff))
 		doc_button(d, ID_MINE, ID_MINE, 'm', _("Assign to me"));
 	doc_button(d, ID_ASSIGN, ID_ASSIGN, 'a', _("Assign to..."));
@@ -310,6 +342,39 @@ callback_done(struct app *a, void *ctx, const char *text)
 	    _("There is no call back day now."));
 }
 
+static void correct_done(struct app *a, void *ctx, const char *text);
+
+/* Ask for the new value of field v->field, starting from text. */
+static void
+correct_ask(struct screen *s, const char *text)
+{
+	struct record_view *v = s->data;
+	const struct field *fd = &s->app->forms->fields[v->field];
+
+	/* L10N: the field as staff read it (Name, Phone). */
+	snprintf(v->question, sizeof v->question, _("The correct %s (empty: none):"), field_staff_label(fd));
+	app_push(s->app, scr_prompt_new(s->app, N_("Correct"), v->question, text, fd->max, correct_done, s));
+}
+
+static void
+correct_done(struct app *a, void *ctx, const char *text)
+{
+	struct screen *s = ctx;
+	struct record_view *v = s->data;
+	bool again;
+	char *msg = correct_apply(a, &v->r, &a->forms->fields[v->field], text, &again);
+
+	if (again) {
+		correct_ask(s, text); /* nothing typed is lost */
+	} else {
+		a->changes++;
+		reload(s);
+		s->focus = ID_BACK;
+	}
+	app_notice(a, msg);
+	free(msg);
+}
+
 static void
 record_activate(struct screen *s, int id)
 {
@@ -336,6 +401,22 @@ record_activate(struct screen *s, int id)
 		queue_pick_end(&v->pick);
 	} else if (id == ID_PICK_CANCEL) {
 		queue_pick_end(&v->pick);
+		s->focus = ID_BACK;
+	} else if (id == ID_CORRECT) {
+		v->correcting = true;
+		s->focus = ID_CORRECT_CANCEL;
+	} else if (id >= ID_FIELD && v->correcting && (size_t)(id - ID_FIELD) < a->forms->nfields) {
+		const struct field *fd = &a->forms->fields[id - ID_FIELD];
+		const char *text = "";
+
+		v->correcting = false;
+		v->field = (size_t)(id - ID_FIELD);
+		for (size_t k = 0; k < v->r.nanswers; k++)
+			if (str_eq(v->r.answers[k].field, fd->id))
+				text = v->r.answers[k].value;
+		correct_ask(s, text);
+	} else if (id == ID_CORRECT_CANCEL) {
+		v->correcting = false;
 		s->focus = ID_BACK;
 	} else if (id == ID_CALLBACK) {
 		app_push(a, scr_prompt_new(a, N_("Call back"), N_("Call back on which day (YYYY-MM-DD)? Empty: none."),
@@ -371,6 +452,8 @@ record_back(struct screen *s)
 		record_activate(s, ID_KEEP);
 	else if (v->pick.on)
 		record_activate(s, ID_PICK_CANCEL);
+	else if (v->correcting)
+		record_activate(s, ID_CORRECT_CANCEL);
 	else
 		app_pop(s->app);
 }
@@ -380,7 +463,8 @@ record_help(struct screen *s)
 {
 	(void)s;
 	return _("All answers of this request, and what staff did with it. Set a new status or add a note; both are kept with your name and the time. If someone else changed the request meanwhile, you are told and see the new state.\n"
-	    "m assigns the request to you, a to another staff member, r to nobody; b sets the day to call back (YYYY-MM-DD).");
+	    "m assigns the request to you, a to another staff member, r to nobody; b sets the day to call back (YYYY-MM-DD).\n"
+	    "c corrects the person's name, phone number or e-mail address: the old value is removed for good, and the history says who corrected what, and when.");
 }
 
 static void

@@ -33,6 +33,7 @@ struct staff_list {
 	char *location; /* where requests were made (several kiosks); NULL: any */
 	int queue; /* QUEUE_ALL, QUEUE_MINE, QUEUE_FREE or QUEUE_OVERDUE */
 	char today[16]; /* for QUEUE_OVERDUE: YYYY-MM-DD, local */
+	char open_before[16]; /* and requests still open that came in before it */
 	const char *staff; /* the login using the list */
 	const char *name_field, *options_field;
 	const char *search_fields[8];
@@ -54,6 +55,7 @@ list_filter(const struct staff_list *l)
 		.search_fields = l->search_fields, .nsearch = l->nsearch,
 		.assignee = l->queue == QUEUE_MINE ? l->staff : l->queue == QUEUE_FREE ? "" : NULL,
 		.callback_before = l->queue == QUEUE_OVERDUE ? l->today : NULL,
+		.open_before = l->queue == QUEUE_OVERDUE ? l->open_before : NULL,
 	};
 
 	return f;
@@ -154,16 +156,31 @@ option_titles(const struct forms *f, const char *list)
 	return out;
 }
 
-/* One row as one line of at most width columns. Caller frees. */
+/* Why r is overdue (the overdue view): the call back day passed, or open
+ * too long. Caller frees. */
 static char *
-row_label(const struct forms *f, const struct store_row *r, int width)
+overdue_reason(const struct staff_list *l, const struct store_row *r)
+{
+	if (*r->callback && strcmp(r->callback, l->today) < 0)
+		/* L10N: the overdue view's reason, at most 15 wide: the call back day passed. */
+		return xstrdup(_("call back"));
+	/* L10N: the overdue view's reason, at most 15 wide: the site's overdue_days. */
+	return xasprintf(_("open > %d days"), site.overdue_days);
+}
+
+/* One row as one line of at most width columns; in the overdue view, the
+ * reason in place of the status. Caller frees. */
+static char *
+row_label(const struct staff_list *l, const struct forms *f, const struct store_row *r, int width)
 {
 	char date[11], *name, *status, *ref, *opts = option_titles(f, r->options), *line, *out, *who;
+	char *why = l->queue == QUEUE_OVERDUE ? overdue_reason(l, r) : xstrdup(store_status_label(r->status));
 
 	snprintf(date, sizeof date, "%.10s", r->key.created);
 	ref = column(r->ref, 13);
 	name = column(r->name, 16);
-	status = column(store_status_label(r->status), 15);
+	status = column(why, 15);
+	free(why);
 	who = column(r->assignee, 5); /* the login, short: the line fits 80 columns */
 	line = xasprintf("%s %s %s %s %s %s", ref, date, name, status, who, opts);
 	out = column(line, width - 4);
@@ -234,7 +251,9 @@ list_build(struct screen *s, struct doc *d)
 		doc_text(d, _("To take the export home, type on your own computer:"), UI_NORMAL, 0);
 		doc_text(d, l->fetch, UI_HEADING, 2);
 	}
-	head = xasprintf("    %-13s %-10s %-16s %-15s %-5s %s", _("Reference"), _("Date"), _("Name"), _("Status"),
+	head = xasprintf("    %-13s %-10s %-16s %-15s %-5s %s", _("Reference"), _("Date"), _("Name"),
+	    /* L10N: staff list column in the overdue view, at most 15 wide. */
+	    l->queue == QUEUE_OVERDUE ? _("Why overdue") : _("Status"),
 	    /* L10N: staff list column, at most 5 wide: the login a request is assigned to. */
 	    _("Who"), _("Options"));
 	doc_text(d, head, UI_HEADING, 0);
@@ -242,7 +261,7 @@ list_build(struct screen *s, struct doc *d)
 	if (l->nrows == 0)
 		doc_text(d, _("No requests match."), UI_NORMAL, 4);
 	for (size_t i = 0; i < l->nrows; i++) {
-		line = row_label(f, &l->rows[i], d->width);
+		line = row_label(l, f, &l->rows[i], d->width);
 		doc_button(d, ID_ROW + (int)i, ID_ROW + (int)i, 0, line);
 		free(line);
 	}
@@ -485,9 +504,11 @@ list_key(struct screen *s, const struct ui_key *k)
 		time_t now = time(NULL);
 		struct tm tm;
 
-		/* Overdue: a call back day before today (local). */
+		/* Overdue: a call back day before today (local), or open
+		 * longer than the site's overdue_days. */
 		localtime_r(&now, &tm);
 		strftime(l->today, sizeof l->today, "%Y-%m-%d", &tm);
+		site_overdue_day(l->open_before);
 		l->queue = (l->queue + 1) % QUEUE_VIEWS;
 		load(s, NULL, 0);
 		s->focus = ID_ROW;
@@ -541,7 +562,7 @@ list_help(struct screen *s)
 	return _("The requests left at the kiosk, newest first. Enter opens one. Page Down and Page Up show older and newer requests.\n"
 	    "- / searches in names, phone numbers, e-mail addresses and references.\n"
 	    "- s, o, d and p filter by status, option, dates and location (where the request was made); c clears the filters.\n"
-	    "- a shows in turn the requests assigned to you, those assigned to nobody, and those whose call back day has passed (not closed).\n"
+	    "- a shows in turn the requests assigned to you, those assigned to nobody, and the overdue ones: their call back day has passed (not closed), or they are open longer than the site allows.\n"
 	    "- w, e and j export the requests in the list to a new file in your export folder: w an Excel workbook with "
 	    "statistics and a chart (for Excel or LibreOffice), e CSV and j JSON (for programs). The list then shows the command (scp -O ...) that copies it to"
 	    " your own computer; old exports are removed after a few days.\n"

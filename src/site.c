@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "charset.h"
@@ -69,6 +70,9 @@ set_defaults(void)
 	site.printer = NULL;
 	site.print_server = NULL;
 	site.retention_months = 12;
+	site.unreachable_months = 3;
+	site.overdue_days = 30;
+	site.audit_months = 36;
 	site.review_days = 365;
 	site.export_days = 7;
 	site.idle_secs = 120;
@@ -198,11 +202,11 @@ get_number(config_t *cf, const char *name, int *out, int min, int max, char **er
 	return true;
 }
 
-/* retention = "12m": months, or "2y". */
+/* A period such as retention = "12m": months, or "2y"; into *months. */
 static bool
-get_retention(config_t *cf, char **error)
+get_period(config_t *cf, const char *name, int *months, char **error)
 {
-	config_setting_t *s = config_lookup(cf, "retention");
+	config_setting_t *s = config_lookup(cf, name);
 	const char *v;
 	char *end;
 	long n;
@@ -212,11 +216,25 @@ get_retention(config_t *cf, char **error)
 	v = config_setting_get_string(s);
 	n = v ? strtol(v, &end, 10) : 0;
 	if (v == NULL || end == v || n < 1 || n > 100 || (!str_eq(end, "m") && !str_eq(end, "y"))) {
-		*error = xasprintf(_("line %d: retention is a period such as \"12m\" (months) or \"2y\" (years)."),
-		    config_setting_source_line(s));
+		*error = xasprintf(_("line %d: %s is a period such as \"12m\" (months) or \"2y\" (years)."),
+		    config_setting_source_line(s), name);
 		return false;
 	}
-	site.retention_months = (int)(str_eq(end, "y") ? n * 12 : n);
+	*months = (int)(str_eq(end, "y") ? n * 12 : n);
+	return true;
+}
+
+/* audit_retention: a period of at least SITE_AUDIT_MIN_MONTHS. */
+static bool
+get_audit_retention(config_t *cf, char **error)
+{
+	if (!get_period(cf, "audit_retention", &site.audit_months, error))
+		return false;
+	if (site.audit_months < SITE_AUDIT_MIN_MONTHS) {
+		*error = xasprintf(_("line %d: audit_retention is at least \"3y\": the BIO (5.28.01) asks that the audit is kept for 3 years."),
+		    config_setting_source_line(config_lookup(cf, "audit_retention")));
+		return false;
+	}
 	return true;
 }
 
@@ -387,7 +405,8 @@ get_alert_to(config_t *cf, char **error)
 static const char *const known[] = { "database", "database_group", "forms", "staff_group",
 	"staff_users", "kiosk_user", "export_folder", "printer", "print_server", "retention",
 	"review_days", "idle", "backup_recipient", "backup_folder", "backup_keep", "export_days", "speech",
-	"location", "alert_to", "languages", "staff_languages", NULL };
+	"location", "alert_to", "languages", "staff_languages", "retention_unreachable", "overdue_days",
+	"audit_retention", NULL };
 
 static bool
 parse(config_t *cf, char **error)
@@ -417,7 +436,9 @@ parse(config_t *cf, char **error)
 	    get_string(cf, "export_folder", &site.export_folder, false, error) &&
 	    get_string(cf, "printer", &site.printer, true, error) &&
 	    get_string(cf, "print_server", &site.print_server, true, error) &&
-	    get_retention(cf, error) &&
+	    get_period(cf, "retention", &site.retention_months, error) &&
+	    get_period(cf, "retention_unreachable", &site.unreachable_months, error) &&
+	    get_number(cf, "overdue_days", &site.overdue_days, 1, 3650, error) && get_audit_retention(cf, error) &&
 	    get_number(cf, "review_days", &site.review_days, 1, 3650, error) &&
 	    get_number(cf, "idle", &site.idle_secs, 10, 86400, error) &&
 	    get_recipient(cf, error) && get_string(cf, "backup_folder", &site.backup_folder, false, error) &&
@@ -486,6 +507,32 @@ site_load(char **error)
 	}
 	site.path = path;
 	return true;
+}
+
+void
+site_months_ago(int months, char *out)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	tm.tm_hour = 12; /* a day's length changes at DST; noon stays that day */
+	tm.tm_mon -= months;
+	mktime(&tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+void
+site_overdue_day(char *out)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	tm.tm_hour = 12;
+	tm.tm_mday -= site.overdue_days;
+	mktime(&tm);
+	strftime(out, 16, "%Y-%m-%d", &tm);
 }
 
 void

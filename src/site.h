@@ -26,7 +26,10 @@ struct site {
 	int export_days;       /* purge removes those exports after this many days */
 	char *printer;         /* CUPS queue for the take-home summary, or NULL */
 	char *print_server;    /* CUPS server (host:port or socket), or NULL: the default */
-	int retention_months;  /* purge closes requests older than this */
+	int retention_months;  /* purge removes closed requests older than this */
+	int unreachable_months; /* and requests not reachable for this long */
+	int overdue_days;      /* staff see requests open longer than this as overdue */
+	int audit_months;      /* purge removes audit records older than this */
 	int review_days;       /* forms pages must be checked this often */
 	int idle_secs;         /* the kiosk wipes after this much idle time */
 	char *backup_recipient; /* age public key backups are encrypted to, or NULL */
@@ -43,6 +46,9 @@ struct site {
 	                        * en); the others are not offered for contact */
 };
 
+/* The audit is kept at least this long (BIO 5.28.01: 3 years). */
+#define SITE_AUDIT_MIN_MONTHS 36
+
 /* The settings in force: embedded defaults until site_load. */
 extern struct site site;
 
@@ -55,6 +61,14 @@ bool site_load(char **error);
 /* Whether name may be a location: 1 to 100 bytes of UTF-8, no control
  * or invisible characters. */
 bool site_location_valid(const char *name);
+
+/* The day (YYYY-MM-DD, local) months before today, into out (16 bytes):
+ * where a retention period of that many months begins. */
+void site_months_ago(int months, char *out);
+
+/* The day (YYYY-MM-DD, local) overdue_days before today, into out (16
+ * bytes): requests still open that came in before it are overdue. */
+void site_overdue_day(char *out);
 
 /* Free what site_load allocated. */
 void site_free(void);

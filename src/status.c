@@ -118,8 +118,10 @@ static void
 check_audit(struct report *r, struct store *s)
 {
 	struct store_audit_check c;
+	char min_cut[16];
 
-	if (store_audit_verify(s, &c) != STORE_OK) {
+	site_months_ago(SITE_AUDIT_MIN_MONTHS, min_cut);
+	if (store_audit_verify(s, min_cut, &c) != STORE_OK) {
 		r->audit = xstrdup(_("audit: the chain could not be read"));
 		reason(r, ST_UNKNOWN, xstrdup(_("the audit chain could not be read")));
 	} else if (c.bad_id != 0) {

@@ -165,6 +165,17 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"CREATE INDEX IF NOT EXISTS intake_assignee"
 	"  ON intake(assignee, created_at DESC, id DESC);"
 	"CREATE INDEX IF NOT EXISTS intake_callback ON intake(callback) WHERE callback IS NOT NULL;",
+	/* 11 -> 12: rectification (store_correct.c): event.corrected names the
+	 * field staff corrected, never a value. Added by add_column (guarded,
+	 * so the step may be renumbered). */
+	"SELECT 1;",
+	/* 12 -> 13: after audit records older than the site's period are
+	 * removed (store_audit_purge.c), the chain goes on from the first one
+	 * kept (first) and the hash of the one before it (prev). */
+	"CREATE TABLE IF NOT EXISTS audit_anchor ("
+	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
+	"  first INTEGER NOT NULL,"
+	"  prev TEXT NOT NULL);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
@@ -177,6 +188,8 @@ static const char *const migrations[STORE_SCHEMA] = {
 #define MIGRATION_AUDIT_CHAIN 9
 /* The step that adds the work queue's columns (add_queue). */
 #define MIGRATION_QUEUE 10
+/* The step that adds event.corrected. */
+#define MIGRATION_CORRECT 11
 
 enum store_rc
 store_rc_of(int rc)
@@ -340,6 +353,8 @@ migrate(sqlite3 *db, char **detail)
 		if (version == MIGRATION_LOCATION && (rc = add_location(db)) != SQLITE_OK)
 			goto fail;
 		if (version == MIGRATION_QUEUE && (rc = add_queue(db)) != SQLITE_OK)
+			goto fail;
+		if (version == MIGRATION_CORRECT && (rc = add_column(db, "event", "corrected", "TEXT")) != SQLITE_OK)
 			goto fail;
 		if ((rc = store_exec(db, migrations[version])) != SQLITE_OK)
 			goto fail;

@@ -30,7 +30,7 @@ enum store_rc {
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 11
+#define STORE_SCHEMA 13
 
 /* When store_open reads every page (PRAGMA quick_check) to find damage. */
 enum store_check {
@@ -107,6 +107,9 @@ struct store_filter {
 	const char *assignee; /* a staff login; "" for the ones not assigned */
 	const char *callback_before; /* YYYY-MM-DD: a call back due before that
 	                              * day, and not closed (overdue) */
+	const char *open_before;     /* with callback_before: or still open
+	                              * (new, contacted, referred) and came in
+	                              * before that day (overdue too) */
 	const char *options_field; /* the field holding ticked options */
 	const char *const *search_fields;
 	size_t nsearch;
@@ -126,6 +129,7 @@ struct store_row {
 	struct store_key key;
 	char ref[32], status[16];
 	char assignee[STORE_LOGIN_MAX + 1]; /* "" when not assigned */
+	char callback[16]; /* the day to call back, YYYY-MM-DD; "" when none */
 	char *name, *options; /* answers of name_field and f->options_field */
 };
 
@@ -146,6 +150,7 @@ struct store_event {
 	char at[32];
 	char *staff, *old_status, *new_status, *note; /* note or status change */
 	char *assignee, *callback; /* or a new assignee / call back day ("": none) */
+	char *corrected; /* or the field staff corrected (never its values) */
 };
 
 struct store_record {
@@ -199,8 +204,10 @@ struct store_audit_check {
 	bool missing;
 	char head[65];
 };
-/* Check the audit's hash chain from its first row. */
-enum store_rc store_audit_verify(struct store *s, struct store_audit_check *out);
+/* Check the audit's hash chain from its first row (after a purge of old
+ * records: from the anchor, which must be older than min_cut, YYYY-MM-DD;
+ * a younger one counts as the record before it removed). */
+enum store_rc store_audit_verify(struct store *s, const char *min_cut, struct store_audit_check *out);
 
 /* Remember the labels of this form version (once per version). */
 enum store_rc store_save_labels(struct store *s, const struct forms *f);
@@ -230,9 +237,22 @@ enum store_rc store_locations(struct store *s, char ***names, size_t *n);
  * ones missing (with the answers stored so far) first: once after the
  * upgrade that made the index, as long as the stored requests need. */
 bool store_search_ready(struct store *s, const char *const *fields, size_t n);
-/* Delete closed requests created before cutoff (YYYY-MM-DD), so that their
- * data is gone from the file too; *count gets how many. Writes audit. */
-enum store_rc store_purge(struct store *s, const char *cutoff, const char *staff, int *count);
+/* Delete closed requests created before closed_cut (YYYY-MM-DD), and
+ * requests not reachable since before unreachable_cut (by their last
+ * status change), so that their data is gone from the file too; *closed
+ * and *unreachable get how many. Writes audit. */
+enum store_rc store_purge(struct store *s, const char *closed_cut, const char *unreachable_cut, const char *staff,
+    int *closed, int *unreachable);
+/* How many requests are still open (new, contacted, referred) and came in
+ * before cut: the overdue ones, which purge never removes. */
+enum store_rc store_count_open(struct store *s, const char *cut, long long *n);
+/* Delete the audit records older than cutoff (YYYY-MM-DD) but the newest
+ * of them, which stays as the anchor the chain goes on from (its hash
+ * before it is kept in audit_anchor); *count gets how many. The caller
+ * keeps cutoff at least 3 years back (SITE_AUDIT_MIN_MONTHS):
+ * store_audit_verify reports an anchor younger than min_cut. Writes audit
+ * (store_audit_purge.c). */
+enum store_rc store_audit_purge(struct store *s, const char *cutoff, const char *staff, int *count);
 
 /* The rights of the person whose data it is (store_erase.c). The fields
  * that hold a phone number and an e-mail address: a person is known by
@@ -257,6 +277,13 @@ void store_refs_free(char **refs, size_t n);
  * cleaned of their bytes now (not while another program holds it; the
  * next erase or purge does it then). */
 enum store_rc store_erase(struct store *s, char *const *refs, size_t n, const char *staff, bool *wiped);
+
+/* The right to rectification (store_correct.c): the answer to field of r
+ * (read at r->version; STORE_CONFLICT when it changed since) becomes value
+ * ("": no answer), the old value wiped from the file as by store_erase
+ * (*wiped). The history and the audit name the field, never a value. */
+enum store_rc store_correct(struct store *s, const struct store_record *r, const char *field, const char *value,
+    const char *staff, bool *wiped);
 
 /* Staff alerts (store_alerts.c). *started tells whether alerts were ever
  * sent (the audit holds a row 'alert' or 'alert-start'); if so, refs gets

@@ -203,22 +203,56 @@ store_audit_each(struct store *s, void (*fn)(void *, const char *const *), void 
 	return rc == SQLITE_DONE ? STORE_OK : store_rc_of(rc);
 }
 
-enum store_rc
-store_audit_verify(struct store *s, struct store_audit_check *out)
+/* Where the chain starts: after a purge of old records, the anchor (the
+ * first record kept) and the hash before it; else record 1. */
+static int
+audit_start(struct store *s, long long *first, bool *young, const char *min_cut)
 {
 	sqlite3_stmt *st;
-	/* Each row's hash again, from the row before it as it is now. */
-	int rc = sqlite3_prepare_v2(s->db, "SELECT id, hash IS " AUDIT_HASH_OF(
-	    "lag(hash) OVER (ORDER BY id)") ", hash FROM audit ORDER BY id", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(s->db, "SELECT a.first, coalesce((SELECT at >= ?1 FROM audit WHERE id = a.first), 0)"
+	    " FROM audit_anchor a", -1, &st, NULL);
+
+	*first = 1;
+	*young = false;
+	if (rc != SQLITE_OK)
+		return rc;
+	sqlite3_bind_text(st, 1, min_cut, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*first = sqlite3_column_int64(st, 0);
+		*young = sqlite3_column_int(st, 1) != 0;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+enum store_rc
+store_audit_verify(struct store *s, const char *min_cut, struct store_audit_check *out)
+{
+	sqlite3_stmt *st = NULL;
+	long long first;
+	bool young;
+	/* Each row's hash again, from the row before it as it is now (the
+	 * first from the hash the anchor keeps). */
+	int rc = audit_start(s, &first, &young, min_cut);
 
 	memset(out, 0, sizeof *out);
+	if (rc == SQLITE_OK && young) {
+		/* Records were removed before they were old enough. */
+		out->bad_id = first - 1;
+		out->missing = true;
+		return STORE_OK;
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_prepare_v2(s->db, "SELECT id, hash IS " AUDIT_HASH_OF(
+		    "coalesce(lag(hash) OVER (ORDER BY id), (SELECT prev FROM audit_anchor WHERE first = audit.id))")
+		    ", hash FROM audit ORDER BY id", -1, &st, NULL);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		long long id = sqlite3_column_int64(st, 0);
 
 		rc = SQLITE_OK;
-		if (id != out->count + 1) {
+		if (id != first + out->count) {
 			/* A gap: the row after the last good one is gone. */
-			out->bad_id = out->count + 1;
+			out->bad_id = first + out->count;
 			out->missing = true;
 			break;
 		}

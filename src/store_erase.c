@@ -248,15 +248,22 @@ store_erase(struct store *s, char *const *refs, size_t n, const char *staff, boo
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 		return store_rc_of(rc);
 	}
+	*wiped = store_wipe(s, true);
+	return STORE_OK;
+}
+
+bool
+store_wipe(struct store *s, bool rebuild)
+{
 	/* secure_delete zeroed the freed pages; then as after a purge: the
 	 * WAL into the file, the file without free pages, the WAL emptied.
 	 * The C call, not the pragma: it says SQLITE_BUSY when a reader kept
 	 * the WAL from being emptied. */
-	rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-	if (rc == SQLITE_OK)
+	int rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+
+	if (rc == SQLITE_OK && rebuild)
 		rc = sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
-	*wiped = rc == SQLITE_OK;
-	return STORE_OK;
+	return rc == SQLITE_OK;
 }

@@ -163,6 +163,13 @@ void store_stats_index(struct store *s, const char *field, bool replace);
  * ROLLBACK; the result for the caller. */
 enum store_rc store_end_change(struct store *s, int rc, bool conflict);
 
+/* store_erase.c: fold the -wal into the file and empty it, so that deleted
+ * data (zeroed in its pages by secure_delete) is gone from every byte;
+ * rebuild: also rewrite the file without its free pages (VACUUM: seconds
+ * at a million requests). False when another program kept that from
+ * happening now. */
+bool store_wipe(struct store *s, bool rebuild);
+
 /* store_audit.c: insert an audit row, in the caller's transaction. */
 int store_insert_audit(struct store *s, const char *staff, const char *action, const char *ref, const char *result,
     const char *detail);

@@ -103,8 +103,11 @@ store_add_filter(struct query *q, const struct store_filter *f, const struct fil
 		sqlite3_str_appendall(q->sql, " AND i.assignee IS NULL");
 	else if (f->assignee != NULL)
 		store_bind_text(q, " AND i.assignee = ?", f->assignee);
-	if (f->callback_before != NULL)
-		store_bind_text(q, " AND i.callback < ? AND i.status <> 'closed'", f->callback_before);
+	if (f->callback_before != NULL) {
+		store_bind_text(q, " AND i.status <> 'closed' AND (i.callback < ?", f->callback_before);
+		store_bind_text(q, " OR (i.status IN ('new', 'contacted', 'referred') AND i.created_at < ?))",
+		    f->open_before ? f->open_before : "");
+	}
 	if (f->since != NULL)
 		store_bind_text(q, " AND i.created_at >= ?", f->since);
 	if (f->until != NULL)

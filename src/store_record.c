@@ -27,7 +27,7 @@ store_list(struct store *s, const struct store_filter *f, const char *name_field
 	store_filter_strings(s, f, &fs);
 	store_bind_text(&q, "SELECT i.id, i.created_at, i.ref, i.status,"
 	    " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?),", name_field ? name_field : "");
-	store_bind_text(&q, " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?), i.assignee",
+	store_bind_text(&q, " (SELECT value FROM answer WHERE intake_id = i.id AND field = ?), i.assignee, i.callback",
 	    f->options_field ? f->options_field : "");
 	store_add_from(&q, &fs);
 	store_add_filter(&q, f, &fs);
@@ -52,6 +52,7 @@ store_list(struct store *s, const struct store_filter *f, const char *name_field
 		r->name = store_col_dup(st, 4);
 		r->options = store_col_dup(st, 5);
 		store_col_copy(st, 6, r->assignee, sizeof r->assignee);
+		store_col_copy(st, 7, r->callback, sizeof r->callback);
 		rc = SQLITE_OK;
 		if (*n == cap)
 			break;
@@ -99,7 +100,7 @@ read_answers(sqlite3_stmt *st, struct store_record *r)
 }
 
 #define ANSWERS_SQL "SELECT field, value FROM answer WHERE intake_id = ?"
-#define EVENTS_SQL "SELECT at, staff, old_status, new_status, note, assignee, callback FROM event" \
+#define EVENTS_SQL "SELECT at, staff, old_status, new_status, note, assignee, callback, corrected FROM event" \
 	" WHERE intake_id = ? ORDER BY id"
 
 /* Read the history of r (id set) with st, EVENTS_SQL, prepared once for
@@ -123,6 +124,7 @@ read_events(sqlite3_stmt *st, struct store_record *r)
 		e->note = sqlite3_column_type(st, 4) == SQLITE_NULL ? NULL : store_col_dup(st, 4);
 		e->assignee = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL : store_col_dup(st, 5);
 		e->callback = sqlite3_column_type(st, 6) == SQLITE_NULL ? NULL : store_col_dup(st, 6);
+		e->corrected = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : store_col_dup(st, 7);
 	}
 	return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
@@ -210,6 +212,7 @@ store_record_free(struct store_record *r)
 		free(r->events[i].note);
 		free(r->events[i].assignee);
 		free(r->events[i].callback);
+		free(r->events[i].corrected);
 	}
 	free(r->events);
 	memset(r, 0, sizeof *r);

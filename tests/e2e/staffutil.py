@@ -228,14 +228,14 @@ def staff_terminal(kiosk, db, lang='en', cols=80, rows=24, args=(), wait=True):
 
 def list_rows(k, assigned=False):
     """The rows of the staff list on screen (English): (ref, date, name,
-    status), and the assignee's login if assigned, cut at the columns of
-    the header line."""
+    status, or in the overdue view why), and the assignee's login if
+    assigned, cut at the columns of the header line."""
     lines = k.text()
-    head = next((l for l in lines if re.search(r'Reference\s+Date\s+Name\s+Status\s+Who\s+Options', l)),
-                None)
+    rx = re.compile(r'Reference\s+Date\s+Name\s+(Status|Why overdue)\s+Who\s+Options')
+    head = next((l for l in lines if rx.search(l)), None)
     if head is None:
         return []
-    cols = [head.index(w) for w in ('Reference', 'Date', 'Name', 'Status', 'Who', 'Options')]
+    cols = [head.index(w) for w in ('Reference', 'Date', 'Name', rx.search(head).group(1), 'Who', 'Options')]
     rows = []
     for l in lines:
         m = zkharness.REF_RE.match(l[cols[0]:])

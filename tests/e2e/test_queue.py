@@ -2,6 +2,7 @@
 a staff member (to me, to another staff login, to nobody), a day to call
 back (a wrong date refused), history and audit in the real SQLite file,
 and the staff list's views mine, not assigned and overdue (key a)."""
+import datetime
 import json
 import pwd
 import sqlite3
@@ -137,7 +138,9 @@ def test_views_mine_not_assigned_overdue(kiosk, tmp_path):
             ('Late Aanvraag', None, '2020-01-01', 'contacted'),
             ('Dichte Aanvraag', None, '2020-01-01', 'closed')], 1):
         ref = 'MZ-2026-%04d' % n
-        iid = su.insert_request(db, ref, '2026-04-%02dT10:00:00Z' % n, su.answers(name), status=status)
+        # Made within the last days: none is open longer than overdue_days.
+        made = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=10 - n)
+        iid = su.insert_request(db, ref, made.strftime('%Y-%m-%dT%H:%M:%SZ'), su.answers(name), status=status)
         con = sqlite3.connect(str(db))
         with con:
             con.execute('UPDATE intake SET assignee = ?, callback = ? WHERE id = ?', (assignee, callback, iid))

@@ -512,7 +512,7 @@ test_search_purge(void **state)
 	sqlite3 *db = raw_open(fx->db);
 	static const char *const traces[] = { "qvj", "0698765432" };
 	static const char *const in_index = "SELECT count(*) FROM search_data WHERE instr(block, CAST(?1 AS BLOB)) > 0";
-	int count = 0;
+	int count = 0, unreachable = -1;
 	char *got;
 
 	insert_raw(db, "MZ-2020-0001", "2020-01-01T10:00:00Z", "closed", "Qvj", "0698765432", NULL);
@@ -525,8 +525,9 @@ test_search_purge(void **state)
 	assert_int_equal(raw_int(db, in_index, "qvj"), 1);
 	sqlite3_close(db);
 
-	assert_int_equal(store_purge(fx->s, "2025-01-01", "tester", &count), STORE_OK);
+	assert_int_equal(store_purge(fx->s, "2025-01-01", "0000-01-01", "tester", &count, &unreachable), STORE_OK);
 	assert_int_equal(count, 1);
+	assert_int_equal(unreachable, 0);
 	got = search_refs(fx->s, "qvj", NULL, 10);
 	assert_string_equal(got, "");
 	free(got);

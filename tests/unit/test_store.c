@@ -706,14 +706,14 @@ test_readonly_folder_existing(void **state)
 static void
 purge_all(struct store *s, const char *path)
 {
-	int count = -1;
+	int count = -1, unreachable = -1;
 	char *err = NULL;
 	sqlite3 *db = raw_open(path, false);
 
 	if (sqlite3_exec(db, "UPDATE intake SET status = 'closed'", NULL, NULL, &err) != SQLITE_OK)
 		fail_msg("close: %s", err);
 	sqlite3_close(db);
-	assert_int_equal(store_purge(s, "2999-01-01", "tester", &count), STORE_OK);
+	assert_int_equal(store_purge(s, "2999-01-01", "0000-01-01", "tester", &count, &unreachable), STORE_OK);
 	assert_true(count > 0);
 }
 
