@@ -200,6 +200,12 @@ charset_fold(wchar_t *w, size_t n)
 		w[i] = (wchar_t)towlower_l((wint_t)w[i], loc);
 }
 
+bool
+charset_is_word(wchar_t c)
+{
+	return iswalnum_l((wint_t)c, utf8_loc());
+}
+
 char *
 charset_from_term(const char *bytes, size_t n)
 {

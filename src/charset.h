@@ -35,6 +35,9 @@ wchar_t *charset_decode_utf8(const char *utf8, size_t *len);
 /* Lower-case n characters in place, for every alphabet, whatever the
  * locale (for searching). */
 void charset_fold(wchar_t *w, size_t n);
+/* Whether c is a letter or digit of any alphabet (or a mark on one), in
+ * any locale: what words are made of. */
+bool charset_is_word(wchar_t c);
 /* UTF-8 encoding of n wide characters. Caller frees. */
 char *charset_utf8(const wchar_t *ws, size_t n);
 /* True when s is valid UTF-8 without control characters other than '\n'. */

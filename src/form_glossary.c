@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "charset.h"
 #include "util.h"
 
 /* Read the optional variants = { nl = ( "..." ); en = ( "..." ); } of g. */
@@ -100,66 +101,57 @@ form_load_glossary(struct loader *ld, struct forms *f, const char *dir)
 	config_destroy(&cf);
 }
 
-/* Letters and digits; every byte of a UTF-8 sequence counts as a letter. */
 static bool
-word_byte(unsigned char c)
+space_char(wchar_t c)
 {
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+	return c == L' ' || c == L'\n' || c == L'\t' || c == L'\r';
 }
 
+/* Whether word w occurs in t (n characters, lower-cased) as a whole word
+ * (see glossary_find): letters of every alphabet alike in upper and lower
+ * case; a word ends at anything that is no letter or digit ("Wmo," and
+ * Arabic "Wmo،" both hold Wmo); a run of spaces matches any run. */
 static bool
-space_byte(unsigned char c)
+occurs(const wchar_t *t, size_t n, const char *w)
 {
-	return c == ' ' || c == '\n' || c == '\t' || c == '\r';
-}
+	size_t wn;
+	wchar_t *p = charset_decode_utf8(w, &wn);
+	bool found = false;
 
-static unsigned char
-lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-/* Whether word w occurs in text as a whole word (see glossary_find). */
-static bool
-occurs(const char *text, const char *w)
-{
-	const unsigned char *t = (const unsigned char *)text, *p = (const unsigned char *)w;
-
-	if (*p == '\0')
-		return false;
-	for (size_t i = 0; t[i] != '\0'; i++) {
+	charset_fold(p, wn);
+	for (size_t i = 0; wn > 0 && i < n && !found; i++) {
 		size_t k = i, j = 0;
 
-		if (i > 0 && word_byte(t[i - 1]) && word_byte(p[0]))
+		if (i > 0 && charset_is_word(t[i - 1]) && charset_is_word(p[0]))
 			continue;
-		while (p[j] != '\0') {
-			if (space_byte(p[j])) {
-				if (!space_byte(t[k]))
+		while (j < wn) {
+			if (space_char(p[j])) {
+				if (k == n || !space_char(t[k]))
 					break;
-				while (space_byte(t[k]))
+				while (k < n && space_char(t[k]))
 					k++;
-				while (space_byte(p[j]))
+				while (j < wn && space_char(p[j]))
 					j++;
-			} else if (lower(t[k]) == lower(p[j]) && t[k] != '\0') {
+			} else if (k < n && t[k] == p[j]) {
 				k++;
 				j++;
 			} else {
 				break;
 			}
 		}
-		if (p[j] == '\0' && !(word_byte(t[k]) && word_byte(p[j - 1])))
-			return true;
+		found = j == wn && !(k < n && charset_is_word(t[k]) && charset_is_word(p[wn - 1]));
 	}
-	return false;
+	free(p);
+	return found;
 }
 
 static bool
-entry_in(const struct gloss_entry *e, const char *text, lang_id l)
+entry_in(const struct gloss_entry *e, const wchar_t *t, size_t n, lang_id l)
 {
-	if (e->word.s[l] != NULL && occurs(text, e->word.s[l]))
+	if (e->word.s[l] != NULL && occurs(t, n, e->word.s[l]))
 		return true;
 	for (size_t v = 0; v < e->nvariants[l]; v++)
-		if (occurs(text, e->variants[l][v]))
+		if (occurs(t, n, e->variants[l][v]))
 			return true;
 	return false;
 }
@@ -167,13 +159,16 @@ entry_in(const struct gloss_entry *e, const char *text, lang_id l)
 size_t
 glossary_find(const struct forms *f, const char *utf8, lang_id l, bool *found)
 {
-	size_t n = 0;
+	size_t n = 0, tn = 0;
+	wchar_t *t = utf8 != NULL ? charset_decode_utf8(utf8, &tn) : NULL;
 
+	charset_fold(t, tn);
 	for (size_t i = 0; i < f->nglossary; i++) {
-		if (!found[i] && utf8 != NULL && entry_in(&f->glossary[i], utf8, l))
+		if (!found[i] && t != NULL && entry_in(&f->glossary[i], t, tn, l))
 			found[i] = true;
 		n += found[i];
 	}
+	free(t);
 	return n;
 }
 

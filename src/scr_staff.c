@@ -141,6 +141,26 @@ column(const char *s, int cols)
 	return out;
 }
 
+/* The heading of the list's columns, padded by columns on screen, not
+ * bytes (Cyrillic takes two bytes a letter). Caller frees. */
+static char *
+list_head(bool overdue)
+{
+	char *c[5], *head;
+
+	c[0] = column(_("Reference"), 13);
+	c[1] = column(_("Date"), 10);
+	c[2] = column(_("Name"), 16);
+	/* L10N: staff list column in the overdue view, at most 15 wide. */
+	c[3] = column(overdue ? _("Why overdue") : _("Status"), 15);
+	/* L10N: staff list column, at most 5 wide: the login a request is assigned to. */
+	c[4] = column(_("Who"), 5);
+	head = xasprintf("    %s %s %s %s %s %s", c[0], c[1], c[2], c[3], c[4], _("Options"));
+	for (size_t i = 0; i < 5; i++)
+		free(c[i]);
+	return head;
+}
+
 /* The titles of the pages in an options answer, joined. Caller frees. */
 static char *
 option_titles(const struct forms *f, const char *list)
@@ -251,11 +271,7 @@ list_build(struct screen *s, struct doc *d)
 		doc_text(d, _("To take the export home, type on your own computer:"), UI_NORMAL, 0);
 		doc_text(d, l->fetch, UI_HEADING, 2);
 	}
-	head = xasprintf("    %-13s %-10s %-16s %-15s %-5s %s", _("Reference"), _("Date"), _("Name"),
-	    /* L10N: staff list column in the overdue view, at most 15 wide. */
-	    l->queue == QUEUE_OVERDUE ? _("Why overdue") : _("Status"),
-	    /* L10N: staff list column, at most 5 wide: the login a request is assigned to. */
-	    _("Who"), _("Options"));
+	head = list_head(l->queue == QUEUE_OVERDUE);
 	doc_text(d, head, UI_HEADING, 0);
 	free(head);
 	if (l->nrows == 0)
