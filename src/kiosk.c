@@ -364,7 +364,7 @@ add_key_in(struct doc *d, bool both, const char *keys, const char *msgid, int co
 }
 
 char *
-app_language_label(void)
+app_language_label(bool narrow)
 {
 	char *label;
 
@@ -375,8 +375,7 @@ app_language_label(void)
 	 * then in each of the welcome's pair ("Dil/Taal/Language"), for a
 	 * visitor who cannot read the one on screen. */
 	label = xstrdup(_("Language"));
-
-	for (lang_id l = 0; l < i18n_count(); l++) {
+	for (lang_id l = 0; !narrow && l < i18n_count(); l++) {
 		char *t, *both;
 
 		if (l == i18n_lang() || !i18n_in_pair(l))
@@ -403,7 +402,8 @@ keybar(const struct screen *s, struct doc *d)
 		    s->ops->back_label != NULL ? s->ops->back_label : N_("Back"), 0, 27);
 	if (s->ops->help != NULL)
 		add_key_in(d, both, menu ? "?/F1" : "F1", N_("Help"), KEY_F(1), 0);
-	char *label = app_language_label();
+	/* A narrow key bar has room for the current language's word only. */
+	char *label = app_language_label(d->width < 60);
 
 	if (label != NULL)
 		add_key(d, menu ? "L/F2" : "F2", label, KEY_F(2), 0);

@@ -164,7 +164,7 @@ static void
 print_prompt(struct app *a)
 {
 	print_notice(a);
-	char *lang = app_language_label();
+	char *lang = app_language_label(false);
 
 	/* L10N: line mode: what can be typed; the language key follows. */
 	put_text(_("Type a number and Enter. 0: back. ?: help."));

@@ -150,8 +150,8 @@ void app_set_language(struct app *a, lang_id lang);
 /* F2: with two languages the other one at once, with more the choice. */
 void app_change_language(struct app *a);
 /* What the language key says (F2, L in line mode), or NULL when the kiosk
- * offers one language. Caller frees. */
-char *app_language_label(void);
+ * offers one language; narrow: in as few words as it can. Caller frees. */
+char *app_language_label(bool narrow);
 /* Start in the right mode; quit on SIGTERM, SIGHUP and every other signal
  * whose default action ends the process (and SIGINT and SIGQUIT outside
  * kiosk mode), which only set a flag; on a fault (SIGSEGV, SIGBUS, ...)
