@@ -165,12 +165,21 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"CREATE INDEX IF NOT EXISTS intake_assignee"
 	"  ON intake(assignee, created_at DESC, id DESC);"
 	"CREATE INDEX IF NOT EXISTS intake_callback ON intake(callback) WHERE callback IS NOT NULL;",
+	/* 11 -> 12: search keys in every script (store_search_key: "ozturk"
+	 * finds "Öztürk", "lukasz" "Łukasz", Arabic without its diacritics).
+	 * The trigger is made again (it lists the answers it cannot key in
+	 * search_pending), and the answers indexed before are indexed again,
+	 * as after the upgrade to 6. Safe to run twice. */
+	"DROP TRIGGER IF EXISTS answer_search;"
+	"  UPDATE search_field"
+	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
 #define MIGRATION_SEARCH 4
 #define MIGRATION_SEARCH_ENDS 5
 #define MIGRATION_SEARCH_PHONES 7
+#define MIGRATION_SEARCH_KEYS 11
 /* The step that first adds intake.location (add_location). */
 #define MIGRATION_LOCATION 8
 /* The step that chains the audit (store_audit_chain_schema). */
@@ -346,7 +355,7 @@ migrate(sqlite3 *db, char **detail)
 		if (version == MIGRATION_AUDIT_CHAIN && (rc = store_audit_chain_schema(db)) != SQLITE_OK)
 			goto fail;
 		if ((version == MIGRATION_SEARCH || version == MIGRATION_SEARCH_ENDS ||
-		    version == MIGRATION_SEARCH_PHONES) &&
+		    version == MIGRATION_SEARCH_PHONES || version == MIGRATION_SEARCH_KEYS) &&
 		    (rc = store_search_schema(db)) != SQLITE_OK)
 			goto fail;
 	}
@@ -367,8 +376,8 @@ fail:
 	return store_rc_of(rc);
 }
 
-/* fold(text): text in lower case for every alphabet, not only ASCII as
- * SQLite's lower() and LIKE do, and without accents: "ozturk" finds
+/* fold(text): store_fold, text as search compares it in every script,
+ * not only ASCII as SQLite's lower() and LIKE do: "ozturk" finds
  * "Öztürk". */
 static void
 sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -379,7 +388,7 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (in == NULL)
 		sqlite3_result_null(ctx);
 	else
-		sqlite3_result_text(ctx, store_fold((const char *)in), -1, free);
+		sqlite3_result_text(ctx, store_fold((const char *)in), -1, wipe_free);
 }
 
 /* The wait before the count-th retry: short steps first, so a submit goes
