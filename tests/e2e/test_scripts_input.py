@@ -3,13 +3,16 @@ the kiosk in the pseudo-terminal: shown as typed, the cursor where the
 letters end, the arrow keys and Delete taking a letter with its combining
 marks at once, Backspace taking an Arabic mark at a time and a Latin letter
 with its accent whole; and on an ISO-8859-1 terminal, a kept draft in those
-scripts neither shifts the screen nor changes when edited."""
+scripts neither shifts the screen nor changes when edited, and the staff
+list keeps its columns."""
 import re
 import signal
 import unicodedata
 
 import pyte
 import pytest
+
+import staffutil as su
 
 from rawpty import build_locale, raw, replay
 from steps import field_value, fill_form, to_form, valid_answers
@@ -184,3 +187,26 @@ def test_latin1_terminal_resumes_a_draft_in_other_scripts(kiosk, forms, tmp_path
     hang_up(k)
     want = '\u0645\u064f\u062d\u064e' + 'x' + '\u0645\u0651\u064e\u062f Олен'
     assert dict(db_rows(k.db_path, 'SELECT field, value FROM draft_answer'))['name'] == want
+
+
+def test_latin1_staff_list_keeps_its_columns(kiosk, tmp_path, tmp_path_factory):
+    """The staff list on an ISO-8859-1 terminal: names it cannot show (Arabic
+    with its marks, Cyrillic, wide letters) take the columns their "?"s
+    take, so the status column stays in line."""
+    locpath, why = build_locale(str(tmp_path_factory.mktemp('locale')))
+    if locpath is None:
+        pytest.skip('cannot build the ISO-8859-1 test locale: %s' % why)
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    names = ['Jan Jansen', ARABIC + ' \u0627\u0644\u0640\u0639\u0644\u064a', 'Олена Йосипенко', '王小明 Wang']
+    for i, name in enumerate(names):
+        su.insert_request(db, 'MZ-2026-%04d' % (i + 1), '2026-03-0%dT10:00:00Z' % (i + 1), su.answers(name))
+    k = kiosk(db=str(db), wait=False, env=base_env(LATIN1, LOCPATH=locpath, LSAN_OPTIONS=su.LSAN),
+              args=['staff', '--staff-users', su.LOGIN, '--lang', 'en'])
+    k.wait_until(lambda: sum('MZ-2026-' in l for l in replay(raw(k))) == len(names), 'the list', timeout=20)
+    k.quiet(0.2)
+    lines = replay(raw(k))
+    head = next(l for l in lines if 'Reference' in l and 'Status' in l)
+    rows = [l for l in lines if 'MZ-2026-' in l]
+    assert [r.index('new') for r in rows] == [head.index('Status')] * len(names), '\n'.join(lines)
+    assert any('???? ??????' in r for r in rows), '\n'.join(rows)
