@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -14,6 +15,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <unicode/uclean.h>
 
 #include "store_int.h"
 #include "util.h"
@@ -682,6 +685,38 @@ mem_shutdown(void *ignored)
 	(void)ignored;
 }
 
+/* ICU's memory too: the search keys (store_search.c) pass names through
+ * it. Plain malloc blocks, wiped as wipe_free does, so that blocks ICU
+ * took before these were set are given back right. */
+static void *U_CALLCONV
+icu_malloc(const void *ctx, size_t n)
+{
+	(void)ctx;
+	return malloc(n);
+}
+
+static void *U_CALLCONV
+icu_realloc(const void *ctx, void *p, size_t n)
+{
+	void *q = malloc(n);
+
+	(void)ctx;
+	if (q != NULL && p != NULL) {
+		size_t had = malloc_usable_size(p);
+
+		memcpy(q, p, had < n ? had : n);
+		wipe_free(p);
+	}
+	return q;
+}
+
+static void U_CALLCONV
+icu_free(const void *ctx, void *p)
+{
+	(void)ctx;
+	wipe_free(p);
+}
+
 /* Before SQLite's first use: the wiping allocator, and no memory that
  * SQLite keeps for reuse without freeing it (lookaside slots, the bulk of
  * page-cache pages), so that releasing memory wipes every copy. */
@@ -692,6 +727,7 @@ store_memory_setup(void)
 		mem_malloc, mem_free, mem_realloc, mem_size, mem_roundup, mem_init, mem_shutdown, NULL,
 	};
 	static bool done;
+	UErrorCode icu_err = U_ZERO_ERROR;
 
 	if (done)
 		return;
@@ -699,6 +735,7 @@ store_memory_setup(void)
 	sqlite3_config(SQLITE_CONFIG_MALLOC, &wiping);
 	sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);
 	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+	u_setMemoryFunctions(NULL, icu_malloc, icu_realloc, icu_free, &icu_err);
 }
 
 /* Give back (and so wipe) the cached pages that held answers. */
