@@ -16,7 +16,7 @@ from zkharness import REF_RE, T, db_intake
 openpyxl = pytest.importorskip('openpyxl')
 
 NAMES = [
-    'Ayşe Öztürk',
+    'Ayşe Şahin Öztürk',
     'Łukasz Wróbel',
     'İsmail Işık Doğan',
     'Олена Йосипенко',
@@ -29,7 +29,9 @@ SEARCHES = [
     ('AYSE', [0]),
     ('lukasz', [1]),
     ('wrobel', [1]),
-    ('sahin', []),
+    ('sahin', [0]),
+    ('ŞAHİN', [0]),
+    ('kowalski', []),
     ('isik', [2]),
     ('ismail', [2]),
     ('dogan', [2]),
