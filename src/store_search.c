@@ -1,7 +1,8 @@
 /* store_search.c: the search index of requests. Staff search a name part,
  * a phone number, an e-mail address or a reference; on a million requests
  * a scan of every answer takes seconds, so the answers to the searchable
- * fields are copied, without accents, into search_text, and an FTS5 index
+ * fields are copied as search keys (store_search_key: lower case, without
+ * accents, in every script) into search_text, and an FTS5 index
  * with the trigram tokenizer (case-insensitive) finds the rows holding a
  * piece of text. Triggers keep both inside the transaction that writes or
  * deletes the answers, whichever program writes them. */
@@ -156,7 +157,7 @@ store_search_schema(sqlite3 *db)
 	 * know our functions (sqlite3, Python): a value of printable ASCII
 	 * is its own key (the index and LIKE ignore ASCII case); any other
 	 * is indexed as it is and listed in search_pending, and
-	 * store_search_catch_up gives it its key before the next search.
+	 * catch_up gives it its key before the next search.
 	 * last_insert_rowid() is the search_text row's id throughout: the
 	 * row of search_pending, if any, has the same. Every text ends in
 	 * STORE_SEARCH_END (see store_int.h). */
