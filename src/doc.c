@@ -218,6 +218,26 @@ add_input_line(struct doc *d, const wchar_t *s, size_t n, int cols, int idx)
 	wipe_free(line);
 }
 
+/* How many characters the first chars characters of utf8 are when shown. */
+static size_t
+display_length(const char *utf8, size_t chars)
+{
+	size_t bytes = 0, n;
+	char *head;
+	wchar_t *w;
+
+	if (charset_is_utf8())
+		return chars; /* one for one (see charset_display) */
+	for (size_t c = 0; utf8[bytes] && c < chars; c++)
+		for (bytes++; ((unsigned char)utf8[bytes] & 0xC0) == 0x80; bytes++)
+			;
+	head = xstrndup(utf8, bytes);
+	w = charset_display(head, &n);
+	wipe_free(head);
+	wipe_free(w);
+	return n;
+}
+
 void
 doc_input(struct doc *d, int id, int group, const char *utf8, size_t cursor, int rows)
 {
@@ -227,6 +247,11 @@ doc_input(struct doc *d, int id, int group, const char *utf8, size_t cursor, int
 	wchar_t *w = charset_display(utf8, &n);
 	int cols = d->width - 4; /* indent, brackets, and a cell for the cursor */
 
+	/* cursor counts characters of utf8; on a terminal of another charset
+	 * the text shown may have fewer ("?" for a letter with its marks) or
+	 * more ("EUR" for the euro sign): the cursor is where the text before
+	 * it ends when shown. */
+	cursor = display_length(utf8, cursor);
 	if (cursor > n)
 		cursor = n;
 	if (rows <= 1) {

@@ -17,11 +17,12 @@ typable(wint_t c)
 	    iswprint(c);
 }
 
-/* Insert c at the cursor (c != 0) or delete before/at it. */
+/* Insert c at the cursor (c != 0) or delete before/at it: a letter
+ * with its combining marks at a time (see text_backspace_from). */
 static enum edit_result
 change(char **value, size_t *cur, int max, wchar_t c, bool back)
 {
-	size_t n;
+	size_t n, k;
 	wchar_t *w = charset_decode_utf8(*value, &n);
 	char *out;
 
@@ -37,12 +38,14 @@ change(char **value, size_t *cur, int max, wchar_t c, bool back)
 		w[(*cur)++] = c;
 		n++;
 	} else if (back && *cur > 0) {
-		wmemmove(w + *cur - 1, w + *cur, n - *cur + 1);
-		(*cur)--;
-		n--;
+		k = *cur - text_backspace_from(w, n, *cur);
+		wmemmove(w + *cur - k, w + *cur, n - *cur + 1);
+		*cur -= k;
+		n -= k;
 	} else if (!back && *cur < n) {
-		wmemmove(w + *cur, w + *cur + 1, n - *cur);
-		n--;
+		k = text_cluster_after(w, n, *cur) - *cur;
+		wmemmove(w + *cur, w + *cur + k, n - *cur - k + 1);
+		n -= k;
 	}
 	out = charset_utf8(w, n);
 	explicit_bzero(w, n * sizeof *w);
@@ -53,6 +56,19 @@ change(char **value, size_t *cur, int max, wchar_t c, bool back)
 	return EDIT_CHANGED;
 }
 
+/* The cursor one letter (grapheme cluster) to the left or right. */
+static enum edit_result
+cursor_step(const char *value, size_t *cursor, bool right)
+{
+	size_t n;
+	wchar_t *w = charset_decode_utf8(value, &n);
+
+	*cursor = right ? text_cluster_after(w, n, *cursor) : text_cluster_before(w, n, *cursor);
+	explicit_bzero(w, n * sizeof *w);
+	free(w);
+	return EDIT_MOVED;
+}
+
 enum edit_result
 edit_key(char **value, size_t *cursor, int max, bool multiline, const struct ui_key *k)
 {
@@ -60,13 +76,9 @@ edit_key(char **value, size_t *cursor, int max, bool multiline, const struct ui_
 
 	switch (k->code) {
 	case KEY_LEFT:
-		if (*cursor > 0)
-			(*cursor)--;
-		return EDIT_MOVED;
+		return cursor_step(*value, cursor, false);
 	case KEY_RIGHT:
-		if (*cursor < n)
-			(*cursor)++;
-		return EDIT_MOVED;
+		return cursor_step(*value, cursor, true);
 	case KEY_HOME:
 		*cursor = 0;
 		return EDIT_MOVED;

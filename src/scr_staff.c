@@ -126,12 +126,15 @@ list_title(struct screen *s)
 	return _("Requests for contact");
 }
 
-/* s cropped or padded to exactly cols columns. Caller frees. */
+/* s cropped or padded to exactly cols columns, as the terminal shows it:
+ * measured in what it shows (on a terminal of another charset a letter it
+ * lacks is one "?", with its marks; a wide one too), so that the columns
+ * after it stay in line. Caller frees. */
 static char *
 column(const char *s, int cols)
 {
 	size_t n;
-	wchar_t *w = charset_decode_utf8(s, &n);
+	wchar_t *w = charset_display(s, &n);
 	size_t fit = text_fit(w, n, cols);
 	int pad = cols - text_width(w, fit);
 	char *head = charset_utf8(w, fit), *out = xasprintf("%s%*s", head, pad > 0 ? pad : 0, "");

@@ -32,6 +32,7 @@ static struct {
 	char *input;          /* the focused input's text */
 	bool chosen;          /* the focused choice or box: chosen */
 	char *notice;
+	char *status;         /* the page's status lines (see status_text) */
 	char lang[8];         /* the voice's language now */
 } sp;
 
@@ -81,7 +82,8 @@ forget(void)
 	free(sp.title);
 	wipe_free(sp.input);
 	free(sp.notice);
-	sp.title = sp.input = sp.notice = NULL;
+	free(sp.status);
+	sp.title = sp.input = sp.notice = sp.status = NULL;
 	sp.focus = -1;
 }
 
@@ -224,15 +226,51 @@ item_text(const struct doc *d, int index)
 	return t;
 }
 
-/* The text before the first item (what a page opens with). Caller frees. */
-static char *
-lead_text(const struct doc *d)
+/* Where the text a page opens with ends: before its first item. */
+static size_t
+lead_end(const struct doc *d)
 {
 	size_t end = 0;
 
 	while (end < d->nlines && d->lines[end].item < 0 && d->lines[end].names < 0)
 		end++;
+	return end;
+}
+
+/* The text before the first item (what a page opens with). Caller frees. */
+static char *
+lead_text(const struct doc *d)
+{
+	size_t end = lead_end(d);
+
 	return end > 0 ? lines_text(d, 0, end - 1, 0) : xstrdup("");
+}
+
+/* The page's status: its text lines in the notice style after the lead,
+ * which tell of something under way (the take-home page: what the
+ * printer does with the page). Said whenever it changes, as a screen
+ * reader says a live region. "" when none. Caller frees. */
+static char *
+status_text(const struct doc *d)
+{
+	char *out = xstrdup("");
+
+	for (size_t i = lead_end(d); i < d->nlines; i++) {
+		size_t last = i;
+		char *part, *t;
+
+		if (d->lines[i].style != UI_NOTICE || d->lines[i].item >= 0)
+			continue;
+		while (last + 1 < d->nlines && d->lines[last + 1].style == UI_NOTICE && d->lines[last + 1].item < 0)
+			last++;
+		part = lines_text(d, i, last, 0);
+		t = xasprintf("%s%s%s", out, joint(out, part, false), part);
+		free(part);
+		free(out);
+		out = t;
+		i = last;
+	}
+	return out;
 }
 
 /* The focused input's text now, or NULL. Caller frees. */
@@ -264,7 +302,7 @@ speech_drawn(const void *screen, const char *lang, const char *title, const stru
 {
 	int index = doc_find(d, focus);
 	bool page = screen != sp.screen || sp.title == NULL || !str_eq(sp.title, title);
-	char *input = focused_input(d, index);
+	char *input = focused_input(d, index), *status = status_text(d);
 
 	if (page)
 		for (size_t i = 0; i < nhints && !sp.on; i++)
@@ -294,6 +332,8 @@ speech_drawn(const void *screen, const char *lang, const char *title, const stru
 	    d->items[index].on != sp.chosen) {
 		say(lang, d->items[index].on ? _("chosen") : _("not chosen"));
 	}
+	if (sp.on && *status && (sp.status == NULL || !str_eq(sp.status, status)))
+		say(lang, status);
 	if (sp.on && *notice && (sp.notice == NULL || !str_eq(sp.notice, notice)))
 		say(lang, notice);
 	sp.screen = screen;
@@ -305,6 +345,8 @@ speech_drawn(const void *screen, const char *lang, const char *title, const stru
 	sp.input = input;
 	free(sp.notice);
 	sp.notice = xstrdup(notice);
+	free(sp.status);
+	sp.status = status;
 }
 
 void

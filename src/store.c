@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -14,6 +15,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <unicode/uclean.h>
 
 #include "store_int.h"
 #include "util.h"
@@ -176,12 +179,21 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"  one INTEGER PRIMARY KEY CHECK (one = 1),"
 	"  first INTEGER NOT NULL,"
 	"  prev TEXT NOT NULL);",
+	/* 13 -> 14: search keys in every script (store_search_key: "ozturk"
+	 * finds "Öztürk", "lukasz" "Łukasz", Arabic without its diacritics).
+	 * The trigger is made again (it lists the answers it cannot key in
+	 * search_pending), and the answers indexed before are indexed again,
+	 * as after the upgrade to 6. Safe to run twice. */
+	"DROP TRIGGER IF EXISTS answer_search;"
+	"  UPDATE search_field"
+	"  SET todo = (SELECT coalesce(max(id), 0) FROM intake);",
 };
 
 /* Indexes into migrations of the steps that also need store_search_schema. */
 #define MIGRATION_SEARCH 4
 #define MIGRATION_SEARCH_ENDS 5
 #define MIGRATION_SEARCH_PHONES 7
+#define MIGRATION_SEARCH_KEYS 13
 /* The step that first adds intake.location (add_location). */
 #define MIGRATION_LOCATION 8
 /* The step that chains the audit (store_audit_chain_schema). */
@@ -361,7 +373,7 @@ migrate(sqlite3 *db, char **detail)
 		if (version == MIGRATION_AUDIT_CHAIN && (rc = store_audit_chain_schema(db)) != SQLITE_OK)
 			goto fail;
 		if ((version == MIGRATION_SEARCH || version == MIGRATION_SEARCH_ENDS ||
-		    version == MIGRATION_SEARCH_PHONES) &&
+		    version == MIGRATION_SEARCH_PHONES || version == MIGRATION_SEARCH_KEYS) &&
 		    (rc = store_search_schema(db)) != SQLITE_OK)
 			goto fail;
 	}
@@ -382,8 +394,8 @@ fail:
 	return store_rc_of(rc);
 }
 
-/* fold(text): text in lower case for every alphabet, not only ASCII as
- * SQLite's lower() and LIKE do, and without accents: "ozturk" finds
+/* fold(text): store_fold, text as search compares it in every script,
+ * not only ASCII as SQLite's lower() and LIKE do: "ozturk" finds
  * "Öztürk". */
 static void
 sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -394,7 +406,7 @@ sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (in == NULL)
 		sqlite3_result_null(ctx);
 	else
-		sqlite3_result_text(ctx, store_fold((const char *)in), -1, free);
+		sqlite3_result_text(ctx, store_fold((const char *)in), -1, wipe_free);
 }
 
 /* The wait before the count-th retry: short steps first, so a submit goes
@@ -688,6 +700,38 @@ mem_shutdown(void *ignored)
 	(void)ignored;
 }
 
+/* ICU's memory too: the search keys (store_search.c) pass names through
+ * it. Plain malloc blocks, wiped as wipe_free does, so that blocks ICU
+ * took before these were set are given back right. */
+static void *U_CALLCONV
+icu_malloc(const void *ctx, size_t n)
+{
+	(void)ctx;
+	return malloc(n);
+}
+
+static void *U_CALLCONV
+icu_realloc(const void *ctx, void *p, size_t n)
+{
+	void *q = malloc(n);
+
+	(void)ctx;
+	if (q != NULL && p != NULL) {
+		size_t had = malloc_usable_size(p);
+
+		memcpy(q, p, had < n ? had : n);
+		wipe_free(p);
+	}
+	return q;
+}
+
+static void U_CALLCONV
+icu_free(const void *ctx, void *p)
+{
+	(void)ctx;
+	wipe_free(p);
+}
+
 /* Before SQLite's first use: the wiping allocator, and no memory that
  * SQLite keeps for reuse without freeing it (lookaside slots, the bulk of
  * page-cache pages), so that releasing memory wipes every copy. */
@@ -698,6 +742,7 @@ store_memory_setup(void)
 		mem_malloc, mem_free, mem_realloc, mem_size, mem_roundup, mem_init, mem_shutdown, NULL,
 	};
 	static bool done;
+	UErrorCode icu_err = U_ZERO_ERROR;
 
 	if (done)
 		return;
@@ -705,6 +750,7 @@ store_memory_setup(void)
 	sqlite3_config(SQLITE_CONFIG_MALLOC, &wiping);
 	sqlite3_config(SQLITE_CONFIG_LOOKASIDE, 0, 0);
 	sqlite3_config(SQLITE_CONFIG_PAGECACHE, NULL, 0, 0);
+	u_setMemoryFunctions(NULL, icu_malloc, icu_realloc, icu_free, &icu_err);
 }
 
 /* Give back (and so wipe) the cached pages that held answers. */

@@ -30,7 +30,7 @@ enum store_rc {
 };
 
 /* The schema version this program writes (PRAGMA user_version). */
-#define STORE_SCHEMA 13
+#define STORE_SCHEMA 14
 
 /* When store_open reads every page (PRAGMA quick_check) to find damage. */
 enum store_check {

@@ -79,14 +79,17 @@ void store_now(char *buf);
  * ...", "06 12 34 56 78") in the national form search_text holds
  * ("0612345678"); NULL when s is not a whole Dutch number. Caller frees. */
 char *store_search_phone(const char *s);
-/* s without accents: "Öztürk" becomes "Ozturk" (Latin letters; the case is
- * kept). Caller frees. */
-char *store_unaccent(const char *s);
-/* s in lower case without accents, as search compares. Caller frees. */
+/* s as search compares it, in every script: lower case, without accents,
+ * Arabic diacritics or tatweel ("Öztürk" and "ozturk", "Łukasz" and
+ * "lukasz", "مُحَمَّد" and "محمد", "Олена" and "олена"). Caller frees. */
 char *store_fold(const char *s);
+/* The key search_text holds for the value s: s itself when it is ASCII
+ * (the index and LIKE ignore ASCII case), else store_fold(s). Caller
+ * frees. */
+char *store_search_key(const char *s);
 /* Create the trigger that indexes new answers (part of a migration). */
 int store_search_schema(sqlite3 *db);
-/* Register unaccent() on db. */
+/* Register search_key() on db. */
 void store_search_functions(sqlite3 *db);
 
 /* The staff's queries (store_query.c, store_search_plan.c), shared by the
@@ -121,7 +124,6 @@ struct filter_strings {
 	char *digits, *digits_like; /* a phone number's digits, or NULL */
 	char *digits_intl_like;     /* digits 0... as the start of a +31 number */
 	char *match[3];        /* FTS5 queries of folded, phone, digits */
-	bool ascii;            /* folded is plain ASCII */
 	char until[16];
 };
 

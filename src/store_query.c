@@ -21,13 +21,13 @@ store_bind_text(struct query *q, const char *sql, const char *v)
 	q->text[q->n++] = v;
 }
 
-/* "col LIKE ?" for the folded search. search_text has no accents left
- * and LIKE ignores the case of ASCII: a search in ASCII needs no fold(),
- * which costs a conversion per row. */
+/* "col LIKE ?" for the folded search. search_text holds keys, folded
+ * but for the case of ASCII, which LIKE ignores: only an answer as typed
+ * needs fold(), which costs a conversion per row. */
 static char *
-like_folded(const struct filter_strings *fs, const char *col, bool accents)
+like_folded(const char *col, bool accents)
 {
-	return xasprintf(fs->ascii && !accents ? "%s LIKE ? ESCAPE '\\'" : "fold(%s) LIKE ? ESCAPE '\\'", col);
+	return xasprintf(!accents ? "%s LIKE ? ESCAPE '\\'" : "fold(%s) LIKE ? ESCAPE '\\'", col);
 }
 
 /* The OR of what a searchable answer col may match (bound in order);
@@ -35,7 +35,7 @@ like_folded(const struct filter_strings *fs, const char *col, bool accents)
 void
 store_add_alternatives(struct query *q, const struct filter_strings *fs, const char *col, bool accents)
 {
-	char *like = like_folded(fs, col, accents), *sql = xasprintf("(%s", like);
+	char *like = like_folded(col, accents), *sql = xasprintf("(%s", like);
 
 	store_bind_text(q, sql, fs->like);
 	free(sql);
@@ -256,9 +256,6 @@ store_filter_strings(struct store *s, const struct store_filter *f, struct filte
 		store_search_ready(s, f->search_fields, f->nsearch);
 	if (f->search != NULL && *f->search) {
 		fs->folded = store_fold(f->search);
-		fs->ascii = true;
-		for (const char *c = fs->folded; *c; c++)
-			fs->ascii = fs->ascii && (unsigned char)*c < 0x80;
 		fs->like = like_pattern(fs->folded);
 		fs->phone = store_search_phone(f->search);
 		fs->phone_end = fs->phone ? xasprintf("%s" STORE_SEARCH_END, fs->phone) : NULL;

@@ -1,7 +1,8 @@
 /* store_search.c: the search index of requests. Staff search a name part,
  * a phone number, an e-mail address or a reference; on a million requests
  * a scan of every answer takes seconds, so the answers to the searchable
- * fields are copied, without accents, into search_text, and an FTS5 index
+ * fields are copied as search keys (store_search_key: lower case, without
+ * accents, in every script) into search_text, and an FTS5 index
  * with the trigram tokenizer (case-insensitive) finds the rows holding a
  * piece of text. Triggers keep both inside the transaction that writes or
  * deletes the answers, whichever program writes them. */
@@ -10,75 +11,131 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ustring.h>
+#include <unicode/utrans.h>
+
 #include "charset.h"
 #include "intake.h"
 #include "store_int.h"
 #include "util.h"
 
-/* The letter without its accent for U+00C0 .. U+017F; NULL: keep it. */
-static const char *const plain[0x180 - 0xC0] = {
-	"a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d", "n", "o",
-	"o", "o", "o", "o", NULL, "o", "u", "u", "u", "u", "y", "th", "ss", "a", "a", "a", "a", "a",
-	"a", "ae", "c", "e", "e", "e", "e", "i", "i", "i", "i", "d", "n", "o", "o", "o", "o", "o", NULL,
-	"o", "u", "u", "u", "u", "y", "th", "y", "a", "a", "a", "a", "a", "a", "c", "c", "c", "c", "c",
-	"c", "c", "c", "d", "d", "d", "d", "e", "e", "e", "e", "e", "e", "e", "e", "e", "e", "g", "g",
-	"g", "g", "g", "g", "g", "g", "h", "h", "h", "h", "i", "i", "i", "i", "i", "i", "i", "i", "i",
-	"i", "ij", "ij", "j", "j", "k", "k", "k", "l", "l", "l", "l", "l", "l", "l", "l", "l", "l", "n",
-	"n", "n", "n", "n", "n", "n", "n", "n", "o", "o", "o", "o", "o", "o", "oe", "oe", "r", "r", "r",
-	"r", "r", "r", "s", "s", "s", "s", "s", "s", "s", "s", "t", "t", "t", "t", "t", "t", "u", "u",
-	"u", "u", "u", "u", "u", "u", "u", "u", "u", "u", "w", "w", "y", "y", "y", "z", "z", "z", "z",
-	"z", "z", "s",
-};
+/* The search key: the text as a person would search it, whatever the
+ * script. ICU's transliterator (well kept, and documented in its user
+ * guide) does it in steps: compose; decompose Latin and Arabic letters
+ * (compatibility forms too: ligatures, Arabic presentation forms); drop
+ * the combining marks that belong to no script of their own (accents,
+ * Arabic tashkeel and the hamza on an alef); drop the Arabic tatweel,
+ * which stretches a word but is a letter (Lm) to Unicode, so no class
+ * drops it; Latin letters that have no decomposition to ASCII ("Ł" to
+ * "L", dotless "ı" to "i", "ø" to "o"); lower case; compose again.
+ * Cyrillic keeps its own letters: "й" and "ї" are letters of their own
+ * in Ukrainian, not "и" and "і" with a mark. */
+static const char key_rules[] =
+	":: NFC ;"
+	":: [[:Latin:][:Arabic:]] NFKD ;"
+	":: [[:Mn:]&[:Inherited:]] Remove ;"
+	"\\u0640 > ;"
+	":: Latin-ASCII ;"
+	":: Any-Lower ;"
+	":: NFC ;";
 
-/* The replacement for the two bytes at p, or NULL. */
-static const char *
-plain_of(const unsigned char *p)
+static UTransliterator *key_trans;
+static bool key_failed;
+
+/* The transliterator, made on first use; NULL if ICU cannot make it. */
+static UTransliterator *
+transliterator(void)
 {
-	unsigned cp;
+	UChar rules[sizeof key_rules];
+	UErrorCode err = U_ZERO_ERROR;
+	UParseError where;
 
-	if (p[0] < 0xC3 || p[0] > 0xC5 || (p[1] & 0xC0) != 0x80)
-		return NULL;
-	cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
-	return cp >= 0xC0 ? plain[cp - 0xC0] : NULL;
+	if (key_trans != NULL || key_failed)
+		return key_trans;
+	u_uastrcpy(rules, key_rules);
+	key_trans = utrans_openU(u"zorgkiosk-search", -1, UTRANS_FORWARD, rules, -1, &where, &err);
+	if (U_FAILURE(err)) {
+		key_trans = NULL;
+		key_failed = true;
+	}
+	return key_trans;
 }
 
-char *
-store_unaccent(const char *s)
+/* Whether s is ASCII only. */
+static bool
+is_ascii(const char *s)
 {
-	/* Every replacement is at most as long as the two bytes it replaces. */
-	char *out = xmalloc(strlen(s) + 1), *o = out;
-	const unsigned char *p = (const unsigned char *)s;
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
 
-	while (*p) {
-		const char *r = p[1] ? plain_of(p) : NULL;
+/* s through the transliterator, or NULL. The copies of s are wiped: s
+ * may be a name. */
+static char *
+transliterate(const char *s)
+{
+	UTransliterator *t = transliterator();
+	UErrorCode err = U_ZERO_ERROR;
+	int32_t n = 0, limit, cap, out_len = 0;
+	UChar *text = NULL;
+	char *out = NULL;
 
-		if (r != NULL) {
-			size_t n = strlen(r);
-
-			memcpy(o, r, n);
-			o += n;
-			p += 2;
-		} else {
-			*o++ = (char)*p++;
-		}
+	if (t == NULL)
+		return NULL;
+	/* A character may become up to 18 (NFKD of U+FDFA): try room for
+	 * 4 each first, then for 20. */
+	for (int factor = 4; factor <= 20; factor *= 5) {
+		err = U_ZERO_ERROR;
+		u_strFromUTF8WithSub(NULL, 0, &n, s, -1, 0xFFFD, NULL, &err);
+		err = U_ZERO_ERROR;
+		cap = n * factor + 16;
+		text = xmalloc((size_t)cap * sizeof *text);
+		u_strFromUTF8WithSub(text, cap, &n, s, -1, 0xFFFD, NULL, &err);
+		limit = n;
+		if (U_SUCCESS(err))
+			utrans_transUChars(t, text, &n, cap, 0, &limit, &err);
+		if (U_SUCCESS(err))
+			break;
+		explicit_bzero(text, (size_t)cap * sizeof *text);
+		free(text);
+		text = NULL;
 	}
-	*o = '\0';
+	if (text == NULL)
+		return NULL;
+	u_strToUTF8WithSub(NULL, 0, &out_len, text, n, 0xFFFD, NULL, &err);
+	err = U_ZERO_ERROR;
+	out = xmalloc((size_t)out_len + 1);
+	u_strToUTF8WithSub(out, out_len + 1, &out_len, text, n, 0xFFFD, NULL, &err);
+	explicit_bzero(text, (size_t)cap * sizeof *text);
+	free(text);
+	if (U_FAILURE(err)) {
+		wipe_free(out);
+		return NULL;
+	}
 	return out;
 }
 
 char *
 store_fold(const char *s)
 {
-	size_t n;
-	wchar_t *w = charset_decode_utf8(s, &n);
-	char *lower, *out;
+	char *out;
 
-	charset_fold(w, n);
-	lower = charset_utf8(w, n);
-	free(w);
-	out = store_unaccent(lower);
-	free(lower);
+	if (!is_ascii(s) && (out = transliterate(s)) != NULL)
+		return out;
+	/* ASCII (or no ICU): lower case is all there is to do. */
+	out = xstrdup(s);
+	for (char *c = out; *c; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
 	return out;
+}
+
+char *
+store_search_key(const char *s)
+{
+	return is_ascii(s) ? xstrdup(s) : store_fold(s);
 }
 
 char *
@@ -93,56 +150,30 @@ store_search_phone(const char *s)
 	return out;
 }
 
-/* Replacements per SQL statement: SQLite's parser nests 30 calls at most. */
-#define REPLACES_PER_STEP 20
-
 int
 store_search_schema(sqlite3 *db)
 {
-	/* The same replacements as store_unaccent, in SQL: the trigger also
-	 * runs in programs that do not know our functions (sqlite3, Python).
-	 * Values of plain ASCII skip them. Every text ends in
+	/* SQL alone, so that the trigger also runs in programs that do not
+	 * know our functions (sqlite3, Python): a value of printable ASCII
+	 * is its own key (the index and LIKE ignore ASCII case); any other
+	 * is indexed as it is and listed in search_pending, and
+	 * catch_up gives it its key before the next search.
+	 * last_insert_rowid() is the search_text row's id throughout: the
+	 * row of search_pending, if any, has the same. Every text ends in
 	 * STORE_SEARCH_END (see store_int.h). */
-	sqlite3_str *sql = sqlite3_str_new(db);
-	unsigned cp = 0xC0;
-	char *text;
-	int rc;
-
-	sqlite3_str_appendall(sql, "CREATE TRIGGER answer_search AFTER INSERT ON answer"
+	return sqlite3_exec(db, "CREATE TABLE IF NOT EXISTS search_pending (id INTEGER PRIMARY KEY);"
+	    " CREATE TRIGGER answer_search AFTER INSERT ON answer"
 	    " WHEN new.field IN (SELECT field FROM search_field) BEGIN"
 	    " INSERT INTO search_text (intake_id, field, folded)"
-	    " VALUES (new.intake_id, new.field, " STORE_SEARCH_VALUE_SQL("new.value") " || " STORE_SEARCH_END_SQL ");");
-	while (cp < 0x180) {
-		unsigned step[REPLACES_PER_STEP];
-		int n = 0;
-
-		for (; cp < 0x180 && n < REPLACES_PER_STEP; cp++)
-			if (plain[cp - 0xC0] != NULL)
-				step[n++] = cp;
-		sqlite3_str_appendall(sql, " UPDATE search_text SET folded = ");
-		for (int i = 0; i < n; i++)
-			sqlite3_str_appendall(sql, "replace(");
-		sqlite3_str_appendall(sql, "folded");
-		for (int i = 0; i < n; i++) {
-			char utf8[3] = { (char)(0xC0 | (step[i] >> 6)), (char)(0x80 | (step[i] & 0x3F)), '\0' };
-
-			sqlite3_str_appendf(sql, ", '%s', '%s')", utf8, plain[step[i] - 0xC0]);
-		}
-		sqlite3_str_appendall(sql, " WHERE id = last_insert_rowid() AND new.value GLOB '*[^ -~]*';");
-	}
-	sqlite3_str_appendall(sql, " INSERT INTO search (rowid, folded)"
-	    " SELECT id, folded FROM search_text WHERE id = last_insert_rowid(); END;");
-	text = sqlite3_str_finish(sql);
-	if (text == NULL)
-		die("out of memory");
-	rc = sqlite3_exec(db, text, NULL, NULL, NULL);
-	sqlite3_free(text);
-	return rc;
+	    " VALUES (new.intake_id, new.field, " STORE_SEARCH_VALUE_SQL("new.value") " || " STORE_SEARCH_END_SQL ");"
+	    " INSERT INTO search_pending (id) SELECT last_insert_rowid() WHERE new.value GLOB '*[^ -~]*';"
+	    " INSERT INTO search (rowid, folded)"
+	    " SELECT id, folded FROM search_text WHERE id = last_insert_rowid(); END;", NULL, NULL, NULL);
 }
 
-/* unaccent(text): store_unaccent in SQL, for filling the index. */
+/* search_key(text): store_search_key in SQL, for filling the index. */
 static void
-sql_unaccent(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+sql_search_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const unsigned char *in = sqlite3_value_text(argv[0]);
 
@@ -150,14 +181,43 @@ sql_unaccent(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	if (in == NULL)
 		sqlite3_result_null(ctx);
 	else
-		sqlite3_result_text(ctx, store_unaccent((const char *)in), -1, free);
+		sqlite3_result_text(ctx, store_search_key((const char *)in), -1, wipe_free);
 }
 
 void
 store_search_functions(sqlite3 *db)
 {
-	sqlite3_create_function(db, "unaccent", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-	    NULL, sql_unaccent, NULL, NULL);
+	sqlite3_create_function(db, "search_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+	    NULL, sql_search_key, NULL, NULL);
+}
+
+/* Give the entries search_pending lists their keys, in one transaction:
+ * out of the index with the text it holds, the key, back in. */
+static int
+catch_up(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	bool pending = false;
+	int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM search_pending LIMIT 1", -1, &st, NULL);
+
+	if (rc == SQLITE_OK) {
+		pending = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	if (rc != SQLITE_OK || !pending)
+		return rc;
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE;"
+	    " INSERT INTO search (search, rowid, folded)"
+	    "  SELECT 'delete', t.id, t.folded FROM search_pending p JOIN search_text t ON t.id = p.id;"
+	    " UPDATE search_text SET folded = search_key(substr(folded, 1, length(folded) - 2)) || " STORE_SEARCH_END_SQL
+	    "  WHERE id IN (SELECT id FROM search_pending) AND substr(folded, -2) = " STORE_SEARCH_END_SQL ";"
+	    " INSERT INTO search (rowid, folded)"
+	    "  SELECT t.id, t.folded FROM search_pending p JOIN search_text t ON t.id = p.id;"
+	    " DELETE FROM search_pending;"
+	    " COMMIT;", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
 }
 
 /* How many of fields the index holds in full. */
@@ -234,12 +294,11 @@ fill_batch(sqlite3 *db, bool *left)
 	*left = false;
 	if (rc != SQLITE_OK)
 		return rc;
-	rc = sqlite3_prepare_v2(db, "SELECT field, todo, (SELECT coalesce(max(id), 0) FROM search_text)"
-	    " FROM search_field WHERE todo > 0 ORDER BY todo DESC LIMIT 1", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(db, "SELECT field, todo FROM search_field WHERE todo > 0 ORDER BY todo DESC LIMIT 1",
+	    -1, &st, NULL);
 	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		field = xstrdup((const char *)sqlite3_column_text(st, 0));
 		todo = sqlite3_column_int64(st, 1);
-		first = sqlite3_column_int64(st, 2);
 	}
 	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
 	sqlite3_finalize(st);
@@ -250,11 +309,17 @@ fill_batch(sqlite3 *db, bool *left)
 		 * without STORE_SEARCH_END) go first. */
 		rc = run(db, "DELETE FROM search_text WHERE intake_id > ?2 AND intake_id <= ?3 AND field = ?1",
 		    field, upto, todo);
+		/* The rows added get ids above the highest left (which the
+		 * delete may have lowered): above first. */
+		if (rc == SQLITE_OK && (rc = sqlite3_prepare_v2(db, "SELECT coalesce(max(id), 0) FROM search_text", -1, &st,
+		    NULL)) == SQLITE_OK) {
+			first = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+			rc = sqlite3_finalize(st);
+		}
 		if (rc == SQLITE_OK)
 			rc = run(db, "INSERT INTO search_text (intake_id, field, folded)"
-			    " SELECT intake_id, field, unaccent(" STORE_SEARCH_VALUE_SQL("value") ") || " STORE_SEARCH_END_SQL
+			    " SELECT intake_id, field, search_key(" STORE_SEARCH_VALUE_SQL("value") ") || " STORE_SEARCH_END_SQL
 			    " FROM answer WHERE intake_id > ?2 AND intake_id <= ?3 AND field = ?1", field, upto, todo);
-		/* search_text ids only grow: the rows just added are above first. */
 		if (rc == SQLITE_OK)
 			rc = run(db, "INSERT INTO search (rowid, folded) SELECT id, folded FROM search_text"
 			    " WHERE id > ?2", field, first, 0);
@@ -276,6 +341,10 @@ store_search_ready(struct store *s, const char *const *fields, size_t n)
 	int have = 0, rc;
 
 	if (n == 0)
+		return false;
+	/* What other programs stored since: keyed now, or the search reads
+	 * the answers. */
+	if (catch_up(s->db) != SQLITE_OK)
 		return false;
 	if (s->search_ready)
 		return true;

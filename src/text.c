@@ -2,7 +2,13 @@
 #include "text.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
 #include <wctype.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
 
 #include "util.h"
 
@@ -365,4 +371,93 @@ text_wrap(const wchar_t *s, size_t n, int cols, struct span **out)
 			i++; /* spaces at a soft break do not start the next line */
 	}
 	return count;
+}
+
+/* ------------------------------------------------------------------
+ * Grapheme clusters. ICU works in UTF-16: s is copied, with at[k] the
+ * UTF-16 offset of character k (at[n] the end). */
+
+static UChar *
+to_utf16(const wchar_t *s, size_t n, size_t *at, int32_t *len)
+{
+	UChar *u = xcalloc(2 * n + 1, sizeof *u);
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		UChar32 c = (UChar32)s[i];
+
+		at[i] = k;
+		if (c < 0 || c > 0x10FFFF || U_IS_SURROGATE(c))
+			c = 0xFFFD;
+		if (c > 0xFFFF) {
+			u[k++] = U16_LEAD(c);
+			u[k++] = U16_TRAIL(c);
+		} else {
+			u[k++] = (UChar)c;
+		}
+	}
+	at[n] = k;
+	*len = (int32_t)k;
+	return u;
+}
+
+/* The boundary before (after = false) or after character i. */
+static size_t
+cluster_edge(const wchar_t *s, size_t n, size_t i, bool after)
+{
+	size_t *at, k = after ? n : 0;
+	int32_t len, b;
+	UChar *u;
+	UBreakIterator *bi;
+	UErrorCode err = U_ZERO_ERROR;
+
+	if (i > n)
+		i = n;
+	if (after ? i >= n : i == 0)
+		return i;
+	at = xcalloc(n + 1, sizeof *at);
+	u = to_utf16(s, n, at, &len);
+	bi = ubrk_open(UBRK_CHARACTER, "", u, len, &err);
+	if (U_FAILURE(err)) {
+		/* No ICU data: a character at a time. */
+		k = after ? i + 1 : i - 1;
+	} else {
+		b = after ? ubrk_following(bi, (int32_t)at[i]) : ubrk_preceding(bi, (int32_t)at[i]);
+		if (b != UBRK_DONE)
+			for (k = 0; k < n && at[k] < (size_t)b; k++)
+				;
+	}
+	ubrk_close(bi);
+	explicit_bzero(u, (2 * n + 1) * sizeof *u);
+	free(u);
+	free(at);
+	return k;
+}
+
+size_t
+text_cluster_before(const wchar_t *s, size_t n, size_t i)
+{
+	return cluster_edge(s, n, i, false);
+}
+
+size_t
+text_cluster_after(const wchar_t *s, size_t n, size_t i)
+{
+	return cluster_edge(s, n, i, true);
+}
+
+size_t
+text_backspace_from(const wchar_t *s, size_t n, size_t i)
+{
+	size_t start;
+	UErrorCode err = U_ZERO_ERROR;
+	UScriptCode script;
+
+	if (i == 0)
+		return 0;
+	start = text_cluster_before(s, n, i);
+	script = uscript_getScript((UChar32)s[start], &err);
+	if (U_SUCCESS(err) && script != USCRIPT_LATIN && script != USCRIPT_GREEK && script != USCRIPT_CYRILLIC)
+		return i - 1;
+	return start;
 }

@@ -37,4 +37,19 @@ size_t text_fit(const wchar_t *s, size_t n, int cols);
  * lines; *out is an array the caller frees. */
 size_t text_wrap(const wchar_t *s, size_t n, int cols, struct span **out);
 
+/* Letters as a reader sees them: a letter with its combining marks (an
+ * Arabic letter with its tashkeel, "e" with U+0301) is one grapheme
+ * cluster, by Unicode's rules (ICU's character break iterator). The
+ * boundary before character i of s (length n; 0 at the start), and the
+ * one after it (n at the end). */
+size_t text_cluster_before(const wchar_t *s, size_t n, size_t i);
+size_t text_cluster_after(const wchar_t *s, size_t n, size_t i);
+/* What Backspace at i (a boundary) takes: the start of what it removes.
+ * The whole cluster before i where its letter is Latin, Greek or
+ * Cyrillic, whose marks are typed with the letter; elsewhere (Arabic,
+ * Hebrew, the scripts of India) marks are typed one by one after the
+ * letter, and Backspace takes the last one, as Pango and the common
+ * keyboards do. */
+size_t text_backspace_from(const wchar_t *s, size_t n, size_t i);
+
 #endif

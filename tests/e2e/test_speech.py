@@ -2,8 +2,9 @@
 private socket with its dummy output module, receives what the kiosk says;
 its log (level 5) gives the texts, in order.
 
-The walks from the welcome to a sent request are compared with golden
-transcripts in golden/ (ZK_UPDATE_GOLDEN=1 writes them anew: read the diff
+The walks from the welcome to a sent request, its take-home page and that
+page printed (on a private CUPS server with a PDF queue, see
+test_takehome.py) are compared with golden transcripts in golden/ (ZK_UPDATE_GOLDEN=1 writes them anew: read the diff
 before committing it). Reference numbers and the year are masked."""
 import os
 import re
@@ -16,6 +17,7 @@ import time
 import pytest
 
 from steps import valid_answers, wait_form
+from test_takehome import ON_ITS_WAY, PRINTED, Cups, printer_args
 from zkharness import ENTER, SPACE, TAB, T, flat
 
 SPEECHD = shutil.which('speech-dispatcher') or '/usr/bin/speech-dispatcher'
@@ -101,8 +103,15 @@ def speechd():
     s.close()
 
 
-def speaking_kiosk(kiosk, speechd, mode='available', **kw):
-    return kiosk(args=['--speech', mode], SPEECHD_ADDRESS=speechd.address, **kw)
+@pytest.fixture(scope='module')
+def cups():
+    c = Cups()
+    yield c
+    c.close()
+
+
+def speaking_kiosk(kiosk, speechd, mode='available', args=(), **kw):
+    return kiosk(args=['--speech', mode] + list(args), SPEECHD_ADDRESS=speechd.address, **kw)
 
 
 def type_slowly(k, text):
@@ -142,8 +151,21 @@ def walk_to_sent_request(k, forms, lang):
     k.wait_match(r'MZ-\d{4}-\d{4}')
 
 
+def take_home_and_print(k, cups, out, lang):
+    """From the sent request: its take-home page, read whole (F3), printed.
+    Returns the text of the printed page."""
+    k.choose(T('Take this home with you', lang))
+    k.wait_for(T('Print this page', lang))
+    k.press(F3)
+    k.choose(T('Print this page', lang))
+    k.wait_for(T(PRINTED, lang), timeout=20)
+    return cups.read_pdf(out)
+
+
 def masked(texts):
-    return [re.sub(r'\b20\d\d\b', 'YYYY', re.sub(r'MZ-\d{4}-\d{4}', 'MZ-YYYY-NNNN', t)) for t in texts]
+    """Reference numbers, years and the day ("6 December 2026") masked."""
+    texts = [re.sub(r'\b20\d\d\b', 'YYYY', re.sub(r'MZ-\d{4}-\d{4}', 'MZ-YYYY-NNNN', t)) for t in texts]
+    return [re.sub(r'\b\d{1,2} [A-Za-z]+ YYYY\b', 'D MONTH YYYY', t) for t in texts]
 
 
 def golden(name, got):
@@ -158,16 +180,27 @@ def golden(name, got):
 
 
 @pytest.mark.parametrize('lang', ['nl', 'en'])
-def test_a_walk_to_a_sent_request_is_spoken(kiosk, forms, speechd, lang):
+def test_a_walk_to_a_sent_request_and_its_printed_page_is_spoken(kiosk, forms, speechd, cups, lang):
+    out = cups.queue('speech_' + lang)
     mark = speechd.mark()
-    k = speaking_kiosk(kiosk, speechd, rows=40)
+    k = speaking_kiosk(kiosk, speechd, rows=40, args=printer_args(cups, 'speech_' + lang))
     walk_to_sent_request(k, forms, lang)
+    printed = take_home_and_print(k, cups, out, lang)
     got = masked(speechd.since(mark))
     # The welcome says the key in every language, in its own voice; the
     # confirmation says the reference number.
     assert got[:2] == [T('Speech: press F4 to turn it on or off. F3 reads the whole page.', 'nl'),
                        T('Speech: press F4 to turn it on or off. F3 reads the whole page.', 'en')], got[:3]
     assert any('MZ-YYYY-NNNN' in t for t in got), got[-10:]
+    # The take-home page, then what the printer does with it, as the page
+    # shows it: on its way, then printed.
+    page = next(i for i, t in enumerate(got) if t.startswith(T('Print this page', lang)))
+    assert got.index(T(ON_ITS_WAY, lang), page) < got.index(T(PRINTED, lang), page), got[page:]
+    # What was printed was said (F3 on the page): every line of it.
+    spoken = ' '.join(' '.join(got[page:]).split())
+    for line in masked(printed.splitlines()):
+        line = ' '.join(line.split())
+        assert line in spoken, 'printed but not said: %r' % line
     golden('speech-walk-%s.txt' % lang, got)
     # Nothing is said while nothing changes.
     mark = speechd.mark()

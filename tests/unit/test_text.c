@@ -566,10 +566,39 @@ test_display_invisible(void **state)
 	assert_true(charset_is_utf8());
 }
 
+/* Letters with their combining marks move and go as one; Backspace takes
+ * an Arabic mark at a time, a Latin letter with its accent whole. */
+static void
+test_clusters(void **state)
+{
+	/* meem damma hah fatha meem shadda fatha dal */
+	const wchar_t *ar = L"\x645\x64f\x62d\x64e\x645\x651\x64e\x62f";
+	const wchar_t *la = L"Zoe\x301 \x41f\x308";
+	const wchar_t *wide = L"\x738b\x5c0f";
+
+	(void)state;
+	assert_int_equal(text_cluster_before(ar, 8, 8), 7);
+	assert_int_equal(text_cluster_before(ar, 8, 7), 4);
+	assert_int_equal(text_cluster_before(ar, 8, 4), 2);
+	assert_int_equal(text_cluster_before(ar, 8, 0), 0);
+	assert_int_equal(text_cluster_after(ar, 8, 0), 2);
+	assert_int_equal(text_cluster_after(ar, 8, 4), 7);
+	assert_int_equal(text_cluster_after(ar, 8, 8), 8);
+	assert_int_equal(text_backspace_from(ar, 8, 7), 6);
+	assert_int_equal(text_backspace_from(ar, 8, 8), 7);
+	assert_int_equal(text_backspace_from(la, 7, 4), 2);
+	assert_int_equal(text_backspace_from(la, 7, 7), 5);
+	assert_int_equal(text_cluster_before(la, 7, 4), 2);
+	assert_int_equal(text_cluster_after(wide, 2, 0), 1);
+	assert_int_equal(text_backspace_from(wide, 2, 2), 1);
+	assert_int_equal(text_backspace_from(L"", 0, 0), 0);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[11 + UNIT_LEN(wrap_cases)] = {
+	struct CMUnitTest tests[12 + UNIT_LEN(wrap_cases)] = {
+		cmocka_unit_test(test_clusters),
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_valid_utf8),
@@ -582,7 +611,7 @@ main(void)
 		cmocka_unit_test(test_json_visible),
 		cmocka_unit_test(test_display_invisible),
 	};
-	size_t k = 11;
+	size_t k = 12;
 
 	/* setlocale must come before anything that looks at characters. */
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL) {
