@@ -500,7 +500,8 @@ copy_to(int fd, FILE *out)
 }
 
 enum store_rc
-export_xlsx(struct store *s, const struct forms *f, const struct store_filter *flt, FILE *out, int *count)
+export_xlsx(struct store *s, const struct forms *f, const struct store_filter *flt, FILE *out, int *count,
+    const struct store_progress *progress)
 {
 	struct xlsx x = { .f = f, .values = xcalloc(f->nfields + 1, sizeof *x.values) };
 	lxw_workbook *wb;
@@ -565,7 +566,7 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 	/* What staff did: the second sheet, before the statistics. */
 	x.history = xlsx.workbook_add_worksheet(wb, _("History"));
 	history_head(&x, head);
-	rc = store_each(s, flt, request_row, &x);
+	rc = store_each(s, flt, request_row, &x, progress);
 	xlsx.worksheet_freeze_panes(x.ws, 1, 0);
 	xlsx.worksheet_autofilter(x.ws, 0, 0, x.row, where);
 	xlsx.worksheet_freeze_panes(x.history, 1, 0);
