@@ -31,11 +31,13 @@ DEPS_LIBS   = $(shell $(PKG_CONFIG) --libs $(PKGS))
 SPEECH_CFLAGS = $(shell $(PKG_CONFIG) --cflags speech-dispatcher)
 ALL_CFLAGS = $(WARN) -D_GNU_SOURCE -DNCURSES_WIDECHAR=1 $(DEPS_CFLAGS) $(SPEECH_CFLAGS) $(CFLAGS)
 LDHARDEN  := -pie -Wl,-z,relro,-z,now
+# The workbook's zip at zlib's fastest level (src/xlsx_zip.c).
+XLSX_LDFLAGS := -Wl,--export-dynamic-symbol=zipOpenNewFileInZip4_64
 SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The core has no curses: unit tests link it alone.
 CORE := util i18n text charset form_read form form_languages form_load form_check form_data form_review form_glossary form_extra guide intake store store_files store_submit store_query store_search_plan store_record store_status store_queue store_audit store_audit_purge store_labels store_stats store_purge store_erase store_correct store_locations store_search store_backup site outfile fetch export_purge remote takehome pdf export_csv store_alerts answer_words correct
-UI   := ui bidi render doc edit kiosk lineui scr_menu scr_lang scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_note scr_staff scr_record record_queue record_correct scr_person scr_care scr_plan scr_takehome speech print staff export_xlsx cli cli_purge person cli_person cli_correct alerts backup restore status events main
+UI   := ui bidi render doc edit kiosk lineui scr_menu scr_lang scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_note scr_progress scr_staff scr_record record_queue record_correct scr_person scr_care scr_plan scr_takehome speech print staff export_xlsx xlsx_zip cli cli_purge person cli_person cli_correct alerts backup restore status events main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))
@@ -99,18 +101,18 @@ build/asan/paths.o: src/paths.c Makefile | build/.deps-build
 	$(CC) $(ALL_CFLAGS) -O1 $(SANITIZE) $(DEV_PATHS) -c $< -o $@
 
 zorgkiosk: $(OBJ) build/obj/paths.o
-	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDHARDEN) $(XLSX_LDFLAGS) $^ $(DEPS_LIBS) -o $@
 # The release build as tests and benchmarks run it: the same objects, but
 # reading its site file from ZK_TEST_CONF as the sanitizer build does.
 build/rtest/site.o: src/site.c $(HDR) | build/.deps-build
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(HARDEN) -DZK_TEST_HOOKS -c $< -o $@
 build/zorgkiosk-release-test: $(filter-out build/obj/site.o,$(OBJ)) build/rtest/site.o build/obj/paths.o
-	$(CC) $(CFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDHARDEN) $(XLSX_LDFLAGS) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-install: $(OBJ) build/obj/paths-install.o
-	$(CC) $(CFLAGS) $(LDFLAGS) $(LDHARDEN) $^ $(DEPS_LIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LDHARDEN) $(XLSX_LDFLAGS) $^ $(DEPS_LIBS) -o $@
 build/zorgkiosk-asan: $(ASAN_OBJ) build/asan/paths.o
-	$(CC) $(SANITIZE) $^ $(DEPS_LIBS) -o $@
+	$(CC) $(SANITIZE) $(XLSX_LDFLAGS) $^ $(DEPS_LIBS) -o $@
 
 build/locale/%/LC_MESSAGES/zorgkiosk.mo: locale/%.po | build/.deps-build
 	@mkdir -p $(@D)

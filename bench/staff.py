@@ -5,10 +5,12 @@ to open the staff list (the first time, which builds the search index, and
 again), to page down, to filter by status, and to search: a name with many
 hits, a name, an e-mail address and a reference with none or one, a phone
 number whole and in part, and two letters; then stats, and a CSV export
-beside the sqlite3 program writing the same columns (the median of 5 runs
-in turns, one at 1,000,000); and peak memory.
+beside the sqlite3 program writing the same columns and the xlsx export
+(the median of 5 runs in turns, one at 1,000,000; the xlsx also in CPU
+time); and peak memory.
 Target: every staff action at most 50 ms at 1,000,000 requests, stats
-within 1 s, export within 1.2 x sqlite3. It reports; it never fails."""
+within 1 s, export within 1.2 x sqlite3, the xlsx within 3 x the CSV
+export and 64 MiB. It reports; it never fails."""
 import fcntl
 import os
 import pty
@@ -91,6 +93,18 @@ def run_peak(argv, quiet=False):
     if p.returncode != 0:
         raise SystemExit("%s failed" % argv[1])
     return time.monotonic() - t, peak
+
+
+def run_cpu(argv):
+    """Run argv to its end; return (seconds, CPU seconds of it and its
+    children: user and system), from its own rusage (wait4)."""
+    t = time.monotonic()
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise SystemExit("%s failed" % argv[1])
+    return time.monotonic() - t, ru.ru_utime + ru.ru_stime
 
 
 def respond(fd, timeout=3600):
@@ -186,29 +200,35 @@ def bench_size(n, tmp):
     os.makedirs(os.path.join(tmp, "out"), exist_ok=True)
     out = os.path.join(tmp, "out", "export.csv")
     cli = os.path.join(tmp, "cli.csv")
-    # The time: the median of runs in turns with sqlite3 (one each at a
-    # million), not sampled (sampling the memory costs time of its own);
-    # the memory: one more run.
-    export_times, cli_times = [], []
+    # The time: the median of runs in turns with sqlite3 and the workbook
+    # (one each at a million), not sampled (sampling the memory costs time
+    # of its own); the memory: one more run. The workbook's time against
+    # the CSV export's is also given in CPU time, which other programs on
+    # the host change less than the time on the clock.
+    xlsx = os.path.join(tmp, "out", "export.xlsx")
+    export_times, cli_times, xlsx_times, export_cpu, xlsx_cpu = [], [], [], [], []
     for _ in range(5 if n <= 100000 else 1):
-        for f in (out, cli):
+        for f in (out, cli, xlsx):
             if os.path.exists(f):
                 os.unlink(f)
-        t = time.monotonic()
-        subprocess.run([BIN, "export", "--format", "csv", "-o", out] + staff, check=True)
-        export_times.append(time.monotonic() - t)
+        t, cpu = run_cpu([BIN, "export", "--format", "csv", "-o", out] + staff)
+        export_times.append(t)
+        export_cpu.append(cpu)
         t = time.monotonic()
         subprocess.run(["sqlite3", db], input=cli_export_sql(cli), text=True, check=True)
         cli_times.append(time.monotonic() - t)
+        t, cpu = run_cpu([BIN, "export", "--format", "xlsx", "-o", xlsx] + staff)
+        xlsx_times.append(t)
+        xlsx_cpu.append(cpu)
+    os.unlink(xlsx)
     r["export"], r["cli_export"] = median(export_times), median(cli_times)
+    r["xlsx"], r["xlsx_cpu"], r["export_cpu"] = median(xlsx_times), median(xlsx_cpu), median(export_cpu)
     r["export_mb"] = os.path.getsize(out) / 1e6
     os.unlink(out)
     _, r["export_peak"] = run_peak([BIN, "export", "--format", "csv", "-o", out] + staff)
     os.unlink(out)
-    # The workbook: its time against the CSV export of the same requests,
-    # and its peak memory (target: at most 3x the time, at most 64 MiB).
-    xlsx = os.path.join(tmp, "out", "export.xlsx")
-    r["xlsx"], r["xlsx_peak"] = run_peak([BIN, "export", "--format", "xlsx", "-o", xlsx] + staff)
+    # The workbook's peak memory (target: at most 64 MiB).
+    _, r["xlsx_peak"] = run_peak([BIN, "export", "--format", "xlsx", "-o", xlsx] + staff)
     os.unlink(xlsx)
     for f in (db, db + "-wal", db + "-shm", out, cli):
         if os.path.exists(f):
@@ -248,8 +268,9 @@ def main():
              ("sqlite3 writing the same columns", lambda r: r["cli_export"] * 1000, 1),
              ("export / sqlite3 (target <= 1.2)", lambda r: r["export"] / max(1e-9, r["cli_export"]), 2),
              ("peak memory, export, MiB", lambda r: r["export_peak"], 1),
-             ("export xlsx (time sampled)", lambda r: r["xlsx"] * 1000, 1),
+             ("export xlsx", lambda r: r["xlsx"] * 1000, 1),
              ("xlsx / CSV export (target <= 3)", lambda r: r["xlsx"] / max(1e-9, r["export"]), 2),
+             ("xlsx / CSV export, CPU time", lambda r: r["xlsx_cpu"] / max(1e-9, r["export_cpu"]), 2),
              ("peak memory, xlsx, MiB (target <= 64)", lambda r: r["xlsx_peak"], 1)]
     for label, f, dec in rows:
         print("  %-36s" % label + "".join(("%12." + str(dec) + "f") % f(r) for r in results))

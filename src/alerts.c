@@ -353,7 +353,7 @@ alert_daily(struct store *s, const struct forms *f, const char *login)
 
 	overdue_until(until, sizeof until);
 	i18n_set(OFFICE_LANG);
-	rc = store_each(s, &flt, digest_one, &d);
+	rc = store_each(s, &flt, digest_one, &d, NULL);
 	i18n_set(was);
 	if (rc == STORE_OK && d.count == 0)
 		printf(_("No requests still new after two working days: nothing to send.\n"));

@@ -278,7 +278,7 @@ export_one(void *ctx, const struct store_record *r)
 
 enum store_rc
 cli_export(struct store *s, const struct forms *f, const struct store_filter *flt,
-    const char *format, FILE *out, int *count)
+    const char *format, FILE *out, int *count, const struct store_progress *progress)
 {
 	struct export_ctx x = { .f = f, .out = out, .json = str_eq(format, "json") };
 	enum store_rc rc;
@@ -298,7 +298,7 @@ cli_export(struct store *s, const struct forms *f, const struct store_filter *fl
 		csv_cell(out, "location", false);
 		fputs("\r\n", out);
 	}
-	rc = store_each(s, flt, export_one, &x);
+	rc = store_each(s, flt, export_one, &x, progress);
 	if (x.json)
 		fputs(x.count ? "\n]\n" : "]\n", out);
 	*count = x.count;
@@ -532,9 +532,9 @@ cli_run(struct store *s, const struct forms *f, const char *login, const char *c
 			return 1;
 		}
 		if (str_eq(a->format, "xlsx"))
-			rc = export_xlsx(s, f, &flt, out, &count);
+			rc = export_xlsx(s, f, &flt, out, &count, NULL);
 		else
-			rc = cli_export(s, f, &flt, a->format ? a->format : "csv", out, &count);
+			rc = cli_export(s, f, &flt, a->format ? a->format : "csv", out, &count, NULL);
 		if (fflush(out) != 0 || (to_file && fclose(out) != 0))
 			rc = rc == STORE_OK ? STORE_FULL : rc;
 		/* A half-written export is worse than none: it looks complete. */

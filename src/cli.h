@@ -29,9 +29,10 @@ bool cli_check(const char *command, const struct cli_args *args);
 int cli_run(struct store *s, const struct forms *f, const char *login, const char *command,
     const struct cli_args *args);
 /* Write the requests matching flt as CSV (export_csv.h) or JSON (the
- * workbook: export_xlsx.h) to out; *count gets how many. */
+ * workbook: export_xlsx.h) to out; *count gets how many. progress (may be
+ * NULL) hears how far it is (store_each). */
 enum store_rc cli_export(struct store *s, const struct forms *f, const struct store_filter *flt,
-    const char *format, FILE *out, int *count);
+    const char *format, FILE *out, int *count, const struct store_progress *progress);
 
 /* erase REF and access REF (cli_person.c): the rights of the person
  * whose data it is. */

@@ -68,12 +68,20 @@ struct xlsx {
 	size_t noptions;
 	struct counts by_option, by_status;
 	int count;
+	/* The answers of the row being written, by field (the forms' order),
+	 * and for each place in a record's answers the field found there last:
+	 * the store gives every record's answers in the same order, so each
+	 * is found with one comparison. */
+	const char **values;
+	size_t *slot, nslots;
 };
 
+/* Rows come oldest first, so the month's counts are at the end: look there
+ * first. */
 static void
 count_add(struct counts *c, const char *month, size_t key)
 {
-	for (size_t i = 0; i < c->n; i++)
+	for (size_t i = c->n; i-- > 0;)
 		if (c->rows[i].key == key && str_eq(c->rows[i].month, month)) {
 			c->rows[i].n++;
 			return;
@@ -174,32 +182,51 @@ answer_text(const struct forms *f, const struct field *fd, const char *value)
 	return xstrdup(value);
 }
 
-static const char *
-answer_of(const struct store_record *r, const char *field)
+/* Fill x->values with r's answers by field (NULL: none). */
+static void
+sort_answers(struct xlsx *x, const struct store_record *r)
 {
-	for (size_t i = 0; i < r->nanswers; i++)
-		if (str_eq(r->answers[i].field, field))
-			return r->answers[i].value;
-	return NULL;
+	const struct forms *f = x->f;
+
+	memset(x->values, 0, (f->nfields + 1) * sizeof *x->values);
+	if (r->nanswers > x->nslots) {
+		x->slot = xreallocarray(x->slot, r->nanswers, sizeof *x->slot);
+		for (size_t i = x->nslots; i < r->nanswers; i++)
+			x->slot[i] = 0;
+		x->nslots = r->nanswers;
+	}
+	for (size_t i = 0; i < r->nanswers; i++) {
+		const char *field = r->answers[i].field;
+		size_t k = x->slot[i];
+
+		/* Index nfields stands for the care check's band. */
+		if (!(k < f->nfields ? str_eq(f->fields[k].id, field) : str_eq(INTAKE_CARE_FIELD, field))) {
+			for (k = 0; k < f->nfields && !str_eq(f->fields[k].id, field); k++)
+				;
+			if (k == f->nfields && !str_eq(INTAKE_CARE_FIELD, field))
+				continue; /* a field the forms no longer have */
+			x->slot[i] = k;
+		}
+		x->values[k] = r->answers[i].value;
+	}
 }
 
 /* Months are local, as the dates on the requests sheet: a request made at
  * 00:30 on 1 April counts for April. */
 static void
-tally(struct xlsx *x, const struct store_record *r)
+tally(struct xlsx *x, const struct store_record *r, const lxw_datetime *local)
 {
 	char month[8];
-	lxw_datetime dt;
 
-	if (local_time(r->created, &dt))
-		snprintf(month, sizeof month, "%04u-%02u", (unsigned)dt.year % 10000u, (unsigned)dt.month % 100u);
+	if (local != NULL)
+		snprintf(month, sizeof month, "%04u-%02u", (unsigned)local->year % 10000u, (unsigned)local->month % 100u);
 	else
 		snprintf(month, sizeof month, "%.7s", r->created);
 	for (size_t i = 0; i < STORE_NSTATUS; i++)
 		if (str_eq(r->status, store_statuses[i]))
 			count_add(&x->by_status, month, i);
 	for (size_t i = 0; i < x->f->nfields; i++) {
-		const char *v = answer_of(r, x->f->fields[i].id);
+		const char *v = x->values[i];
 		char *list, *save = NULL;
 
 		if (x->f->fields[i].type != FIELD_OPTIONS || v == NULL)
@@ -272,10 +299,12 @@ request_row(void *ctx, const struct store_record *r)
 	struct xlsx *x = ctx;
 	lxw_datetime dt;
 	lxw_col_t col = 4;
+	bool dated = local_time(r->created, &dt);
 
 	x->row++;
+	sort_answers(x, r);
 	put_text(x->ws, x->row, 0, r->ref, x->text);
-	if (local_time(r->created, &dt))
+	if (dated)
 		xlsx.worksheet_write_datetime(x->ws, x->row, 1, &dt, x->date);
 	else
 		put_text(x->ws, x->row, 1, r->created, x->text);
@@ -283,7 +312,7 @@ request_row(void *ctx, const struct store_record *r)
 	put_text(x->ws, x->row, 3, i18n_language_name(r->ui_lang), x->text);
 	for (size_t i = 0; i < x->f->nfields; i++, col++) {
 		const struct field *fd = &x->f->fields[i];
-		const char *v = answer_of(r, fd->id);
+		const char *v = x->values[i];
 		char *shown;
 
 		if (v == NULL || *v == '\0')
@@ -295,7 +324,7 @@ request_row(void *ctx, const struct store_record *r)
 	}
 	/* The band of "How are you doing?" by its title, as staff read it. */
 	if (x->f->care != NULL) {
-		const char *v = answer_of(r, INTAKE_CARE_FIELD);
+		const char *v = x->values[x->f->nfields];
 		const struct care_band *b = v != NULL ? care_band_find(x->f->care, v) : NULL;
 
 		if (v != NULL && *v != '\0')
@@ -304,7 +333,7 @@ request_row(void *ctx, const struct store_record *r)
 	}
 	put_text(x->ws, x->row, col, *r->location ? r->location : "-", x->text);
 	history_rows(x, r);
-	tally(x, r);
+	tally(x, r, dated ? &dt : NULL);
 	x->count++;
 }
 
@@ -475,9 +504,10 @@ copy_to(int fd, FILE *out)
 }
 
 enum store_rc
-export_xlsx(struct store *s, const struct forms *f, const struct store_filter *flt, FILE *out, int *count)
+export_xlsx(struct store *s, const struct forms *f, const struct store_filter *flt, FILE *out, int *count,
+    const struct store_progress *progress)
 {
-	struct xlsx x = { .f = f };
+	struct xlsx x = { .f = f, .values = xcalloc(f->nfields + 1, sizeof *x.values) };
 	lxw_workbook *wb;
 	lxw_format *head;
 	enum store_rc rc = STORE_ERROR;
@@ -540,7 +570,7 @@ export_xlsx(struct store *s, const struct forms *f, const struct store_filter *f
 	/* What staff did: the second sheet, before the statistics. */
 	x.history = xlsx.workbook_add_worksheet(wb, _("History"));
 	history_head(&x, head);
-	rc = store_each(s, flt, request_row, &x);
+	rc = store_each(s, flt, request_row, &x, progress);
 	xlsx.worksheet_freeze_panes(x.ws, 1, 0);
 	xlsx.worksheet_autofilter(x.ws, 0, 0, x.row, where);
 	xlsx.worksheet_freeze_panes(x.history, 1, 0);
@@ -564,5 +594,7 @@ done:
 	free(x.options);
 	free(x.by_option.rows);
 	free(x.by_status.rows);
+	free(x.values);
+	free(x.slot);
 	return rc;
 }

@@ -397,6 +397,8 @@ keybar(const struct screen *s, struct doc *d)
 	bool both = s->app->staff == NULL &&
 	    (s->app->depth <= 1 || (s->ops->bilingual != NULL && s->ops->bilingual(s)));
 
+	if (s->ops->busy)
+		return;
 	if (s->app->depth > 1) /* the welcome: no way back, nothing before */
 		add_key_in(d, both, menu && has_zero(d) ? "0/Esc" : "Esc",
 		    s->ops->back_label != NULL ? s->ops->back_label : N_("Back"), 0, 27);
@@ -507,6 +509,13 @@ draw(struct app *a)
 	 * displays and magnifiers follow it, not the reverse video. */
 	curs_set(1);
 	ui_show(cy, cx);
+}
+
+void
+app_show(struct app *a)
+{
+	if (a->show != NULL)
+		a->show(a);
 }
 
 bool
@@ -799,6 +808,7 @@ kiosk_run(struct app *a)
 
 	app_signals(a);
 	ui_init(a->kiosk_mode, a->low_bandwidth);
+	a->show = draw;
 	if (a->staff != NULL)
 		ui_ctrl_s_is_a_key(); /* it saves a note */
 	app_start(a);

@@ -210,11 +210,10 @@ same_line(const struct doc_line *a, const struct doc_line *b)
 	return a->len == b->len && wmemcmp(a->text, b->text, a->len) == 0;
 }
 
-/* The screen changed (an answer, a tick) but is still the same page:
- * only its new lines are printed, not the whole page again, then the
- * prompt when anything was printed or always is set. */
-static void
-print_changes(struct app *a, bool always)
+/* The top screen's lines that a->doc (what was printed last) lacks;
+ * a->doc becomes the screen's. Returns whether any. */
+static bool
+print_new_lines(struct app *a)
 {
 	struct doc now = { 0 };
 	bool any = false;
@@ -232,8 +231,34 @@ print_changes(struct app *a, bool always)
 	}
 	doc_free(&a->doc);
 	a->doc = now;
-	if (any || always)
+	return any;
+}
+
+/* The screen changed (an answer, a tick) but is still the same page:
+ * only its new lines are printed, not the whole page again, then the
+ * prompt when anything was printed or always is set. */
+static void
+print_changes(struct app *a, bool always)
+{
+	if (print_new_lines(a) || always)
 		print_prompt(a);
+}
+
+/* A long task's screen, while no line is read: what changed, without a
+ * prompt, at most every LINE_SHOW_MS (a line each time, for a reader who
+ * listens to every one). */
+#define LINE_SHOW_MS 2000
+static void
+show_now(struct app *a)
+{
+	static long long last;
+	long long now = now_ms();
+
+	if (now - last < LINE_SHOW_MS)
+		return;
+	last = now;
+	print_new_lines(a);
+	fflush(stdout);
 }
 
 /* Read one line from standard input into buf (without the line break),
@@ -412,6 +437,7 @@ lineui_run(struct app *a)
 
 	setvbuf(stdout, out_buf, _IOLBF, sizeof out_buf);
 	app_signals(a);
+	a->show = show_now;
 	app_start(a);
 	wipes = a->wipes;
 

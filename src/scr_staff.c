@@ -403,6 +403,8 @@ export_list(struct app *a, const char *format)
 	    format, &path, &why) : NULL;
 	int count = 0;
 	enum store_rc rc;
+	struct screen *busy;
+	struct store_progress progress;
 
 	if (out == NULL) {
 		msg = xasprintf(_("Nothing was exported: %s"), why ? why : strerror(ENOENT));
@@ -411,12 +413,18 @@ export_list(struct app *a, const char *format)
 		free(why);
 		return;
 	}
+	/* Many requests take a while: a screen says how far it is meanwhile. */
+	busy = scr_progress_new(a, N_("Export"),
+	    N_("The requests in the list are written to a new file in your export folder."));
+	progress = (struct store_progress){ scr_progress_step, busy };
+	app_push(a, busy);
 	if (str_eq(format, "xlsx"))
-		rc = export_xlsx(a->store, a->forms, &f, out, &count);
+		rc = export_xlsx(a->store, a->forms, &f, out, &count, &progress);
 	else
-		rc = cli_export(a->store, a->forms, &f, format, out, &count);
+		rc = cli_export(a->store, a->forms, &f, format, out, &count, &progress);
 	if (fclose(out) != 0 && rc == STORE_OK)
 		rc = STORE_FULL;
+	app_pop(a);
 	if (rc != STORE_OK)
 		unlink(path);
 	msg = xasprintf("%s, %d requests, from the staff list", format, count);

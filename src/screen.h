@@ -47,6 +47,8 @@ struct screen_ops {
 	bool menu;
 	/* The choice of language itself: F2 opens no second one. */
 	bool language_choice;
+	/* A long task runs and keys wait (scr_progress.c): no key bar. */
+	bool busy;
 	/* Optional: whether it speaks both languages, as the welcome does
 	 * (its help); its key bar then does too. */
 	bool (*bilingual)(const struct screen *s);
@@ -94,6 +96,9 @@ struct app {
 	 * of the forms and opens the store. False, after saying why on the
 	 * stream, ends the kiosk. */
 	bool (*finish_start)(struct app *a, FILE *why);
+	/* Draws the top screen now (curses or line mode: set by kiosk_run
+	 * and lineui_run), for a long task that holds up the key loop. */
+	void (*show)(struct app *a);
 	bool quit;
 };
 
@@ -127,6 +132,8 @@ bool app_may_keep_draft(const struct app *a);
 void app_request(struct app *a, const char *preticked);
 /* Show a one-line message until the next key. */
 void app_notice(struct app *a, const char *msg);
+/* Draw the top screen now, from inside a long task (a->show). */
+void app_show(struct app *a);
 /* The notice for a typed key a text field could not take (EDIT_FULL: the
  * field holds max characters; EDIT_BADKEY), in one wording everywhere. */
 void app_edit_notice(struct app *a, bool full, int max);
@@ -189,6 +196,10 @@ struct screen *scr_plan_new(struct app *a, const struct plan *p);
 struct screen *scr_takehome_new(struct app *a, bool plan_only);
 /* A take-home sheet (or the plan) as the text of a screen. */
 void doc_sheet(struct doc *d, const struct sheet *sh);
+/* A long task's screen (title and what: msgids); push it, run the task
+ * with scr_progress_step and the screen as its store_progress, pop it. */
+struct screen *scr_progress_new(struct app *a, const char *title, const char *what);
+void scr_progress_step(void *screen, long long done, long long total);
 /* Staff only. */
 struct screen *scr_staff_new(struct app *a);
 struct screen *scr_record_new(struct app *a, const char *ref);

@@ -435,6 +435,32 @@ busy_wait(void *arg, int count)
 	return 1;
 }
 
+/* Busy handler for store_log_restart: 1 ms steps until *arg (now_ms()). */
+static int
+busy_until(void *arg, int count)
+{
+	const long long *until = arg;
+	struct timespec step = { 0, 1000000L };
+
+	(void)count;
+	if (now_ms() >= *until)
+		return 0;
+	nanosleep(&step, NULL);
+	return 1;
+}
+
+int
+store_log_restart(sqlite3 *db, int ms)
+{
+	long long until = now_ms() + ms;
+	int rc;
+
+	sqlite3_busy_handler(db, busy_until, &until);
+	rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+	sqlite3_busy_handler(db, busy_wait, NULL);
+	return rc;
+}
+
 /* exec, waiting while another program holds a lock that SQLite does not
  * wait for itself: switching to WAL needs the file alone for a moment,
  * which kiosks starting together on a new file each want. */

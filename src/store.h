@@ -215,10 +215,18 @@ enum store_rc store_save_labels(struct store *s, const struct forms *f);
  * lang, from the labels remembered; NULL if unknown. Caller frees. */
 char *store_label(struct store *s, int form_version, const char *field, const char *choice, lang_id lang);
 
+/* How far a long read has come, for a screen that shows it: fn gets how
+ * many requests were handed on so far and how many match in all. */
+struct store_progress {
+	void (*fn)(void *ctx, long long done, long long total);
+	void *ctx;
+};
 /* Call fn for each request matching f, oldest first, with its answers and
- * history. */
+ * history. With progress (may be NULL): its fn before the first request,
+ * every STORE_PROGRESS_STEP requests and after the last. */
+#define STORE_PROGRESS_STEP 250
 enum store_rc store_each(struct store *s, const struct store_filter *f,
-    void (*fn)(void *ctx, const struct store_record *r), void *ctx);
+    void (*fn)(void *ctx, const struct store_record *r), void *ctx, const struct store_progress *progress);
 /* Count the requests matching f by month ("YYYY-MM"), status and answer
  * to options_field (the options ticked, "" if none), one call of fn per
  * group, in no particular order. Counts in the database: no request is
@@ -235,8 +243,14 @@ enum store_rc store_location_counts(struct store *s, const struct store_filter *
 enum store_rc store_locations(struct store *s, char ***names, size_t *n);
 /* True when the search index holds the answers to all n fields; adds the
  * ones missing (with the answers stored so far) first: once after the
- * upgrade that made the index, as long as the stored requests need. */
-bool store_search_ready(struct store *s, const char *const *fields, size_t n);
+ * upgrade that made the index, as long as the stored requests need.
+ * progress (may be NULL) hears after each batch how many answers of the
+ * fields are indexed, of how many. */
+bool store_search_ready(struct store *s, const char *const *fields, size_t n, const struct store_progress *progress);
+/* The index that stats and the staff list's option filter read, for
+ * options_field, made now when missing (a million requests take 1.4 s):
+ * migrate makes it at upgrade time, before staff open the list. */
+void store_stats_ready(struct store *s, const char *options_field);
 /* Delete closed requests created before closed_cut (YYYY-MM-DD), and
  * requests not reachable since before unreachable_cut (by their last
  * status change), so that their data is gone from the file too; *closed

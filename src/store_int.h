@@ -29,6 +29,10 @@ struct store {
 sqlite3 *store_connect(const char *path, int *rc);
 /* sqlite3_exec without callback or message. */
 int store_exec(sqlite3 *db, const char *sql);
+/* Checkpoint the -wal into the database and start it again from nothing
+ * (TRUNCATE), waiting at most ms for the readers of the moment; other
+ * writers wait meanwhile. SQLITE_BUSY when they did not finish in time. */
+int store_log_restart(sqlite3 *db, int ms);
 /* rc made precise: why path cannot be written, from err (the errno the
  * system gave SQLite, or 0) and from the files themselves. Only with no
  * SQLite connection to path open in this process: looking closes files,

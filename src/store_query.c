@@ -253,7 +253,7 @@ store_filter_strings(struct store *s, const struct store_filter *f, struct filte
 	 * the first search (after the upgrade that made it, this takes once
 	 * as long as the requests already stored need). */
 	if (f->nsearch > 0)
-		store_search_ready(s, f->search_fields, f->nsearch);
+		store_search_ready(s, f->search_fields, f->nsearch, NULL);
 	if (f->search != NULL && *f->search) {
 		fs->folded = store_fold(f->search);
 		fs->like = like_pattern(fs->folded);

@@ -218,12 +218,34 @@ store_record_free(struct store_record *r)
 	memset(r, 0, sizeof *r);
 }
 
+/* How many requests match f, in the read transaction begun. */
+static int
+count_matching(struct store *s, const struct store_filter *f, const struct filter_strings *fs, long long *n)
+{
+	struct query q = { .sql = sqlite3_str_new(s->db) };
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	sqlite3_str_appendall(q.sql, "SELECT count(*)");
+	store_add_from(&q, fs);
+	store_add_filter(&q, f, fs);
+	rc = store_prepare(s, &q, &st);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
 enum store_rc
-store_each(struct store *s, const struct store_filter *f, void (*fn)(void *, const struct store_record *), void *ctx)
+store_each(struct store *s, const struct store_filter *f, void (*fn)(void *, const struct store_record *), void *ctx,
+    const struct store_progress *progress)
 {
 	struct query q = { .sql = sqlite3_str_new(s->db) };
 	struct filter_strings fs;
 	sqlite3_stmt *st = NULL, *answers = NULL, *events = NULL;
+	long long done = 0, total = 0;
 	int rc;
 
 	store_filter_strings(s, f, &fs);
@@ -237,6 +259,9 @@ store_each(struct store *s, const struct store_filter *f, void (*fn)(void *, con
 		rc = sqlite3_prepare_v2(s->db, ANSWERS_SQL, -1, &answers, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_prepare_v2(s->db, EVENTS_SQL, -1, &events, NULL);
+	/* Counted in the same transaction: the total is what is read. */
+	if (rc == SQLITE_OK && progress != NULL && (rc = count_matching(s, f, &fs, &total)) == SQLITE_OK)
+		progress->fn(progress->ctx, 0, total);
 	while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct store_record r;
 
@@ -247,7 +272,11 @@ store_each(struct store *s, const struct store_filter *f, void (*fn)(void *, con
 		if (rc == SQLITE_OK)
 			fn(ctx, &r);
 		store_record_free(&r);
+		if (progress != NULL && ++done % STORE_PROGRESS_STEP == 0)
+			progress->fn(progress->ctx, done, total);
 	}
+	if (rc == SQLITE_DONE && progress != NULL)
+		progress->fn(progress->ctx, done, total);
 	sqlite3_finalize(answers);
 	sqlite3_finalize(events);
 	sqlite3_finalize(st);

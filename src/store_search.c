@@ -334,11 +334,27 @@ fill_batch(sqlite3 *db, bool *left)
 	return rc;
 }
 
+/* The requests still to index, summed over the fields. */
+static sqlite3_int64
+todo_left(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+	sqlite3_int64 n = 0;
+
+	if (sqlite3_prepare_v2(db, "SELECT coalesce(sum(todo), 0) FROM search_field", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	return n;
+}
+
 bool
-store_search_ready(struct store *s, const char *const *fields, size_t n)
+store_search_ready(struct store *s, const char *const *fields, size_t n, const struct store_progress *progress)
 {
 	bool left = true;
 	int have = 0, rc;
+	sqlite3_int64 total;
 
 	if (n == 0)
 		return false;
@@ -355,8 +371,12 @@ store_search_ready(struct store *s, const char *const *fields, size_t n)
 		 * made it, or a form with a new field): add them now, a batch
 		 * of requests per transaction, so kiosks keep storing. */
 		rc = register_fields(s->db, fields, n);
-		while (rc == SQLITE_OK && left)
+		total = todo_left(s->db);
+		while (rc == SQLITE_OK && left) {
 			rc = fill_batch(s->db, &left);
+			if (progress != NULL)
+				progress->fn(progress->ctx, total - todo_left(s->db), total);
+		}
 		if (rc != SQLITE_OK || count_indexed(s->db, fields, n, &have) != SQLITE_OK)
 			return false;
 	}

@@ -266,7 +266,7 @@ store_choose_plan(struct store *s, const struct store_filter *f, struct filter_s
 
 	fs->plan = SEARCH_SCAN;
 	/* The separator in a search would also find the ends of texts. */
-	if (strchr(fs->folded, STORE_SEARCH_END[0]) != NULL || !store_search_ready(s, f->search_fields, f->nsearch))
+	if (strchr(fs->folded, STORE_SEARCH_END[0]) != NULL || !store_search_ready(s, f->search_fields, f->nsearch, NULL))
 		return;
 	if (len >= 3) {
 		fs->match[0] = fts_trigrams(phrase_part(fs->folded));

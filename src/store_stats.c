@@ -30,6 +30,12 @@ stats_index_sql(const char *field)
  * so that the two never take turns). A failure leaves stats to read every
  * answer, as slow as before but right. */
 void
+store_stats_ready(struct store *s, const char *options_field)
+{
+	store_stats_index(s, options_field, false);
+}
+
+void
 store_stats_index(struct store *s, const char *field, bool replace)
 {
 	char *want;

@@ -2,6 +2,7 @@
 schema, and shows no data, so it needs no staff (the Debian package runs it
 as the kiosk account after an upgrade)."""
 import os
+import re
 import sqlite3
 
 import staffutil as su
@@ -52,3 +53,23 @@ def test_migrate_makes_the_staff_search_index_at_upgrade_time(tmp_path, forms):
     assert done == set(fields), (done, fields)
     folded = [row[0] for row in su.sql(db, "SELECT folded FROM search_text WHERE field = 'name'")]
     assert len(folded) == 3 and all(f.lower().startswith('ozturk nummer') for f in folded), folded
+
+
+def test_migrate_says_how_far_it_is_and_makes_the_options_index(tmp_path, forms):
+    """A big upgrade (many batches of the search index) says how far it is
+    on the line of "Preparing the staff search...", and makes the index of
+    the options answers as well: the first staff list then has nothing
+    left to build."""
+    db = tmp_path / 'zk.db'
+    su.create_db(db)
+    su.fill(db, 12000)
+    assert not su.sql(db, "SELECT name FROM sqlite_schema WHERE name = 'answer_stats'")
+    r = su.zk(['migrate'], db=db, staff=False)
+    assert r.returncode == 0, su.err(r)
+    line = next(l for l in su.out(r).splitlines() if l.startswith(T('Preparing the staff search...', 'nl')))
+    tenths = [int(p) for p in re.findall(r' (\d+)%', line)]
+    assert tenths and tenths == sorted(set(tenths)) and all(0 < t < 100 for t in tenths), line
+    assert line.endswith(T(' ready.\n', 'nl').strip()), line
+    options = [f['id'] for f in forms.fields if f['type'] == 'options'][-1]
+    sql = su.sql(db, "SELECT sql FROM sqlite_schema WHERE name = 'answer_stats'")
+    assert sql and "'%s'" % options in sql[0][0], sql

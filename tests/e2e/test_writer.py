@@ -5,6 +5,7 @@ of its own sends the request again: the visitor gets the reference, and the
 real SQLite file holds the request once."""
 import os
 import signal
+import sqlite3
 import time
 
 import pytest
@@ -114,3 +115,35 @@ def test_writer_stopped_after_its_commit_stores_nothing_twice(kiosk, forms, tmp_
     assert 'T' in seen, 'the writer never stopped after its COMMIT (states seen: %r)' % seen
     assert took < WITHIN, took
     assert state(writer) in (None, 'Z'), 'the stopped writer is still there'
+
+
+def test_writer_starts_a_grown_log_again(kiosk, forms, tmp_path):
+    """A reader that was always there (many kiosks starting at once) kept
+    SQLite's own checkpoints from starting the -wal again, and it grew
+    without end; every kiosk start reads all of it. Once the readers let
+    it, the writer that stores the next request truncates the log."""
+    db = str(tmp_path / 'zk.db')
+    k = kiosk(db=db)
+    writer_of(k)  # the kiosk and its writer keep the database open
+    reader = sqlite3.connect(db)
+    reader.execute('BEGIN')
+    reader.execute('SELECT count(*) FROM intake').fetchone()  # a read transaction, held
+    other = sqlite3.connect(db)
+    for i in range(300):  # some MB of log, one transaction each, that no checkpoint can empty meanwhile
+        with other:
+            iid = other.execute("INSERT INTO intake (ref, year, seq, created_at, ui_lang, form_version, status)"
+                                " VALUES (?, 2025, ?, '2025-01-01T10:00:00Z', 'nl', 1, 'new')",
+                                ('MZ-2025-%04d' % (i + 1), i + 1)).lastrowid
+            other.executemany("INSERT INTO answer (intake_id, field, value) VALUES (?, ?, ?)",
+                              [(iid, 'name', 'Opvul %d' % i), (iid, 'situation', os.urandom(2000).hex())])
+    other.close()
+    reader.rollback()
+    reader.close()
+    assert os.path.getsize(db + '-wal') > 4 << 20
+    to_form(k, forms, LANG)
+    fill_and_review(k, forms, LANG, {'name': NAME, 'phone': '06 12345678'})
+    k.send('1')
+    ref = k.wait_match(r'MZ-\d{4}-\d{4,}', timeout=WITHIN).group(0)
+    assert (ref,) in db_rows(db, 'SELECT ref FROM intake')
+    k.wait_until(lambda: os.path.getsize(db + '-wal') < 1 << 20,
+                 'the -wal stayed at %d bytes' % os.path.getsize(db + '-wal'), timeout=5)
