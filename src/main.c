@@ -17,6 +17,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "paths.h"
+#include "privsep.h"
 #include "remote.h"
 #include "screen.h"
 #include "site.h"
@@ -350,14 +351,26 @@ open_reason(enum store_rc rc)
  * million requests) is read by its writer while the visitor reads, and
  * damage refuses the first submit. Staff commands skip that read and meet
  * damage as an error of the rows they read. */
+/* Whether the kiosk stores through a writer exec'd afresh, holding no
+ * group itself (see privsep.h): the kiosk account of a set-group-ID
+ * zorgkiosk. The test build may be asked for it with ZK_TEST_EXEC_WRITER. */
+static bool kiosk_writer;
+
 static struct store *
-open_store(enum store_check check, FILE *out)
+open_store_rc(enum store_check check, FILE *out, enum store_rc *rcp)
 {
 	gid_t gid = (gid_t)-1;
 	enum store_rc rc;
 	char *detail = NULL;
 	struct store *s;
 
+	if (kiosk_writer) {
+		/* The writer says no more than why; its words stay with it. */
+		if ((s = store_open_writer(site.database, &rc)) == NULL)
+			fprintf(out, _("zorgkiosk: cannot use the database %s: %s.\n"), site.database, open_reason(rc));
+		*rcp = rc;
+		return s;
+	}
 	if (site.database_group != NULL) {
 		struct group *gr = getgrnam(site.database_group);
 
@@ -384,7 +397,16 @@ open_store(enum store_check check, FILE *out)
 		fprintf(out, detail ? " (%s).\n" : ".\n", detail);
 		free(detail);
 	}
+	*rcp = s ? STORE_OK : rc;
 	return s;
+}
+
+static struct store *
+open_store(enum store_check check, FILE *out)
+{
+	enum store_rc rc;
+
+	return open_store_rc(check, out, &rc);
 }
 
 /* Read the PIN (4 to 12 digits) from path into pin; the file must not be
@@ -452,7 +474,8 @@ finish_start(struct app *a, FILE *why)
 		return false;
 	}
 	store_set_location(a->store, kiosk_location);
-	store_save_labels(a->store, a->forms);
+	if (!kiosk_writer)
+		store_save_labels(a->store, a->forms);
 	return true;
 }
 
@@ -503,7 +526,8 @@ run(const struct options *o, const char *command)
 		 * its labels, for staff reading them after the form has changed. */
 		if (command == NULL) {
 			store_set_location(a.store, kiosk_location);
-			store_save_labels(a.store, a.forms);
+			if (!kiosk_writer)
+				store_save_labels(a.store, a.forms);
 		}
 	}
 	if (command != NULL && !staff) {
@@ -515,7 +539,9 @@ run(const struct options *o, const char *command)
 		a.low_bandwidth = o->low_bandwidth;
 		a.exit_pin = o->pin_file ? pin : NULL;
 		a.staff = staff ? login : NULL;
-		a.login = login_name(login, sizeof login);
+		/* No drafts through a writer: they would be the shared kiosk
+		 * account's, offered to the next person. */
+		a.login = kiosk_writer ? NULL : login_name(login, sizeof login);
 		event_log(LOG_INFO, "%s started%s", staff ? "staff terminal" : "kiosk", plain ? " (line mode)" : "");
 		status = plain ? lineui_run(&a) : kiosk_run(&a);
 	}
@@ -662,6 +688,81 @@ run_remote(void)
 	return status;
 }
 
+/* Whether the real user is the site's kiosk account. */
+static bool
+is_kiosk_account(void)
+{
+	struct passwd *pw = site.kiosk_user ? getpwnam(site.kiosk_user) : NULL;
+
+	return pw != NULL && pw->pw_uid == getuid();
+}
+
+/* `zorgkiosk writer`: the kiosk's writer, exec'd afresh (store_open_writer)
+ * with its socket as descriptor 3. Set-group-ID, only for the kiosk
+ * account: the one use of the group it is given. What it stores comes from
+ * the socket; what it opens, from the site file alone. */
+static int
+run_writer(void)
+{
+	struct stat st;
+	enum store_rc rc;
+	struct store *s;
+	struct forms *f;
+	char *errors = NULL;
+	FILE *quiet;
+
+	if (fstat(3, &st) != 0 || !S_ISSOCK(st.st_mode))
+		usage_error(_("unknown command '%s'"), "writer");
+	if (privsep_active() && (!is_kiosk_account() || !privsep_keep())) {
+		fputs(_("zorgkiosk: refused: only the kiosk account's kiosk stores requests this way.\n"), stderr);
+		return 1;
+	}
+	/* The files are the group's, whatever the caller's umask. */
+	umask(007);
+	if ((quiet = fopen("/dev/null", "w")) == NULL)
+		return 1;
+	s = open_store_rc(STORE_CHECK_BACKGROUND, quiet, &rc);
+	fclose(quiet);
+	/* The labels of the form version this kiosk stores requests with. */
+	if (s != NULL && (f = forms_load(site.forms, &errors)) != NULL) {
+		store_save_labels(s, f);
+		forms_free(f);
+	}
+	free(errors);
+	store_serve(s, rc, 3);
+}
+
+/* In a set-group-ID zorgkiosk, who keeps the data group (privsep.h): staff
+ * and root for what they run, but check-forms, which reads a folder the
+ * caller names. Everyone else gives it up now, and the kiosk account's
+ * kiosk stores through a writer. */
+static void
+choose_rights(const char *command)
+{
+	char login[64];
+
+#ifdef ZK_TEST_HOOKS
+	kiosk_writer = command == NULL && getenv("ZK_TEST_EXEC_WRITER") != NULL;
+#endif
+	if (!privsep_active())
+		return;
+	if (!str_eq(command, "check-forms") && staff_allowed(login, sizeof login)) {
+		if (!privsep_keep()) {
+			fputs(_("zorgkiosk: cannot take the data group; nothing was started.\n"), stderr);
+			exit(1);
+		}
+		return;
+	}
+	privsep_drop();
+	if (!is_kiosk_account())
+		return;
+	if (privsep_caller_has_group()) {
+		fprintf(stderr, _("zorgkiosk: refused: the kiosk account is in the data group, so it could read every request. Take it out of that group (see docs/deploy.md).\n"));
+		exit(1);
+	}
+	kiosk_writer = command == NULL;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -671,6 +772,9 @@ main(int argc, char **argv)
 	struct forms *f;
 	int status = 0;
 
+	/* Before anything else: nothing runs with the data group until the
+	 * caller is known (choose_rights). */
+	privsep_start();
 	set_locale();
 	charset_init();
 	i18n_init(zk_locale_dir);
@@ -684,7 +788,10 @@ main(int argc, char **argv)
 		free(error);
 		return 1;
 	}
+	if (argc == 2 && str_eq(argv[1], "writer"))
+		return run_writer();
 	parse(argc, argv, &o, &command);
+	choose_rights(command);
 	start_lang(&o, command);
 	if (o.idle == 0)
 		o.idle = site.idle_secs;

@@ -421,9 +421,11 @@ writer_check(sqlite3 *db, int open_rc, int fd)
 }
 
 /* The writer: one request after another from fd, until the kiosk closes
- * it or a request fails; first, when check is set, every page read. */
+ * it or a request fails; first, when check is set, every page read. With
+ * last, its connection is the last one of the kiosk, and closing it at the
+ * end checkpoints (a forked writer leaves that to the kiosk's own). */
 static void __attribute__((noreturn))
-writer_main(const char *path, int fd, bool check)
+writer_main(const char *path, int fd, bool check, bool last)
 {
 	char *shm = xasprintf("%s-shm", path);
 	struct stat seen = { 0 };
@@ -465,9 +467,34 @@ writer_main(const char *path, int fd, bool check)
 		/* What the transaction mapped, or a change since. */
 		stale = !shm_same(shm, &seen);
 	}
-	child_close(db);
+	if (last)
+		sqlite3_close(db);
+	else
+		child_close(db);
 	_exit(0);
 }
+
+void
+store_serve(struct store *s, enum store_rc open_rc, int fd)
+{
+	struct submit_result hello = { .rc = open_rc };
+	char *path;
+
+	if (s == NULL) {
+		send_all(fd, &hello, sizeof hello);
+		_exit(1);
+	}
+	/* A big file's pages are read here, and said after the hello. */
+	hello.fresh = s->check_due;
+	s->check_due = false;
+	path = xstrdup(s->path);
+	store_close(s);
+	if (!send_all(fd, &hello, sizeof hello))
+		_exit(1);
+	writer_main(path, fd, hello.fresh, true);
+}
+
+static enum store_rc writer_exec(struct store *s);
 
 void
 store_writer_start(struct store *s)
@@ -475,6 +502,11 @@ store_writer_start(struct store *s)
 	int fds[2];
 	pid_t pid;
 
+	if (s->exec_writer) {
+		if (s->writer <= 0)
+			writer_exec(s);
+		return;
+	}
 	if (s->writer > 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
 		return;
 	/* A connection must not cross fork(), and SQLite shares open files
@@ -490,7 +522,7 @@ store_writer_start(struct store *s)
 	if (pid == 0) {
 		child_init();
 		close(fds[0]);
-		writer_main(s->path, fds[1], s->check_due);
+		writer_main(s->path, fds[1], s->check_due, false);
 	}
 	close(fds[1]);
 	if (pid > 0) {
@@ -561,7 +593,8 @@ await_result(int fd, struct submit_result *res, int ms)
 }
 
 /* The writer died or hung with a request: ask the files why, with our own
- * connection closed (see store_diagnose). */
+ * connection closed (see store_diagnose). Without a connection (and
+ * without the right to look at the files), only the writer could say. */
 static enum store_rc
 writer_lost(struct store *s)
 {
@@ -569,6 +602,8 @@ writer_lost(struct store *s)
 
 	kill(s->writer, SIGKILL);
 	store_writer_stop(s);
+	if (s->exec_writer)
+		return STORE_IOERR;
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		return STORE_IOERR;
@@ -629,13 +664,81 @@ submit_by_writer(struct store *s, const char *req, size_t len, struct submit_res
 	return !res->fresh || res->rc == STORE_BUSY;
 }
 
-/* In a child of its own, with our connection closed meanwhile. */
+/* This program exec'd afresh as `zorgkiosk writer`, its socket as
+ * descriptor 3 (see store_open_writer): it holds nothing of this process,
+ * and a set-group-ID bit gives it the group that this process lacks. Its
+ * first answer says whether the database may be used. */
+static enum store_rc
+writer_exec(struct store *s)
+{
+	char arg0[] = "zorgkiosk", arg1[] = "writer";
+	char *const argv[] = { arg0, arg1, NULL };
+	struct submit_result hello = { .rc = STORE_IOERR };
+	int fds[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+		return STORE_ERROR;
+	pid = fork();
+	if (pid == 0) {
+		child_init();
+		if (fds[1] == 3 ? fcntl(3, F_SETFD, 0) == 0 : dup2(fds[1], 3) == 3) {
+			close_range(4, ~0U, 0);
+			execv("/proc/self/exe", argv);
+		}
+		_exit(127);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return STORE_ERROR;
+	}
+#ifdef ZK_TEST_HOOKS
+	/* Only the first writer stops itself: the next takes over. */
+	unsetenv("ZK_TEST_WRITER_STOP");
+#endif
+	s->writer = pid;
+	s->writer_fd = fds[0];
+	if (!await_result(fds[0], &hello, SUBMIT_WAIT_MS)) {
+		kill(pid, SIGKILL);
+		hello.rc = STORE_IOERR;
+	}
+	if (hello.rc != STORE_OK)
+		store_writer_stop(s);
+	else
+		s->check_unread = hello.fresh;
+	return hello.rc;
+}
+
+struct store *
+store_open_writer(const char *path, enum store_rc *rc)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+
+	s->path = xstrdup(path);
+	s->exec_writer = true;
+	s->writer_fd = -1;
+	if ((*rc = writer_exec(s)) != STORE_OK) {
+		free(s->path);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* In a child of its own, with our connection closed meanwhile; without
+ * a connection, in a writer exec'd afresh. */
 static void
 submit_by_child(struct store *s, const char *req, size_t len, struct submit_result *res)
 {
 	int fds[2], rc;
 	pid_t pid;
 
+	if (s->exec_writer) {
+		if ((res->rc = writer_exec(s)) == STORE_OK && !submit_by_writer(s, req, len, res))
+			res->rc = STORE_IOERR;
+		return;
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
 		res->rc = submit_here(s->db, req, len, res->ref, &rc, &res->fresh);
 		return;

@@ -1,0 +1,72 @@
+/* privsep.c: the data group of a set-group-ID zorgkiosk; see privsep.h. */
+#include "privsep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/auxv.h>
+#include <unistd.h>
+
+static bool active;
+static gid_t data_gid;
+
+void
+privsep_start(void)
+{
+	gid_t real = getgid();
+
+	/* AT_SECURE too: the kernel set it at exec, and it is what glibc,
+	 * ncurses and secure_getenv go by. */
+	if (getegid() == real && getauxval(AT_SECURE) == 0)
+		return;
+	active = getegid() != real;
+	data_gid = getegid();
+	if (active && setresgid(real, real, data_gid) != 0) {
+		fputs("zorgkiosk: cannot put the data group aside; nothing was started.\n", stderr);
+		_exit(1);
+	}
+}
+
+bool
+privsep_active(void)
+{
+	return active;
+}
+
+bool
+privsep_keep(void)
+{
+	/* The real group stays the caller's: it says who called, and a real
+	 * group other than the effective one keeps ncurses from reading
+	 * TERMINFO and the like from the caller's environment. */
+	return !active || setresgid(getgid(), data_gid, data_gid) == 0;
+}
+
+void
+privsep_drop(void)
+{
+	gid_t real = getgid(), r, e, s;
+
+	if (!active)
+		return;
+	if (setresgid(real, real, real) != 0 || getresgid(&r, &e, &s) != 0 || e != real || s != real) {
+		fputs("zorgkiosk: cannot give up the data group; nothing was started.\n", stderr);
+		_exit(1);
+	}
+}
+
+bool
+privsep_caller_has_group(void)
+{
+	gid_t groups[256];
+	int n;
+
+	if (!active)
+		return false;
+	if (getgid() == data_gid)
+		return true;
+	n = getgroups(256, groups);
+	for (int i = 0; i < n; i++)
+		if (groups[i] == data_gid)
+			return true;
+	return n < 0;
+}
