@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "charset.h"
 #include "intake.h"
 #include "store_int.h"
 #include "util.h"
@@ -160,6 +161,17 @@ next_seq(sqlite3 *db, int year, int *seq)
 	return rc;
 }
 
+/* Whether a writer may take r as it came: the kiosk that sent it may be
+ * in hostile hands (privsep.h), so what decides a lookup (the language)
+ * or lands in front of staff is checked again here. */
+static bool
+request_sound(const struct request *r)
+{
+	return r->ui >= 0 && r->ui < LANG_COUNT && r->year >= 2000 && r->year <= 9999 &&
+	    charset_valid_utf8(r->id, false) && charset_valid_utf8(r->location, false) &&
+	    !charset_has_invisible(r->location);
+}
+
 /* Whether the request sent as id is stored already; its reference into
  * ref then. Runs inside the submit's transaction. */
 static bool
@@ -207,6 +219,10 @@ submit_here(sqlite3 *db, const char *req, size_t len, char *ref, int *err, bool 
 	}
 	r.id[sizeof r.id - 1] = '\0';
 	r.location[sizeof r.location - 1] = '\0';
+	if (!request_sound(&r)) {
+		store_exec(db, "ROLLBACK");
+		return STORE_ERROR;
+	}
 	if (stored_ref(db, r.id, ref)) {
 		store_exec(db, "ROLLBACK");
 		return STORE_OK;
@@ -245,7 +261,7 @@ submit_here(sqlite3 *db, const char *req, size_t len, char *ref, int *err, bool 
 	for (uint32_t i = 0; rc == SQLITE_OK && i < r.n; i++) {
 		const char *field = next_string(&p, end), *value = field ? next_string(&p, end) : NULL;
 
-		if (value == NULL) {
+		if (value == NULL || !charset_valid_utf8(field, false) || !charset_valid_utf8(value, true)) {
 			rc = SQLITE_MISUSE;
 			break;
 		}
