@@ -366,8 +366,10 @@ open_store_rc(enum store_check check, FILE *out, enum store_rc *rcp)
 
 	if (kiosk_writer) {
 		/* The writer says no more than why; its words stay with it. */
-		if ((s = store_open_writer(site.database, &rc)) == NULL)
-			fprintf(out, _("zorgkiosk: cannot use the database %s: %s.\n"), site.database, open_reason(rc));
+		if ((s = store_open_writer(site.database, &rc)) == NULL) {
+			fprintf(out, _("zorgkiosk: cannot use the database %s: %s"), site.database, open_reason(rc));
+			fputs(".\n", out);
+		}
 		*rcp = rc;
 		return s;
 	}

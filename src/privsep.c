@@ -6,6 +6,8 @@
 #include <sys/auxv.h>
 #include <unistd.h>
 
+#include "i18n.h"
+
 static bool active;
 static gid_t data_gid;
 
@@ -49,7 +51,7 @@ privsep_drop(void)
 	if (!active)
 		return;
 	if (setresgid(real, real, real) != 0 || getresgid(&r, &e, &s) != 0 || e != real || s != real) {
-		fputs("zorgkiosk: cannot give up the data group; nothing was started.\n", stderr);
+		fputs(_("zorgkiosk: cannot give up the data group; nothing was started.\n"), stderr);
 		_exit(1);
 	}
 }
