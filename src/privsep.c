@@ -3,7 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/auxv.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "i18n.h"
@@ -15,14 +15,17 @@ void
 privsep_start(void)
 {
 	gid_t real = getgid();
+	struct stat exe;
 
-	/* AT_SECURE too: the kernel set it at exec, and it is what glibc,
-	 * ncurses and secure_getenv go by. */
-	if (getegid() == real && getauxval(AT_SECURE) == 0)
+	/* Set-group-ID: the effective group differs from the caller's, or the
+	 * program file says so (a caller whose own group is the data group,
+	 * as 0.2 made the kiosk account, sees no difference otherwise). */
+	active = getegid() != real || (stat("/proc/self/exe", &exe) == 0 && (exe.st_mode & S_ISGID) &&
+	    exe.st_gid == getegid());
+	if (!active)
 		return;
-	active = getegid() != real;
 	data_gid = getegid();
-	if (active && setresgid(real, real, data_gid) != 0) {
+	if (setresgid(real, real, data_gid) != 0) {
 		fputs("zorgkiosk: cannot put the data group aside; nothing was started.\n", stderr);
 		_exit(1);
 	}
