@@ -393,6 +393,14 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     openpyxl = pytest.importorskip('openpyxl')
     ws = openpyxl.load_workbook(io.BytesIO(r.stdout)).worksheets[0]
     assert 'Pakket Persoon' in [c.value for c in ws[2]] + [c.value for c in ws[3]]
+    # And as sshd runs it: the forced command with the staff member's
+    # command; a plain login gets nothing that way.
+    r = as_login(STAFF, ['/usr/bin/zorgkiosk', 'ssh'],
+                 env=base_env('C.UTF-8', HOME='/', SSH_ORIGINAL_COMMAND='zorgkiosk export --format csv'))
+    assert r.returncode == 0 and 'Pakket Persoon' in r.stdout, r.stderr
+    r = as_login(OUTSIDER, ['/usr/bin/zorgkiosk', 'ssh'],
+                 env=base_env('C.UTF-8', HOME='/', SSH_ORIGINAL_COMMAND='zorgkiosk export --format csv'))
+    assert r.returncode == 1 and 'Pakket Persoon' not in r.stdout, r.stderr
 
     # The kiosk account is not staff.
     r = run(['runuser', '-u', 'zorgkiosk', '--', '/usr/bin/zorgkiosk', 'audit'], check=False)
