@@ -345,17 +345,17 @@ open_reason(enum store_rc rc)
 	}
 }
 
+/* Whether the kiosk stores through a writer exec'd afresh, holding no
+ * group itself (see privsep.h): the kiosk account of a set-group-ID
+ * zorgkiosk. The test build may be asked for it with ZK_TEST_EXEC_WRITER. */
+static bool kiosk_writer;
+
 /* The database of the site, created for site.database_group when set.
  * The kiosk reads every page of a small file first, so that damage is
  * refused before a visitor types anything; a big one (seconds at a
  * million requests) is read by its writer while the visitor reads, and
  * damage refuses the first submit. Staff commands skip that read and meet
  * damage as an error of the rows they read. */
-/* Whether the kiosk stores through a writer exec'd afresh, holding no
- * group itself (see privsep.h): the kiosk account of a set-group-ID
- * zorgkiosk. The test build may be asked for it with ZK_TEST_EXEC_WRITER. */
-static bool kiosk_writer;
-
 static struct store *
 open_store_rc(enum store_check check, FILE *out, enum store_rc *rcp)
 {
@@ -690,15 +690,6 @@ run_remote(void)
 	return status;
 }
 
-/* Whether the real user is the site's kiosk account. */
-static bool
-is_kiosk_account(void)
-{
-	struct passwd *pw = site.kiosk_user ? getpwnam(site.kiosk_user) : NULL;
-
-	return pw != NULL && pw->pw_uid == getuid();
-}
-
 /* `zorgkiosk writer`: the kiosk's writer, exec'd afresh (store_open_writer)
  * with its socket as descriptor 3. Set-group-ID, only for the kiosk
  * account: the one use of the group it is given. What it stores comes from
@@ -715,7 +706,7 @@ run_writer(void)
 
 	if (fstat(3, &st) != 0 || !S_ISSOCK(st.st_mode))
 		usage_error(_("unknown command '%s'"), "writer");
-	if (privsep_active() && (!is_kiosk_account() || !privsep_keep())) {
+	if (!privsep_may_write()) {
 		fputs(_("zorgkiosk: refused: only the kiosk account's kiosk stores requests this way.\n"), stderr);
 		return 1;
 	}
@@ -734,37 +725,6 @@ run_writer(void)
 	store_serve(s, rc, 3);
 }
 
-/* In a set-group-ID zorgkiosk, who keeps the data group (privsep.h): staff
- * and root for what they run, but check-forms, which reads a folder the
- * caller names. Everyone else gives it up now, and the kiosk account's
- * kiosk stores through a writer. */
-static void
-choose_rights(const char *command)
-{
-	char login[64];
-
-#ifdef ZK_TEST_HOOKS
-	kiosk_writer = command == NULL && getenv("ZK_TEST_EXEC_WRITER") != NULL;
-#endif
-	if (!privsep_active())
-		return;
-	if (!str_eq(command, "check-forms") && staff_allowed(login, sizeof login)) {
-		if (!privsep_keep()) {
-			fputs(_("zorgkiosk: cannot take the data group; nothing was started.\n"), stderr);
-			exit(1);
-		}
-		return;
-	}
-	privsep_drop();
-	if (!is_kiosk_account())
-		return;
-	if (privsep_caller_has_group()) {
-		fprintf(stderr, _("zorgkiosk: refused: the kiosk account is in the data group, so it could read every request. Take it out of that group (see docs/deploy.md).\n"));
-		exit(1);
-	}
-	kiosk_writer = command == NULL;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -775,7 +735,7 @@ main(int argc, char **argv)
 	int status = 0;
 
 	/* Before anything else: nothing runs with the data group until the
-	 * caller is known (choose_rights). */
+	 * caller is known (privsep_choose). */
 	privsep_start();
 	set_locale();
 	charset_init();
@@ -793,7 +753,10 @@ main(int argc, char **argv)
 	if (argc == 2 && str_eq(argv[1], "writer"))
 		return run_writer();
 	parse(argc, argv, &o, &command);
-	choose_rights(command);
+	kiosk_writer = privsep_choose(command);
+#ifdef ZK_TEST_HOOKS
+	kiosk_writer = kiosk_writer || (command == NULL && getenv("ZK_TEST_EXEC_WRITER") != NULL);
+#endif
 	start_lang(&o, command);
 	if (o.idle == 0)
 		o.idle = site.idle_secs;

@@ -1,12 +1,16 @@
 /* privsep.c: the data group of a set-group-ID zorgkiosk; see privsep.h. */
 #include "privsep.h"
 
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "i18n.h"
+#include "site.h"
+#include "staff.h"
+#include "util.h"
 
 static bool active;
 static gid_t data_gid;
@@ -37,7 +41,7 @@ privsep_active(void)
 	return active;
 }
 
-bool
+static bool
 privsep_keep(void)
 {
 	/* The real group stays the caller's: it says who called, and a real
@@ -46,7 +50,7 @@ privsep_keep(void)
 	return !active || setresgid(getgid(), data_gid, data_gid) == 0;
 }
 
-void
+static void
 privsep_drop(void)
 {
 	gid_t real = getgid(), r, e, s;
@@ -59,8 +63,8 @@ privsep_drop(void)
 	}
 }
 
-bool
-privsep_caller_has_group(void)
+static bool
+caller_has_group(void)
 {
 	gid_t groups[256];
 	int n;
@@ -74,4 +78,44 @@ privsep_caller_has_group(void)
 		if (groups[i] == data_gid)
 			return true;
 	return n < 0;
+}
+
+/* Whether the real user is the site's kiosk account (by uid, as staff.c). */
+static bool
+is_kiosk_account(void)
+{
+	struct passwd *pw = site.kiosk_user ? getpwnam(site.kiosk_user) : NULL;
+
+	return pw != NULL && pw->pw_uid == getuid();
+}
+
+bool
+privsep_choose(const char *command)
+{
+	char login[64];
+
+	if (!active)
+		return false;
+	if (!str_eq(command, "check-forms") && staff_allowed(login, sizeof login)) {
+		if (!privsep_keep()) {
+			fputs(_("zorgkiosk: cannot take the data group; nothing was started.\n"), stderr);
+			exit(1);
+		}
+		return false;
+	}
+	privsep_drop();
+	if (!is_kiosk_account())
+		return false;
+	if (caller_has_group()) {
+		fputs(_("zorgkiosk: refused: the kiosk account is in the data group, so it could read every request. Take it out of that group (see docs/deploy.md).\n"),
+		    stderr);
+		exit(1);
+	}
+	return command == NULL;
+}
+
+bool
+privsep_may_write(void)
+{
+	return !active || (is_kiosk_account() && !caller_has_group() && privsep_keep());
 }

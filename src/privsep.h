@@ -22,14 +22,15 @@
 void privsep_start(void);
 /* Whether this process was started set-group-ID. */
 bool privsep_active(void);
-/* Take the data group back for the rest of the process (staff, root, the
- * writer); false when it cannot be. */
-bool privsep_keep(void);
-/* Give the data group up for good: real, effective and saved. Ends the
- * process when the system refuses (never go on half dropped). */
-void privsep_drop(void);
-/* Whether the caller's own groups (real or supplementary) hold the data
- * group: then dropping it leaves the files open to the caller. */
-bool privsep_caller_has_group(void);
+/* After the command line is read: who keeps the data group. Staff and
+ * root keep it for what they run, but check-forms (it reads a folder the
+ * caller names); everyone else gives it up for good. Returns whether the
+ * caller is the kiosk account starting the kiosk, which then stores
+ * through a writer (store_open_writer). Ends the process, with a message,
+ * when the kiosk account is in the data group itself. */
+bool privsep_choose(const char *command);
+/* For `zorgkiosk writer`: whether this process may store requests, and
+ * then holds the data group (the kiosk account, when set-group-ID). */
+bool privsep_may_write(void);
 
 #endif

@@ -439,6 +439,10 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     for login in ('zorgkiosk', STAFF, OUTSIDER):
         r = as_login(login, ['/usr/bin/zorgkiosk', 'check-forms', '--forms', str(secret)])
         assert r.returncode != 0 and 'are fine' not in r.stdout, (login, r.stdout, r.stderr)
+    # A file the kiosk reads by name (--exit-pin-file) is read without
+    # the group: the database cannot be its PIN file.
+    r = as_login('zorgkiosk', ['/usr/bin/zorgkiosk', '--kiosk', '--plain', '--exit-pin-file', DB])
+    assert r.returncode == 1 and re.search(r'cannot read the PIN file|pincodebestand \S+ niet lezen', r.stderr), r.stderr
     # The writer: for the kiosk account alone, which may store a request
     # through it (nothing more), and only a sound one.
     for login in (STAFF, OUTSIDER):
