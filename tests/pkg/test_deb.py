@@ -541,7 +541,7 @@ def test_install_run_upgrade_remove_purge(debs, system, tmp_path):
     r = run(['dpkg', '-i', debs['v2']])
     assert pwd.getpwnam('zorgkiosk').pw_gid == grp.getgrnam('zorgkiosk-kiosk').gr_gid, r.stderr
     assert grp.getgrnam('zorgkiosk').gr_mem == [] and STAFF in r.stderr, r.stderr
-    assert os.stat(DB).st_uid == 0
+    assert (os.stat(DB).st_uid, os.stat(DB).st_gid) == (0, data_gid)
     assert_files_closed_to(['zorgkiosk', STAFF, OUTSIDER])
     assert pwd.getpwnam('zorgkiosk').pw_dir == KIOSK_HOME, r.stdout + r.stderr
     assert DATA + '/PDF holds pages' in r.stderr, r.stderr
