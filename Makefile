@@ -37,7 +37,7 @@ SANITIZE  := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 # The core has no curses: unit tests link it alone.
 CORE := util i18n text charset form_read form form_languages form_load form_check form_data form_review form_glossary form_extra guide intake store store_files store_submit store_query store_search_plan store_record store_status store_queue store_audit store_audit_purge store_labels store_stats store_purge store_erase store_correct store_locations store_search store_backup site outfile fetch export_purge remote takehome pdf export_csv store_alerts answer_words correct
-UI   := ui bidi render doc edit kiosk lineui scr_menu scr_lang scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_note scr_progress scr_staff scr_record record_queue record_correct scr_person scr_care scr_plan scr_takehome speech print staff export_xlsx xlsx_zip cli cli_purge person cli_person cli_correct alerts backup restore status events main
+UI   := ui bidi render doc edit kiosk lineui scr_menu scr_lang scr_page scr_flow scr_form scr_review scr_help scr_words scr_prompt scr_note scr_progress scr_staff scr_record record_queue record_correct scr_person scr_care scr_plan scr_takehome speech print staff export_xlsx xlsx_zip cli cli_purge person cli_person cli_correct alerts backup restore status events privsep main
 OBJ      := $(patsubst %,build/obj/%.o,$(CORE) $(UI))
 CORE_OBJ := $(patsubst %,build/obj/%.o,$(CORE))
 ASAN_OBJ := $(patsubst %,build/asan/%.o,$(CORE) $(UI))

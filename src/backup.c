@@ -189,12 +189,13 @@ create_output(const char *output, int dir, char **path, char **name)
 
 	*name = NULL;
 	if (output != NULL) {
+		bool db_folder;
+
 		*path = xstrdup(output);
-		if (outfile_same_folder(output, site.database)) {
+		if ((fd = outfile_new(output, site.database, &db_folder)) < 0 && db_folder) {
 			fprintf(stderr, _("zorgkiosk: %s is in the database's folder; write backups somewhere else.\n"), output);
 			return -1;
 		}
-		fd = open(output, flags, 0600);
 	} else {
 		char stamp[32];
 		time_t now;

@@ -463,7 +463,8 @@ stats_sheet(lxw_workbook *wb, struct xlsx *x, lxw_format *head)
 static int
 scratch_file(char **path, bool *named)
 {
-	const char *dir = getenv("TMPDIR");
+	/* Not from a caller of a set-group-ID program (privsep.h). */
+	const char *dir = secure_getenv("TMPDIR");
 	int fd;
 
 	if (dir == NULL || *dir == '\0')

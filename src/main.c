@@ -17,6 +17,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "paths.h"
+#include "privsep.h"
 #include "remote.h"
 #include "screen.h"
 #include "site.h"
@@ -368,6 +369,11 @@ open_reason(enum store_rc rc)
 	}
 }
 
+/* Whether the kiosk stores through a writer exec'd afresh, holding no
+ * group itself (see privsep.h): the kiosk account of a set-group-ID
+ * zorgkiosk. The test build may be asked for it with ZK_TEST_EXEC_WRITER. */
+static bool kiosk_writer;
+
 /* The database of the site, created for site.database_group when set.
  * The kiosk reads every page of a small file first, so that damage is
  * refused before a visitor types anything; a big one (seconds at a
@@ -375,13 +381,22 @@ open_reason(enum store_rc rc)
  * damage refuses the first submit. Staff commands skip that read and meet
  * damage as an error of the rows they read. */
 static struct store *
-open_store(enum store_check check, FILE *out)
+open_store_rc(enum store_check check, FILE *out, enum store_rc *rcp)
 {
 	gid_t gid = (gid_t)-1;
 	enum store_rc rc;
 	char *detail = NULL;
 	struct store *s;
 
+	if (kiosk_writer) {
+		/* The writer says no more than why; its words stay with it. */
+		if ((s = store_open_writer(site.database, &rc)) == NULL) {
+			fprintf(out, _("zorgkiosk: cannot use the database %s: %s"), site.database, open_reason(rc));
+			fputs(".\n", out);
+		}
+		*rcp = rc;
+		return s;
+	}
 	if (site.database_group != NULL) {
 		struct group *gr = getgrnam(site.database_group);
 
@@ -408,7 +423,16 @@ open_store(enum store_check check, FILE *out)
 		fprintf(out, detail ? " (%s).\n" : ".\n", detail);
 		free(detail);
 	}
+	*rcp = s ? STORE_OK : rc;
 	return s;
+}
+
+static struct store *
+open_store(enum store_check check, FILE *out)
+{
+	enum store_rc rc;
+
+	return open_store_rc(check, out, &rc);
 }
 
 /* Read the PIN (4 to 12 digits) from path into pin; the file must not be
@@ -476,7 +500,8 @@ finish_start(struct app *a, FILE *why)
 		return false;
 	}
 	store_set_location(a->store, kiosk_location);
-	store_save_labels(a->store, a->forms);
+	if (!kiosk_writer)
+		store_save_labels(a->store, a->forms);
 	return true;
 }
 
@@ -527,7 +552,8 @@ run(const struct options *o, const char *command)
 		 * its labels, for staff reading them after the form has changed. */
 		if (command == NULL) {
 			store_set_location(a.store, kiosk_location);
-			store_save_labels(a.store, a.forms);
+			if (!kiosk_writer)
+				store_save_labels(a.store, a.forms);
 		}
 	}
 	if (command != NULL && !staff) {
@@ -539,7 +565,9 @@ run(const struct options *o, const char *command)
 		a.low_bandwidth = o->low_bandwidth;
 		a.exit_pin = o->pin_file ? pin : NULL;
 		a.staff = staff ? login : NULL;
-		a.login = login_name(login, sizeof login);
+		/* No drafts through a writer: they would be the shared kiosk
+		 * account's, offered to the next person. */
+		a.login = kiosk_writer ? NULL : login_name(login, sizeof login);
 		event_log(LOG_INFO, "%s started%s", staff ? "staff terminal" : "kiosk", plain ? " (line mode)" : "");
 		status = plain ? lineui_run(&a) : kiosk_run(&a);
 	}
@@ -729,6 +757,41 @@ run_remote(void)
 	return status;
 }
 
+/* `zorgkiosk writer`: the kiosk's writer, exec'd afresh (store_open_writer)
+ * with its socket as descriptor 3. Set-group-ID, only for the kiosk
+ * account: the one use of the group it is given. What it stores comes from
+ * the socket; what it opens, from the site file alone. */
+static int
+run_writer(void)
+{
+	struct stat st;
+	enum store_rc rc;
+	struct store *s;
+	struct forms *f;
+	char *errors = NULL;
+	FILE *quiet;
+
+	if (fstat(3, &st) != 0 || !S_ISSOCK(st.st_mode))
+		usage_error(_("unknown command '%s'"), "writer");
+	if (!privsep_may_write()) {
+		fputs(_("zorgkiosk: refused: only the kiosk account's kiosk stores requests this way.\n"), stderr);
+		return 1;
+	}
+	/* The files are the group's, whatever the caller's umask. */
+	umask(007);
+	if ((quiet = fopen("/dev/null", "w")) == NULL)
+		return 1;
+	s = open_store_rc(STORE_CHECK_BACKGROUND, quiet, &rc);
+	fclose(quiet);
+	/* The labels of the form version this kiosk stores requests with. */
+	if (s != NULL && (f = forms_load(site.forms, &errors)) != NULL) {
+		store_save_labels(s, f);
+		forms_free(f);
+	}
+	free(errors);
+	store_serve(s, rc, 3);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -738,6 +801,9 @@ main(int argc, char **argv)
 	struct forms *f;
 	int status = 0;
 
+	/* Before anything else: nothing runs with the data group until the
+	 * caller is known (privsep_choose). */
+	privsep_start();
 	set_locale();
 	charset_init();
 	i18n_init(zk_locale_dir);
@@ -754,7 +820,13 @@ main(int argc, char **argv)
 	load_languages();
 	o.lang = env_lang();
 	i18n_set(o.lang);
+	if (argc == 2 && str_eq(argv[1], "writer"))
+		return run_writer();
 	parse(argc, argv, &o, &command);
+	kiosk_writer = privsep_choose(command);
+#ifdef ZK_TEST_HOOKS
+	kiosk_writer = kiosk_writer || (command == NULL && getenv("ZK_TEST_EXEC_WRITER") != NULL);
+#endif
 	start_lang(&o, command);
 	if (o.idle == 0)
 		o.idle = site.idle_secs;

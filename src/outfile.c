@@ -54,15 +54,45 @@ wrap(int fd, char **why, const char *path)
 	return f;
 }
 
+int
+outfile_new(const char *path, const char *db, bool *db_folder)
+{
+	char *dir = xstrdup(path), *name = xstrdup(path), *db_dir = xstrdup(db);
+	struct stat sd, sdb;
+	int dfd, fd = -1, err;
+
+	/* The folder is opened once and the file made in the very folder that
+	 * was checked: a link swapped meanwhile cannot move it into the
+	 * database's folder (which a set-group-ID zorgkiosk can write). */
+	*db_folder = false;
+	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0 && fstat(dfd, &sd) == 0 && stat(dirname(db_dir), &sdb) == 0 && sd.st_dev == sdb.st_dev &&
+	    sd.st_ino == sdb.st_ino)
+		*db_folder = true;
+	else if (dfd >= 0)
+		fd = openat(dfd, basename(name), NEW_FILE, 0600);
+	err = errno;
+	if (dfd >= 0)
+		close(dfd);
+	free(dir);
+	free(name);
+	free(db_dir);
+	errno = err;
+	return fd;
+}
+
 FILE *
 outfile_create(const char *path, const char *db, char **why)
 {
+	bool db_folder;
+	int fd = outfile_new(path, db, &db_folder);
+
 	*why = NULL;
-	if (outfile_same_folder(path, db)) {
+	if (db_folder) {
 		*why = xasprintf(_("%s is in the database's folder; write exports somewhere else."), path);
 		return NULL;
 	}
-	return wrap(open(path, NEW_FILE, 0600), why, path);
+	return wrap(fd, why, path);
 }
 
 char *

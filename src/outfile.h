@@ -19,6 +19,11 @@ FILE *outfile_create(const char *path, const char *db, char **why);
  * Sets *path (caller frees). NULL with *why set (caller frees). */
 FILE *outfile_in_folder(const char *home, const char *folder, const char *ext, char **path, char **why);
 
+/* A new file at path (O_EXCL, mode 0600, never through a link), made in
+ * the folder it checked is not db's: -1 with errno set, or with
+ * *db_folder true when it is. */
+int outfile_new(const char *path, const char *db, bool *db_folder);
+
 /* Whether the folders of files a and b are the same folder. */
 bool outfile_same_folder(const char *a, const char *b);
 

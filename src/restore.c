@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "privsep.h"
 #include "site.h"
 #include "store_backup.h"
 #include "util.h"
@@ -246,9 +247,10 @@ restore_run(const char *identity, const char *file)
 		return 1;
 	}
 	/* As the kiosk would have made it at its first start: the kiosk
-	 * account's, shared with the site's group. */
+	 * account's, shared with the site's group; root's when zorgkiosk is
+	 * set-group-ID (privsep.h), where the group alone opens it. */
 	kiosk = site.kiosk_user ? getpwnam(site.kiosk_user) : NULL;
-	uid = kiosk ? kiosk->pw_uid : getuid();
+	uid = kiosk && !privsep_active() ? kiosk->pw_uid : getuid();
 	if (gid == (gid_t)-1)
 		gid = kiosk ? kiosk->pw_gid : getgid();
 	if (put_in_place(image, len, uid, gid, mode))

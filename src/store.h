@@ -60,6 +60,17 @@ void store_close(struct store *s);
  * kiosk calls it once, before anyone typed, so that the writer holds no
  * visitor's answers but the ones it stores. */
 void store_writer_start(struct store *s);
+/* The kiosk's store when it may not open the database itself (a set-group-ID
+ * zorgkiosk, privsep.h): no connection, only a writer, this program exec'd
+ * afresh as `zorgkiosk writer` with its socket as descriptor 3, which
+ * holds the data group, opens the file and answers whether it may be
+ * used. Returns NULL with *rc saying why not. Another such writer takes
+ * over when one is lost. Drafts are never kept through it. */
+struct store *store_open_writer(const char *path, enum store_rc *rc);
+/* That writer's side, on fd: open_rc is how opening s went (s NULL when
+ * it failed); it is said first, then requests are stored until the kiosk
+ * closes fd. Closes s. */
+void store_serve(struct store *s, enum store_rc open_rc, int fd) __attribute__((noreturn));
 /* End the writer, if there is one (store_close does). */
 void store_writer_stop(struct store *s);
 /* Store the intake in one transaction and put its reference, e.g.

@@ -12,6 +12,9 @@ struct store {
 	char *path;
 	bool search_ready; /* the search index holds the fields asked for */
 	pid_t writer;      /* the process that stores requests, or 0 */
+	bool exec_writer;  /* no connection of its own (db NULL): every
+	                    * writer is this program exec'd afresh
+	                    * (store_open_writer) */
 	int writer_fd;     /* its socket, or -1 */
 	bool check_due;    /* every page is still to be read (see store_check) */
 	bool check_unread; /* the writer reads them; its answer comes first */

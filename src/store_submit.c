@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "charset.h"
 #include "intake.h"
 #include "store_int.h"
 #include "util.h"
@@ -160,6 +161,17 @@ next_seq(sqlite3 *db, int year, int *seq)
 	return rc;
 }
 
+/* Whether a writer may take r as it came: the kiosk that sent it may be
+ * in hostile hands (privsep.h), so what decides a lookup (the language)
+ * or lands in front of staff is checked again here. */
+static bool
+request_sound(const struct request *r)
+{
+	return i18n_enabled((lang_id)r->ui) && r->year >= 2000 && r->year <= 9999 &&
+	    charset_valid_utf8(r->id, false) && charset_valid_utf8(r->location, false) &&
+	    !charset_has_invisible(r->location);
+}
+
 /* Whether the request sent as id is stored already; its reference into
  * ref then. Runs inside the submit's transaction. */
 static bool
@@ -207,6 +219,10 @@ submit_here(sqlite3 *db, const char *req, size_t len, char *ref, int *err, bool 
 	}
 	r.id[sizeof r.id - 1] = '\0';
 	r.location[sizeof r.location - 1] = '\0';
+	if (!request_sound(&r)) {
+		store_exec(db, "ROLLBACK");
+		return STORE_ERROR;
+	}
 	if (stored_ref(db, r.id, ref)) {
 		store_exec(db, "ROLLBACK");
 		return STORE_OK;
@@ -245,7 +261,7 @@ submit_here(sqlite3 *db, const char *req, size_t len, char *ref, int *err, bool 
 	for (uint32_t i = 0; rc == SQLITE_OK && i < r.n; i++) {
 		const char *field = next_string(&p, end), *value = field ? next_string(&p, end) : NULL;
 
-		if (value == NULL) {
+		if (value == NULL || !charset_valid_utf8(field, false) || !charset_valid_utf8(value, true)) {
 			rc = SQLITE_MISUSE;
 			break;
 		}
@@ -445,9 +461,11 @@ keep_log_small(sqlite3 *db, const char *path)
 }
 
 /* The writer: one request after another from fd, until the kiosk closes
- * it or a request fails; first, when check is set, every page read. */
+ * it or a request fails; first, when check is set, every page read. With
+ * last, its connection is the last one of the kiosk, and closing it at the
+ * end checkpoints (a forked writer leaves that to the kiosk's own). */
 static void __attribute__((noreturn))
-writer_main(const char *path, int fd, bool check)
+writer_main(const char *path, int fd, bool check, bool last)
 {
 	char *shm = xasprintf("%s-shm", path);
 	struct stat seen = { 0 };
@@ -490,9 +508,34 @@ writer_main(const char *path, int fd, bool check)
 		/* What the transaction mapped, or a change since. */
 		stale = !shm_same(shm, &seen);
 	}
-	child_close(db);
+	if (last)
+		sqlite3_close(db);
+	else
+		child_close(db);
 	_exit(0);
 }
+
+void
+store_serve(struct store *s, enum store_rc open_rc, int fd)
+{
+	struct submit_result hello = { .rc = open_rc };
+	char *path;
+
+	if (s == NULL) {
+		send_all(fd, &hello, sizeof hello);
+		_exit(1);
+	}
+	/* A big file's pages are read here, and said after the hello. */
+	hello.fresh = s->check_due;
+	s->check_due = false;
+	path = xstrdup(s->path);
+	store_close(s);
+	if (!send_all(fd, &hello, sizeof hello))
+		_exit(1);
+	writer_main(path, fd, hello.fresh, true);
+}
+
+static enum store_rc writer_exec(struct store *s);
 
 void
 store_writer_start(struct store *s)
@@ -500,6 +543,11 @@ store_writer_start(struct store *s)
 	int fds[2];
 	pid_t pid;
 
+	if (s->exec_writer) {
+		if (s->writer <= 0)
+			writer_exec(s);
+		return;
+	}
 	if (s->writer > 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
 		return;
 	/* A connection must not cross fork(), and SQLite shares open files
@@ -515,7 +563,7 @@ store_writer_start(struct store *s)
 	if (pid == 0) {
 		child_init();
 		close(fds[0]);
-		writer_main(s->path, fds[1], s->check_due);
+		writer_main(s->path, fds[1], s->check_due, false);
 	}
 	close(fds[1]);
 	if (pid > 0) {
@@ -586,7 +634,8 @@ await_result(int fd, struct submit_result *res, int ms)
 }
 
 /* The writer died or hung with a request: ask the files why, with our own
- * connection closed (see store_diagnose). */
+ * connection closed (see store_diagnose). Without a connection (and
+ * without the right to look at the files), only the writer could say. */
 static enum store_rc
 writer_lost(struct store *s)
 {
@@ -594,6 +643,8 @@ writer_lost(struct store *s)
 
 	kill(s->writer, SIGKILL);
 	store_writer_stop(s);
+	if (s->exec_writer)
+		return STORE_IOERR;
 	sqlite3_db_config(s->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		return STORE_IOERR;
@@ -654,13 +705,81 @@ submit_by_writer(struct store *s, const char *req, size_t len, struct submit_res
 	return !res->fresh || res->rc == STORE_BUSY;
 }
 
-/* In a child of its own, with our connection closed meanwhile. */
+/* This program exec'd afresh as `zorgkiosk writer`, its socket as
+ * descriptor 3 (see store_open_writer): it holds nothing of this process,
+ * and a set-group-ID bit gives it the group that this process lacks. Its
+ * first answer says whether the database may be used. */
+static enum store_rc
+writer_exec(struct store *s)
+{
+	char arg0[] = "zorgkiosk", arg1[] = "writer";
+	char *const argv[] = { arg0, arg1, NULL };
+	struct submit_result hello = { .rc = STORE_IOERR };
+	int fds[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+		return STORE_ERROR;
+	pid = fork();
+	if (pid == 0) {
+		child_init();
+		if (fds[1] == 3 ? fcntl(3, F_SETFD, 0) == 0 : dup2(fds[1], 3) == 3) {
+			close_range(4, ~0U, 0);
+			execv("/proc/self/exe", argv);
+		}
+		_exit(127);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		return STORE_ERROR;
+	}
+#ifdef ZK_TEST_HOOKS
+	/* Only the first writer stops itself: the next takes over. */
+	unsetenv("ZK_TEST_WRITER_STOP");
+#endif
+	s->writer = pid;
+	s->writer_fd = fds[0];
+	if (!await_result(fds[0], &hello, SUBMIT_WAIT_MS)) {
+		kill(pid, SIGKILL);
+		hello.rc = STORE_IOERR;
+	}
+	if (hello.rc != STORE_OK)
+		store_writer_stop(s);
+	else
+		s->check_unread = hello.fresh;
+	return hello.rc;
+}
+
+struct store *
+store_open_writer(const char *path, enum store_rc *rc)
+{
+	struct store *s = xcalloc(1, sizeof *s);
+
+	s->path = xstrdup(path);
+	s->exec_writer = true;
+	s->writer_fd = -1;
+	if ((*rc = writer_exec(s)) != STORE_OK) {
+		free(s->path);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* In a child of its own, with our connection closed meanwhile; without
+ * a connection, in a writer exec'd afresh. */
 static void
 submit_by_child(struct store *s, const char *req, size_t len, struct submit_result *res)
 {
 	int fds[2], rc;
 	pid_t pid;
 
+	if (s->exec_writer) {
+		if ((res->rc = writer_exec(s)) == STORE_OK && !submit_by_writer(s, req, len, res))
+			res->rc = STORE_IOERR;
+		return;
+	}
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) {
 		res->rc = submit_here(s->db, req, len, res->ref, &rc, &res->fresh);
 		return;

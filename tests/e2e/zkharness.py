@@ -342,6 +342,10 @@ def base_env(lang='C.UTF-8', **extra):
            'UBSAN_OPTIONS': 'print_stacktrace=1:halt_on_error=1'}
     if lang is not None:
         env['LANG'] = lang
+    # Any test may be run with the kiosk's writer exec'd afresh, as the
+    # kiosk account's set-group-ID kiosk stores (src/privsep.h).
+    if os.environ.get('ZK_TEST_EXEC_WRITER'):
+        env['ZK_TEST_EXEC_WRITER'] = '1'
     for k, v in extra.items():
         if v is None:
             env.pop(k, None)
