@@ -160,15 +160,6 @@ struct export_ctx {
 	int count;
 };
 
-static const char *
-answer_of(const struct store_record *r, const char *field)
-{
-	for (size_t i = 0; i < r->nanswers; i++)
-		if (str_eq(r->answers[i].field, field))
-			return r->answers[i].value;
-	return "";
-}
-
 /* v as JSON: null for NULL or, when empty_null, "". */
 static json_t *
 json_or_null(const char *v, bool empty_null)
@@ -267,9 +258,9 @@ export_one(void *ctx, const struct store_record *r)
 		csv_cell(x->out, r->status, false);
 		csv_cell(x->out, r->ui_lang, false);
 		for (size_t i = 0; i < f->nfields; i++)
-			csv_cell(x->out, answer_of(r, f->fields[i].id), false);
+			csv_cell(x->out, store_record_answer(r, f->fields[i].id), false);
 		if (f->care != NULL)
-			csv_cell(x->out, answer_of(r, INTAKE_CARE_FIELD), false);
+			csv_cell(x->out, store_record_answer(r, INTAKE_CARE_FIELD), false);
 		csv_cell(x->out, r->location, false); /* last: old readers keep their columns */
 		fputs("\r\n", x->out);
 	}

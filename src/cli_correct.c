@@ -41,15 +41,6 @@ read_value(const struct field *fd, const char *ref)
 	return line;
 }
 
-static const char *
-answer_of(const struct store_record *r, const char *field)
-{
-	for (size_t i = 0; i < r->nanswers; i++)
-		if (str_eq(r->answers[i].field, field))
-			return r->answers[i].value;
-	return "";
-}
-
 int
 cli_correct(struct store *s, const struct forms *f, const char *login, const struct cli_args *a)
 {
@@ -80,7 +71,7 @@ cli_correct(struct store *s, const struct forms *f, const char *login, const str
 	} else if ((e = correct_check(f, &r, fd, value, &stored)) != VERR_NONE) {
 		/* L10N: the field as staff read it, then the kiosk's message. */
 		fprintf(stderr, _("zorgkiosk: %s: %s Nothing was changed.\n"), field_staff_label(fd), intake_message(e));
-	} else if (str_eq(stored, answer_of(&r, fd->id))) {
+	} else if (str_eq(stored, store_record_answer(&r, fd->id))) {
 		printf(_("%s of %s: that is what was stored already; nothing was changed.\n"), field_staff_label(fd), a->ref);
 		status = 0;
 	} else if ((rc = store_correct(s, &r, fd->id, stored, login, &wiped)) != STORE_OK) {

@@ -20,15 +20,6 @@ correct_pick_build(const struct forms *f, struct doc *d, int first, int cancel)
 	doc_button(d, cancel, cancel, '0', _("Cancel"));
 }
 
-static const char *
-answer_of(const struct store_record *r, const char *field)
-{
-	for (size_t i = 0; i < r->nanswers; i++)
-		if (str_eq(r->answers[i].field, field))
-			return r->answers[i].value;
-	return "";
-}
-
 char *
 correct_apply(struct app *a, const struct store_record *r, const struct field *fd, const char *text, bool *again)
 {
@@ -42,7 +33,7 @@ correct_apply(struct app *a, const struct store_record *r, const struct field *f
 	if (e != VERR_NONE)
 		/* L10N: the field as staff read it, then the kiosk's message. */
 		return xasprintf(_("%s: %s"), field_staff_label(fd), intake_message(e));
-	if (str_eq(stored, answer_of(r, fd->id))) {
+	if (str_eq(stored, store_record_answer(r, fd->id))) {
 		wipe_free(stored);
 		return xstrdup(_("That is what was stored already; nothing was changed."));
 	}

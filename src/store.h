@@ -180,6 +180,8 @@ struct store_record {
 /* Read request ref in full. Caller frees with store_record_free. */
 enum store_rc store_record(struct store *s, const char *ref, struct store_record *r);
 void store_record_free(struct store_record *r);
+/* The answer of r to field, "" when it has none. */
+const char *store_record_answer(const struct store_record *r, const char *field);
 /* Change the status of r, which staff read at r->version. STORE_CONFLICT
  * when it changed since; then nothing is written. Writes history and audit. */
 enum store_rc store_set_status(struct store *s, const struct store_record *r, const char *status, const char *staff);

@@ -197,6 +197,15 @@ store_record(struct store *s, const char *ref, struct store_record *r)
 	return store_rc_of(rc);
 }
 
+const char *
+store_record_answer(const struct store_record *r, const char *field)
+{
+	for (size_t i = 0; i < r->nanswers; i++)
+		if (str_eq(r->answers[i].field, field))
+			return r->answers[i].value;
+	return "";
+}
+
 void
 store_record_free(struct store_record *r)
 {
