@@ -125,8 +125,9 @@ bidi_visual(const wchar_t *s, size_t n, bool rtl, wchar_t *out, size_t *pos)
 
 			pos[i] = kept[v] < k ? kept[v] : (k > 0 ? k - 1 : 0);
 		}
-	free(in);
-	free(vis);
+	/* The text may hold what a visitor typed. */
+	wipe_free(in);
+	wipe_free(vis);
 	free(l2v);
 	free(kept);
 	free(at);

@@ -168,7 +168,7 @@ glossary_find(const struct forms *f, const char *utf8, lang_id l, bool *found)
 			found[i] = true;
 		n += found[i];
 	}
-	free(t);
+	wipe_free(t); /* the text may hold what a visitor typed */
 	return n;
 }
 
