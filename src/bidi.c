@@ -22,46 +22,63 @@ bidi_has_rtl(const wchar_t *s, size_t n)
 	return false;
 }
 
+/* A letter or digit that reads left to right: Latin (a Dutch name, an
+ * address) or a European digit. */
 static bool
-is_digit(wchar_t c)
+ltr_char(wchar_t c)
 {
-	return c >= L'0' && c <= L'9';
+	FriBidiCharType t = fribidi_get_bidi_type((FriBidiChar)c);
+
+	return t == FRIBIDI_TYPE_LTR || t == FRIBIDI_TYPE_EN;
 }
 
-/* Characters that join the parts of one number as people write it: a
- * phone number "06 12345678", a time "15.00-16.00", a date "1/4". */
+/* Characters that join the words and numbers of one left-to-right phrase
+ * as people write it: "Petuniatuin 7A", "06 12345678", "15.00-16.00",
+ * "Noordhove & Seghwaert", 'light'. */
 static bool
-joins_digits(wchar_t c)
+joins(wchar_t c)
 {
-	return c == L' ' || c == L'.' || c == L':' || c == L'/' || c == L'-' || c == L'\u2013';
+	return c == L' ' || c == L'.' || c == L':' || c == L'/' || c == L'-' || c == L'\u2013' || c == L'&' ||
+	    c == L'\'';
 }
 
-/* The end of the number of several parts that starts at s[i] (a digit), or
- * i when it has one part: such a number is read left to right as a whole,
- * also in a right-to-left line, where the algorithm alone would put its
- * parts in the line's order. */
+/* The end of the left-to-right phrase that starts at s[i], in brackets or
+ * not ("(Wmo-melding)"), or i when none starts there. In a right-to-left
+ * line the algorithm alone would put the parts of such a phrase (the
+ * words of a name, the groups of a phone number, a closing quote) in the
+ * line's order; an isolate keeps it as written. */
 static size_t
-number_end(const wchar_t *s, size_t n, size_t i)
+phrase_end(const wchar_t *s, size_t n, size_t i)
 {
-	size_t end = i, k = i;
-	bool parts = false;
+	bool bracket = s[i] == L'(';
+	size_t k = i + bracket, end;
 
-	while (k < n && is_digit(s[k]))
-		k++;
-	end = k;
-	while (k < n && joins_digits(s[k])) {
-		size_t j = k;
-
-		while (j < n && joins_digits(s[j]) && j - k < 3)
-			j++;
-		if (j >= n || !is_digit(s[j]))
+	if (k >= n || !(ltr_char(s[k]) || s[k] == L'\''))
+		return i;
+	for (;;) {
+		while (k < n && (ltr_char(s[k]) || s[k] == L'\''))
+			k++;
+		end = k;
+		/* A few joining characters, then more of the phrase. */
+		while (k < n && joins(s[k]) && s[k] != L'\'' && k - end < 3)
+			k++;
+		if (k == end || k >= n || !(ltr_char(s[k]) || s[k] == L'\'')) {
+			k = end;
 			break;
-		while (j < n && is_digit(s[j]))
-			j++;
-		end = k = j;
-		parts = true;
+		}
 	}
-	return parts ? end : i;
+	if (bracket)
+		return k < n && s[k] == L')' ? k + 1 : i;
+	return end;
+}
+
+/* Whether a phrase may start at s[i]: at the start of a word, not in the
+ * middle of one. */
+static bool
+word_start(const wchar_t *s, size_t i)
+{
+	return i == 0 || !(ltr_char(s[i - 1]) || fribidi_get_bidi_type((FriBidiChar)s[i - 1]) == FRIBIDI_TYPE_AL ||
+	    fribidi_get_bidi_type((FriBidiChar)s[i - 1]) == FRIBIDI_TYPE_RTL || (joins(s[i - 1]) && s[i - 1] != L' '));
 }
 
 size_t
@@ -81,12 +98,7 @@ bidi_visual(const wchar_t *s, size_t n, bool rtl, wchar_t *out, size_t *pos)
 	kept = xcalloc(3 * n, sizeof *kept);
 	at = xcalloc(n, sizeof *at);
 	for (size_t i = 0; i < n;) {
-		/* A number that goes on from a word ("MZ-2026-0042") already
-		 * runs left to right with it. */
-		bool starts = rtl && is_digit(s[i]) &&
-		    (i == 0 || !(joins_digits(s[i - 1]) || is_digit(s[i - 1]) ||
-		    FRIBIDI_IS_LETTER(fribidi_get_bidi_type((FriBidiChar)s[i - 1]))) || s[i - 1] == L' ');
-		size_t end = starts ? number_end(s, n, i) : i;
+		size_t end = rtl && word_start(s, i) ? phrase_end(s, n, i) : i;
 
 		if (end > i) {
 			in[m++] = LRI;

@@ -340,3 +340,75 @@ def test_a_language_added_in_the_forms_alone(kiosk, tmp_path, forms_dir):
     k.send('2')
     menu = libcfg.load(str(d / 'guide.conf'))['menu']['title']['nl']
     k.wait_for('[fy] ' + menu)
+
+
+def right_edges(k):
+    """The column where each non-empty body line ends, the focus marker and
+    the scroll marks left out (pyte keeps a combining mark in the cell of
+    its letter: it takes no column)."""
+    ends = set()
+    for line in k.screen.display[1:-1]:
+        text = re.sub(r'(\s[\u25c0])?(\s[\u25b2\u25bc])?\s*$', '', line)
+        if text.strip():
+            ends.add(sum(1 for ch in text if not unicodedata.combining(ch)))
+    return ends
+
+
+def words(visual):
+    """The words of a line as a reader gets them, in any order: an Arabic
+    word read from the right, a Latin one as it stands."""
+    out = []
+    for w in visual.replace('\u25c0', ' ').split():
+        if re.search(r'[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]', w):
+            w = logical(w)
+        out.append(nfkc(w))
+    return sorted(out)
+
+
+def is_title(k, title):
+    return words(k.screen.display[0]) == sorted(nfkc(w) for w in title.split())
+
+
+def aligned_right(k):
+    """Whether every body line stands against the right edge of the text
+    column, an indent (mirrored: on the right) of a few columns aside. A
+    left-aligned line of a short paragraph would end far from it."""
+    ends = right_edges(k)
+    return not ends or min(ends) >= max(ends) - 5
+
+
+def test_every_arabic_page_and_section_reads_right_to_left(kiosk, forms):
+    """Every page of the guide and every section of it, in Arabic, on a
+    terminal without bidi (pyte): its title bar reads as its title from the
+    right, and every line of its text stands against the right edge."""
+    k = all_languages(kiosk)
+    choose(k, forms, 'ar')
+    problems = []
+    for page_id in forms.menu_items():
+        if page_id not in forms.pages:
+            continue
+        page = forms.pages[page_id]
+        k.send(forms.menu_key(page_id))
+        title = page['title']['ar']
+        k.wait_until(lambda: is_title(k, title), 'the page %s' % page_id)
+        k.quiet(0.05)
+        if not aligned_right(k):
+            problems.append('%s: lines end at columns %s' % (page_id, sorted(right_edges(k))))
+        for i, sec in enumerate(page['sections']):
+            if i >= 9:
+                break
+            k.send(str(i + 1))
+            want = sec['title']['ar']
+            k.wait_until(lambda: is_title(k, want), 'section %d of %s' % (i + 1, page_id))
+            k.quiet(0.05)
+            if not aligned_right(k):
+                problems.append('%s, section %d: lines end at columns %s\n%s' % (
+                    page_id, i + 1, sorted(right_edges(k)), '\n'.join(k.screen.display)))
+            k.send('\x1b')
+            k.wait_until(lambda: is_title(k, title), 'back on %s' % page_id)
+            k.quiet(0.05)
+        k.send('\x1b')
+        choose_title = forms.menu_title('ar')
+        k.wait_until(lambda: is_title(k, choose_title), 'back on the menu')
+        k.quiet(0.05)
+    assert not problems, '\n'.join(problems)
