@@ -58,6 +58,31 @@ put(void *closure, const unsigned char *data, unsigned int n)
 	return CAIRO_STATUS_SUCCESS;
 }
 
+/* The runs of a line, left to right as they stand on it, from x on
+ * baseline y. A left-to-right run goes with its text, so that each glyph
+ * maps back to the letters it stands for. A right-to-left run goes as
+ * glyphs alone: cairo then writes them in the order they are seen and
+ * names each glyph's letter through the font (Arabic in its joined forms
+ * and ligatures, which NFKC turns back into letters), which pdftotext
+ * reads back in order; with the text, cairo writes them in reading order
+ * against the line, and pdftotext turns lam-alef around. */
+static void
+show_runs(cairo_t *cr, PangoLayoutLine *line, double x, double y)
+{
+	const char *text = pango_layout_get_text(line->layout);
+
+	for (GSList *r = line->runs; r != NULL; r = r->next) {
+		PangoGlyphItem *run = r->data;
+
+		cairo_move_to(cr, x, y);
+		if (run->item->analysis.level % 2 == 1)
+			pango_cairo_show_glyph_string(cr, run->item->analysis.font, run->glyphs);
+		else
+			pango_cairo_show_glyph_item(cr, text, run);
+		x += (double)pango_glyph_string_get_width(run->glyphs) / PANGO_SCALE;
+	}
+}
+
 /* Draw one sheet line from visual line *row on: a line wider than the
  * page wraps rather than runs off it. A right-to-left line (the direction
  * of its first strong letter) is aligned to the right margin. */
@@ -76,8 +101,8 @@ draw_line(cairo_t *cr, PangoLayout *layout, const struct sheet_line *l, int *row
 			*row = 0;
 		}
 		pango_layout_iter_get_line_extents(it, NULL, &ext);
-		cairo_move_to(cr, MARGIN_X + (double)ext.x / PANGO_SCALE, MARGIN_TOP + *row * LEADING);
-		pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(it));
+		show_runs(cr, pango_layout_iter_get_line_readonly(it), MARGIN_X + (double)ext.x / PANGO_SCALE,
+		    MARGIN_TOP + *row * LEADING);
 		(*row)++;
 	} while (pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
