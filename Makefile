@@ -19,7 +19,7 @@ MSGFMT     ?= msgfmt
 # Debian's python3, which has the python3-* test packages.
 PYTHON     ?= /usr/bin/python3
 
-PKGS      := ncursesw sqlite3 libconfig jansson libcrypto icu-i18n icu-uc fribidi
+PKGS      := ncursesw sqlite3 libconfig jansson libcrypto icu-i18n icu-uc fribidi pangocairo cairo-pdf
 WARN      := -std=c17 -Wall -Wextra -Werror -Wshadow -Wmissing-prototypes \
              -Wstrict-prototypes -Wwrite-strings -Wformat=2
 HARDEN    := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE

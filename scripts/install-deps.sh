@@ -3,7 +3,7 @@
 # Usage: scripts/install-deps.sh build|check|bench|deb
 set -eu
 
-build="gcc make pkg-config libncurses-dev libsqlite3-dev libconfig-dev libjansson-dev libxlsxwriter-dev libssl-dev gettext libcups2-dev libspeechd-dev libicu-dev libfribidi-dev"
+build="gcc make pkg-config libncurses-dev libsqlite3-dev libconfig-dev libjansson-dev libxlsxwriter-dev libssl-dev gettext libcups2-dev libspeechd-dev libicu-dev libfribidi-dev libcairo2-dev libpango1.0-dev fonts-dejavu-core"
 check="$build python3 python3-pytest python3-pyte libcmocka-dev libvterm-dev sqlite3 tmux clang libclang-rt-14-dev locales openssh-server openssh-client python3-openpyxl debhelper dpkg-dev lintian e2fsprogs mount cups-daemon cups-client cups-filters poppler-utils age libreoffice-calc-nogui procps util-linux speech-dispatcher speech-dispatcher-audio-plugins msmtp python3-aiosmtpd faketime"
 bench="$check dialog whiptail"
 deb="$build debhelper dpkg-dev lintian"

@@ -1,165 +1,161 @@
-/* pdf.c: text lines as a PDF; see pdf.h. Why our own few lines of PDF
- * rather than text/plain through CUPS' texttopdf: texttopdf embeds font
- * subsets without a map back to Unicode, so the printed file cannot be
- * read back (or searched), and its result depends on the fonts the print
- * server has. The standard fonts need nothing on any server or printer. */
+/* pdf.c: text lines as a PDF; see pdf.h. Why cairo and Pango rather than
+ * the standard PDF fonts (which need no font files) or CUPS' texttopdf:
+ * the standard fonts know Windows-1252 only, so Turkish, Polish, Cyrillic
+ * and Arabic printed as '?'; texttopdf embeds fonts without a map back to
+ * Unicode, so the paper cannot be read back or searched. Pango shapes
+ * every script (Arabic joined, right to left), falls back through
+ * fontconfig to a font that has a letter, and cairo embeds only the glyphs
+ * used, each with its Unicode text (ToUnicode), so pdftotext reads the page
+ * back. The PDF is written to memory: no file on the kiosk holds it. */
 #include "pdf.h"
 
-#include <stdarg.h>
-#include <stdbool.h>
-#include <stdio.h>
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "charset.h"
 #include "util.h"
 
-/* A4 in points; Courier 10 pt is 6 pt wide, so 80 columns take 480 pt. */
-#define PAGE_W 595
-#define PAGE_H 842
-#define MARGIN_X 57
-#define MARGIN_TOP 60
-#define FONT_SIZE 10
-#define LEADING 12
-#define LINES_PER_PAGE ((PAGE_H - 2 * MARGIN_TOP) / LEADING)
+/* A4 in points. The monospace font at 10 pt is 6 pt wide, so PDF_COLS
+ * columns take the 481 pt between the margins. */
+#define PAGE_W 595.0
+#define PAGE_H 842.0
+#define MARGIN_X 57.0
+#define MARGIN_TOP 60.0
+#define LEADING 12.0
+#define LINES_PER_PAGE ((int)((PAGE_H - 2 * MARGIN_TOP) / LEADING))
+/* Debian's fonts-dejavu-core: Latin, Cyrillic and Arabic in one
+ * monospace family; fontconfig finds another font for anything else. */
+#define FONT "DejaVu Sans Mono, monospace 10"
 
 struct buf {
-	char *p;
+	unsigned char *p;
 	size_t len, cap;
 };
 
-static void
-put(struct buf *b, const char *s, size_t n)
+/* cairo's writer: append to the buffer. A bigger buffer is a new one and
+ * the old is wiped, so no stale copy of the page stays in freed memory. */
+static cairo_status_t
+put(void *closure, const unsigned char *data, unsigned int n)
 {
-	if (b->len + n + 1 > b->cap) {
-		b->cap = (b->len + n + 1) * 2;
-		b->p = xreallocarray(b->p, b->cap, 1);
+	struct buf *b = closure;
+
+	if (b->len + n > b->cap) {
+		size_t cap = (b->len + n) * 2;
+		unsigned char *p = xmalloc(cap);
+
+		if (b->len > 0)
+			memcpy(p, b->p, b->len);
+		if (b->p != NULL) {
+			explicit_bzero(b->p, b->cap);
+			free(b->p);
+		}
+		b->p = p;
+		b->cap = cap;
 	}
-	memcpy(b->p + b->len, s, n);
+	memcpy(b->p + b->len, data, n);
 	b->len += n;
-	b->p[b->len] = '\0';
+	return CAIRO_STATUS_SUCCESS;
 }
 
-static void putf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
+/* The runs of a line, left to right as they stand on it, from x on
+ * baseline y. A left-to-right run goes with its text, so that each glyph
+ * maps back to the letters it stands for. A right-to-left run goes as
+ * glyphs alone: cairo then writes them in the order they are seen and
+ * names each glyph's letter through the font (Arabic in its joined forms
+ * and ligatures, which NFKC turns back into letters), which pdftotext
+ * reads back in order; with the text, cairo writes them in reading order
+ * against the line, and pdftotext turns lam-alef around. */
 static void
-putf(struct buf *b, const char *fmt, ...)
+show_runs(cairo_t *cr, PangoLayoutLine *line, double x, double y)
 {
-	va_list ap;
-	char *s;
+	const char *text = pango_layout_get_text(line->layout);
 
-	va_start(ap, fmt);
-	s = xvasprintf(fmt, ap);
-	va_end(ap);
-	put(b, s, strlen(s));
-	free(s);
-}
+	for (GSList *r = line->runs; r != NULL; r = r->next) {
+		PangoGlyphItem *run = r->data;
 
-/* The Windows-1252 byte for Unicode c, or '?' when it has none. */
-static unsigned char
-cp1252(wchar_t c)
-{
-	static const wchar_t high[32] = {
-		0x20ac, 0, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
-		0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017d, 0,
-		0, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
-		0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0, 0x017e, 0x0178,
-	};
-
-	if ((c >= 0x20 && c < 0x7f) || (c >= 0xa0 && c <= 0xff))
-		return (unsigned char)c;
-	for (int i = 0; i < 32; i++)
-		if (high[i] != 0 && high[i] == c)
-			return (unsigned char)(0x80 + i);
-	return '?';
-}
-
-/* A PDF string of utf8: parentheses and backslashes escaped, bytes above
- * 127 written in octal so that the file stays plain ASCII. */
-static void
-put_string(struct buf *b, const char *utf8)
-{
-	size_t n;
-	wchar_t *w = charset_decode_utf8(utf8, &n);
-
-	put(b, "(", 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = cp1252(w[i]);
-
-		if (c == '(' || c == ')' || c == '\\')
-			putf(b, "\\%c", c);
-		else if (c >= 0x80)
-			putf(b, "\\%03o", c);
+		cairo_move_to(cr, x, y);
+		if (run->item->analysis.level % 2 == 1)
+			pango_cairo_show_glyph_string(cr, run->item->analysis.font, run->glyphs);
 		else
-			put(b, (const char *)&c, 1);
+			pango_cairo_show_glyph_item(cr, text, run);
+		x += (double)pango_glyph_string_get_width(run->glyphs) / PANGO_SCALE;
 	}
-	put(b, ")", 1);
-	explicit_bzero(w, n * sizeof *w);
-	free(w);
+}
+
+/* Draw one sheet line from visual line *row on: a line wider than the
+ * page wraps rather than runs off it. A right-to-left line (the direction
+ * of its first strong letter) is aligned to the right margin. */
+static void
+draw_line(cairo_t *cr, PangoLayout *layout, const struct sheet_line *l, int *row)
+{
+	PangoLayoutIter *it;
+
+	pango_layout_set_text(layout, l->text, -1);
+	it = pango_layout_get_iter(layout);
+	do {
+		PangoRectangle ext;
+
+		if (*row == LINES_PER_PAGE) {
+			cairo_show_page(cr);
+			*row = 0;
+		}
+		pango_layout_iter_get_line_extents(it, NULL, &ext);
+		show_runs(cr, pango_layout_iter_get_line_readonly(it), MARGIN_X + (double)ext.x / PANGO_SCALE,
+		    MARGIN_TOP + *row * LEADING);
+		(*row)++;
+	} while (pango_layout_iter_next_line(it));
+	pango_layout_iter_free(it);
 }
 
 char *
 pdf_make(const struct sheet_line *lines, size_t n, const char *title, size_t *len)
 {
 	struct buf b = { 0 };
-	size_t npages = n == 0 ? 1 : (n + LINES_PER_PAGE - 1) / LINES_PER_PAGE;
-	/* Objects: 1 catalog, 2 pages, 3 and 4 fonts, 5 info, then a page
-	 * and its content for each page. */
-	size_t nobj = 5 + 2 * npages;
-	size_t *offset = xcalloc(nobj + 1, sizeof *offset);
-	struct buf content = { 0 };
+	cairo_surface_t *surface = cairo_pdf_surface_create_for_stream(put, &b, PAGE_W, PAGE_H);
+	cairo_t *cr = cairo_create(surface);
+	PangoContext *ctx = pango_cairo_create_context(cr);
+	PangoLayout *layout;
+	PangoFontDescription *regular = pango_font_description_from_string(FONT);
+	PangoFontDescription *bold = pango_font_description_copy(regular);
+	cairo_status_t st;
+	int row = 0;
 
-	put(&b, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", 15);
-	offset[1] = b.len;
-	putf(&b, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
-	offset[2] = b.len;
-	putf(&b, "2 0 obj\n<< /Type /Pages /Count %zu /Kids [", npages);
-	for (size_t p = 0; p < npages; p++)
-		putf(&b, " %zu 0 R", 6 + 2 * p);
-	putf(&b, " ] >>\nendobj\n");
-	offset[3] = b.len;
-	putf(&b, "3 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>\nendobj\n");
-	offset[4] = b.len;
-	putf(&b, "4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Courier-Bold /Encoding /WinAnsiEncoding >>\nendobj\n");
-	offset[5] = b.len;
-	putf(&b, "5 0 obj\n<< /Title ");
-	put_string(&b, title);
-	putf(&b, " /Producer (zorgkiosk) >>\nendobj\n");
-	for (size_t p = 0; p < npages; p++) {
-		size_t first = p * LINES_PER_PAGE, last = first + LINES_PER_PAGE;
-		bool bold = false;
-
-		content.len = 0;
-		putf(&content, "BT\n/F1 %d Tf\n%d TL\n%d %d Td\n", FONT_SIZE, LEADING, MARGIN_X,
-		    PAGE_H - MARGIN_TOP);
-		for (size_t i = first; i < last && i < n; i++) {
-			if (lines[i].bold != bold) {
-				bold = lines[i].bold;
-				putf(&content, "/F%d %d Tf\n", bold ? 2 : 1, FONT_SIZE);
-			}
-			put_string(&content, lines[i].text);
-			putf(&content, " Tj T*\n");
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "zorgkiosk");
+	/* Points are the PDF's units: 10 pt is 10 units, not 10/72 inch at
+	 * a screen's 96 dpi. */
+	pango_cairo_context_set_resolution(ctx, 72);
+	layout = pango_layout_new(ctx);
+	pango_font_description_set_weight(bold, PANGO_WEIGHT_BOLD);
+	pango_layout_set_width(layout, (int)((PAGE_W - 2 * MARGIN_X) * PANGO_SCALE));
+	pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_auto_dir(layout, TRUE);
+	/* With auto_dir, "left" means the start of the line: the right
+	 * margin for a right-to-left line. */
+	pango_layout_set_alignment(layout, PANGO_ALIGN_LEFT);
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	for (size_t i = 0; i < n; i++) {
+		pango_layout_set_font_description(layout, lines[i].bold ? bold : regular);
+		draw_line(cr, layout, &lines[i], &row);
+	}
+	/* The text is not kept in the layout once drawn. */
+	pango_layout_set_text(layout, "", 0);
+	pango_font_description_free(bold);
+	pango_font_description_free(regular);
+	g_object_unref(layout);
+	g_object_unref(ctx);
+	cairo_destroy(cr);
+	cairo_surface_finish(surface);
+	st = cairo_surface_status(surface);
+	cairo_surface_destroy(surface);
+	if (st != CAIRO_STATUS_SUCCESS || b.p == NULL) {
+		if (b.p != NULL) {
+			explicit_bzero(b.p, b.cap);
+			free(b.p);
 		}
-		putf(&content, "ET\n");
-		offset[6 + 2 * p] = b.len;
-		putf(&b, "%zu 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] "
-		    "/Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %zu 0 R >>\nendobj\n",
-		    6 + 2 * p, PAGE_W, PAGE_H, 7 + 2 * p);
-		offset[7 + 2 * p] = b.len;
-		putf(&b, "%zu 0 obj\n<< /Length %zu >>\nstream\n", 7 + 2 * p, content.len);
-		put(&b, content.p, content.len);
-		putf(&b, "endstream\nendobj\n");
+		return NULL;
 	}
-	size_t xref = b.len;
-	putf(&b, "xref\n0 %zu\n0000000000 65535 f \n", nobj + 1);
-	for (size_t i = 1; i <= nobj; i++)
-		putf(&b, "%010zu 00000 n \n", offset[i]);
-	putf(&b, "trailer\n<< /Size %zu /Root 1 0 R /Info 5 0 R >>\nstartxref\n%zu\n%%%%EOF\n", nobj + 1, xref);
-	if (content.p != NULL) {
-		explicit_bzero(content.p, content.cap);
-		free(content.p);
-	}
-	free(offset);
 	*len = b.len;
-	return b.p;
+	return (char *)b.p;
 }

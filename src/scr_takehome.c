@@ -92,9 +92,13 @@ print_page(struct screen *s)
 	make_sheet(s, &sh);
 	n = sheet_lines(&sh, PDF_COLS, &lines);
 	pdf = pdf_make(lines, n, takehome_title(s), &len);
-	rc = print_pdf(takehome_title(s), pdf, len, &v->job);
-	explicit_bzero(pdf, len);
-	free(pdf);
+	if (pdf == NULL) {
+		rc = PRINT_FAILED;
+	} else {
+		rc = print_pdf(takehome_title(s), pdf, len, &v->job);
+		explicit_bzero(pdf, len);
+		free(pdf);
+	}
 	sheet_lines_free(lines, n);
 	sheet_free(&sh);
 	v->status = print_message(rc);

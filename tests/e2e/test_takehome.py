@@ -14,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import unicodedata
 
 import pytest
 
@@ -844,3 +845,78 @@ def test_the_printout_of_a_page_without_named_sections_keeps_its_steps(kiosk, fo
     text = re.sub(r'\s+', ' ', cups.read_pdf(out))
     first = re.sub(r'\s+', ' ', topic['steps'][lang].split('\n')[0].lstrip('- 0123456789.').strip())
     assert first in text, '%r is not on paper:\n%s' % (first, text)
+
+
+# --------------------------------------------------------------------------
+# The printed page in every script.
+
+ALL_LANGS = ['nl', 'en', 'tr', 'pl', 'uk', 'ar']
+# Letters that the standard PDF fonts printed as '?': the checked texts
+# must hold them, so that the test shows they print.
+SCRIPT_LETTERS = {'tr': 'ışğ', 'pl': 'ąłż', 'uk': 'іьющ', 'ar': 'ةعأ'}
+BIDI_MARKS = re.compile('[\u200e\u200f\u202a-\u202e\u2066-\u2069]')
+PUNCT = '.,:;!?()،؟؛'
+
+
+def nfkc(s):
+    return unicodedata.normalize('NFKC', s)
+
+
+def takehome_key(forms, page_id):
+    """The digit of "Take this home with you" on a page: after its
+    sections, its check, its request and its plan (src/scr_page.c)."""
+    p = forms.pages[page_id]
+    n = len(p['sections']) + sum(1 for k in ('check', 'request', 'plan') if p.get(k)) + 1
+    assert n <= 9, 'the take-home line of %s has no digit' % page_id
+    return str(n)
+
+
+def words(text):
+    return [w.strip(PUNCT) for w in BIDI_MARKS.sub(' ', nfkc(text)).split() if w.strip(PUNCT)]
+
+
+def mark_pieces(word):
+    """pdftotext (poppler 22) keeps an Arabic mark (shadda, tanwin) as a
+    character of its own and may break the word there, the piece after it
+    even on a line of its own: the pieces, each mark with what follows."""
+    return re.split('(?=[\u064b-\u0652\u0670])', word)
+
+
+@pytest.mark.parametrize('lang', ['tr', 'pl', 'uk', 'ar'])
+def test_the_printout_has_every_scripts_letters(kiosk, forms, extra, cups, lang):
+    """A visitor who chose Turkish, Polish, Ukrainian or Arabic prints the
+    take-home page of a page: the paper has its title, its introduction and
+    the page's next steps in that language's own letters, as pdftotext
+    reads them back. The Arabic screen is laid out right to left, so that
+    walk goes by the digits alone and waits for the printed file."""
+    th = extra['takehome']
+    topic = next(t for t in th['topics'] if t['page'] == 'day_care')
+    queue = 'script_' + lang
+    out = cups.queue(queue)
+    k = kiosk(rows=50, args=printer_args(cups, queue) + ['--languages', ','.join(ALL_LANGS)])
+    k.press(str(ALL_LANGS.index(lang) + 1))
+    if lang != 'ar':
+        k.wait_for(forms.menu_title(lang))
+    k.press(forms.menu_key('day_care'))
+    if lang != 'ar':
+        k.wait_for(forms.pages['day_care']['title'][lang], T('Take this home with you', lang))
+    k.press(takehome_key(forms, 'day_care'))
+    if lang != 'ar':
+        k.wait_for(th['title'][lang], T('Print this page', lang))
+    k.press('1')
+    printed = nfkc(cups.read_pdf(out))
+    steps = [l.lstrip('- ') for l in topic['steps'][lang].split('\n')]
+    wanted = [th['title'][lang], th['intro'][lang], forms.pages['day_care']['title'][lang]] + steps
+    assert set(SCRIPT_LETTERS[lang]) <= set(''.join(wanted)), 'the checked texts lack letters'
+    if lang != 'ar':
+        text = ' '.join(printed.split())
+        for want in wanted:
+            assert ' '.join(nfkc(want).split()) in text, '%r is not on paper:\n%s' % (want, printed)
+        return
+    # A line of Arabic with Latin names in it comes back with its runs in
+    # the order they stand on the line: compare word by word.
+    got = set(words(printed))
+    for want in wanted:
+        for w in words(want):
+            assert w in got or all(p in got for p in mark_pieces(w)), \
+                '%r (of %r) is not on paper:\n%s' % (w, want, printed)
