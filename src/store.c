@@ -203,6 +203,16 @@ static const char *const migrations[STORE_SCHEMA] = {
 /* The step that adds event.corrected. */
 #define MIGRATION_CORRECT 11
 
+int
+store_end(struct store *s, int rc)
+{
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
 enum store_rc
 store_rc_of(int rc)
 {

@@ -48,11 +48,7 @@ store_audit_purge(struct store *s, const char *cutoff, const char *staff, int *c
 	if (rc == SQLITE_OK)
 		rc = store_insert_audit(s, staff, "purge-audit", NULL, "ok", detail);
 	free(detail);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if ((rc = store_end(s, rc)) != SQLITE_OK)
 		return store_rc_of(rc);
-	}
 	return STORE_OK;
 }

@@ -242,12 +242,8 @@ store_erase(struct store *s, char *const *refs, size_t n, const char *staff, boo
 	 * until then (as in store_purge). */
 	if (rc == SQLITE_OK)
 		rc = sqlite3_exec(s->db, "INSERT INTO search (search) VALUES ('optimize')", NULL, NULL, NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if ((rc = store_end(s, rc)) != SQLITE_OK)
 		return store_rc_of(rc);
-	}
 	*wiped = store_wipe(s, true);
 	return STORE_OK;
 }

@@ -171,6 +171,9 @@ void store_stats_index(struct store *s, const char *field, bool replace);
  * SQLITE_OK and nobody changed the request meanwhile (conflict), else
  * ROLLBACK; the result for the caller. */
 enum store_rc store_end_change(struct store *s, int rc, bool conflict);
+/* End the transaction begun by the caller: COMMIT when rc is SQLITE_OK,
+ * else (or when the commit fails) ROLLBACK. Returns the SQLite code. */
+int store_end(struct store *s, int rc);
 
 /* store_erase.c: fold the -wal into the file and empty it, so that deleted
  * data (zeroed in its pages by secure_delete) is gone from every byte;

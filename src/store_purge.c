@@ -49,12 +49,8 @@ store_purge(struct store *s, const char *closed_cut, const char *unreachable_cut
 	if (rc == SQLITE_OK)
 		rc = store_insert_audit(s, staff, "purge", NULL, "ok", detail);
 	free(detail);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	if ((rc = store_end(s, rc)) != SQLITE_OK)
 		return store_rc_of(rc);
-	}
 	/* secure_delete zeroed the freed pages; move them from the WAL into the
 	 * file, rebuild the file without free pages, and empty the WAL. */
 	rc = sqlite3_exec(s->db, "PRAGMA wal_checkpoint(TRUNCATE); VACUUM; PRAGMA wal_checkpoint(TRUNCATE);",
