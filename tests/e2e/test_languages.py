@@ -378,7 +378,8 @@ def aligned_right(k):
 
 
 def test_every_arabic_page_and_section_reads_right_to_left(kiosk, forms):
-    """Every page of the guide and every section of it, in Arabic, on a
+    """Every page of the guide and every section of it, and the first
+    question of every flow and of the care check, in Arabic, on a
     terminal without bidi (pyte): its title bar reads as its title from the
     right, and every line of its text stands against the right edge."""
     k = all_languages(kiosk)
@@ -386,6 +387,18 @@ def test_every_arabic_page_and_section_reads_right_to_left(kiosk, forms):
     problems = []
     for page_id in forms.menu_items():
         if page_id not in forms.pages:
+            # A question flow or the care check: its first question.
+            title = forms.title(page_id, 'ar')
+            k.send(forms.menu_key(page_id))
+            k.wait_until(lambda: is_title(k, title), 'the flow %s' % page_id)
+            k.quiet(0.05)
+            if not aligned_right(k):
+                problems.append('%s: lines end at columns %s\n%s' % (
+                    page_id, sorted(right_edges(k)), '\n'.join(k.screen.display)))
+            k.send('\x1b')
+            menu_title = forms.menu_title('ar')
+            k.wait_until(lambda: is_title(k, menu_title), 'back on the menu')
+            k.quiet(0.05)
             continue
         page = forms.pages[page_id]
         k.send(forms.menu_key(page_id))
