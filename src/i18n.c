@@ -152,12 +152,6 @@ i18n_rtl(lang_id lang)
 	return lang >= 0 && lang < ntable && table[lang].rtl;
 }
 
-bool
-i18n_checked(lang_id lang)
-{
-	return lang >= 0 && lang < ntable && table[lang].checked;
-}
-
 const char *
 i18n_name(lang_id lang)
 {

@@ -49,8 +49,6 @@ lang_id i18n_first(void);
 int i18n_noffered(void);
 /* Whether lang reads right to left. */
 bool i18n_rtl(lang_id lang);
-/* Whether a native speaker checked lang's texts. */
-bool i18n_checked(lang_id lang);
 /* lang's name in itself ("Türkçe"). */
 const char *i18n_name(lang_id lang);
 /* Bind the text domain in dir; messages come out in UTF-8 whatever the locale.
